@@ -1,0 +1,143 @@
+"""Rule: every example validates against its schema; our specs give one for every JSON body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from openapi_schema_validator import (
+    OAS30ReadValidator,
+    OAS30WriteValidator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+
+from generator.diagnostics import Diagnostic, join_pointer
+from generator.loader import resolve_pointer
+from generator.walk import iter_operations
+
+__all__ = ["check_examples", "is_json_media_type"]
+
+
+def is_json_media_type(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def _deref(data: dict[str, Any], node: Any) -> Any:
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
+        try:
+            node = resolve_pointer(data, node["$ref"].lstrip("#"))
+        except KeyError:
+            return None
+        seen += 1
+    return node
+
+
+class _ExampleChecker:
+    def __init__(self, label: str, data: dict[str, Any]) -> None:
+        self.label = label
+        self.data = data
+        self.oas31 = str(data.get("openapi", "")).startswith("3.1")
+        self.components = data.get("components") or {}
+
+    def _errors(self, schema: Any, value: Any, *, writing: bool) -> list[str]:
+        if not isinstance(schema, dict):
+            return []
+        # Local refs resolve against the document root, so give the schema the root's components.
+        rooted = (
+            {**schema, "components": self.components}
+            if "$ref" not in schema
+            else {"$ref": schema["$ref"], "components": self.components}
+        )
+        if self.oas31:
+            validator: Any = OAS31Validator(rooted, format_checker=oas31_format_checker)
+        elif writing:
+            validator = OAS30WriteValidator(rooted, format_checker=oas30_format_checker)
+        else:
+            validator = OAS30ReadValidator(rooted, format_checker=oas30_format_checker)
+        messages = []
+        for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))[:3]:
+            where = "/".join(str(part) for part in error.absolute_path)
+            messages.append(f"at '{where or '(root)'}': {error.message[:200]}")
+        return messages
+
+    def check_media(self, media: dict[str, Any], pointer: str, *, writing: bool) -> Iterator[Diagnostic]:
+        schema = media.get("schema")
+        candidates: list[tuple[str, Any]] = []
+        if "example" in media:
+            candidates.append((join_pointer("example"), media["example"]))
+        for name, example in (media.get("examples") or {}).items():
+            resolved = _deref(self.data, example)
+            if isinstance(resolved, dict) and "value" in resolved:
+                candidates.append((join_pointer("examples", name, "value"), resolved["value"]))
+        for where, value in candidates:
+            for message in self._errors(schema, value, writing=writing):
+                yield Diagnostic(
+                    self.label,
+                    pointer + where,
+                    "example-invalid",
+                    f"example does not match its schema {message}",
+                    "fix the example or the schema",
+                )
+
+    def check_component_examples(self) -> Iterator[Diagnostic]:
+        for name, schema in sorted((self.components.get("schemas") or {}).items()):
+            if isinstance(schema, dict) and "example" in schema:
+                for message in self._errors(schema, schema["example"], writing=False):
+                    yield Diagnostic(
+                        self.label,
+                        join_pointer("components", "schemas", name, "example"),
+                        "example-invalid",
+                        f"example does not match its schema {message}",
+                        "fix the example or the schema",
+                    )
+
+
+def check_examples(label: str, data: dict[str, Any], *, require: bool) -> Iterator[Diagnostic]:
+    checker = _ExampleChecker(label, data)
+    yield from checker.check_component_examples()
+    for op in iter_operations(data):
+        body = _deref(data, op.operation.get("requestBody"))
+        if isinstance(body, dict):
+            for media_type, media in (body.get("content") or {}).items():
+                pointer = join_pointer("paths", op.path, op.method, "requestBody", "content", media_type)
+                if isinstance(media, dict):
+                    yield from checker.check_media(media, pointer, writing=True)
+                    if require and is_json_media_type(media_type) and not _has_example(data, media):
+                        yield Diagnostic(
+                            label,
+                            pointer,
+                            "missing-example",
+                            f"{op.key} request body has no example",
+                            "add a realistic example",
+                        )
+        for status, response in (op.operation.get("responses") or {}).items():
+            resolved = _deref(data, response)
+            if not isinstance(resolved, dict):
+                continue
+            for media_type, media in (resolved.get("content") or {}).items():
+                if not isinstance(media, dict):
+                    continue
+                pointer = join_pointer("paths", op.path, op.method, "responses", status, "content", media_type)
+                if isinstance(response, dict) and "$ref" in response:
+                    pointer = join_pointer(*response["$ref"].lstrip("#/").split("/"), "content", media_type)
+                yield from checker.check_media(media, pointer, writing=False)
+                success = str(status).startswith("2")
+                if require and success and is_json_media_type(media_type) and not _has_example(data, media):
+                    yield Diagnostic(
+                        label,
+                        pointer,
+                        "missing-example",
+                        f"{op.key} {status} response has no example",
+                        "add a realistic example",
+                    )
+
+
+def _has_example(data: dict[str, Any], media: dict[str, Any]) -> bool:
+    if "example" in media or media.get("examples"):
+        return True
+    schema = _deref(data, media.get("schema"))
+    return isinstance(schema, dict) and "example" in schema

@@ -1,0 +1,88 @@
+"""Rules on ``$ref``: every one resolves, every component is used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator.diagnostics import Diagnostic, join_pointer
+from generator.loader import resolve_pointer
+from generator.walk import iter_refs, local_ref_target
+
+__all__ = ["check_references", "check_unused_components"]
+
+
+def check_references(label: str, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    for ref, where in iter_refs(data):
+        target = local_ref_target(ref)
+        if target is None:
+            yield Diagnostic(
+                label,
+                where,
+                "unresolved-ref",
+                f"'$ref: {ref}' points outside this file",
+                "inline the referenced definition; external references are not followed",
+            )
+            continue
+        try:
+            resolve_pointer(data, target)
+        except KeyError:
+            yield Diagnostic(
+                label,
+                where,
+                "unresolved-ref",
+                f"'$ref: {ref}' points to nothing",
+                "define it under components or fix the name",
+            )
+
+
+def _used_security_schemes(data: dict[str, Any]) -> set[str]:
+    used: set[str] = set()
+    requirements: list[Any] = list(data.get("security") or [])
+    for item in (data.get("paths") or {}).values():
+        if isinstance(item, dict):
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    requirements.extend(operation.get("security") or [])
+    for requirement in requirements:
+        if isinstance(requirement, dict):
+            used.update(str(name) for name in requirement)
+    return used
+
+
+def check_unused_components(label: str, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    components = data.get("components") or {}
+    if not isinstance(components, dict):
+        return
+    # A component counts as used when something outside it refers to it, directly or through
+    # other used components: walk from everything that is not a component.
+    referenced: set[str] = set()
+    roots = {key: value for key, value in data.items() if key != "components"}
+    pending = [target for ref, _ in iter_refs(roots) if (target := local_ref_target(ref))]
+    while pending:
+        target = pending.pop()
+        if target in referenced:
+            continue
+        referenced.add(target)
+        try:
+            node = resolve_pointer(data, target)
+        except KeyError:
+            continue
+        pending.extend(t for ref, _ in iter_refs(node) if (t := local_ref_target(ref)))
+    security = _used_security_schemes(data)
+    for section, entries in sorted(components.items()):
+        if not isinstance(entries, dict):
+            continue
+        for name in sorted(entries):
+            if section == "securitySchemes":
+                if name in security:
+                    continue
+            elif join_pointer("components", section, name) in referenced:
+                continue
+            yield Diagnostic(
+                label,
+                join_pointer("components", section, name),
+                "unused-component",
+                f"{section} '{name}' is never referenced",
+                "reference it or remove it",
+            )

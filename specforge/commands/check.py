@@ -1,0 +1,43 @@
+"""``specforge check``: the main job. Validates every spec and prints a summary table."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from generator.project import API_NAMES
+from generator.validation import validate_path
+from generator.walk import iter_operations
+from specforge.output import table
+
+__all__ = ["check"]
+
+
+@click.command()
+def check() -> None:
+    """Validate every spec and summarise (the job CI and the README's quick start run)."""
+    rows: list[list[object]] = []
+    failed = False
+    for api in API_NAMES:
+        started = time.perf_counter()
+        document, diagnostics = validate_path(api)
+        errors = [d for d in diagnostics if d.severity == "error"]
+        for diagnostic in errors:
+            click.echo(diagnostic.format(), err=True)
+        failed = failed or bool(errors)
+        operations = sum(1 for _ in iter_operations(document.data)) if document else 0
+        schemas = len((document.data.get("components") or {}).get("schemas") or {}) if document else 0
+        rows.append(
+            [
+                api,
+                operations,
+                schemas,
+                len(errors),
+                "ok" if not errors else "FAIL",
+                f"{time.perf_counter() - started:.2f}s",
+            ]
+        )
+    click.echo(table(["api", "operations", "schemas", "errors", "validate", "time"], rows))
+    if failed:
+        raise SystemExit(1)
