@@ -12,6 +12,7 @@ from openapi_schema_validator import (
     oas30_format_checker,
     oas31_format_checker,
 )
+from referencing.exceptions import Unresolvable
 
 from generator.diagnostics import Diagnostic, join_pointer
 from generator.loader import resolve_pointer
@@ -58,8 +59,12 @@ class _ExampleChecker:
             validator = OAS30WriteValidator(rooted, format_checker=oas30_format_checker)
         else:
             validator = OAS30ReadValidator(rooted, format_checker=oas30_format_checker)
+        try:
+            errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
+        except Unresolvable:  # reported once, as unresolved-ref
+            return []
         messages = []
-        for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))[:3]:
+        for error in errors[:3]:
             where = "/".join(str(part) for part in error.absolute_path)
             messages.append(f"at '{where or '(root)'}': {error.message[:200]}")
         return messages
