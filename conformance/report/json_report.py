@@ -1,0 +1,37 @@
+"""The drift report as JSON: stable keys, sorted entries, no timestamps."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from conformance.engine import ApiResult
+
+__all__ = ["render_json", "report_data"]
+
+FORMAT_VERSION = 1
+
+
+def report_data(results: Sequence[ApiResult]) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "drift_found": any(r.drifts for r in results),
+        "apis": [
+            {
+                "api": r.api,
+                "seed": r.seed,
+                "operations_total": r.operations_total,
+                "operations_covered": r.operations_covered,
+                "test_cases": r.test_cases,
+                "failures_by_kind": r.failures_by_kind,
+                "errors": list(r.errors),
+                "drifts": [d.as_dict() for d in r.drifts],
+            }
+            for r in results
+        ],
+    }
+
+
+def render_json(results: Sequence[ApiResult]) -> str:
+    return json.dumps(report_data(results), indent=2, sort_keys=True, default=str) + "\n"

@@ -1,0 +1,69 @@
+"""The conformance engine against a faithful fake API, with and without injected drift."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conformance.auth import credentials_from_env
+from conformance.engine import ApiResult, ConformOptions, Target, run_spec
+from conformance.inject import MUTATIONS, DriftInjector
+from conformance.redact import REDACTED
+from conformance.report import render_json, render_junit, render_markdown
+from tests.conformance.fake_api import KEY, SPEC, make_app
+
+CREDS = credentials_from_env(SPEC, {"FAKE_API_KEY": KEY})
+QUICK = ConformOptions(max_examples=5, max_steps=5, seed=3)
+
+
+def _run(mutations: list[str] | None = None, seed: int = 3) -> ApiResult:
+    app = make_app() if not mutations else DriftInjector(make_app(), SPEC, mutations, tenants=[CREDS])
+    options = ConformOptions(max_examples=5, max_steps=5, seed=seed)
+    return run_spec("fake", SPEC, Target("http://localhost/", app=app), credentials=CREDS, options=options)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_faithful_fake_yields_no_drift(seed: int) -> None:
+    result = _run(seed=seed)
+    assert result.drifts == ()
+    assert result.operations_covered == result.operations_total == 5
+    assert result.test_cases > 50
+
+
+APPLICABLE = sorted(
+    name for name, m in MUTATIONS.items() if m.applies(SPEC) and name not in ("leak-tenant", "error-with-200")
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", APPLICABLE)
+def test_each_mutation_is_detected_by_its_kind(name: str) -> None:
+    result = _run([name])
+    found = {d.kind for d in result.drifts}
+    assert found & MUTATIONS[name].detected_as, (name, result.failures_by_kind)
+
+
+@pytest.mark.slow
+def test_reports_name_kind_pointer_and_redact_secrets() -> None:
+    result = _run(["add-enum-value"])
+    drift = next(d for d in result.drifts if d.kind == "enum-value")
+    assert drift.pointer == "#/components/schemas/Customer/properties/kind/enum"
+    assert drift.patch is not None and drift.patch.operations[0]["value"] == "undocumented_value"
+    texts = [render_markdown([result]), render_json([result]), render_junit([result])]
+    for text in texts:
+        assert KEY not in text
+    assert REDACTED in drift.curl and drift.curl.startswith("curl -X ")
+    data = json.loads(texts[1])
+    assert data["drift_found"] is True and data["apis"][0]["drifts"][0]["kind"]
+
+
+def test_credentials_repr_hides_values() -> None:
+    assert KEY not in repr(CREDS)
+    assert credentials_from_env(SPEC, {}).missing == ("FAKE_API_KEY",)
+
+
+def test_unknown_mutation_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown mutation"):
+        DriftInjector(make_app(), SPEC, ["no-such-mutation"])
