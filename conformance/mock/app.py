@@ -1,0 +1,144 @@
+"""``create_app``: every chosen API mounted at ``/<api>`` in one Starlette application."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+
+from conformance.mock.config import MockConfig, load_tenants_file
+from conformance.mock.credentials import Tenants, credential_slots, derive_value
+from conformance.mock.model import ApiModel, compile_api
+from conformance.mock.request import ParsedRequest
+from conformance.mock.server import ApiServer
+from generator.diagnostics import SpecError
+from generator.loader import load_spec
+from generator.project import API_NAMES, SPECS_DIR
+
+__all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
+
+
+def load_api(target: str | Path, name: str | None = None) -> ApiModel:
+    """Compile one of our APIs (by name) or any spec file; raise ``SpecError`` when it cannot load."""
+    text = str(target)
+    if isinstance(target, str) and text in API_NAMES:
+        path, api_name = SPECS_DIR / f"{text}.yaml", text
+    else:
+        path = Path(target)
+        api_name = path.stem
+    document = load_spec(path)
+    return compile_api(name or api_name, document.data)
+
+
+@functools.lru_cache(maxsize=32)
+def _slots_for(api: str) -> tuple[Any, ...]:
+    model = load_api(api)
+    return tuple(credential_slots(model.name, model.data, model.schemas))
+
+
+def demo_credentials(api: str, tenant: int = 0) -> dict[str, str]:
+    """Environment variable assignments for a demo tenant of ``api`` (an API name or a spec path)."""
+    name = api if api in API_NAMES else Path(api).stem
+    return {slot.env: derive_value(name, tenant, slot) for slot in _slots_for(api)}
+
+
+@dataclass
+class MockState:
+    """Reachable as ``app.state.mock``: the served APIs by name, and a reset for tests."""
+
+    servers: dict[str, ApiServer]
+    config: MockConfig
+
+    def reset(self) -> None:
+        for server in self.servers.values():
+            server.store.reset()
+            if self.config.seed_data:
+                seed(server)
+
+    def credentials(self, api: str, tenant: int = 0) -> dict[str, str]:
+        return dict(self.servers[api].tenants.values[tenant])
+
+
+def seed(server: ApiServer, per_resource: int = 3) -> None:
+    """A few objects per top-level resource and demo tenant, made from the create operation's example."""
+    done: set[str] = set()
+    for op in server.api.operations:
+        if op.action != "create" or op.parent_params or op.resource in done:
+            continue
+        done.add(op.resource)
+        content = (op.body or {}).get("content") or {}
+        media = next((c for m, c in content.items() if "json" in m and isinstance(c, dict)), None)
+        if media is None:
+            continue
+        example = media.get("example")
+        if example is None and isinstance(media.get("examples"), dict) and media["examples"]:
+            first = next(iter(media["examples"].values()))
+            example = server.api.schemas.resolve(first).get("value")
+        if example is None:
+            example = server.sampler.sample(media.get("schema") or {})
+        for tenant in range(len(server.tenants)):
+            for _ in range(per_resource):
+                server.resources.create(tenant, op, ParsedRequest(body=example))
+
+
+class _Dispatch:
+    """Sends ``/<api>/...`` straight to that API (Starlette's mount patterns stop at odd characters)."""
+
+    def __init__(self, app: Any, servers: dict[str, ApiServer]) -> None:
+        self.app, self.servers = app, servers
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            name = path[1:].split("/", 1)[0]
+            server = self.servers.get(name)
+            if server is not None and path.startswith(f"/{name}/"):
+                root = scope.get("root_path", "") + f"/{name}"
+                await server({**scope, "root_path": root, "path": root + path[len(name) + 1 :]}, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfig | None = None) -> Starlette:
+    """The mock as an ASGI application: each API under ``/<api>``.
+
+    ``targets`` are API names (default: every one of ours whose spec loads), spec paths, or
+    ``NAME=PATH``. Raises ``SpecError`` for a named target that cannot be loaded.
+    """
+    config = config or MockConfig()
+    extra = load_tenants_file(config.tenants_file) if config.tenants_file else {}
+    models: list[ApiModel] = []
+    if targets is None:
+        for name in API_NAMES:
+            try:
+                models.append(load_api(name))
+            except SpecError:
+                continue
+    else:
+        for target in targets:
+            text = str(target)
+            if isinstance(target, str) and "=" in text and text.split("=", 1)[0].isidentifier():
+                name, _, spec_path = text.partition("=")
+                models.append(load_api(Path(spec_path), name))
+            else:
+                models.append(load_api(target))
+    servers: dict[str, ApiServer] = {}
+    for model in models:
+        slots = credential_slots(model.name, model.data, model.schemas)
+        tenants = Tenants(model.name, slots, config.demo_tenants, extra.get(model.name, []))
+        servers[model.name] = ApiServer(model, tenants, config)
+    app = Starlette(
+        routes=[Mount(f"/{name}", app=server) for name, server in servers.items()],
+        middleware=[Middleware(_Dispatch, servers=servers)],
+    )
+    app.state.mock = MockState(servers, config)
+    if config.seed_data:
+        for server in servers.values():
+            seed(server)
+    return app

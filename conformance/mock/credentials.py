@@ -1,0 +1,148 @@
+"""Tenants and their credentials, read from the spec's security schemes, x-env and x-body-credentials."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.mock.schema import SchemaSet
+
+__all__ = ["AuthResult", "CredentialSlot", "Tenants", "credential_slots", "derive_value", "read_pointer", "read_slot"]
+
+
+@dataclass(frozen=True)
+class CredentialSlot:
+    """Where one credential travels and which environment variable supplies it."""
+
+    env: str
+    scheme: str  # security scheme name, or "" for a body credential
+    kind: str  # basic-user | basic-pass | auth-scheme | apikey-header | apikey-query | apikey-cookie | body
+    name: str  # header/query/cookie name, HTTP auth scheme word, or body pointer
+    fmt: str = ""  # format or type hint for demo values: uuid | integer | ""
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    tenant: int | None
+    error: str | None = None  # "unauthorized" | "forbidden"
+    message: str = ""
+
+
+def _env_name(api: str, scheme: str, index: int) -> str:
+    base = re.sub(r"[^A-Za-z0-9]+", "_", f"{api}_{scheme}").strip("_").upper()
+    return base if index == 0 else f"{base}_{index + 1}"
+
+
+def credential_slots(api: str, data: Mapping[str, Any], schemas: SchemaSet) -> list[CredentialSlot]:
+    slots: list[CredentialSlot] = []
+    components = data.get("components") or {}
+    for name, raw in sorted((components.get("securitySchemes") or {}).items()):
+        scheme = schemas.resolve(raw)
+        if not isinstance(scheme, dict):
+            continue
+        envs = [str(e) for e in scheme.get("x-env") or ()] or [_env_name(api, name, 0)]
+        kind = scheme.get("type")
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            slots.append(CredentialSlot(envs[0], name, "basic-user", "basic"))
+            if len(envs) > 1 and not scheme.get("x-basic-username-only"):
+                slots.append(CredentialSlot(envs[1], name, "basic-pass", "basic"))
+        elif kind == "http":
+            slots.append(CredentialSlot(envs[0], name, "auth-scheme", str(scheme.get("scheme") or "bearer").lower()))
+        elif kind == "apiKey":
+            where = str(scheme.get("in", "header"))
+            fmt = "uuid" if "uuid" in str(scheme.get("name", "")).lower() or "UUID" in envs[0] else ""
+            slots.append(CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", ""))))
+            if fmt:
+                slots[-1] = CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", "")), fmt)
+        elif kind in ("oauth2", "openIdConnect"):
+            slots.append(CredentialSlot(envs[0], name, "auth-scheme", "bearer"))
+    for entry in data.get("x-body-credentials") or ():
+        if isinstance(entry, dict) and "pointer" in entry and "env" in entry:
+            env = str(entry["env"])
+            slots.append(CredentialSlot(env, "", "body", str(entry["pointer"]), "uuid" if "UUID" in env else ""))
+    return slots
+
+
+def derive_value(api: str, tenant: int, slot: CredentialSlot) -> str:
+    """A deterministic demo credential: same API, tenant and variable give the same value everywhere."""
+    digest = hashlib.sha256(f"specforge-mock:{api}:{tenant}:{slot.env}".encode()).hexdigest()
+    if slot.fmt == "uuid":
+        return str(uuid.UUID(digest[:32], version=4))
+    if slot.fmt == "integer":
+        return str(int(digest[:8], 16))
+    return f"demo{tenant}{digest[:28]}"
+
+
+def read_pointer(document: Any, pointer: str) -> Any:
+    node = document
+    for token in pointer.lstrip("/").split("/"):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(token.replace("~1", "/").replace("~0", "~"))
+    return node
+
+
+class Tenants:
+    """The tenants of one API: demo ones derived from the API name, more from configuration."""
+
+    def __init__(self, api: str, slots: list[CredentialSlot], count: int, extra: list[dict[str, str]]) -> None:
+        self.api = api
+        self.slots = slots
+        envs = list(dict.fromkeys(slot.env for slot in slots))
+        by_env = {slot.env: slot for slot in slots}
+        self.values: list[dict[str, str]] = [
+            {env: derive_value(api, index, by_env[env]) for env in envs} for index in range(count)
+        ]
+        self.values.extend(dict(row) for row in extra)
+        self._owners: dict[tuple[str, str], int] = {}
+        for index, row in enumerate(self.values):
+            for env, value in row.items():
+                self._owners.setdefault((env, value), index)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def owner(self, env: str, value: str) -> int | None:
+        return self._owners.get((env, value))
+
+    def check(self, supplied: dict[str, str]) -> AuthResult:
+        """All supplied values must belong to one tenant."""
+        owners = {self.owner(env, value) for env, value in supplied.items()}
+        if None in owners:
+            return AuthResult(None, "unauthorized", "Invalid credentials")
+        if len(owners) > 1:
+            return AuthResult(None, "forbidden", "These credentials do not belong together")
+        return AuthResult(owners.pop())
+
+
+def read_slot(
+    slot: CredentialSlot, headers: Mapping[str, str], query: Mapping[str, str], cookies: Mapping[str, str], body: Any
+) -> str | None:
+    """The value a request supplies for ``slot``, or ``None`` when it supplies none."""
+    if slot.kind in ("basic-user", "basic-pass"):
+        auth = headers.get("authorization", "")
+        if auth[:6].lower() != "basic ":
+            return None
+        try:
+            user, _, password = base64.b64decode(auth[6:].strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        value = user if slot.kind == "basic-user" else password
+        return value or None
+    if slot.kind == "auth-scheme":
+        word, _, token = headers.get("authorization", "").partition(" ")
+        return token.strip() or None if word.lower() == slot.name else None
+    if slot.kind == "apikey-header":
+        return headers.get(slot.name.lower()) or None
+    if slot.kind == "apikey-query":
+        return query.get(slot.name) or None
+    if slot.kind == "apikey-cookie":
+        return cookies.get(slot.name) or None
+    value = read_pointer(body, slot.name)
+    return value if isinstance(value, str) and value else None

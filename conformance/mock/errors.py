@@ -1,0 +1,105 @@
+"""Error replies in each API's own envelope: ``x-errors`` kinds, or the operation's declared error schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.mock.model import ApiModel, Operation
+from conformance.mock.samples import Sampler
+from conformance.mock.schema import FieldError
+
+__all__ = ["DEFAULT_STATUS", "ErrorReply", "render_error"]
+
+DEFAULT_STATUS: dict[str, int] = {
+    "validation": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
+    "server": 500,
+    "unavailable": 503,
+}
+_FALLBACK_KIND = {"unavailable": "server", "method_not_allowed": "not_found"}
+
+ErrorReply = tuple[int, Any]
+
+
+def _substitute(template: Any, values: dict[str, Any]) -> Any:
+    if isinstance(template, str) and template.startswith("$") and template in values:
+        return values[template]
+    if isinstance(template, dict):
+        return {k: _substitute(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_substitute(v, values) for v in template]
+    return template
+
+
+def _placeholders(status: int, message: str, errors: list[FieldError]) -> dict[str, Any]:
+    first = errors[0] if errors else None
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        by_field.setdefault(error.param or "non_field_errors", []).append(error.message)
+    return {
+        "$message": message,
+        "$param": (first.param if first else "") or "",
+        "$status": status,
+        "$field_errors_map": by_field or {"non_field_errors": [message]},
+        "$field_errors_flat": {k: v[0] for k, v in by_field.items()} or {"non_field_errors": message},
+        "$field_errors_list": [{k: [{"_error_code": m} for m in v]} for k, v in by_field.items()]
+        or [{"non_field_errors": [{"_error_code": message}]}],
+    }
+
+
+def _declared(op: Operation | None, status: int) -> Any:
+    if op is None:
+        return None
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        response = op.responses.get(key)
+        if isinstance(response, dict):
+            return response
+    return None
+
+
+def _fill_generic(value: Any, message: str, status: int) -> Any:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            lower = key.lower()
+            if isinstance(item, str) and any(w in lower for w in ("message", "detail", "error", "description", "msg")):
+                out[key] = message
+            elif isinstance(item, int) and not isinstance(item, bool) and lower in ("code", "status", "status_code"):
+                out[key] = status
+            else:
+                out[key] = _fill_generic(item, message, status)
+        return out
+    return value
+
+
+def render_error(
+    api: ApiModel,
+    sampler: Sampler,
+    op: Operation | None,
+    kind: str,
+    message: str,
+    errors: list[FieldError] | None = None,
+    status: int | None = None,
+) -> ErrorReply:
+    """The status and body for an error of ``kind`` (``validation``, ``not_found``...)."""
+    errors = errors or []
+    kinds = api.x_errors.get("kinds") if isinstance(api.x_errors.get("kinds"), dict) else None
+    if kinds:
+        spec = kinds.get(kind) or kinds.get(_FALLBACK_KIND.get(kind, "")) or kinds.get("validation")
+        if isinstance(spec, dict):
+            code = status or (int(spec["status"]) if kind in kinds and "status" in spec else DEFAULT_STATUS[kind])
+            return code, _substitute(spec.get("body"), _placeholders(code, message, errors))
+    code = status or DEFAULT_STATUS.get(kind, 400)
+    response = _declared(op, code)
+    media = (response or {}).get("content") or {}
+    for media_type, content in media.items():
+        if "json" in media_type and isinstance(content, dict):
+            body = sampler.sample(content.get("schema") or {}) if "schema" in content else None
+            return code, _fill_generic(body, message, code)
+    return code, {"message": message, "code": code}

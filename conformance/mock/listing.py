@@ -1,0 +1,173 @@
+"""Lists: the filters and sorting that ``x-filter`` documents, and each API's pagination style."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from typing import Any
+
+from conformance.mock.model import Operation
+from conformance.mock.schema import SchemaSet
+
+__all__ = ["apply_filters", "paginate"]
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _period(name: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    first = today.replace(day=1)
+    if name == "this_month":
+        return first, today
+    if name == "last_month":
+        end = first - dt.timedelta(days=1)
+        return end.replace(day=1), end
+    if name == "last_30_days":
+        return today - dt.timedelta(days=30), today
+    if name == "last_12_months":
+        return today - dt.timedelta(days=365), today
+    if name == "this_year":
+        return today.replace(month=1, day=1), today
+    if name == "last_year":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    return None
+
+
+def _equal(actual: Any, wanted: Any) -> bool:
+    if isinstance(actual, dict) and "id" in actual:
+        actual = actual["id"]
+    if isinstance(actual, bool) or isinstance(wanted, bool):
+        return str(actual).lower() in ("1", "true") if str(wanted).lower() in ("1", "true") else not actual
+    return str(actual) == str(wanted)
+
+
+def _search(obj: dict[str, Any], query: str, fields: list[str]) -> bool:
+    for term in (t.strip() for t in query.split("&&")):
+        if not term:
+            continue
+        negate = term.startswith("!")
+        term = term.lstrip("!")
+        if ":" in term:
+            field, pattern = term.split(":", 1)
+            hit = fnmatch.fnmatch(str(obj.get(field, "")).lower(), pattern.lower())
+        elif isinstance(obj.get(term), bool):
+            hit = bool(obj[term])
+        else:
+            hit = any(term.lower() in str(obj.get(f, "")).lower() for f in fields or list(obj))
+        if hit == negate:
+            return False
+    return True
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (0, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (1, value)
+    return (2, str(value))
+
+
+def apply_filters(
+    schemas: SchemaSet, op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    today = dt.datetime.now(dt.UTC).date()
+    result = objects
+    for param in op.params:
+        if param.location != "query" or param.name not in query:
+            continue
+        spec = schemas.resolve(param.schema)
+        hint = (param.schema if isinstance(param.schema, dict) else {}).get("x-filter") or (
+            spec.get("x-filter") if isinstance(spec, dict) else None
+        )
+        if not isinstance(hint, dict):
+            continue
+        value, kind = query[param.name], hint.get("kind")
+        field = str(hint.get("field") or param.name)
+        if kind == "eq":
+            result = [o for o in result if _equal(o.get(field), value)]
+        elif kind == "object-eq" and isinstance(value, dict):
+            result = [o for o in result if all(_equal(o.get(k), v) for k, v in value.items())]
+        elif kind == "metadata" and isinstance(value, dict):
+            result = [o for o in result if all(_equal((o.get("metadata") or {}).get(k), v) for k, v in value.items())]
+        elif kind == "period":
+            span = _period(str(value), today)
+            if value == "more" or param.name in (hint.get("from"), hint.get("to")):
+                low, high = _as_date(query.get(str(hint.get("from")))), _as_date(query.get(str(hint.get("to"))))
+                span = (low or dt.date.min, high or dt.date.max)
+            if span is not None:
+                result = [o for o in result if (d := _as_date(o.get(field))) is not None and span[0] <= d <= span[1]]
+        elif kind == "search":
+            fields = [str(f) for f in hint.get("fields") or ()]
+            result = [o for o in result if _search(o, str(value), fields)]
+        elif kind == "sort":
+            result = _sorted(result, str(value), str(hint.get("syntax") or "field dir"))
+    return result
+
+
+def _sorted(objects: list[dict[str, Any]], value: str, syntax: str) -> list[dict[str, Any]]:
+    value = value.strip()
+    descending = False
+    if syntax == "field:ascend" and ":" in value:
+        field, _, direction = value.partition(":")
+        descending = direction.startswith("desc")
+    elif syntax == "field.desc" and value.endswith(".desc"):
+        field, descending = value[: -len(".desc")], True
+    elif value.startswith("-"):
+        field, descending = value[1:], True
+    else:
+        field, _, direction = value.partition(" ")
+        descending = direction.strip().lower() == "desc"
+    return sorted(objects, key=lambda o: _sort_key(o.get(field)), reverse=descending)
+
+
+def paginate(
+    op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
+    """The page to send, extra headers, and values for the list envelope (``count``)."""
+    style = op.pagination
+    headers: dict[str, str] = {}
+    total = len(objects)
+    default = int(style.get("default-per-page") or (100 if style.get("style") == "offset" else 25))
+    maximum = int(style.get("max-per-page") or 100)
+    if style.get("style") == "offset":
+        offset = max(0, _int(query.get(str(style.get("offset", "offset"))), 0))
+        limit = min(maximum, max(1, _int(query.get(str(style.get("limit", "limit"))), default)))
+        return objects[offset : offset + limit], headers, {str(style.get("count", "count")): total}
+    if style.get("style") in ("link", "page"):
+        page = max(1, _int(query.get(str(style.get("page", "page"))), 1))
+        per_page = min(maximum, max(1, _int(query.get(str(style.get("per-page", "per_page"))), default)))
+        chunk = objects[(page - 1) * per_page : page * per_page]
+        if style.get("style") == "link":
+            last = max(1, -(-total // per_page))
+            links = [f'<?page={page}&per_page={per_page}>; rel="self"', f'<?page=1&per_page={per_page}>; rel="first"']
+            if page > 1:
+                links.append(f'<?page={page - 1}&per_page={per_page}>; rel="previous"')
+            if page < last:
+                links.append(f'<?page={page + 1}&per_page={per_page}>; rel="next"')
+            links.append(f'<?page={last}&per_page={per_page}>; rel="last"')
+            headers["Link"] = ", ".join(links)
+            headers[str(style.get("total-header") or "X-Total-Count")] = str(total)
+        return chunk, headers, {}
+    if "limit" in query:
+        return objects[: max(0, _int(query.get("limit"), total))], headers, {}
+    return objects, headers, {}
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

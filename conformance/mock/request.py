@@ -1,0 +1,183 @@
+"""Reading a request against its operation: parameters coerced by their schemas, the body parsed and checked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from conformance.mock.model import Operation, Param
+from conformance.mock.schema import FieldError, SchemaSet
+
+__all__ = ["BodyProblem", "ParsedRequest", "parse_body", "parse_parameters", "structure_depth"]
+
+
+@dataclass
+class ParsedRequest:
+    path_params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    media_type: str = ""
+
+
+class BodyProblem(Exception):
+    """A body the operation cannot take: ``kind`` names the error (validation, unsupported_media_type)."""
+
+    def __init__(self, kind: str, message: str, param: str = "") -> None:
+        super().__init__(message)
+        self.kind, self.message, self.param = kind, message, param
+
+
+def structure_depth(value: Any, limit: int) -> int:
+    """Nesting depth of a JSON value, counted iteratively and stopping just past ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _coerce(schemas: SchemaSet, schema: Any, raw: str) -> Any:
+    kind = schemas.schema_type(schema)
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            number = float(raw)
+            return number if number == number and abs(number) != float("inf") else raw
+        if kind == "boolean":
+            lowered = raw.lower()
+            if lowered in ("true", "1"):
+                return True
+            if lowered in ("false", "0"):
+                return False
+    except ValueError:
+        return raw
+    return raw
+
+
+def _param_value(schemas: SchemaSet, param: Param, pairs: list[tuple[str, str]], single: str | None) -> Any:
+    schema = schemas.resolve(param.schema)
+    kind = schemas.schema_type(schema)
+    if param.location == "query" and (param.style == "deepObject" or kind == "object"):
+        prefix = param.name + "["
+        found = {k[len(prefix) : -1]: v for k, v in pairs if k.startswith(prefix) and k.endswith("]")}
+        props = schemas.properties(schema)
+        if not found and kind == "object" and param.explode and param.style != "deepObject":
+            found = {k: v for k, v in pairs if k in props}
+        if not found:
+            return None
+        extra = schema.get("additionalProperties") if isinstance(schema, dict) else None
+        return {
+            k: _coerce(schemas, props.get(k, extra if isinstance(extra, dict) else {}), v) for k, v in found.items()
+        }
+    if kind == "array":
+        items = schema.get("items") or {} if isinstance(schema, dict) else {}
+        if param.location == "query":
+            values = [v for k, v in pairs if k in (param.name, param.name + "[]")]
+            if not values:
+                return None
+            if not param.explode or param.style in ("spaceDelimited", "pipeDelimited"):
+                sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(param.style, ",")
+                values = [part for value in values for part in value.split(sep)]
+        else:
+            if single is None:
+                return None
+            values = single.split(",")
+        return [_coerce(schemas, items, v) for v in values]
+    if param.location == "query":
+        values = [v for k, v in pairs if k == param.name]
+        if not values:
+            return None
+        single = values[-1]
+    if single is None:
+        return None
+    return _coerce(schemas, schema, single)
+
+
+def parse_parameters(
+    schemas: SchemaSet,
+    op: Operation,
+    path_params: dict[str, str],
+    query_pairs: list[tuple[str, str]],
+    headers: dict[str, str],
+    cookies: dict[str, str],
+) -> tuple[ParsedRequest, list[FieldError]]:
+    parsed, errors = ParsedRequest(), []
+    for param in op.params:
+        if param.location == "path":
+            raw: str | None = path_params.get(param.name)
+        elif param.location == "header":
+            raw = headers.get(param.name.lower())
+        elif param.location == "cookie":
+            raw = cookies.get(param.name)
+        else:
+            raw = None
+        value = _param_value(schemas, param, query_pairs, raw)
+        if value is None:
+            if param.required:
+                errors.append(FieldError(param.name, f"{param.location} parameter '{param.name}' is required"))
+            continue
+        for error in schemas.errors(param.schema, value, "request", limit=3):
+            errors.append(FieldError(param.name, f"{param.location} parameter '{param.name}': {error.message}"))
+        target = {"path": parsed.path_params, "query": parsed.query, "header": parsed.headers}.get(param.location)
+        if target is not None:
+            target[param.name] = value
+    return parsed, errors
+
+
+def _nest_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        parts = key.replace("]", "").split("[")
+        node = result
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[parts[-1]] = value
+    return result
+
+
+def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> tuple[Any, str]:
+    """The body as data, and the declared media type it was read as; raise :class:`BodyProblem`."""
+    declared = (op.body or {}).get("content") or {}
+    if not raw:
+        if op.body_required:
+            raise BodyProblem("validation", "a request body is required", "")
+        return None, ""
+    if not declared:
+        return None, ""
+    media = content_type.split(";")[0].strip().lower()
+    chosen = next((m for m in declared if m.lower() == media), None)
+    if chosen is None:
+        chosen = next((m for m in declared if m.endswith("/*") and media.startswith(m[:-1])), None)
+    if chosen is None and not media and any("json" in m for m in declared):
+        chosen = next(m for m in declared if "json" in m)
+    if chosen is None:
+        raise BodyProblem(
+            "unsupported_media_type", f"Content-Type '{media or 'none'}' is not accepted; send {', '.join(declared)}"
+        )
+    if "json" in chosen:
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BodyProblem("validation", "the request body is not valid JSON") from None
+        if structure_depth(body, max_depth) > max_depth:
+            raise BodyProblem("validation", f"the request body is nested deeper than {max_depth} levels")
+        return body, chosen
+    if chosen == "application/x-www-form-urlencoded":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BodyProblem("validation", "the form body is not UTF-8") from None
+        return _nest_form(parse_qsl(text, keep_blank_values=True)), chosen
+    return None, chosen

@@ -1,0 +1,295 @@
+"""What operations do to state: create, read, update, delete, list and the actions ``x-effect`` describes."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.mock.listing import apply_filters, paginate
+from conformance.mock.model import ApiModel, Operation
+from conformance.mock.request import ParsedRequest
+from conformance.mock.samples import Sampler, now_value
+from conformance.mock.shaping import build, coerce_to, locate_resource, repair
+from conformance.mock.store import Store, TenantKey
+
+__all__ = ["Outcome", "Resources"]
+
+
+@dataclass
+class Outcome:
+    """What an operation produced: an object, a page of objects, an error kind, or nothing."""
+
+    obj: dict[str, Any] | None = None
+    page: list[dict[str, Any]] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    envelope: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    message: str = ""
+    deleted: bool = False
+
+
+class Resources:
+    def __init__(self, api: ApiModel, sampler: Sampler, store: Store) -> None:
+        self.api, self.schemas, self.sampler, self.store = api, api.schemas, sampler, store
+        self._resource_schemas: dict[str, Any] = {}
+
+    # -- schemas -----------------------------------------------------------------------------------
+    def response_schema(self, op: Operation, status: str | None = None) -> tuple[str, Any]:
+        response = op.responses.get(status or op.success_status() or "", {})
+        for media, content in ((response or {}).get("content") or {}).items():
+            if "json" in media and isinstance(content, dict):
+                return media, content.get("schema") or {}
+        return "", None
+
+    def resource_schema(self, op: Operation) -> Any:
+        found = self._resource_schemas.get(op.resource)
+        if found is None:
+            order = {"retrieve": 0, "create": 1, "update": 2, "list": 3}
+            candidates = sorted(
+                (o for o in self.api.operations if o.resource == op.resource),
+                key=lambda o: (order.get(o.action, 4), o is not op),
+            )
+            for candidate in candidates:
+                _, schema = self.response_schema(candidate)
+                if schema is not None:
+                    found = locate_resource(self.schemas, schema)[1]
+                    if self.schemas.properties(found):
+                        break
+            self._resource_schemas[op.resource] = found if found is not None else {}
+            found = self._resource_schemas[op.resource]
+        return found
+
+    def id_field(self, op: Operation) -> str:
+        props = self.schemas.properties(self.resource_schema(op))
+        if "id" in props or not props:
+            return "id"
+        for name, prop in props.items():
+            if isinstance(self.schemas.resolve(prop), dict) and self.schemas.resolve(prop).get("x-fill") == "id":
+                return name
+        return op.item_param if op.item_param in props else "id"
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _parents(self, op: Operation, request: ParsedRequest) -> tuple[str, ...]:
+        return tuple(str(request.path_params.get(p, "")) for p in op.parent_params)
+
+    def _payload(self, op: Operation, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            return {}
+        content = (op.body or {}).get("content") or {}
+        for media in content.values():
+            schema = self.schemas.resolve((media or {}).get("schema"))
+            wrapper = schema.get("x-wrapper") if isinstance(schema, dict) else None
+            if isinstance(wrapper, str) and isinstance(body.get(wrapper), dict):
+                return dict(body[wrapper])
+        return dict(body)
+
+    def _fill(
+        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], *, creating: bool, given: frozenset[str]
+    ) -> None:
+        schema = self.resource_schema(op)
+        id_name = self.id_field(op)
+        for name, prop in self.schemas.properties(schema).items():
+            spec = self.schemas.resolve(prop)
+            if not isinstance(spec, dict):
+                continue
+            fill = spec.get("x-fill")
+            if not fill and spec.get("readOnly"):
+                fill = "id" if name == id_name else ("now" if "_at" in name or name.endswith("date") else None)
+            if fill == "now" and (creating or "updat" in name):
+                obj[name] = now_value(spec)
+            elif not creating:
+                continue
+            elif fill == "id" and (name not in obj or spec.get("readOnly")):
+                number = self.store.next_number(tenant, f"id:{op.resource}")
+                obj[name] = str(number) if self.schemas.schema_type(spec) == "string" else number
+            elif fill == "token":
+                obj[name] = secrets.token_hex(16)
+            elif isinstance(fill, str) and fill.startswith("sequence:") and name not in given:
+                number = self.store.next_number(tenant, f"seq:{op.resource}:{name}")
+                try:
+                    obj[name] = fill[len("sequence:") :].format(n=number)
+                except (ValueError, KeyError, IndexError):
+                    obj[name] = str(number)
+        self._compute(schema, obj)
+
+    def _compute(self, schema: Any, obj: dict[str, Any]) -> None:
+        props = self.schemas.properties(schema)
+        for name, prop in props.items():  # lines first: their own computed fields feed the totals
+            value = obj.get(name)
+            spec = self.schemas.resolve(prop)
+            if isinstance(value, list) and isinstance(spec, dict):
+                for line in value:
+                    if isinstance(line, dict):
+                        self._compute(spec.get("items") or {}, line)
+        for name, prop in props.items():
+            spec = self.schemas.resolve(prop)
+            rule = spec.get("x-computed") if isinstance(spec, dict) else None
+            if not isinstance(rule, dict):
+                continue
+            total: float | None = None
+            if "copy" in rule:
+                source = obj.get(str(rule["copy"]))
+                total = _number(source)
+            elif "sum" in rule:
+                lines = obj.get(str(rule["sum"])) or []
+                lines = list(lines.values()) if isinstance(lines, dict) else lines
+                total = 0.0
+                for line in lines if isinstance(lines, list) else []:
+                    if isinstance(line, dict):
+                        total += _line_value(line, rule)
+            elif "product" in rule:
+                total = _line_value(obj, rule)
+            if total is not None:
+                obj[name] = _typed(self.schemas.schema_type(spec), total)
+
+    def _build_object(
+        self, tenant: TenantKey, op: Operation, payload: dict[str, Any], base: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        schema = self.resource_schema(op)
+        fallback = self.sampler.sample(schema, use_examples=False)
+        fallback = fallback if isinstance(fallback, dict) else {}
+        required = set(self.schemas.required(schema))
+        props = self.schemas.properties(schema)
+        if base is None:
+            obj = {
+                k: v
+                for k, v in fallback.items()
+                if k in required or (isinstance(self.schemas.resolve(props.get(k)), dict) and "default" in props[k])
+            }
+        else:
+            obj = copy.deepcopy(base)
+        for key, value in payload.items():
+            prop = props.get(key)
+            if prop is None:
+                continue
+            resolved = self.schemas.resolve(prop)
+            if isinstance(resolved, dict) and resolved.get("readOnly") and base is not None:
+                continue
+            obj[key] = coerce_to(self.schemas, prop, value)
+        self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload))
+        return repair(self.schemas, schema, obj, fallback) if props else obj
+
+    # -- operations --------------------------------------------------------------------------------
+    def locate(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> dict[str, Any] | None:
+        parents = self._parents(op, request)
+        if op.item_param is not None:
+            return self.store.get(tenant, op.resource, parents, str(request.path_params.get(op.item_param)))
+        props = self.schemas.properties(self.resource_schema(op))
+        for name, value in request.query.items():
+            if name in props:
+                if tenant == "public":
+                    return next((obj for _, obj in self.store.search(op.resource, name, str(value))), None)
+                bucket = self.store.bucket(tenant, op.resource, parents)
+                return next((o for o in bucket.values() if str(o.get(name)) == str(value)), None)
+        return None
+
+    def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
+        obj = self._build_object(tenant, op, self._payload(op, request.body), None)
+        key = str(obj.get(self.id_field(op), self.store.next_number(tenant, f"key:{op.resource}")))
+        self.store.put(tenant, op.resource, self._parents(op, request), key, obj)
+        return Outcome(obj=obj)
+
+    def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
+        updated = self._build_object(tenant, op, self._payload(op, request.body), obj)
+        with self.store.lock:
+            obj.clear()
+            obj.update(updated)
+        return Outcome(obj=obj)
+
+    def delete(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
+        key = str(obj.get(self.id_field(op)) if op.item_param is None else request.path_params.get(op.item_param))
+        self.store.delete(tenant, op.resource, self._parents(op, request), key)
+        return Outcome(obj=obj, deleted=True)
+
+    def list_objects(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
+        objects = list(self.store.bucket(tenant, op.resource, self._parents(op, request)).values())
+        objects = apply_filters(self.schemas, op, request.query, objects)
+        page, headers, envelope = paginate(op, request.query, objects)
+        return Outcome(page=page, headers=headers, envelope=envelope)
+
+    def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
+        effect = op.effect
+        changes: dict[str, Any] = {}
+        for key, value in (effect.get("set") or {}).items():
+            changes[str(key)] = value
+        for key, name in (effect.get("set-from-query") or {}).items():
+            if str(name) in request.query:
+                changes[str(key)] = request.query[str(name)]
+        for key, pointer in (effect.get("set-from-body") or {}).items():
+            found: Any = request.body
+            for token in str(pointer).strip("/").split("/"):
+                found = found.get(token) if isinstance(found, dict) else None
+            if found is not None:
+                changes[str(key)] = found
+        if changes:
+            updated = self._build_object(tenant, op, {}, {**obj, **changes})
+            with self.store.lock:
+                obj.clear()
+                obj.update(updated)
+        if effect.get("kind") == "cancel" and not changes:
+            return self.delete(tenant, op, request, obj)
+        return Outcome(obj=obj)
+
+    def next_number(self, tenant: TenantKey, op: Operation) -> str:
+        number = self.store.next_number(tenant, f"id:{op.resource}", peek=True)
+        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
+            fill = (self.schemas.resolve(prop) or {}).get("x-fill")
+            if isinstance(fill, str) and fill.startswith("sequence:"):
+                number = self.store.next_number(tenant, f"seq:{op.resource}:{name}", peek=True)
+                try:
+                    return fill[len("sequence:") :].format(n=number)
+                except (ValueError, KeyError, IndexError):
+                    return str(number)
+        return str(number)
+
+    def expand(self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str]) -> dict[str, Any]:
+        if not names:
+            return obj
+        out = dict(obj)
+        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
+            target = (prop if isinstance(prop, dict) else {}).get("x-expand") or (self.schemas.resolve(prop) or {}).get(
+                "x-expand"
+            )
+            if name in names and isinstance(target, str) and out.get(name) is not None:
+                found = self.store.find_any(tenant, target, str(out[name]))
+                if found is not None:
+                    out[name] = found
+        return out
+
+    def render(self, op: Operation, status: str, outcome: Outcome, same_hint: bool = True) -> Any:
+        _, schema = self.response_schema(op, status)
+        if schema is None:
+            return None
+        path, target = locate_resource(self.schemas, schema)
+        same = self.schemas.resolve(target) is self.schemas.resolve(self.resource_schema(op))
+        value: Any = outcome.page if outcome.page is not None else outcome.obj
+        body = build(self.schemas, self.sampler, schema, path, value, same)
+        if outcome.envelope and isinstance(body, dict):
+            body.update(outcome.envelope)
+        return body
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_value(line: dict[str, Any], rule: dict[str, Any]) -> float:
+    if "product" in rule:
+        result = 1.0
+        for name in rule["product"]:
+            result *= _number(line.get(str(name))) or 0.0
+        return result
+    return _number(line.get(str(rule.get("field")))) or 0.0
+
+
+def _typed(kind: str | None, value: float) -> Any:
+    if kind == "string":
+        return f"{value:.2f}"
+    if kind == "integer":
+        return round(value)
+    return round(value, 2)

@@ -1,0 +1,156 @@
+"""Values made from schemas: the spec's examples where it has them, generated values otherwise."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from conformance.mock.schema import SchemaSet
+
+__all__ = ["Sampler", "now_value"]
+
+_MAX_DEPTH = 6
+
+
+def now_value(schema: dict[str, Any], moment: dt.datetime | None = None) -> Any:
+    """The current time in the type a property declares (UNIX seconds, date-time, date or pattern form)."""
+    moment = moment or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    kind = schema.get("type")
+    if kind == "integer":
+        return int(moment.timestamp())
+    if kind == "number":
+        return float(int(moment.timestamp()))
+    if schema.get("format") == "date":
+        return moment.date().isoformat()
+    pattern = str(schema.get("pattern") or "")
+    if r"\d{2}:\d{2}:\d{2}$" in pattern and " " in pattern:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class Sampler:
+    """Makes a representative value for any schema; results are cached and copied out."""
+
+    def __init__(self, schemas: SchemaSet) -> None:
+        self.schemas = schemas
+        self._cache: dict[int, Any] = {}
+        self._keep: list[Any] = []
+
+    def sample(self, schema: Any, *, use_examples: bool = True) -> Any:
+        key = id(schema) * 2 + int(use_examples)
+        if key not in self._cache:
+            self._cache[key] = self._make(schema, 0, use_examples, frozenset())
+            self._keep.append(schema)
+        return copy.deepcopy(self._cache[key])
+
+    def _make(self, node: Any, depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str):
+            if ref in seen or depth > _MAX_DEPTH:
+                return None
+            seen = seen | {ref}
+        schema = self.schemas.resolve(node)
+        if not isinstance(schema, dict):
+            return None
+        if use_examples and "example" in schema:
+            return copy.deepcopy(schema["example"])
+        if "default" in schema and schema["default"] is not None:
+            return copy.deepcopy(schema["default"])
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return copy.deepcopy(schema["enum"][0])
+        for key in ("oneOf", "anyOf"):
+            options = schema.get(key)
+            if isinstance(options, list) and options:
+                return self._make(options[0], depth + 1, use_examples, seen)
+        kind = self.schemas.schema_type(schema)
+        if kind == "object" or (kind is None and "allOf" in schema):
+            return self._object(schema, depth, use_examples, seen)
+        if kind == "array":
+            count = int(schema.get("minItems") or 0)
+            item = self._make(schema.get("items") or {}, depth + 1, use_examples, seen)
+            return [copy.deepcopy(item) for _ in range(count)] if item is not None or count == 0 else []
+        if kind == "string":
+            return self._string(schema)
+        if kind == "integer":
+            return _number(schema, 1, integer=True)
+        if kind == "number":
+            return _number(schema, 1.0, integer=False)
+        if kind == "boolean":
+            return False
+        if schema.get("nullable"):
+            return None
+        return {} if not kind else None
+
+    def _object(self, schema: dict[str, Any], depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
+        result: dict[str, Any] = {}
+        required = set(self.schemas.required(schema))
+        for name, prop in self.schemas.properties(schema).items():
+            if depth >= 3 and name not in required:
+                continue
+            resolved = self.schemas.resolve(prop)
+            if isinstance(resolved, dict) and resolved.get("writeOnly") and name not in required:
+                continue
+            value = self._make(prop, depth + 1, use_examples, seen)
+            if value is None and name not in required and not (isinstance(resolved, dict) and resolved.get("nullable")):
+                continue
+            result[name] = value
+        minimum = int(schema.get("minProperties") or 0)
+        extra = schema.get("additionalProperties")
+        index = 0
+        while len(result) < minimum and index < 50:
+            result[f"key{index}"] = self._make(extra, depth + 1, use_examples, seen) if isinstance(extra, dict) else ""
+            index += 1
+        return result
+
+    def _string(self, schema: dict[str, Any]) -> str:
+        fmt = schema.get("format")
+        now = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.UTC)
+        by_format = {
+            "date-time": "2024-01-15T10:30:00Z",
+            "date": "2024-01-15",
+            "uuid": "00000000-0000-4000-8000-000000000000",
+            "email": "user@example.com",
+            "uri": "https://example.com/",
+            "url": "https://example.com/",
+            "hostname": "example.com",
+            "ipv4": "127.0.0.1",
+            "byte": "",
+            "binary": "",
+        }
+        if fmt in by_format:
+            value = by_format[str(fmt)]
+        elif schema.get("pattern"):
+            value = now_value(schema, now) if " " in str(schema["pattern"]) else _from_pattern(str(schema["pattern"]))
+        else:
+            value = "string"
+        min_length, max_length = int(schema.get("minLength") or 0), schema.get("maxLength")
+        if len(value) < min_length:
+            value = value + "x" * (min_length - len(value))
+        if isinstance(max_length, int) and len(value) > max_length:
+            value = value[:max_length]
+        return value
+
+
+def _number(schema: dict[str, Any], fallback: float, *, integer: bool) -> Any:
+    value: float = fallback
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    if isinstance(minimum, int | float):
+        value = minimum + (1 if schema.get("exclusiveMinimum") is True else 0)
+    if isinstance(maximum, int | float) and value > maximum:
+        value = maximum - (1 if schema.get("exclusiveMaximum") is True else 0)
+    multiple = schema.get("multipleOf")
+    if isinstance(multiple, int | float) and multiple > 0:
+        value = (value // multiple + (1 if value % multiple else 0)) * multiple
+    return int(value) if integer else float(value)
+
+
+def _from_pattern(pattern: str) -> str:
+    """A crude string for the common decimal and code patterns; ``string`` when unsure."""
+    if "\\d" in pattern and "." in pattern:
+        return "1.00"
+    if pattern.startswith("^[A-Z]{3}$") or pattern == "^[A-Z]{3}$":
+        return "EUR"
+    if "\\d" in pattern:
+        return "1"
+    return "string"

@@ -1,0 +1,224 @@
+"""OpenAPI 3.0 schemas as compiled JSON Schema validators, resolved lazily and cached per direction."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonschema_rs
+
+from generator.loader import resolve_pointer
+
+__all__ = ["Direction", "FieldError", "SchemaSet"]
+
+Direction = Literal["request", "response"]
+
+_REF_PREFIX = "#/components/schemas/"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return len(value) == 36
+
+
+def _is_date(value: str) -> bool:
+    if not _DATE_RE.match(value):
+        return False
+    month, day = int(value[5:7]), int(value[8:10])
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+_FORMATS: dict[str, Callable[[str], bool]] = {"uuid": _is_uuid, "date": _is_date}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One validation failure: where (dotted parameter path) and what."""
+
+    param: str
+    message: str
+
+
+def _def_name(ref: str) -> str:
+    return ref[len(_REF_PREFIX) :].replace("/", "_") if ref.startswith(_REF_PREFIX) else ref.replace("/", "_")
+
+
+class SchemaSet:
+    """The schemas of one document: resolving, converting to JSON Schema and compiling, all on demand."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self._converted: dict[tuple[str, Direction], Any] = {}
+        self._validators: dict[tuple[int, Direction], Any] = {}
+        self._keep: list[Any] = []
+
+    # -- resolving -------------------------------------------------------------------------------
+    def resolve(self, node: Any) -> Any:
+        """Follow ``$ref`` chains to a concrete node; an unresolvable ref yields ``{}``."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
+            ref = node["$ref"]
+            if not ref.startswith("#"):
+                return {}
+            try:
+                node = resolve_pointer(self.document, ref[1:])
+            except KeyError:
+                return {}
+            seen += 1
+        return node
+
+    def properties(self, schema: Any) -> dict[str, Any]:
+        """Properties of an object schema, merging ``allOf`` parts (resolved, shallow)."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return {}
+        merged: dict[str, Any] = {}
+        for part in schema.get("allOf") or ():
+            merged.update(self.properties(part))
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            merged.update({str(k): v for k, v in props.items()})
+        return merged
+
+    def required(self, schema: Any) -> list[str]:
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return []
+        names = [str(n) for n in schema.get("required") or ()]
+        for part in schema.get("allOf") or ():
+            names.extend(self.required(part))
+        return names
+
+    def schema_type(self, schema: Any) -> str | None:
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict):
+            return None
+        kind = schema.get("type")
+        if isinstance(kind, str):
+            return kind
+        if isinstance(kind, list):
+            return next((str(k) for k in kind if k != "null"), None)
+        if "properties" in schema or ("allOf" in schema and self.properties(schema)):
+            return "object"
+        if "items" in schema:
+            return "array"
+        return None
+
+    # -- conversion ------------------------------------------------------------------------------
+    def _convert(self, node: Any, direction: Direction, refs: set[str]) -> Any:
+        if isinstance(node, list):
+            return [self._convert(item, direction, refs) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            refs.add(ref)
+            target: dict[str, Any] = {"$ref": "#/definitions/" + _def_name(ref)}
+            if node.get("nullable") is True:
+                return {"anyOf": [target, {"type": "null"}]}
+            return target
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("example", "examples", "discriminator", "xml", "externalDocs", "deprecated"):
+                continue
+            if key.startswith("x-") or key in ("readOnly", "writeOnly", "nullable"):
+                continue
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {k: self._convert(v, direction, refs) for k, v in value.items()}
+            elif key in ("enum", "default", "const", "required", "pattern", "format", "type"):
+                out[key] = value
+            else:
+                out[key] = self._convert(value, direction, refs)
+        if direction == "request" and node.get("format") == "binary":
+            out.pop("format", None)
+        required = out.get("required")
+        if isinstance(required, list) and isinstance(node.get("properties"), dict):
+            skip = "readOnly" if direction == "request" else "writeOnly"
+            props = node["properties"]
+            kept = [n for n in required if not (isinstance(props.get(n), dict) and self.resolve(props[n]).get(skip))]
+            if kept:
+                out["required"] = kept
+            else:
+                out.pop("required")
+        if node.get("nullable") is True:
+            kind = out.get("type")
+            if isinstance(kind, str):
+                out["type"] = [kind, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+            if "type" not in out and any(k in out for k in ("allOf", "oneOf", "anyOf")):
+                out = {"anyOf": [out, {"type": "null"}]}
+        return out
+
+    def to_json_schema(self, schema: Any, direction: Direction) -> dict[str, Any]:
+        """A self-contained draft-4 JSON Schema for ``schema`` (refs to components bundled)."""
+        refs: set[str] = set()
+        root = self._convert(schema, direction, refs)
+        if not isinstance(root, dict):
+            root = {}
+        definitions: dict[str, Any] = {}
+        pending = list(refs)
+        while pending:
+            ref = pending.pop()
+            name = _def_name(ref)
+            if name in definitions:
+                continue
+            cached = self._converted.get((ref, direction))
+            if cached is None:
+                inner: set[str] = set()
+                target = self.resolve({"$ref": ref})
+                converted = self._convert(target, direction, inner)
+                cached = (converted, tuple(inner))
+                self._converted[(ref, direction)] = cached
+            definitions[name] = cached[0]
+            pending.extend(r for r in cached[1] if _def_name(r) not in definitions)
+        if definitions:
+            root = {**root, "definitions": {**root.get("definitions", {}), **definitions}}
+        return root
+
+    def validator(self, schema: Any, direction: Direction) -> Any:
+        """A compiled validator for ``schema`` (a node of the document), compiled on first use."""
+        key = (id(schema), direction)
+        found = self._validators.get(key)
+        if found is None:
+            compiled = self.to_json_schema(schema, direction)
+            try:
+                found = jsonschema_rs.Draft4Validator(
+                    compiled, validate_formats=True, ignore_unknown_formats=True, formats=_FORMATS
+                )
+            except Exception:  # a schema the compiler rejects validates nothing rather than crashing
+                found = jsonschema_rs.Draft4Validator({})
+            self._validators[key] = found
+            self._keep.append(schema)  # keeps id(schema) stable for the cache's lifetime
+        return found
+
+    def errors(self, schema: Any, value: Any, direction: Direction, *, limit: int = 20) -> list[FieldError]:
+        """Every validation failure of ``value`` (at most ``limit``), named by dotted path."""
+        found: list[FieldError] = []
+        try:
+            iterator = self.validator(schema, direction).iter_errors(value)
+            for error in iterator:
+                path = [str(p) for p in error.instance_path]
+                if error.schema_path and error.schema_path[-1] == "required":
+                    match = re.match(r'"(.*)" is a required property', error.message)
+                    if match:
+                        path.append(match.group(1))
+                found.append(FieldError(".".join(path), error.message[:300]))
+                if len(found) >= limit:
+                    break
+        except (ValueError, TypeError, OverflowError) as exc:  # values the validator cannot represent
+            found.append(FieldError("", f"value cannot be validated: {exc}"[:300]))
+        return found
+
+    def is_valid(self, schema: Any, value: Any, direction: Direction) -> bool:
+        try:
+            return bool(self.validator(schema, direction).is_valid(value))
+        except (ValueError, TypeError, OverflowError):
+            return False

@@ -1,0 +1,103 @@
+"""Fitting stored objects to the schema a response declares: envelopes, lists, repairs."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from conformance.mock.samples import Sampler
+from conformance.mock.schema import SchemaSet
+
+__all__ = ["build", "coerce_to", "locate_resource", "repair"]
+
+Path = tuple[str, ...]
+
+
+def _looks_like_resource(schemas: SchemaSet, schema: Any) -> bool:
+    props = schemas.properties(schema)
+    return "id" in props or any(
+        isinstance(schemas.resolve(p), dict) and schemas.resolve(p).get("x-fill") == "id" for p in props.values()
+    )
+
+
+def locate_resource(schemas: SchemaSet, schema: Any, depth: int = 0) -> tuple[Path, Any]:
+    """Where the resource sits inside a response schema: ``()`` itself, ``("[]",)`` a bare list,
+    ``("items", "[]")`` a list under a key, ``("data",)`` an envelope."""
+    resolved = schemas.resolve(schema)
+    if not isinstance(resolved, dict) or depth > 2:
+        return (), schema
+    if schemas.schema_type(resolved) == "array":
+        inner, target = locate_resource(schemas, resolved.get("items") or {}, depth + 1)
+        return ("[]", *inner), target
+    if _looks_like_resource(schemas, resolved):
+        return (), schema
+    for key, prop in schemas.properties(resolved).items():
+        prop_resolved = schemas.resolve(prop)
+        kind = schemas.schema_type(prop_resolved)
+        if kind == "array" and _looks_like_resource(schemas, (prop_resolved or {}).get("items") or {}):
+            return (key, "[]"), prop_resolved.get("items")
+        if kind == "object" and _looks_like_resource(schemas, prop_resolved):
+            return (key,), prop
+    return (), schema
+
+
+def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
+    """Bend an input value to the output type where APIs do (``"1"`` -> ``True``, ``12.5`` -> ``"12.50"``)."""
+    kind = schemas.schema_type(schema)
+    if kind == "boolean" and isinstance(value, str | int) and str(value).lower() in ("1", "0", "true", "false"):
+        return str(value).lower() in ("1", "true")
+    if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+    if kind in ("number", "integer") and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if kind == "integer" and number.is_integer() else number
+    return value
+
+
+def repair(schemas: SchemaSet, schema: Any, obj: dict[str, Any], fallback: dict[str, Any]) -> dict[str, Any]:
+    """Replace the top-level fields that make ``obj`` invalid by their ``fallback`` values."""
+    for _ in range(4):
+        errors = schemas.errors(schema, obj, "response", limit=50)
+        if not errors:
+            return obj
+        for error in errors:
+            key = error.param.split(".")[0]
+            if key and key in fallback:
+                obj[key] = copy.deepcopy(fallback[key])
+            elif key:
+                obj.pop(key, None)
+            else:
+                for name, value in fallback.items():
+                    obj.setdefault(name, copy.deepcopy(value))
+    return obj if schemas.is_valid(schema, obj, "response") else copy.deepcopy(fallback)
+
+
+def build(schemas: SchemaSet, sampler: Sampler, schema: Any, path: Path, value: Any, same: bool) -> Any:
+    """The response body for ``schema``, with ``value`` (object or list) placed where ``path`` says."""
+    if not path:
+        if not isinstance(value, dict):
+            return sampler.sample(schema)
+        if same:
+            return value
+        shaped = sampler.sample(schema)
+        if not isinstance(shaped, dict):
+            return shaped
+        props = schemas.properties(schema)
+        for key, prop in props.items():
+            if key in value and schemas.is_valid(prop, value[key], "response"):
+                shaped[key] = value[key]
+        return shaped
+    head, rest = path[0], path[1:]
+    resolved = schemas.resolve(schema)
+    if head == "[]":
+        items = (resolved or {}).get("items") or {}
+        values = value if isinstance(value, list) else [value]
+        return [build(schemas, sampler, items, rest, v, same) for v in values]
+    envelope = sampler.sample(schema)
+    if not isinstance(envelope, dict):
+        envelope = {}
+    envelope[head] = build(schemas, sampler, schemas.properties(resolved).get(head, {}), rest, value, same)
+    return envelope

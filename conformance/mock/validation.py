@@ -1,0 +1,60 @@
+"""Checking a response against the spec: status declared, media type declared, JSON body valid."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from conformance.mock.model import ApiModel
+
+__all__ = ["ResponseProblem", "validate_response"]
+
+
+@dataclass(frozen=True)
+class ResponseProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def validate_response(
+    api: ApiModel, method: str, path: str, status: int, content_type: str, body: bytes
+) -> list[ResponseProblem]:
+    """Every way the response breaks the spec (empty when it conforms). ``path`` is relative to the API."""
+    match = api.routes.match(method, path)
+    where = f"{method} {path} -> {status}"
+    if match is None or match.target is None:
+        return [] if status in (404, 405) else [ResponseProblem(where, "no operation matches, yet not 404/405")]
+    op = match.target
+    response = None
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        if key in op.responses:
+            response = op.responses[key]
+            break
+    if response is None:
+        return [ResponseProblem(where, f"status {status} is not declared by {op.key}")]
+    content = response.get("content") or {}
+    if not content or method == "HEAD" or not body:
+        if content and not body and method != "HEAD" and status != 204:
+            return [ResponseProblem(where, "the spec declares a body but the response has none")]
+        return []
+    media = content_type.split(";")[0].strip().lower()
+    declared = next((m for m in content if m.lower() == media), None)
+    if declared is None:
+        declared = next((m for m in content if m.endswith("/*") and media.startswith(m[:-1])), None)
+    if declared is None:
+        return [ResponseProblem(where, f"content type {media!r} is not declared ({', '.join(content)})")]
+    if "json" not in declared:
+        if declared == "application/pdf" and not body.startswith(b"%PDF"):
+            return [ResponseProblem(where, "declared application/pdf but the body is not a PDF")]
+        return []
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return [ResponseProblem(where, "the body is not valid JSON")]
+    schema = (content[declared] or {}).get("schema")
+    if schema is None:
+        return []
+    return [ResponseProblem(f"{where} {e.param}", e.message) for e in api.schemas.errors(schema, value, "response")]

@@ -1,0 +1,76 @@
+"""``specforge mock``: serve the stateful mock of our APIs (or any OpenAPI spec) on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from conformance.mock import MockConfig, MockConfigError, create_app
+from generator.diagnostics import SpecError
+
+__all__ = ["banner", "mock"]
+
+
+def banner(app: object, host: str, port: int) -> str:
+    """Each API's base URL and its demo tenants' credentials as environment variable assignments."""
+    lines = []
+    for name, server in app.state.mock.servers.items():  # type: ignore[attr-defined]
+        lines.append(f"{name}: http://{host}:{port}/{name}")
+        for index in range(min(2, len(server.tenants))):
+            assignments = " ".join(f"{env}={value}" for env, value in server.tenants.values[index].items())
+            lines.append(f"  tenant {index}: {assignments or '(no credentials needed)'}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("apis", nargs=-1, metavar="[API]...")
+@click.option("--spec", "specs", multiple=True, type=click.Path(path_type=Path), help="Serve any OpenAPI 3 spec file.")
+@click.option("--name", default=None, help="Mount name for a single --spec (default: its file stem).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it on loopback).")
+@click.option("--port", default=4010, show_default=True, type=int, help="Port (0 picks a free one).")
+@click.option("--seed-data", is_flag=True, help="Start with a few objects per resource and tenant.")
+@click.option("--tenants", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Extra tenants file.")
+@click.option("--fault-rate", default=0.0, type=float, help="Share of requests (0..1) given a random fault.")
+@click.option("--latency-ms", default=0.0, type=float, help="Delay every response by this many milliseconds.")
+@click.option("--max-body-bytes", default=1_000_000, type=int, show_default=True, help="Bigger bodies get 413.")
+@click.option("--print-only", is_flag=True, help="Print the base URLs and credentials, then exit.")
+def mock(
+    apis: tuple[str, ...],
+    specs: tuple[Path, ...],
+    name: str | None,
+    host: str,
+    port: int,
+    seed_data: bool,
+    tenants: Path | None,
+    fault_rate: float,
+    latency_ms: float,
+    max_body_bytes: int,
+    print_only: bool,
+) -> None:
+    """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (all of ours by default)."""
+    if name and len(specs) != 1:
+        raise click.UsageError("--name goes with exactly one --spec")
+    targets: list[str | Path] = list(apis)
+    targets += [f"{name}={specs[0]}"] if name else list(specs)
+    try:
+        config = MockConfig(
+            tenants_file=tenants,
+            seed_data=seed_data,
+            fault_rate=fault_rate,
+            latency_ms=latency_ms,
+            max_body_bytes=max_body_bytes,
+        )
+        app = create_app(targets or None, config=config)
+    except SpecError as exc:
+        raise click.ClickException(str(exc)) from None
+    except MockConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not app.state.mock.servers:
+        raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
+    click.echo(banner(app, host, port))
+    if print_only:
+        return
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning")
