@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 
 from specforge import __version__
+from specforge.commands.bench import bench
 from specforge.commands.check import check
+from specforge.commands.conform import conform
+from specforge.commands.generate import generate
+from specforge.commands.mock import mock
 from specforge.commands.validate import validate
 
 __all__ = ["main"]
@@ -19,3 +23,7 @@ def main() -> None:
 
 main.add_command(validate)
 main.add_command(check)
+main.add_command(conform)
+main.add_command(generate)
+main.add_command(mock)
+main.add_command(bench)

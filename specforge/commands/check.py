@@ -19,6 +19,7 @@ def check() -> None:
     """Validate every spec and summarise (the job CI and the README's quick start run)."""
     rows: list[list[object]] = []
     failed = False
+    valid: list[str] = []
     for api in API_NAMES:
         started = time.perf_counter()
         document, diagnostics = validate_path(api)
@@ -26,6 +27,8 @@ def check() -> None:
         for diagnostic in errors:
             click.echo(diagnostic.format(), err=True)
         failed = failed or bool(errors)
+        if document is not None and not errors:
+            valid.append(api)
         operations = sum(1 for _ in iter_operations(document.data)) if document else 0
         schemas = len((document.data.get("components") or {}).get("schemas") or {}) if document else 0
         rows.append(
@@ -39,5 +42,12 @@ def check() -> None:
             ]
         )
     click.echo(table(["api", "operations", "schemas", "errors", "validate", "time"], rows))
+    from specforge.commands.generate import check_generated  # imports the generator only when checking
+
+    up_to_date, diff = check_generated()
+    click.echo(f"generated/: {'up to date' if up_to_date else 'OUT OF DATE (run: specforge generate)'}")
+    if not up_to_date:
+        click.echo(diff, nl=False, err=True)
+    failed = failed or not up_to_date
     if failed:
         raise SystemExit(1)

@@ -1,0 +1,173 @@
+"""RESULTS.md (a table a person reads) and results.json (every raw number) from one run's comparisons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.stats import Comparison, Figure, advantage
+
+__all__ = ["QualityCheck", "format_value", "render_json", "render_markdown"]
+
+_GROUP_TITLES = {
+    "generation": "Generation (fresh process per run: wall time, peak RSS)",
+    "client": "Client runtime",
+    "mock": "Mock server",
+    "conformance": "Conformance against the in-process mock",
+}
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    """Whether one tool's output for one spec imports and passes ``mypy --strict``."""
+
+    case: str
+    tool: str
+    imports: str
+    mypy: str
+    notes: str = ""
+
+
+def format_value(value: float, unit: str) -> str:
+    """A number as a person reads it, in its unit."""
+    if unit == "s":
+        return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+    if unit == "µs":
+        return f"{value:.1f} µs" if value < 1000 else f"{value / 1000:.2f} ms"
+    if unit == "MiB":
+        return f"{value:.0f} MiB" if value >= 10 else f"{value:.1f} MiB"
+    if unit in ("req/s", "cases/s"):
+        return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+    return f"{value:.3g} {unit}".strip()
+
+
+class _Notes:
+    """Numbered footnotes, so that a failure's reason does not swell a table cell."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def cell(self, figure: Figure, unit: str) -> str:
+        if figure.status == "ok" and figure.value is not None:
+            spread = ""
+            if len(figure.samples) > 1:
+                spread = f" ({format_value(min(figure.samples), unit)}–{format_value(max(figure.samples), unit)})"
+            return format_value(figure.value, unit) + spread
+        if not figure.note:
+            return figure.status
+        reason = figure.note.replace("|", "\\|").replace("\n", " ")
+        if reason in self.lines:
+            return f"{figure.status} [{self.lines.index(reason) + 1}]"
+        self.lines.append(reason)
+        return f"{figure.status} [{len(self.lines)}]"
+
+
+def _ratio_cell(comparison: Comparison) -> str:
+    ratio = comparison.ratio
+    if ratio is None:
+        return "–"
+    lead = advantage(comparison)
+    if lead is None:
+        return f"{ratio:.2f}"
+    who, factor = lead
+    return (
+        f"{ratio:.2f} (**ours** {factor:.1f}× better)" if who == "ours" else f"{ratio:.2f} (peer {factor:.1f}× better)"
+    )
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def render_markdown(
+    comparisons: Sequence[Comparison],
+    quality: Sequence[QualityCheck],
+    machine: Mapping[str, str],
+    settings: Mapping[str, Any],
+) -> str:
+    """The whole RESULTS.md."""
+    notes = _Notes()
+    out = [
+        "# specforge benchmarks",
+        "",
+        "Written by `python -m benchmarks` (or `specforge bench`); do not edit by hand. Each figure is the",
+        f"median of {settings.get('repeat', '?')} repetitions (min–max in brackets; conformance:"
+        f" {settings.get('conform_repeat', '?')}), ours and the peer's measured in the same run, alternating.",
+        "**ratio** is ours ÷ peer: below 1 is better for times and memory, above 1 for throughput.",
+        "Reproduce one row with the command in its last column; raw numbers are in `results.json`.",
+        "",
+        "## Machine",
+        "",
+        *_table(["", ""], [[key, value] for key, value in machine.items()]),
+        "",
+    ]
+    for group in dict.fromkeys(c.group for c in comparisons):
+        rows = [
+            [
+                c.case,
+                c.metric,
+                notes.cell(c.ours, c.unit),
+                c.peer_name or "–",
+                notes.cell(c.peer, c.unit) if c.peer_name else "–",
+                _ratio_cell(c),
+                f"`{c.reproduce}`" if c.reproduce else "",
+            ]
+            for c in comparisons
+            if c.group == group
+        ]
+        out += [f"## {_GROUP_TITLES.get(group, group)}", ""]
+        out += _table(["case", "metric", "ours", "peer", "peer's figure", "ratio", "reproduce"], rows)
+        out.append("")
+        if group == "generation" and quality:
+            out += ["### Does the output import and pass `mypy --strict`?", ""]
+            out += _table(
+                ["spec", "tool", "imports", "mypy --strict", "notes"],
+                [[q.case, q.tool, q.imports, q.mypy, q.notes] for q in quality],
+            )
+            out.append("")
+    if notes.lines:
+        out += ["## Notes", ""]
+        out += [f"{number}. {line}" for number, line in enumerate(notes.lines, start=1)]
+        out.append("")
+    return "\n".join(out)
+
+
+def _figure_json(figure: Figure) -> dict[str, Any]:
+    return {"status": figure.status, "median": figure.value, "samples": list(figure.samples), "note": figure.note}
+
+
+def render_json(
+    comparisons: Sequence[Comparison],
+    quality: Sequence[QualityCheck],
+    machine: Mapping[str, str],
+    settings: Mapping[str, Any],
+) -> str:
+    """Every raw number of the run, for tools and for later comparison."""
+    payload = {
+        "machine": dict(machine),
+        "settings": dict(settings),
+        "comparisons": [
+            {
+                "key": c.key,
+                "group": c.group,
+                "case": c.case,
+                "metric": c.metric,
+                "unit": c.unit,
+                "better": c.better,
+                "ours": _figure_json(c.ours),
+                "peer_name": c.peer_name,
+                "peer": _figure_json(c.peer) if c.peer_name else None,
+                "ratio": c.ratio,
+                "reproduce": c.reproduce,
+            }
+            for c in comparisons
+        ],
+        "quality": [
+            {"case": q.case, "tool": q.tool, "imports": q.imports, "mypy": q.mypy, "notes": q.notes} for q in quality
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

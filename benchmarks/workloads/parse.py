@@ -1,0 +1,52 @@
+"""Parse a list response into models: ``python -m benchmarks.workloads.parse KIND PAYLOAD [MODULE CLASS]``.
+
+KIND is ``json`` (``json.loads`` only), ``attrs-from-dict`` (openapi-python-client: ``from_dict``
+per item) or ``pydantic-list`` (one ``TypeAdapter(list[Model])`` over the items, as our generated
+pagination does). Prints the median seconds of the timed loops.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["parser_for"]
+
+
+def parser_for(kind: str, module: str, name: str) -> Callable[[bytes], Any]:
+    """The function that turns the response body into what the caller gets."""
+    if kind == "json":
+        return json.loads
+    model: Any = getattr(importlib.import_module(module), name)
+    if kind == "attrs-from-dict":
+        return lambda body: [model.from_dict(item) for item in json.loads(body)["data"]]
+    if kind == "pydantic-list":
+        from pydantic import TypeAdapter
+
+        adapter: Any = TypeAdapter(list[model])  # built once, as the generated client caches its adapters
+        return lambda body: adapter.validate_python(json.loads(body)["data"])
+    raise SystemExit(f"unknown parser kind {kind!r}")
+
+
+def main(argv: list[str]) -> None:
+    kind, payload = argv[0], Path(argv[1])
+    parse = parser_for(kind, *(argv[2:4] if len(argv) >= 4 else ("", "")))
+    body = payload.read_bytes()
+    parsed = parse(body)  # warm-up, and a check that the payload parses at all
+    count = len(parsed) if isinstance(parsed, list) else len(parsed["data"])
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        parse(body)
+        timings.append(time.perf_counter() - started)
+    print(json.dumps({"seconds": statistics.median(timings), "items": count, "bytes": len(body)}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

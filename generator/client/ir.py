@@ -1,0 +1,169 @@
+"""The intermediate representation: everything the templates print, with every name already decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from generator.client.naming import ClassName, PythonIdentifier
+from generator.diagnostics import Diagnostic
+
+__all__ = [
+    "Body",
+    "ClientIR",
+    "CredentialIR",
+    "ErrorsIR",
+    "FieldIR",
+    "Operation",
+    "PagingIR",
+    "Resource",
+    "ServerIR",
+    "ServerVariable",
+]
+
+Location = Literal["path", "query", "header", "cookie", "body"]
+ResponseKind = Literal["json", "bytes", "text", "headers", "empty"]
+Encoding = Literal["json", "form", "multipart", "bytes", "text", "none"]
+CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class FieldIR:
+    """One keyword argument of a method: a parameter or a top-level property of the request body."""
+
+    name: PythonIdentifier
+    wire_name: str
+    location: Location
+    annotation: str
+    required: bool
+    nullable: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """The request body: flattened into ``fields``, or one ``body`` argument typed ``annotation``."""
+
+    content_type: str
+    encoding: Encoding
+    fields: tuple[FieldIR, ...]
+    annotation: str | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class PagingIR:
+    style: Literal["page", "link", "offset"]
+    settings: tuple[tuple[str, Any], ...]
+    item_type: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method of one resource."""
+
+    name: PythonIdentifier
+    http_method: str
+    path: str
+    pointer: str
+    operation_id: str
+    summary: str
+    description: str
+    path_params: tuple[FieldIR, ...]
+    params: tuple[FieldIR, ...]
+    body: Body | None
+    response_kind: ResponseKind
+    response_type: str | None
+    return_annotation: str
+    accept: str | None
+    idempotent: bool
+    paging: PagingIR | None
+    stream_name: PythonIdentifier | None
+    body_credentials: bool
+    example: str | None
+
+    @property
+    def endpoint_name(self) -> str:
+        return f"_{self.name.upper()}"
+
+    @property
+    def keyword_fields(self) -> tuple[FieldIR, ...]:
+        """Required keyword arguments first, each group in spec order."""
+        fields = (*self.params, *(self.body.fields if self.body else ()))
+        return tuple(sorted(fields, key=lambda f: not f.required))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """``client.<attribute>``: its methods and sub-resources."""
+
+    attribute: PythonIdentifier
+    class_name: ClassName
+    module: PythonIdentifier
+    dotted: str
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...]
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: PythonIdentifier
+    wire_name: str
+    default: str
+    enum: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class ServerIR:
+    name: str
+    url: str
+    description: str
+    variables: tuple[ServerVariable, ...]
+
+
+@dataclass(frozen=True)
+class CredentialIR:
+    """A constructor argument that carries a secret, and where the runtime puts it."""
+
+    argument: PythonIdentifier
+    kind: CredentialKind
+    wire_name: str
+    env: tuple[str, ...]
+    password_argument: PythonIdentifier | None
+    description: str
+
+
+@dataclass(frozen=True)
+class ErrorsIR:
+    type_expression: str | None
+    match_in_success: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ClientIR:
+    """A whole client package."""
+
+    api: str
+    package: PythonIdentifier
+    class_prefix: ClassName
+    title: str
+    version: str
+    description: str
+    spec_label: str
+    regenerate: str
+    servers: tuple[ServerIR, ...]
+    credentials: tuple[CredentialIR, ...]
+    errors: ErrorsIR
+    resources: tuple[Resource, ...]
+    model_names: tuple[ClassName, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def all_resources(self) -> list[Resource]:
+        found: list[Resource] = []
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            found.append(resource)
+            stack.extend(reversed(resource.children))
+        return found

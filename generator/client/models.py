@@ -1,0 +1,150 @@
+"""Request and response models: datamodel-code-generator, used as a library, with open enums."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic
+
+__all__ = ["generate_models"]
+
+_ENUM_BASES = {"str": "OpenStrEnum", "int": "OpenIntEnum", "float": "OpenEnum", "": "OpenEnum"}
+_ENUM_BASE = re.compile(r"\((?:(str|int|float), )?Enum\):$", re.MULTILINE)
+
+
+def _empty(header: str) -> str:
+    return f"{header}\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
+
+
+def _run(text: str, header: str, metadata_path: Path) -> Any:
+    # imported here: datamodel-code-generator takes seconds to import, and only generation needs it
+    from datamodel_code_generator import Formatter, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
+
+    return generate(
+        text,
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        emit_model_metadata=metadata_path,
+        disable_timestamp=True,
+        custom_file_header=header,
+        use_subclass_enum=True,
+        use_specialized_enum=False,
+        extra_fields="allow",
+        field_constraints=True,
+        use_double_quotes=True,
+        treat_dot_as_module=False,
+        formatters=[Formatter.RUFF_FORMAT],
+        allow_population_by_field_name=True,
+        set_default_enum_member=True,
+    )
+
+
+def generate_models(label: str, text: str, header: str, diagnostics: list[Diagnostic]) -> tuple[str, dict[str, str]]:
+    """The ``types`` module source, and component schema name → the model class generated for it."""
+    with tempfile.TemporaryDirectory(prefix="specforge-models-") as folder:
+        metadata_path = Path(folder) / "models.json"
+        try:
+            source = _run(text, header, metadata_path)
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except Exception as exc:  # datamodel-code-generator raises many types; one diagnostic, the rest generates
+            message = " ".join(str(exc).split())[:240] or type(exc).__name__
+            diagnostics.append(
+                Diagnostic(label, "/components/schemas", "models-failed", f"models could not be generated: {message}",
+                           "methods use plain dicts for these types", "warning")
+            )  # fmt: skip
+            return _empty(header), {}
+    if not isinstance(source, str):
+        diagnostics.append(
+            Diagnostic(label, "/components/schemas", "models-failed", "models span several modules",
+                       "rename schemas whose names contain dots", "warning")
+        )  # fmt: skip
+        return _empty(header), {}
+    prefix = "#/components/schemas/"
+    names = {
+        str(m["source_ref"])[len(prefix) :].replace("~1", "/").replace("~0", "~"): str(m["class_name"])
+        for m in metadata.get("models", [])
+        if str(m.get("source_ref", "")).startswith(prefix) and m.get("source_path", [None] * 4)[3:] == []
+    }
+    # EmailStr needs the optional email-validator package; an e-mail address is a plain string to the client
+    source = _sort_imports(_builtin_generics(_open_enums(re.sub(r"\bEmailStr\b", "str", source))))
+    tree = ast.parse(source)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    defined |= {
+        t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+    }
+    defined.discard("model_config")
+    names = {k: v for k, v in names.items() if v in defined}
+    source += "\n\n__all__ = [\n" + "".join(f'    "{name}",\n' for name in sorted(defined)) + "]\n"
+    return source, names
+
+
+def _open_enums(source: str) -> str:
+    """Enums accept values the spec does not list (pseudo-members), so additive API changes never break parsing."""
+    used: set[str] = set()
+
+    def swap(match: re.Match[str]) -> str:
+        base = _ENUM_BASES[match.group(1) or ""]
+        used.add(base)
+        return f"({base}):"
+
+    source = _ENUM_BASE.sub(swap, source)
+    if used:
+        source = re.sub(r"^from enum import Enum\n", "", source, flags=re.MULTILINE)
+        line = f"\n\nfrom .._types import {', '.join(sorted(used))}"
+        source = re.sub(
+            r"^(from pydantic import (?:\([^)]*\)|.*))$",
+            lambda m: m.group(1) + line,
+            source,
+            count=1,
+            flags=re.MULTILINE,
+        )
+    return source
+
+
+def _sort_imports(source: str) -> str:
+    """One import block in isort order (future, standard library, third party, local), one import per line."""
+    tree = ast.parse(source)
+    imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    if not imports:
+        return source
+    lines = source.splitlines(keepends=True)
+    first, last = imports[0].lineno - 1, (imports[-1].end_lineno or imports[-1].lineno)
+    if any(not isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body if first < n.lineno - 1 < last):
+        return source
+
+    def group(node: ast.Import | ast.ImportFrom) -> int:
+        module = node.module or "" if isinstance(node, ast.ImportFrom) else node.names[0].name
+        if isinstance(node, ast.ImportFrom) and node.level:
+            return 3
+        if module == "__future__":
+            return 0
+        return 1 if module.split(".")[0] in sys.stdlib_module_names else 2
+
+    groups: dict[int, list[str]] = {}
+    for node in imports:
+        if isinstance(node, ast.ImportFrom):
+            node.names = [alias for alias in node.names if alias.name != "str"]
+            if not node.names:
+                continue
+        groups.setdefault(group(node), []).append(ast.unparse(node))
+    block = "\n\n".join(
+        "\n".join(sorted(set(groups[k]), key=lambda t: (t.startswith("from "), t))) for k in sorted(groups)
+    )
+    return "".join(lines[:first]) + block + "\n" + "".join(lines[last:])
+
+
+def _builtin_generics(source: str) -> str:
+    """``Dict[str, X]`` (which the generator still writes for typed extra fields) as ``dict[str, X]``."""
+    if "Dict[" not in source:
+        return source
+    source = re.sub(r"\bDict\[", "dict[", source)
+    source = re.sub(r"^from typing import Dict\n", "", source, flags=re.MULTILINE)
+    return re.sub(r"^(from typing import .*)\bDict, |, Dict\b", lambda m: m.group(1) or "", source, flags=re.MULTILINE)

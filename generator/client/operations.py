@@ -1,0 +1,208 @@
+"""One spec operation → one :class:`Operation` (parameters, body, response kind, paging)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.client.ir import Body, Encoding, FieldIR, Location, Operation, PagingIR, ResponseKind
+from generator.client.naming import PythonIdentifier, python_identifier, unique_name
+from generator.client.typemap import TypeMapper, is_nullable
+from generator.diagnostics import Diagnostic, join_pointer
+from generator.walk import OperationRef
+
+__all__ = ["OperationContext", "build_operation", "pick_response"]
+
+_IDEMPOTENT = frozenset({"get", "head", "put", "delete", "options", "trace"})
+_PAGING_KEYS = {
+    "page": "page",
+    "per-page": "per_page",
+    "offset": "offset",
+    "limit": "limit",
+    "count": "count",
+    "items": "items",
+    "total-header": "total_header",
+    "default-per-page": "default_per_page",
+}
+
+
+@dataclass(frozen=True)
+class OperationContext:
+    label: str
+    mapper: TypeMapper
+    body_credential_props: frozenset[str]
+
+
+def _is_json(content_type: str) -> bool:
+    base = content_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _response_kind(content_type: str) -> ResponseKind:
+    base = content_type.split(";")[0].strip().lower()
+    if _is_json(base):
+        return "json"
+    if base.startswith("text/") or base.endswith("/xml") or base.endswith("+xml"):
+        return "text"
+    return "bytes"
+
+
+def pick_response(mapper: TypeMapper, operation: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
+    """The success response used for the return type: (status, response object, chosen content type)."""
+    responses = operation.get("responses") or {}
+    codes = sorted(str(c) for c in responses if str(c).startswith("2")) or [c for c in ("default",) if c in responses]
+    for code in codes:
+        response = mapper.resolve(responses[code])
+        content = response.get("content") or {}
+        if content:
+            types = sorted(content, key=lambda t: (not _is_json(t), t))
+            return code, response, types[0]
+    return (codes[0], mapper.resolve(responses[codes[0]]), None) if codes else ("", {}, None)
+
+
+def _field(ctx: OperationContext, raw: dict[str, Any], location: Location, taken: set[str]) -> FieldIR:
+    schema = raw.get("schema") or {}
+    wire = str(raw.get("name", ""))
+    name = unique_name(python_identifier(wire, fallback="param"), taken)
+    return FieldIR(
+        name=PythonIdentifier(name),
+        wire_name=wire,
+        location=location,
+        annotation=ctx.mapper.annotation(schema),
+        required=bool(raw.get("required")) or location == "path",
+        nullable=is_nullable(ctx.mapper.resolve(schema)) or is_nullable(schema),
+        description=" ".join(str(raw.get("description") or "").split())[:200],
+    )
+
+
+def _parameters(ctx: OperationContext, ref: OperationRef) -> list[dict[str, Any]]:
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in [*(ref.path_item.get("parameters") or []), *(ref.operation.get("parameters") or [])]:
+        param = ctx.mapper.resolve(raw)
+        if param.get("in") in ("path", "query", "header", "cookie") and param.get("name"):
+            merged[(str(param["in"]), str(param["name"]))] = param
+    return list(merged.values())
+
+
+def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Body | None, bool]:
+    request_body = ctx.mapper.resolve(ref.operation.get("requestBody"))
+    content = request_body.get("content") or {}
+    if not content:
+        return None, False
+    order = ("json", "application/x-www-form-urlencoded", "multipart/form-data", "application/octet-stream")
+    content_type = sorted(
+        content, key=lambda t: next((i for i, o in enumerate(order) if o in t or (_is_json(t) and o == "json")), 9)
+    )[0]
+    encoding: Encoding = (
+        "json"
+        if _is_json(content_type)
+        else "form"
+        if "x-www-form-urlencoded" in content_type
+        else "multipart"
+        if "multipart" in content_type
+        else "text"
+        if content_type.startswith("text/")
+        else "bytes"
+    )
+    schema_ref = (content.get(content_type) or {}).get("schema") or {}
+    schema = ctx.mapper.resolve(schema_ref)
+    properties = schema.get("properties")
+    required = bool(request_body.get("required"))
+    uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
+    if encoding in ("json", "form") and isinstance(properties, dict) and properties and "oneOf" not in schema:
+        needed = set(schema.get("required") or [])
+        fields = []
+        for wire, prop in properties.items():
+            if wire in ctx.body_credential_props:
+                continue
+            prop_schema = ctx.mapper.resolve(prop) if "$ref" in prop and ctx.mapper.model_for(prop) is None else prop
+            if isinstance(prop_schema, dict) and prop_schema.get("readOnly"):
+                continue
+            fields.append(
+                FieldIR(
+                    name=PythonIdentifier(unique_name(python_identifier(str(wire), fallback="field"), taken)),
+                    wire_name=str(wire),
+                    location="body",
+                    annotation=ctx.mapper.annotation(prop),
+                    required=wire in needed,
+                    nullable=is_nullable(prop_schema),
+                    description=" ".join(str(prop_schema.get("description") or "").split())[:200],
+                )
+            )
+        return Body(content_type, encoding, tuple(fields), None, required), uses_credentials
+    annotation = (
+        ctx.mapper.annotation(schema_ref)
+        if encoding in ("json", "form")
+        else ("str" if encoding == "text" else "bytes")
+    )
+    taken.add("body")
+    return Body(content_type, encoding, (), annotation, required), uses_credentials
+
+
+def _paging(ctx: OperationContext, ref: OperationRef, schema: Any, diagnostics: list[Diagnostic]) -> PagingIR | None:
+    spec = ref.operation.get("x-pagination")
+    if not isinstance(spec, dict):
+        return None
+    style = spec.get("style")
+    if style not in ("page", "link", "offset"):
+        diagnostics.append(
+            Diagnostic(
+                ctx.label,
+                join_pointer("paths", ref.path, ref.method, "x-pagination"),
+                "unsupported-pagination",
+                f"pagination style {style!r} is not one of page, link, offset",
+                "the method returns one page as-is",
+                "warning",
+            )
+        )
+        return None
+    settings = tuple(sorted((_PAGING_KEYS[k], v) for k, v in spec.items() if k in _PAGING_KEYS))
+    resolved = ctx.mapper.resolve(schema)
+    if style == "offset":
+        items_key = dict(settings).get("items", "items")
+        resolved = ctx.mapper.resolve((resolved.get("properties") or {}).get(items_key) or {})
+    item_type = ctx.mapper.annotation(resolved.get("items")) if resolved.get("type") == "array" else "Any"
+    return PagingIR(style, settings, item_type)
+
+
+def build_operation(
+    ctx: OperationContext, ref: OperationRef, name: PythonIdentifier, diagnostics: list[Diagnostic]
+) -> Operation:
+    taken: set[str] = set()
+    params = [_field(ctx, p, p["in"], taken) for p in _parameters(ctx, ref)]
+    path_params = tuple(f for f in params if f.location == "path")
+    body, body_credentials = _body(ctx, ref, taken)
+    _, response, content_type = pick_response(ctx.mapper, ref.operation)
+    schema = ((response.get("content") or {}).get(content_type) or {}).get("schema") if content_type else None
+    kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)
+    if ref.method == "head":
+        kind = "headers"
+    response_type: str | None = None
+    if kind == "json":
+        annotation = ctx.mapper.annotation(schema)
+        response_type = None if annotation == "Any" else annotation
+        returns = annotation
+    else:
+        returns = {"bytes": "bytes", "text": "str", "headers": "dict[str, str]", "empty": "None"}[kind]
+    paging = _paging(ctx, ref, schema, diagnostics) if kind == "json" else None
+    return Operation(
+        name=name,
+        http_method=ref.method.upper(),
+        path=ref.path,
+        pointer=ref.pointer,
+        operation_id=str(ref.operation.get("operationId") or ""),
+        summary=" ".join(str(ref.operation.get("summary") or "").split()),
+        description=" ".join(str(ref.operation.get("description") or "").split())[:400],
+        path_params=path_params,
+        params=tuple(f for f in params if f.location != "path"),
+        body=body,
+        response_kind=kind,
+        response_type=response_type,
+        return_annotation=returns,
+        accept=content_type.split(";")[0] if content_type and kind != "headers" else None,
+        idempotent=ref.method in _IDEMPOTENT,
+        paging=paging,
+        stream_name=PythonIdentifier(f"{name}_stream") if kind == "bytes" else None,
+        body_credentials=body_credentials,
+        example=None,
+    )

@@ -1,0 +1,40 @@
+"""One call from a spec file to a package's files: load → IR → models → render."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.client.build import build_client
+from generator.client.render import Templates, load_templates, render
+from generator.diagnostics import Diagnostic
+from generator.loader import load_spec
+from generator.project import TEMPLATES_DIR
+
+__all__ = ["Generated", "generate_files"]
+
+
+@dataclass(frozen=True)
+class Generated:
+    files: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+    operations: int
+
+
+def generate_files(
+    spec: Path, *, api: str, regenerate: str, generator_version: str, templates: Templates | None = None
+) -> Generated:
+    """Every file of the client package for ``spec``; raises ``SpecError`` if the spec cannot be loaded."""
+    document = load_spec(spec)
+    result = build_client(document, api=api, regenerate=regenerate)
+    files = render(
+        result.ir,
+        result.models_source,
+        templates or load_templates(TEMPLATES_DIR),
+        generator_version,
+        hashlib.sha256(document.raw).hexdigest(),
+    )
+    operations = json.loads(files[f"{result.ir.package}/_provenance.json"])["operations"]
+    return Generated(files, result.ir.diagnostics, operations)

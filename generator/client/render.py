@@ -1,0 +1,268 @@
+"""IR → ``{path: text}``. Pure: no file is read or written here (templates come in as :class:`Templates`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.client.ir import ClientIR, FieldIR, Operation, Resource
+
+__all__ = ["RUNTIME_FILES", "Templates", "load_templates", "render"]
+
+RUNTIME_FILES: tuple[str, ...] = ("_base_client.py", "_exceptions.py", "_request.py", "_types.py", "pagination.py")
+EXCEPTIONS: tuple[str, ...] = (
+    "APIConnectionError", "APIError", "APIReportedError", "APIStatusError", "APITimeoutError", "AuthenticationError",
+    "BadRequestError", "ClientError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+    "RateLimitError", "ServerError", "UnprocessableEntityError",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Templates:
+    environment: jinja2.Environment
+    runtime: dict[str, str]
+    sha256: str
+
+
+def _strlit(value: object) -> str:
+    return json.dumps(str(value))[1:-1]
+
+
+def _pyrepr(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_pyrepr(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_pyrepr(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value))
+
+
+def _doc(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip().rstrip('"')
+
+
+def _annotate(field: FieldIR) -> str:
+    annotation = field.annotation + (" | None" if field.nullable and field.annotation != "Any" else "")
+    return annotation if field.required else f"{annotation} | Omit = omit"
+
+
+def _mapping(fields: tuple[FieldIR, ...] | list[FieldIR]) -> str:
+    return "{" + ", ".join(f"{json.dumps(f.wire_name)}: {f.name}" for f in fields) + "}"
+
+
+def _call_lines(op: Operation) -> list[str]:
+    """The request parts a method passes to the runtime, one ``name=value,`` line each."""
+    lines = [f"path_params={_mapping(op.path_params)},"] if op.path_params else []
+    for location in ("header", "cookie"):
+        fields = [f for f in op.params if f.location == location]
+        if fields:
+            lines.append(f"{location}s={_mapping(fields)},")
+    if op.body is not None:
+        lines.append("body=body," if op.body.annotation else f"body={_mapping(op.body.fields)},")
+    return lines
+
+
+def load_templates(root: Path) -> Templates:
+    """Read the template tree once (the only I/O of rendering)."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    environment.filters.update(
+        strlit=_strlit,
+        pyrepr=_pyrepr,
+        doc=_doc,
+        annotate=_annotate,
+        call_lines=_call_lines,
+        from_import=_from_import,
+    )
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    runtime = {name: (root / "package" / name).read_text(encoding="utf-8") for name in RUNTIME_FILES}
+    return Templates(environment, runtime, digest.hexdigest())
+
+
+_BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
+
+
+def _unshadow(resource: Resource) -> Resource:
+    """Methods named ``list`` or ``str`` shadow the builtins in class scope: spell those as ``builtins.list``."""
+    shadowed = _BUILTIN_TYPES & {n for op in resource.operations for n in (op.name, op.stream_name) if n}
+    if not shadowed:
+        return resource
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+
+    def fix(text: str) -> str:
+        return pattern.sub(r"builtins.\1", text)
+
+    def fix_field(f: FieldIR) -> FieldIR:
+        return replace(f, annotation=fix(f.annotation))
+
+    operations = []
+    for op in resource.operations:
+        body = op.body
+        if body is not None:
+            body = replace(
+                body, fields=tuple(map(fix_field, body.fields)), annotation=body.annotation and fix(body.annotation)
+            )
+        paging = op.paging and replace(op.paging, item_type=fix(op.paging.item_type))
+        operations.append(
+            replace(
+                op,
+                path_params=tuple(map(fix_field, op.path_params)),
+                params=tuple(map(fix_field, op.params)),
+                body=body,
+                return_annotation=fix(op.return_annotation),
+                response_type=op.response_type and fix(op.response_type),
+                paging=paging,
+            )
+        )
+    return replace(resource, operations=tuple(operations))
+
+
+def _isort_key(name: str) -> tuple[str, str]:
+    return name.lower(), name
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """``from module import a, b`` sorted as isort does, wrapped in parentheses past 120 characters."""
+    ordered = sorted(names, key=_isort_key)
+    line = f"from {module} import {', '.join(ordered)}"
+    return line if len(line) <= 120 else f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
+
+
+def _resource_imports(resource: Resource) -> list[str]:
+    ops = resource.operations
+    texts = [f.annotation for op in ops for f in (*op.path_params, *op.keyword_fields)]
+    texts += [op.return_annotation for op in ops] + [op.paging.item_type for op in ops if op.paging]
+    texts += [op.body.annotation for op in ops if op.body and op.body.annotation]
+    has_stream = any(op.stream_name for op in ops)
+    has_paging = any(op.paging for op in ops)
+    needs_omit = any(not f.required for op in ops for f in op.keyword_fields) or any(
+        op.body and op.body.annotation and not op.body.required for op in ops
+    )
+    needs_cast = any(not op.paging and op.return_annotation != "None" for op in ops)
+    typing_names = [
+        n
+        for n, used in (
+            ("TYPE_CHECKING", any("types." in t for t in texts)),
+            ("Any", any("Any" in t for t in texts)),
+            ("cast", needs_cast),
+        )
+        if used
+    ]
+    std = ["import builtins"] if any("builtins." in t for t in texts) else []
+    if has_stream:
+        std += ["from collections.abc import AsyncIterator, Iterator",
+                "from contextlib import AbstractAsyncContextManager, AbstractContextManager"]  # fmt: skip
+    if typing_names:
+        std.append(f"from typing import {', '.join(typing_names)}")
+    local = []
+    if ops:
+        local.append("from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient")
+        local.append(
+            f"from .._types import {'Omit, ' if needs_omit else ''}RequestOptions{', omit' if needs_omit else ''}"
+        )
+    else:
+        local.append("from .._base_client import AsyncAPIClient, SyncAPIClient")
+    if has_paging:
+        local.append("from ..pagination import AsyncPager, Paging, SyncPage, async_list, sync_list")
+    for child in resource.children:
+        local.append(_from_import(f".{child.module}", [child.class_name, f"Async{child.class_name}"]))
+    lines = [*std, ""] if std else []
+    lines += local
+    if "TYPE_CHECKING" in typing_names:
+        lines += ["", "if TYPE_CHECKING:", "    from .. import types"]
+    return lines
+
+
+def _example(resource: Resource) -> str:
+    op: Operation | None = next((o for o in resource.operations if o.example), None)
+    if op is None or op.example is None:
+        return ""
+    return f"result = client.{resource.dotted}.{op.name}({op.example})"
+
+
+def render(
+    ir: ClientIR, models_source: str, templates: Templates, generator_version: str, spec_sha256: str
+) -> dict[str, str]:
+    """Every file of the package, keyed by its path relative to the project folder."""
+    env = templates.environment
+    header = f"# Generated by specforge from {ir.spec_label}; do not edit. Regenerate: {ir.regenerate}"
+    package = ir.package
+    resources = ir.all_resources()
+    variables = sorted({v.name: v for s in ir.servers for v in s.variables}.values(), key=lambda v: v.name)
+    env_names = [e for c in ir.credentials for e in c.env]
+    common = {
+        "header": header,
+        "ir": ir,
+        "variables": variables,
+        "env_names": env_names,
+        "base_url_env": f"{ir.api.upper()}_BASE_URL",
+    }
+    files: dict[str, str] = {}
+    for name, text in templates.runtime.items():
+        files[f"{package}/{name}"] = f"{header}\n{text}"
+    files[f"{package}/py.typed"] = f"{header}\n"
+    files[f"{package}/types/__init__.py"] = models_source
+    exported = sorted(
+        [
+            "ENVIRONMENTS",
+            "AsyncClient",
+            "Client",
+            "NOT_GIVEN",
+            "Omit",
+            "RequestOptions",
+            "omit",
+            "AsyncPage",
+            "AsyncPager",
+            "SyncPage",
+            *EXCEPTIONS,
+        ]
+    )
+    files[f"{package}/__init__.py"] = env.get_template("package/__init__.py.jinja").render(
+        **common, exceptions=EXCEPTIONS, exported=exported
+    )
+    top_classes = sorted((n for r in ir.resources for n in (r.class_name, f"Async{r.class_name}")), key=_isort_key)
+    files[f"{package}/_client.py"] = env.get_template("package/_client.py.jinja").render(
+        **common, top_classes=top_classes
+    )
+    resource_names = sorted(n for r in resources for n in (r.class_name, f"Async{r.class_name}"))
+    files[f"{package}/resources/__init__.py"] = env.get_template("package/resources/__init__.py.jinja").render(
+        **common, resources=resources, exported=resource_names
+    )
+    template = env.get_template("package/resources/resource.py.jinja")
+    for resource in map(_unshadow, resources):
+        files[f"{package}/resources/{resource.module}.py"] = template.render(
+            **common, resource=resource, imports=_resource_imports(resource)
+        )
+    files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version="0.1.0")
+    examples = {r.dotted: _example(r) for r in resources}
+    files["README.md"] = env.get_template("README.md.jinja").render(
+        **common, resources=resources, examples=examples, install_path=f"generated/{ir.api}"
+    )
+    provenance = {
+        "_comment": header[2:],
+        "generator": f"specforge {generator_version}",
+        "spec": ir.spec_label,
+        "spec_sha256": spec_sha256,
+        "templates_sha256": templates.sha256,
+        "operations": sum(len(r.operations) for r in resources),
+        "models": len(ir.model_names),
+    }
+    files[f"{package}/_provenance.json"] = json.dumps(provenance, indent=2, sort_keys=True) + "\n"
+    return dict(sorted(files.items()))

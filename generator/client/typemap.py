@@ -1,0 +1,92 @@
+"""Schema → Python annotation text, naming component models as ``types.<ClassName>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.loader import resolve_pointer
+
+__all__ = ["TypeMapper", "is_nullable"]
+
+_PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+_SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def is_nullable(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    kinds = schema.get("type")
+    if schema.get("nullable") is True or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    members = schema.get("oneOf") or schema.get("anyOf") or []
+    return isinstance(members, list) and any(isinstance(s, dict) and s.get("type") == "null" for s in members)
+
+
+class TypeMapper:
+    """Maps schemas of one document; ``model_names`` maps component schema names to model class names."""
+
+    def __init__(self, data: dict[str, Any], model_names: dict[str, str]) -> None:
+        self._data = data
+        self.model_names = model_names
+
+    def resolve(self, node: Any, depth: int = 0) -> Any:
+        """Follow ``$ref`` chains to the object they point at (``{}`` if they go nowhere)."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
+            ref = node["$ref"]
+            if not ref.startswith("#"):
+                return {}
+            try:
+                node = resolve_pointer(self._data, ref[1:])
+            except KeyError:
+                return {}
+            depth += 1
+        return node if isinstance(node, dict) else {}
+
+    def model_for(self, schema: Any) -> str | None:
+        """The model class a ``$ref`` names, if it is a component schema we generate."""
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
+            name = ref[len(_SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
+            if name in self.model_names:
+                return f"types.{self.model_names[name]}"
+        return None
+
+    def annotation(self, schema: Any, depth: int = 0) -> str:
+        if not isinstance(schema, dict) or depth > 8:
+            return "Any"
+        model = self.model_for(schema)
+        if model is not None:
+            return model
+        if "$ref" in schema:
+            return self.annotation(self.resolve(schema), depth + 1)
+        for key in ("oneOf", "anyOf"):
+            members = schema.get(key)
+            if isinstance(members, list) and members:
+                parts = [self.annotation(m, depth + 1) for m in members if not _is_null(m)]
+                unique = list(dict.fromkeys(parts))
+                return "Any" if "Any" in unique or not unique else " | ".join(unique)
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list) and len(all_of) == 1:
+            return self.annotation(all_of[0], depth + 1)
+        if isinstance(all_of, list) and all_of:
+            return "dict[str, Any]"
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kinds = [k for k in kind if k != "null"]
+            kind = kinds[0] if len(kinds) == 1 else None
+        if kind == "string" and schema.get("format") == "binary":
+            return "bytes"
+        if kind in _PRIMITIVES:
+            return _PRIMITIVES[kind]
+        if kind == "array":
+            return f"list[{self.annotation(schema.get('items'), depth + 1)}]"
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra and not schema.get("properties"):
+                return f"dict[str, {self.annotation(extra, depth + 1)}]"
+            return "dict[str, Any]"
+        return "Any"
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"

@@ -1,0 +1,166 @@
+"""Pure request helpers shared by the sync and async clients: credentials, encoding, retries, redaction."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.utils
+import enum
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import quote
+
+import httpx2
+from pydantic import BaseModel
+
+from ._types import Omit
+
+__all__ = [
+    "Credential",
+    "apply_body_credentials",
+    "encode_form",
+    "encode_query",
+    "format_path",
+    "is_retryable_status",
+    "jsonable",
+    "redact_url",
+    "retry_delay",
+]
+
+CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One credential and where it travels. ``value`` never appears in a repr."""
+
+    kind: CredentialKind
+    name: str
+    value: str = field(repr=False)
+    password: str = field(default="", repr=False)
+
+    def headers(self) -> dict[str, str]:
+        if self.kind == "basic":
+            token = base64.b64encode(f"{self.value}:{self.password}".encode()).decode("ascii")
+            return {"Authorization": f"Basic {token}"}
+        if self.kind == "bearer":
+            return {"Authorization": f"Bearer {self.value}"}
+        if self.kind == "header":
+            return {self.name: self.value}
+        return {}
+
+
+def jsonable(value: Any) -> Any:
+    """Models, enums, dates and containers as JSON-ready values; ``omit`` entries are dropped."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items() if not isinstance(v, Omit)}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def encode_query(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Form-style query pairs: lists repeat the key, objects use ``name[key]=value``; omitted and None dropped."""
+    pairs: list[tuple[str, str]] = []
+    for name, raw in params.items():
+        value = jsonable(raw)
+        if isinstance(raw, Omit) or value is None:
+            continue
+        if isinstance(value, dict):
+            pairs.extend(_brackets(name, value))
+        elif isinstance(value, list):
+            pairs.extend((name, _scalar(item)) for item in value)
+        else:
+            pairs.append((name, _scalar(value)))
+    return pairs
+
+
+def _brackets(prefix: str, value: Any) -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [pair for key, item in value.items() for pair in _brackets(f"{prefix}[{key}]", item)]
+    if isinstance(value, list):
+        return [pair for index, item in enumerate(value) for pair in _brackets(f"{prefix}[{index}]", item)]
+    return [(prefix, _scalar(value))]
+
+
+def encode_form(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``application/x-www-form-urlencoded`` pairs with bracket notation for nested values."""
+    return [pair for key, item in jsonable(body).items() if item is not None for pair in _brackets(key, item)]
+
+
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def format_path(template: str, values: Mapping[str, Any]) -> str:
+    """Fill ``/invoices/{id}``; every value is percent-encoded as one path segment."""
+    return _PATH_PARAM.sub(lambda m: quote(_scalar(jsonable(values[m.group(1)])), safe=""), template)
+
+
+def apply_body_credentials(body: Any, credentials: tuple[Credential, ...]) -> Any:
+    """Place body-carried credentials (``/connect/token``) into a JSON object body."""
+    wanted = [c for c in credentials if c.kind == "body"]
+    if not wanted:
+        return body
+    result: dict[str, Any] = dict(body) if isinstance(body, dict) else {}
+    for credential in wanted:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in credential.name.lstrip("/").split("/")]
+        node = result
+        for token in tokens[:-1]:
+            child = node.get(token)
+            node[token] = dict(child) if isinstance(child, dict) else {}
+            node = node[token]
+        node.setdefault(tokens[-1], credential.value)
+    return result
+
+
+def is_retryable_status(status_code: int) -> bool:
+    return status_code == 429 or status_code >= 500
+
+
+def retry_delay(attempt: int, response: httpx2.Response | None, *, initial: float, maximum: float) -> float:
+    """Seconds to wait before retry ``attempt`` (0-based): ``Retry-After`` if given, else jittered backoff."""
+    if response is not None:
+        header = response.headers.get("retry-after")
+        if header is not None:
+            seconds = _parse_retry_after(header.strip())
+            if seconds is not None:
+                return min(max(seconds, 0.0), maximum)
+    backoff = min(initial * (2.0**attempt), maximum)
+    return backoff * (1.0 - 0.25 * random.random())
+
+
+def _parse_retry_after(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return (when - dt.datetime.now(dt.UTC)).total_seconds()
+
+
+def redact_url(url: httpx2.URL, secret_params: frozenset[str]) -> str:
+    """The URL with every secret query parameter's value replaced by ``***``."""
+    if not url.query or not secret_params:
+        return str(url)
+    pairs = [f"{quote(k)}={'***' if k in secret_params else quote(v)}" for k, v in url.params.multi_items()]
+    return f"{url.copy_with(query=None)}?{'&'.join(pairs)}"

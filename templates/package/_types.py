@@ -1,0 +1,84 @@
+"""Markers and option types shared by every generated client."""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum, StrEnum
+from typing import Any, Final, TypedDict
+
+import httpx2
+
+__all__ = [
+    "NOT_GIVEN",
+    "Omit",
+    "OpenEnum",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "RequestOptions",
+    "omit",
+]
+
+
+class Omit:
+    """The type of ``omit``: a parameter left out of the request, as opposed to one sent as ``None``."""
+
+    _instance: Omit | None = None
+
+    def __new__(cls) -> Omit:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+omit: Final = Omit()
+NOT_GIVEN: Final = omit
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call overrides of the client's settings."""
+
+    timeout: float | httpx2.Timeout
+    max_retries: int
+    idempotency_key: str
+    extra_headers: dict[str, str]
+    extra_query: dict[str, Any]
+
+
+def _unknown_member(cls: type[Enum], base: Any, value: object) -> Any:
+    # A value the spec does not list yet becomes a pseudo-member: additive API changes never break parsing.
+    member: Any = base.__new__(cls, value)
+    member._name_ = "UNKNOWN"
+    member._value_ = value
+    return member
+
+
+class OpenStrEnum(StrEnum):
+    """A string enum that accepts values it does not list."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _unknown_member(cls, str, value) if isinstance(value, str) else None
+
+
+class OpenIntEnum(IntEnum):
+    """An integer enum that accepts values it does not list."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _unknown_member(cls, int, value) if isinstance(value, int) else None
+
+
+class OpenEnum(Enum):
+    """An enum of mixed values that accepts values it does not list."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        member: Any = object.__new__(cls)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member

@@ -1,0 +1,219 @@
+"""Pages of list results: iterate a list call to walk every page, or take one page at a time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import httpx2
+
+from ._types import RequestOptions
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+
+__all__ = ["AsyncPage", "AsyncPager", "Paging", "SyncPage", "async_list", "sync_list"]
+
+T = TypeVar("T")
+
+_NEXT_LINK = re.compile(r'<([^>]*)>\s*;[^,]*?\brel="?next"?', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How one list operation pages: ``page`` (bare arrays ending on a short page), ``link`` (Link rel=next)
+    or ``offset`` (``{count, items}``)."""
+
+    style: Literal["page", "link", "offset"]
+    page: str = "page"
+    per_page: str = "per_page"
+    offset: str = "offset"
+    limit: str = "limit"
+    count: str = "count"
+    items: str = "items"
+    total_header: str | None = None
+    default_per_page: int | None = None
+
+    def items_of(self, data: Any) -> list[Any]:
+        if isinstance(data, list):
+            return data
+        if isinstance(data, dict) and isinstance(data.get(self.items), list):
+            return list(data[self.items])
+        return []
+
+    def total(self, data: Any, response: httpx2.Response) -> int | None:
+        raw: Any = None
+        if self.style == "offset" and isinstance(data, dict):
+            raw = data.get(self.count)
+        elif self.total_header:
+            raw = response.headers.get(self.total_header)
+        try:
+            return int(raw) if raw is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def next(
+        self, query: Mapping[str, Any], count: int, data: Any, response: httpx2.Response
+    ) -> dict[str, Any] | str | None:
+        """The next page's query (or absolute URL for ``link``), or ``None`` after the last page."""
+        if count == 0:
+            return None
+        if self.style == "link":
+            match = _NEXT_LINK.search(response.headers.get("link", ""))
+            return match.group(1) if match else None
+        if self.style == "offset":
+            start = _int(query.get(self.offset), 0) + count
+            total = self.total(data, response)
+            if total is not None and start >= total:
+                return None
+            limit = _int(query.get(self.limit), 0)
+            if total is None and limit and count < limit:
+                return None
+            return {**query, self.offset: start}
+        per_page = _int(query.get(self.per_page), self.default_per_page or 0)
+        if per_page and count < per_page:
+            return None
+        return {**query, self.page: _int(query.get(self.page), 1) + 1}
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+@dataclass(frozen=True)
+class _Call:
+    endpoint: Endpoint
+    paging: Paging
+    item_type: str
+    parts: Mapping[str, Any]
+    options: RequestOptions | None
+
+
+class SyncPage(Generic[T]):
+    """One page of results. Iterating it yields every item of this page and of all the pages after it."""
+
+    def __init__(self, client: SyncAPIClient, call: _Call, query: Mapping[str, Any], response: httpx2.Response) -> None:
+        self._client = client
+        self._call = call
+        self.response = response
+        data = response.json() if response.content else None
+        raw_items = call.paging.items_of(data)
+        self.items: list[T] = client._adapter(f"list[{call.item_type}]").validate_python(raw_items)
+        self.total: int | None = call.paging.total(data, response)
+        self._next = call.paging.next(query, len(raw_items), data, response)
+
+    @classmethod
+    def fetch(cls, client: SyncAPIClient, call: _Call, query: Mapping[str, Any], url: str | None = None) -> SyncPage[T]:
+        parts = {**call.parts, "query": query if url is None else None}
+        return cls(client, call, query, client.request_raw(call.endpoint, url=url, options=call.options, **parts))
+
+    def has_next_page(self) -> bool:
+        return self._next is not None
+
+    def next_page(self) -> SyncPage[T] | None:
+        if self._next is None:
+            return None
+        if isinstance(self._next, str):
+            return SyncPage.fetch(self._client, self._call, {}, url=self._next)
+        return SyncPage.fetch(self._client, self._call, self._next)
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        page: SyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(items={len(self.items)}, has_next_page={self.has_next_page()})"
+
+
+class AsyncPage(Generic[T]):
+    """One page of results, fetched without blocking."""
+
+    def __init__(
+        self, client: AsyncAPIClient, call: _Call, query: Mapping[str, Any], response: httpx2.Response
+    ) -> None:
+        self._client = client
+        self._call = call
+        self.response = response
+        data = response.json() if response.content else None
+        raw_items = call.paging.items_of(data)
+        self.items: list[T] = client._adapter(f"list[{call.item_type}]").validate_python(raw_items)
+        self.total: int | None = call.paging.total(data, response)
+        self._next = call.paging.next(query, len(raw_items), data, response)
+
+    @classmethod
+    async def fetch(
+        cls, client: AsyncAPIClient, call: _Call, query: Mapping[str, Any], url: str | None = None
+    ) -> AsyncPage[T]:
+        parts = {**call.parts, "query": query if url is None else None}
+        response = await client.request_raw(call.endpoint, url=url, options=call.options, **parts)
+        return cls(client, call, query, response)
+
+    def has_next_page(self) -> bool:
+        return self._next is not None
+
+    async def next_page(self) -> AsyncPage[T] | None:
+        if self._next is None:
+            return None
+        if isinstance(self._next, str):
+            return await AsyncPage.fetch(self._client, self._call, {}, url=self._next)
+        return await AsyncPage.fetch(self._client, self._call, self._next)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+
+class AsyncPager(Generic[T]):
+    """``await`` it for the first page; ``async for`` over it for every item of every page."""
+
+    def __init__(self, client: AsyncAPIClient, call: _Call, query: Mapping[str, Any]) -> None:
+        self._client = client
+        self._call = call
+        self._query = query
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return AsyncPage[T].fetch(self._client, self._call, self._query).__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        first: AsyncPage[T] = await self
+        async for page in first.iter_pages():
+            for item in page.items:
+                yield item
+
+
+def sync_list(
+    client: SyncAPIClient,
+    endpoint: Endpoint,
+    paging: Paging,
+    item_type: str,
+    *,
+    query: Mapping[str, Any],
+    options: RequestOptions | None,
+    **parts: Any,
+) -> SyncPage[Any]:
+    """The first page of a list call (resources call this)."""
+    return SyncPage.fetch(client, _Call(endpoint, paging, item_type, parts, options), query)
+
+
+def async_list(
+    client: AsyncAPIClient,
+    endpoint: Endpoint,
+    paging: Paging,
+    item_type: str,
+    *,
+    query: Mapping[str, Any],
+    options: RequestOptions | None,
+    **parts: Any,
+) -> AsyncPager[Any]:
+    """A pager over a list call (resources call this)."""
+    return AsyncPager(client, _Call(endpoint, paging, item_type, parts, options), query)
