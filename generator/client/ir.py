@@ -132,6 +132,7 @@ class CredentialIR:
     env: tuple[str, ...]
     password_argument: PythonIdentifier | None
     description: str
+    default: str | None = None  # used when neither the argument nor the environment gives a value
 
 
 @dataclass(frozen=True)

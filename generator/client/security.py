@@ -13,6 +13,7 @@ from generator.walk import iter_operations
 
 __all__ = ["body_credential_props", "build_credentials", "build_errors", "build_servers"]
 
+_ENVIRONMENT_WORDS = frozenset({"sandbox", "production", "staging", "test", "demo", "live"})
 _RESERVED_ARGS = frozenset({"base_url", "timeout", "max_retries", "http_client", "default_headers", "environment"})
 
 
@@ -75,31 +76,35 @@ def build_credentials(
                     "warning",
                 )
             )
-    for index, entry in enumerate(data.get("x-body-credentials") or []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("pointer"), str):
-            diagnostics.append(
-                Diagnostic(
-                    label,
-                    join_pointer("x-body-credentials", index),
-                    "bad-body-credential",
-                    "entry needs a 'pointer' string",
-                    "see specs/README.md",
-                    "warning",
+    for extension in ("x-body-credentials", "x-body-defaults"):
+        for index, entry in enumerate(data.get(extension) or []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("pointer"), str):
+                diagnostics.append(
+                    Diagnostic(
+                        label,
+                        join_pointer(extension, index),
+                        "bad-body-credential",
+                        "entry needs a 'pointer' string",
+                        "see specs/README.md",
+                        "warning",
+                    )
                 )
-            )
-            continue
-        env = [str(entry["env"])] if entry.get("env") else []
-        last = entry["pointer"].rstrip("/").rsplit("/", 1)[-1]
-        found.append(CredentialIR(_argument(env, api, last, taken), "body", entry["pointer"], tuple(env), None, ""))
+                continue
+            env = [str(entry["env"])] if entry.get("env") else []
+            last = entry["pointer"].rstrip("/").rsplit("/", 1)[-1]
+            default = str(entry["default"]) if entry.get("default") is not None else None
+            argument = _argument(env, api, last, taken)
+            found.append(CredentialIR(argument, "body", entry["pointer"], tuple(env), None, "", default))
     return tuple(found)
 
 
 def body_credential_props(data: dict[str, Any]) -> frozenset[str]:
     """Top-level request body properties that carry only credentials (left out of method arguments)."""
     props = set()
-    for entry in data.get("x-body-credentials") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("pointer"), str):
-            props.add(entry["pointer"].lstrip("/").split("/")[0])
+    for extension in ("x-body-credentials", "x-body-defaults"):
+        for entry in data.get(extension) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("pointer"), str):
+                props.add(entry["pointer"].lstrip("/").split("/")[0])
     return frozenset(props)
 
 
@@ -111,7 +116,8 @@ def build_servers(data: dict[str, Any]) -> tuple[ServerIR, ...]:
             continue
         description = " ".join(str(server.get("description") or "").split())
         words = snake_case(description).split("_")
-        known = next((w for w in ("sandbox", "production", "staging", "test", "demo", "live") if w in words), None)
+        # the first environment word the description uses: "Production (no sandbox is documented)" is production
+        known = next((w for w in words if w in _ENVIRONMENT_WORDS), None)
         name = unique_name(known or ("production" if index == 0 else f"server_{index + 1}"), taken)
         variables = tuple(
             ServerVariable(

@@ -42,10 +42,10 @@ from .resources import (
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
-Environment = Literal["sandbox"]
+Environment = Literal["production"]
 
 ENVIRONMENTS: dict[str, str] = {
-    "sandbox": "https://{prefix}.bitfaktura.com.ua",
+    "production": "https://{prefix}.bitfaktura.com.ua",
 }
 
 
@@ -126,7 +126,7 @@ class Client(SyncAPIClient):
         api_token_2: str | None = None,
         integration_token: str | None = None,
         api_token_3: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         prefix: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
@@ -202,7 +202,7 @@ class AsyncClient(AsyncAPIClient):
         api_token_2: str | None = None,
         integration_token: str | None = None,
         api_token_3: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         prefix: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,

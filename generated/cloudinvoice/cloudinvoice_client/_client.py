@@ -24,10 +24,10 @@ from .resources import (
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
-Environment = Literal["sandbox"]
+Environment = Literal["production"]
 
 ENVIRONMENTS: dict[str, str] = {
-    "sandbox": "https://www.cloudinvoice.net/v3",
+    "production": "https://www.cloudinvoice.net/v3",
 }
 
 
@@ -74,7 +74,7 @@ class Client(SyncAPIClient):
         self,
         *,
         api_key: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,
@@ -120,7 +120,7 @@ class AsyncClient(AsyncAPIClient):
         self,
         *,
         api_key: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,

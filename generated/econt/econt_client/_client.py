@@ -18,10 +18,10 @@ from .resources import (
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
-Environment = Literal["sandbox"]
+Environment = Literal["production"]
 
 ENVIRONMENTS: dict[str, str] = {
-    "sandbox": "https://api.diginet.md",
+    "production": "https://api.diginet.md",
 }
 
 
@@ -29,6 +29,7 @@ def _settings(
     *,
     client_id: str | None,
     token: str | None,
+    language: str | None,
     environment: Environment,
     base_url: str | None,
     timeout: float | httpx2.Timeout,
@@ -42,6 +43,9 @@ def _settings(
     token = token if token is not None else os.environ.get("ECONT_TOKEN")
     if token is not None:
         credentials.append(Credential("body", "/connect/token", token))
+    language = language if language is not None else os.environ.get("ECONT_LANGUAGE", "ro-RO")
+    if language is not None:
+        credentials.append(Credential("body", "/connect/language", language))
     url = base_url or os.environ.get("ECONT_BASE_URL") or ENVIRONMENTS[environment]
     return {
         "base_url": url,
@@ -59,7 +63,7 @@ def _settings(
 class Client(SyncAPIClient):
     """e-Cont.md API (blocking).
 
-    Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN).
+    Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN, ECONT_LANGUAGE).
     ``base_url`` (or ``ECONT_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
     """
 
@@ -70,7 +74,8 @@ class Client(SyncAPIClient):
         *,
         client_id: str | None = None,
         token: str | None = None,
-        environment: Environment = "sandbox",
+        language: str | None = None,
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,
@@ -82,6 +87,7 @@ class Client(SyncAPIClient):
             **_settings(
                 client_id=client_id,
                 token=token,
+                language=language,
                 environment=environment,
                 base_url=base_url,
                 timeout=timeout,
@@ -101,7 +107,7 @@ class Client(SyncAPIClient):
 class AsyncClient(AsyncAPIClient):
     """e-Cont.md API (non-blocking).
 
-    Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN).
+    Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN, ECONT_LANGUAGE).
     ``base_url`` (or ``ECONT_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
     """
 
@@ -112,7 +118,8 @@ class AsyncClient(AsyncAPIClient):
         *,
         client_id: str | None = None,
         token: str | None = None,
-        environment: Environment = "sandbox",
+        language: str | None = None,
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,
@@ -124,6 +131,7 @@ class AsyncClient(AsyncAPIClient):
             **_settings(
                 client_id=client_id,
                 token=token,
+                language=language,
                 environment=environment,
                 base_url=base_url,
                 timeout=timeout,

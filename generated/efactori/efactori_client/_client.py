@@ -52,10 +52,10 @@ from .resources import (
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
-Environment = Literal["sandbox"]
+Environment = Literal["production"]
 
 ENVIRONMENTS: dict[str, str] = {
-    "sandbox": "https://api5.onfact.be",
+    "production": "https://api5.onfact.be",
 }
 
 
@@ -126,7 +126,7 @@ class Client(SyncAPIClient):
         company_uuid: str | None = None,
         access_token: str | None = None,
         session_key: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,
@@ -204,7 +204,7 @@ class AsyncClient(AsyncAPIClient):
         company_uuid: str | None = None,
         access_token: str | None = None,
         session_key: str | None = None,
-        environment: Environment = "sandbox",
+        environment: Environment = "production",
         base_url: str | None = None,
         timeout: float | httpx2.Timeout = 60.0,
         max_retries: int = 2,
