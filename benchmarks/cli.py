@@ -7,10 +7,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import Settings
 from benchmarks.machine import describe_machine
-from benchmarks.report import QualityCheck, render_json, render_markdown
+from benchmarks.report import QualityCheck, load_json, render_json, render_markdown
 from benchmarks.stats import Comparison
 from benchmarks.tools import ROOT, WORK
 
@@ -49,7 +50,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="smoke run: small specs, 2 repetitions, short loads")
     parser.add_argument(
-        "--repeat", type=int, default=None, help="repetitions per measurement (default 5; 2 with --quick)"
+        "--repeat", type=int, default=None, help="repetitions per measurement (default 3; 2 with --quick)"
     )
     parser.add_argument("--timeout", type=float, default=None, help="seconds one run may take (default 300; 120 quick)")
     parser.add_argument(
@@ -71,6 +72,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="directory for RESULTS.md and results.json (default benchmarks/ for a full run, else benchmarks/.work/)",
     )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="re-measure the selected rows (with --only) and merge them into benchmarks/RESULTS.md and results.json",
+    )
     parser.add_argument("--work", type=Path, default=WORK, help="scratch directory (default benchmarks/.work/)")
     arguments = parser.parse_args(argv)
     if arguments.repeat is not None and not 1 <= arguments.repeat <= 50:
@@ -86,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected groups and write the results; exit 0 even when a tool fails (the report says so)."""
     arguments = parse_arguments(argv)
     partial = arguments.quick or bool(arguments.only)
-    out: Path = arguments.out or (arguments.work if partial else ROOT / "benchmarks")
+    out: Path = arguments.out or (arguments.work if partial and not arguments.update else ROOT / "benchmarks")
     settings = Settings(
-        repeat=arguments.repeat or (2 if arguments.quick else 5),
+        repeat=arguments.repeat or (2 if arguments.quick else 3),
         timeout=arguments.timeout or (120.0 if arguments.quick else 300.0),
         quick=arguments.quick,
         work=arguments.work.resolve(),
@@ -117,9 +123,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     machine = describe_machine()
     out.mkdir(parents=True, exist_ok=True)
+    if arguments.update and (out / "results.json").is_file():
+        comparisons, quality, record = _merge(out, comparisons, quality, record)
     markdown = render_markdown(comparisons, quality, machine, record)
     (out / "RESULTS.md").write_text(markdown, encoding="utf-8")
     (out / "results.json").write_text(render_json(comparisons, quality, machine, record), encoding="utf-8")
     print(markdown)
     print(f"bench: wrote {out / 'RESULTS.md'} and results.json in {record['duration_s']}s", file=sys.stderr)
     return 0
+
+
+def _merge(
+    out: Path, comparisons: list[Comparison], quality: list[QualityCheck], record: dict[str, Any]
+) -> tuple[list[Comparison], list[QualityCheck], dict[str, Any]]:
+    """The earlier full run with the rows measured now in place of their old selves."""
+    old_comparisons, old_quality, settings = load_json((out / "results.json").read_text(encoding="utf-8"))
+    fresh = {(c.group, c.case) for c in comparisons}
+    merged = [c for c in old_comparisons if (c.group, c.case) not in fresh]
+    for comparison in comparisons:  # keep the group order of the earlier run
+        index = max((i for i, c in enumerate(merged) if c.group == comparison.group), default=len(merged) - 1)
+        merged.insert(index + 1, comparison)
+    checked = {(q.case, q.tool) for q in quality}
+    merged_quality = [q for q in old_quality if (q.case, q.tool) not in checked] + quality
+    settings["updates"] = [*settings.get("updates", []), record]
+    return merged, merged_quality, settings

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.stats import Figure, Status
 
-__all__ = ["Failed", "Measure", "Settings", "alternate", "slug"]
+__all__ = ["Failed", "Measure", "Settings", "alternate", "progress", "slug"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,8 @@ def slug(text: str) -> str:
     """A file name or case id as a lower-case identifier: ``stripe-spec3-2023-09-12`` → ``stripe_spec3_2023_09_12``."""
     cleaned = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
     return cleaned if cleaned and not cleaned[0].isdigit() else f"s_{cleaned}"
+
+
+def progress(group: str, case: str) -> None:
+    """One line on stderr per case, so a long run shows where it is."""
+    print(f"bench: {group}: {case}", file=sys.stderr, flush=True)

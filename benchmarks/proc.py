@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 __all__ = ["Run", "Server", "free_port", "run_measured", "serve", "tree_rss_bytes"]
 
 _TAIL = 400
+_LAUNCHER = Path(__file__).resolve().parent / "workloads" / "rusage.py"
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,16 @@ def run_measured(
 ) -> Run:
     """Run ``command`` in a new session; wall time from start to exit, peak RSS of it and its children.
 
-    ``os.wait4`` reports the peak resident set of that one child (and the descendants it waited
-    for), so runs measured one after another never see each other's memory.
+    A small launcher spawns the command and reports its ``ru_maxrss`` from ``os.wait4`` (which
+    includes the descendants it waited for): measured from here, a child would inherit this
+    process's resident size as its floor.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "maxrss"
+        launcher = [sys.executable, "-I", "-S", str(_LAUNCHER), str(peak_file)]
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=_environment(env), stdout=out, stderr=err, start_new_session=True
+            [*launcher, *command], cwd=cwd, env=_environment(env), stdout=out, stderr=err, start_new_session=True
         )
         result: dict[str, Any] = {}
 
@@ -104,11 +109,12 @@ def run_measured(
             os.killpg(process.pid, signal.SIGKILL)  # nothing the command started may outlive it
         out.seek(0)
         err.seek(0)
+        measured = peak_file.read_text() if peak_file.is_file() else ""
         return Run(
             command=tuple(command),
             returncode=None if timed_out else process.returncode,
             wall=timeout if timed_out else result["wall"],
-            peak_rss=result["maxrss"],
+            peak_rss=int(measured) if measured.isdigit() else result["maxrss"],
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from benchmarks.stats import Comparison, Figure, advantage
 
-__all__ = ["QualityCheck", "format_value", "render_json", "render_markdown"]
+__all__ = ["QualityCheck", "format_value", "load_json", "render_json", "render_markdown"]
 
 _GROUP_TITLES = {
     "generation": "Generation (fresh process per run: wall time, peak RSS)",
@@ -171,3 +171,30 @@ def render_json(
         ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _figure_from(data: Mapping[str, Any] | None) -> Figure:
+    if data is None:
+        return Figure.missing("not measured", "no peer for this measurement")
+    return Figure(tuple(float(v) for v in data["samples"]), data["status"], data["note"])
+
+
+def load_json(text: str) -> tuple[list[Comparison], list[QualityCheck], dict[str, Any]]:
+    """Read back a results.json: its comparisons, quality checks and settings (for ``--update``)."""
+    data = json.loads(text)
+    comparisons = [
+        Comparison(
+            c["group"],
+            c["case"],
+            c["metric"],
+            c["unit"],
+            c["better"],
+            _figure_from(c["ours"]),
+            c["peer_name"],
+            _figure_from(c["peer"]),
+            c["reproduce"],
+        )
+        for c in data["comparisons"]
+    ]
+    quality = [QualityCheck(q["case"], q["tool"], q["imports"], q["mypy"], q.get("notes", "")) for q in data["quality"]]
+    return comparisons, quality, dict(data["settings"])

@@ -89,10 +89,12 @@ def _scheme_credentials(
     if kind == "apiKey":
         target = query if scheme.get("in") == "query" else headers
         name = str(scheme.get("name", ""))
+        prefix = str(scheme.get("x-prefix") or "")
+        value = values[0] if values[0].startswith(prefix) else prefix + values[0]
         if scheme.get("in") == "cookie":
-            headers.append(("Cookie", f"{name}={values[0]}"))
+            headers.append(("Cookie", f"{name}={value}"))
         else:
-            target.append((name, values[0]))
+            target.append((name, value))
     elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
         user = values[0]
         password = values[1] if len(values) > 1 and not scheme.get("x-basic-username-only") else ""

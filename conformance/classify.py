@@ -35,6 +35,7 @@ _SCHEMA_KEYWORD_KINDS: dict[str, DriftKind] = {
     "enum": "enum-value",
     "const": "enum-value",
     "additionalProperties": "unexpected-field",
+    "not": "unexpected-field",  # schemathesis forbids writeOnly properties in responses this way
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["DRIFT_KINDS", "Drift", "DriftKind", "SpecPatch"]
+__all__ = ["DRIFT_KINDS", "Drift", "DriftKind", "SpecPatch", "normalise"]
 
 DriftKind = Literal[
     "undocumented-status",
@@ -53,6 +54,30 @@ DRIFT_KINDS: dict[str, str] = {
 }
 
 
+_VARYING = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # uuids
+    r"|\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}\b"  # long hex tokens
+    r"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"  # numbers
+)
+_STATUS_BEFORE = ("answered ", "status ", "(")
+
+
+def normalise(text: str) -> str:
+    """``text`` with ids and numbers blanked, so findings that differ only in them merge into one drift.
+
+    HTTP statuses (``answered 500``, ``(404)``) are kept: another status is another problem.
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        value = match.group()
+        before = text[max(0, match.start() - 9) : match.start()]
+        if value.isdigit() and len(value) == 3 and 100 <= int(value) < 600 and before.endswith(_STATUS_BEFORE):
+            return value
+        return "#"
+
+    return _VARYING.sub(blank, text)
+
+
 @dataclass(frozen=True)
 class SpecPatch:
     """A suggested spec change as JSON Patch operations (RFC 6902) on the spec document."""
@@ -86,8 +111,8 @@ class Drift:
 
     @property
     def signature(self) -> tuple[str, str, str, str, str]:
-        """What makes two findings the same drift (the request that showed it is not part of it)."""
-        return (self.operation, self.kind, self.check, self.pointer, self.api_did)
+        """What makes two findings the same drift: not the request that showed it, nor the ids and numbers in it."""
+        return (self.operation, self.kind, self.check, self.pointer, normalise(self.api_did))
 
     def as_dict(self) -> dict[str, Any]:
         return {

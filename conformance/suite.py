@@ -13,7 +13,15 @@ from conformance.engine import ApiResult, ConformOptions, Target, run_spec
 from generator.loader import load_spec
 from generator.project import resolve_spec
 
-__all__ = ["ConformError", "api_base_url", "load_target_spec", "mock_available", "run_against_mock", "run_against_url"]
+__all__ = [
+    "ConformError",
+    "api_base_url",
+    "load_target_spec",
+    "mock_available",
+    "mock_tenants",
+    "run_against_mock",
+    "run_against_url",
+]
 
 
 class ConformError(Exception):
@@ -45,10 +53,21 @@ def _tenant(spec: dict[str, Any], api: str, tenant: int) -> Credentials | None:
     return credentials_from_env(spec, values)
 
 
-def run_against_mock(targets: Sequence[str], options: ConformOptions, *, wrap: Any = None) -> list[ApiResult]:
+def mock_tenants(api: str, spec: dict[str, Any]) -> tuple[Credentials, ...]:
+    """The credentials of the mock's first two demo tenants of ``api`` (one when it has a single tenant)."""
+    first = _tenant(spec, api, 0) or Credentials()
+    second = _tenant(spec, api, 1)
+    return (first,) if second is None else (first, second)
+
+
+def run_against_mock(
+    targets: Sequence[str], options: ConformOptions, *, wrap: Any = None, base_url: str | None = None
+) -> list[ApiResult]:
     """Each API against a fresh in-process mock (state reset between runs).
 
     ``wrap(app, api, spec, tenants)`` may return another ASGI app in front of the mock (the drift injector).
+    With ``base_url`` (a mock served there, ``{api}`` replaced by the API name) requests go over the network
+    instead, with the same tenants and checks.
     """
     if not mock_available():
         raise ConformError("the embedded mock (conformance.mock) is not available; pass --url BASE_URL")
@@ -57,22 +76,15 @@ def run_against_mock(targets: Sequence[str], options: ConformOptions, *, wrap: A
     results = []
     for target in targets:
         api, spec = load_target_spec(target)
-        first = _tenant(spec, api, 0) or Credentials()
-        second = _tenant(spec, api, 1)
-        tenants = (first,) if second is None else (first, second)
-        app = mock.create_app([target])
-        if wrap is not None:
-            app = wrap(app, api, spec, tenants)
-        results.append(
-            run_spec(
-                api,
-                spec,
-                Target(f"http://localhost/{api}", app=app),
-                credentials=first,
-                other_tenants=tenants[1:],
-                options=options,
-            )
-        )
+        tenants = mock_tenants(api, spec)
+        if base_url is None:
+            app = mock.create_app([target])
+            if wrap is not None:
+                app = wrap(app, api, spec, tenants)
+            where = Target(f"http://localhost/{api}", app=app)
+        else:
+            where = Target(base_url.replace("{api}", api))
+        results.append(run_spec(api, spec, where, credentials=tenants[0], other_tenants=tenants[1:], options=options))
     return results
 
 

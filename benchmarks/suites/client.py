@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from benchmarks.harness import Failed, Measure, Settings, alternate
+from benchmarks.harness import Failed, Measure, Settings, alternate, progress
 from benchmarks.proc import run_measured
 from benchmarks.report import QualityCheck
 from benchmarks.specs import CORPUS_DIR, STRIPE, BenchSpec, load_data
@@ -78,6 +78,7 @@ def _output(tool_name: str, spec: BenchSpec, settings: Settings) -> Output | Fai
 
 
 def _parse(settings: Settings) -> list[Comparison]:
+    progress(GROUP, "parse")
     spec = BenchSpec(STRIPE, STRIPE.stem, ours=False)
     payload = _payload(STRIPE, "invoice", settings)
     measures: dict[str, Measure | Failed] = {
@@ -118,6 +119,7 @@ def _parse(settings: Settings) -> list[Comparison]:
 
 
 def _import_time(spec: BenchSpec, settings: Settings) -> list[Comparison]:
+    progress(GROUP, f"import-{spec.case}")
     measures: dict[str, Measure | Failed] = {}
     for tool_name in (OURS, OPC):
         output = _output(tool_name, spec, settings)
@@ -164,6 +166,7 @@ def run_client(settings: Settings) -> tuple[list[Comparison], list[QualityCheck]
 
 
 def _overhead(settings: Settings) -> list[Comparison]:
+    progress(GROUP, "overhead")
     spec = BenchSpec(CORPUS_DIR / "oai-petstore-expanded.yaml", "oai-petstore-expanded", ours=False)
     output = _output(OURS, spec, settings)
     measure: Measure | Failed = output if isinstance(output, Failed) else _pair(spec, output, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from benchmarks.harness import Failed, Measure, Settings, alternate
+from benchmarks.harness import Failed, Measure, Settings, alternate, progress
 from benchmarks.proc import run_measured
 from benchmarks.report import QualityCheck
 from benchmarks.stats import Comparison, Figure
@@ -26,6 +26,7 @@ def _conform(api: str, settings: Settings) -> Measure | Failed:
     report = settings.work / "conform" / api
 
     def once() -> dict[str, float]:
+        progress(GROUP, api)
         shutil.rmtree(report, ignore_errors=True)
         command = [*found.command, api, "--report", str(report)]
         if settings.quick:

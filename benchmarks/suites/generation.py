@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.harness import Failed, Measure, Settings, alternate
+from benchmarks.harness import Failed, Measure, Settings, alternate, progress
 from benchmarks.proc import Run, run_measured
 from benchmarks.report import QualityCheck
 from benchmarks.specs import BenchSpec, all_specs
@@ -117,7 +117,7 @@ def _quality(spec: BenchSpec, tool_name: str, output: Output, settings: Settings
         return QualityCheck(spec.case, tool_name, imports, "not checked (--quick)", output.notes)
     config = settings.work / "mypy.ini"
     config.write_text(_MYPY_CONFIG)
-    cache = settings.work / "mypy-cache" / tool_name / spec.name
+    cache = settings.work / "mypy-cache"  # shared: the libraries are analysed once, each output afresh
     command = [sys.executable, "-m", "mypy", "--strict", "--config-file", str(config), "--cache-dir", str(cache)]
     limit = min(settings.timeout, MYPY_TIMEOUT)
     checked = run_measured([*command, str(output.target)], timeout=limit, cwd=output.path_root, env=env)
@@ -140,6 +140,7 @@ def run_generation(settings: Settings) -> tuple[list[Comparison], list[QualityCh
     for spec in all_specs(settings.quick):
         if not settings.selected(GROUP, spec.case):
             continue
+        progress(GROUP, spec.case)
         outputs: dict[str, Output] = {}
 
         def measure(name: str, spec: BenchSpec = spec, outputs: dict[str, Output] = outputs) -> Measure:

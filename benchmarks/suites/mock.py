@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx2
 
-from benchmarks.harness import Failed, Measure, Settings, alternate
+from benchmarks.harness import Failed, Measure, Settings, alternate, progress
 from benchmarks.proc import Server, free_port, run_measured, serve, tree_rss_bytes
 from benchmarks.report import QualityCheck
 from benchmarks.specs import CORPUS_DIR, STRIPE
@@ -28,6 +28,7 @@ GROUP = "mock"
 PETSTORE = CORPUS_DIR / "oai-petstore-expanded.yaml"
 NEW_PET = {"name": "Rex", "tag": "dog"}
 OPERATIONS = ("read", "list", "create")
+START_TIMEOUT = 120.0
 _ROUTES = {"read": "GET /pets/{id}", "list": "GET /pets", "create": "POST /pets"}
 _LOAD_METRICS: tuple[tuple[str, str, str, Better], ...] = (
     ("rps", "requests/s (8 connections)", "req/s", "higher"),
@@ -57,7 +58,7 @@ def _server(name: str, spec: Path, settings: Settings) -> Iterator[Server]:
     command = _command(name, spec, port)
     log = settings.work / f"mock-{name}.log"
     try:
-        with serve(command, port, timeout=settings.timeout, log=log) as server:
+        with serve(command, port, timeout=min(settings.timeout, START_TIMEOUT), log=log) as server:
             yield server
     except (RuntimeError, TimeoutError) as exc:
         note = f"{name} mock: {exc} (log: {log})"
@@ -78,7 +79,7 @@ def _load(url: str, method: str, body: Any, settings: Settings) -> dict[str, flo
         "method": method,
         "body": body,
         "requests": 300 if settings.quick else 3000,
-        "duration": 3.0 if settings.quick else 6.0,
+        "duration": 3.0 if settings.quick else 5.0,
         "concurrency": 8,
     }
     command = [sys.executable, "-m", "benchmarks.workloads.load", json.dumps(spec)]
@@ -126,6 +127,7 @@ def _startup(name: str, settings: Settings) -> Measure:
 def run_mock(settings: Settings) -> tuple[list[Comparison], list[QualityCheck]]:
     comparisons: list[Comparison] = []
     if settings.selected(GROUP, "petstore-expanded"):
+        progress(GROUP, "petstore-expanded")
         metrics = tuple(f"{op}_{m}" for op in OPERATIONS for m in ("rps", "p50", "p99"))
         figures = alternate(
             {"ours": _throughput("ours", settings), "prism": _throughput("prism", settings)}, metrics, settings.repeat
@@ -149,6 +151,7 @@ def run_mock(settings: Settings) -> tuple[list[Comparison], list[QualityCheck]]:
                     )
                 )
     if settings.selected(GROUP, "startup-stripe") and not settings.quick:
+        progress(GROUP, "startup-stripe")
         figures = alternate(
             {"ours": _startup("ours", settings), "prism": _startup("prism", settings)},
             ("startup", "rss"),

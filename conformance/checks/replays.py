@@ -6,7 +6,7 @@ from typing import Any
 
 from conformance.auth import Credentials
 from conformance.checks.registry import DriftFailure, extra_check
-from conformance.checks.responses import body_json
+from conformance.checks.responses import body_json, header
 from conformance.context import RunContext
 from conformance.drift import DriftKind
 from generator.diagnostics import join_pointer
@@ -14,14 +14,20 @@ from generator.diagnostics import join_pointer
 __all__ = [
     "body_credentials_honoured",
     "content_type_required",
+    "count_matches_items",
+    "credentials_required",
+    "pdf_when_asked",
     "tenant_isolation",
     "trailing_slash",
     "write_persisted",
 ]
 
 
-def _send(ctx: Any, parent: Any, probe: Any) -> Any:
+def _send(ctx: Any, parent: Any, probe: Any, headers: dict[str, str] | None = None) -> Any:
+    """Send ``probe`` as part of ``parent``'s scenario; ``headers`` are forced (schemathesis resets ``Accept``)."""
     kwargs = dict(ctx.internals.transport_kwargs or {})
+    if headers:
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), **headers}
     if parent.operation.app is not None:
         kwargs.setdefault("app", parent.operation.app)
     ctx.internals.record_case(parent_id=parent.id, case=probe)
@@ -76,15 +82,22 @@ def trailing_slash(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
         )
 
 
+def _declares_content_type(raw: dict[str, Any]) -> bool:
+    parameters = [p for p in raw.get("parameters") or [] if isinstance(p, dict)]
+    return any(
+        str(p.get("name", "")).lower() == "content-type" or str(p.get("$ref", "")).lower().endswith("contenttype")
+        for p in parameters
+    )
+
+
 @extra_check
 def content_type_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """Where an operation declares a required ``Content-Type`` header, a request without one is refused."""
-    parameters = case.operation.definition.raw.get("parameters") or []
-    declared = any(isinstance(p, dict) and str(p.get("name", "")).lower() == "content-type" for p in parameters)
-    declared = declared or any(
-        str(p.get("$ref", "")).lower().endswith("contenttype") for p in parameters if isinstance(p, dict)
-    )
-    if not declared or not 200 <= response.status_code < 300 or (case.body is not None and not _is_read(case)):
+    if (
+        not _declares_content_type(case.operation.definition.raw)
+        or not 200 <= response.status_code < 300
+        or (case.body is not None and not _is_read(case))
+    ):
         return
     headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "content-type"}
     reply = _send(ctx, case, case.derive(headers=headers, keep_auth=True))
@@ -103,6 +116,9 @@ def body_credentials_honoured(run: RunContext, ctx: Any, response: Any, case: An
     """Credentials carried in the body (e-Cont ``connect``, BitFaktura ``api_token``) are checked."""
     if not run.credentials.body or not 200 <= response.status_code < 300 or not isinstance(case.body, dict):
         return
+    security = case.operation.definition.raw.get("security")
+    if isinstance(security, list) and (not security or {} in security):
+        return  # the operation needs no credentials (BitFaktura's login)
     reply = _send(ctx, case, _replaced(run.credentials, case))
     body = body_json(reply)
     from conformance.checks.responses import _is_error_envelope
@@ -118,20 +134,116 @@ def body_credentials_honoured(run: RunContext, ctx: Any, response: Any, case: An
         )
 
 
+def _has_data(body: Any, is_list: bool) -> bool:
+    """Whether a body shows anything: a list page without items (bare, or wrapped as ``{count, items}``) does not."""
+    if isinstance(body, list):
+        return bool(body)
+    if isinstance(body, dict) and is_list:
+        return any(isinstance(v, list) and v for v in body.values())
+    if isinstance(body, dict | bytes):
+        return bool(body)
+    return body is not None
+
+
+def _data(response: Any) -> Any:
+    found = body_json(response)
+    return found if found is not None else bytes(response.content or b"")
+
+
+def _unauthorized_status(spec: dict[str, Any]) -> Any:
+    errors = spec.get("x-errors")
+    kinds = (errors.get("kinds") or {}) if isinstance(errors, dict) else {}
+    entry = kinds.get("unauthorized") if isinstance(kinds, dict) else None
+    return entry.get("status") if isinstance(entry, dict) else None
+
+
+@extra_check
+def credentials_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
+    """Without its credentials a secured call is refused, also where refusals are not 401/403 (CloudInvoice: 400).
+
+    schemathesis's ``ignored_auth`` covers APIs that answer 401 or 403; it is turned off for the others,
+    and this check takes its place there.
+    """
+    if _unauthorized_status(run.spec) in (None, 401, 403) or not (run.credentials.headers or run.credentials.query):
+        return
+    raw = case.operation.definition.raw
+    security = raw.get("security", run.spec.get("security"))
+    if not security or any(requirement == {} for requirement in security) or not 200 <= response.status_code < 300:
+        return
+    reply = _send(ctx, case, _replaced(run.credentials, case))
+    if 200 <= reply.status_code < 300 and not _is_error_envelope_reply(run, reply):
+        raise _fail(
+            case,
+            "auth-not-enforced",
+            "Call without credentials accepted",
+            "the operation requires credentials",
+            f"answered {reply.status_code} without credentials",
+        )
+
+
+def _declares_pdf_and_more(run: RunContext, case: Any) -> bool:
+    from conformance.inject.targets import deref
+
+    for status, response in (case.operation.definition.raw.get("responses") or {}).items():
+        content = (deref(run.spec, response) or {}).get("content") or {}
+        if str(status).startswith("2") and "application/pdf" in content and len(content) > 1:
+            return True
+    return False
+
+
+@extra_check
+def pdf_when_asked(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
+    """Where a read declares a PDF beside JSON (Invoiced's ``Accept: application/pdf``), asking for it gets a PDF."""
+    accept = next((str(v) for k, v in (case.headers or {}).items() if k.lower() == "accept"), "")
+    if case.method.upper() != "GET" or "pdf" in accept or not 200 <= response.status_code < 300:
+        return
+    if not _declares_pdf_and_more(run, case):
+        return
+    wanted = {"Accept": "application/pdf"}
+    reply = _send(ctx, case, case.derive(headers={**(case.headers or {}), **wanted}, keep_auth=True), wanted)
+    if not 200 <= reply.status_code < 300:
+        return
+    media = header(reply, "content-type") or ""
+    if not media.startswith("application/pdf"):
+        raise _fail(
+            case,
+            "unexpected-content-type",
+            "PDF not sent when asked for",
+            "application/pdf when the request sends Accept: application/pdf",
+            f"answered {reply.status_code} with Content-Type {media or '(none)'}",
+        )
+    if reply.content[:5] != b"%PDF-":
+        raise _fail(
+            case,
+            "wrong-media",
+            "Not a PDF",
+            "application/pdf",
+            f"sent a body starting {reply.content[:16]!r} when asked for a PDF",
+        )
+
+
 @extra_check
 def tenant_isolation(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
-    """An object one tenant can read is not readable by another tenant."""
+    """What one tenant reads by id (an object, or a list under a parent) another tenant cannot read.
+
+    A leak is another tenant being served the same data: an empty list under a parent the other tenant
+    cannot see shows nothing, so it is not one.
+    """
     if not run.other_tenants or not _is_read(case) or not case.path_parameters or not 200 <= response.status_code < 300:
+        return
+    mine = _data(response)
+    raw = case.operation.definition.raw
+    if not _has_data(mine, raw.get("x-action") == "list" or "x-pagination" in raw):
         return
     other = run.other_tenants[0]
     reply = _send(ctx, case, _replaced(run.credentials, case, swap=other))
-    if 200 <= reply.status_code < 300 and not _is_error_envelope_reply(run, reply):
+    if 200 <= reply.status_code < 300 and not _is_error_envelope_reply(run, reply) and _data(reply) == mine:
         raise _fail(
             case,
             "tenant-leak",
             "Another tenant's object served",
             "objects are visible to their tenant only",
-            f"tenant 2 read {case.formatted_path} ({reply.status_code})",
+            f"tenant 2 read {case.formatted_path} ({reply.status_code}) and got tenant 1's data",
         )
 
 
@@ -150,9 +262,12 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
     retrieve = _retrieve_operation(run, case)
     if retrieve is None:
         return
+    headers = dict(case.headers or {})
+    if _declares_content_type(retrieve.definition.raw):
+        headers.setdefault("Content-Type", "application/json")
     probe = retrieve.Case(
         path_parameters=dict(case.path_parameters or {}),
-        headers=dict(case.headers or {}),
+        headers=headers,
         query={k: v for k, v in (case.query or {}).items() if k in dict(run.credentials.query)},
     )
     reply = _send(ctx, case, probe)
@@ -161,11 +276,13 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
         return
     sent = case.body
     wrapper = _wrapper(run, case)
-    if wrapper and isinstance(sent.get(wrapper), dict):
+    if wrapper:
+        if not isinstance(sent.get(wrapper), dict):
+            return  # fields outside the wrapper are not the object's: the API rightly ignores them
         sent = sent[wrapper]
     for key, value in sorted(sent.items()):
-        scalar = isinstance(value, str | int | bool) and key in stored
-        if scalar and stored[key] != value and str(stored[key]) != str(value):
+        scalar = isinstance(value, str | int | float | bool) and key in stored
+        if scalar and not _same(stored[key], value):
             raise _fail(
                 case,
                 "state-inconsistency",
@@ -173,6 +290,24 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
                 f"{key} becomes {value!r}",
                 f"read back {key}={stored[key]!r} after a {response.status_code}",
             )
+
+
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off", ""})
+
+
+def _same(stored: Any, sent: Any) -> bool:
+    """Equal, or equal after the coercions form-style APIs apply (``"0"`` is ``false``, ``"12.50"`` is ``12.5``)."""
+    if stored == sent or str(stored) == str(sent):
+        return True
+    if isinstance(stored, bool) or isinstance(sent, bool):
+        flag, other = (stored, sent) if isinstance(stored, bool) else (sent, stored)
+        text = str(other).strip().lower()
+        return (text in _TRUE) if flag else (text in _FALSE)
+    try:
+        # Money and quantities may come back rounded to the API's precision (``"-0.00"`` for ``-8e-231``).
+        return abs(float(str(stored)) - float(str(sent))) <= 0.005
+    except ValueError:
+        return False
 
 
 def _retrieve_operation(run: RunContext, case: Any) -> Any:
@@ -199,3 +334,36 @@ def _wrapper(run: RunContext, case: Any) -> str | None:
         if isinstance(wrapper, str):
             return wrapper
     return None
+
+
+@extra_check
+def count_matches_items(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
+    """A ``{count, items}`` list (offset style) holds ``count`` items: asking for them from offset 0 gets them all.
+
+    Only when the page came without a limit, so a short page says nothing by itself.
+    """
+    pagination = case.operation.definition.raw.get("x-pagination")
+    if not isinstance(pagination, dict) or pagination.get("style") != "offset" or not 200 <= response.status_code < 300:
+        return
+    items_key, count_key = str(pagination.get("items", "items")), str(pagination.get("count", "count"))
+    limit_name, offset_name = str(pagination.get("limit", "limit")), str(pagination.get("offset", "offset"))
+    body = body_json(response)
+    query = dict(case.query or {})
+    if limit_name in query or not isinstance(body, dict) or not isinstance(body.get(count_key), int):
+        return
+    items = body.get(items_key)
+    if not isinstance(items, list) or body[count_key] <= len(items):
+        return
+    wanted = min(body[count_key], int(pagination.get("max-per-page") or 100))
+    probe = case.derive(query={**query, offset_name: 0, limit_name: wanted}, keep_auth=True)
+    reply = body_json(_send(ctx, case, probe))
+    got = reply.get(items_key) if isinstance(reply, dict) else None
+    if isinstance(got, list) and len(got) < wanted:
+        raise _fail(
+            case,
+            "pagination-mismatch",
+            "Count disagrees with the items",
+            f"{count_key} is the number of items the list holds",
+            f"{count_key}={body[count_key]} but offset 0, limit {wanted} returned {len(got)} items",
+            join_pointer("paths", case.operation.path, case.operation.method.lower(), "x-pagination"),
+        )

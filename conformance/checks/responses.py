@@ -10,7 +10,13 @@ from conformance.checks.registry import DriftFailure, extra_check
 from conformance.context import RunContext
 from generator.diagnostics import join_pointer
 
-__all__ = ["error_envelope_status", "pagination_consistency", "pdf_body"]
+__all__ = [
+    "documents_errors_in_success",
+    "error_envelope_status",
+    "is_error_envelope",
+    "pagination_consistency",
+    "pdf_body",
+]
 
 
 def header(response: Any, name: str) -> str | None:
@@ -29,6 +35,12 @@ def body_json(response: Any) -> Any:
         return None
 
 
+def documents_errors_in_success(spec: dict[str, Any]) -> bool:
+    """Whether the spec declares that errors may come with a 2xx status (``x-errors.match-in-success``)."""
+    errors = spec.get("x-errors")
+    return isinstance(errors, dict) and bool(errors.get("match-in-success"))
+
+
 def _is_error_envelope(spec: dict[str, Any], body: Any) -> bool:
     errors = spec.get("x-errors") or {}
     if not isinstance(body, dict) or not isinstance(errors, dict):
@@ -45,7 +57,9 @@ def _is_error_envelope(spec: dict[str, Any], body: Any) -> bool:
 
 @extra_check
 def error_envelope_status(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
-    """An error envelope never comes with a success status."""
+    """An error envelope never comes with a success status, unless the spec says it may (``match-in-success``)."""
+    if documents_errors_in_success(run.spec):
+        return
     if not 200 <= response.status_code < 300 or not _is_error_envelope(run.spec, body_json(response)):
         return
     operation = case.operation
@@ -125,14 +139,15 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
             or not isinstance(body.get(count_key), int)
         ):
             return
-        offset = _int((case.query or {}).get(str(pagination.get("offset", "offset"))), 0)
+        offset = _int((case.query or {}).get(str(pagination.get("offset", "offset"))), 0) or 0
         expected_max = max(0, body[count_key] - offset)
         if len(body[items_key]) > expected_max:
             raise _drift(
                 case, f"{count_key}={body[count_key]} but {len(body[items_key])} items at offset {offset}", pointer
             )
-        limit = _int((case.query or {}).get(str(pagination.get("limit", "limit"))), None)
-        if limit is not None and limit > 0 and len(body[items_key]) < min(limit, expected_max):
+        limit = _int((case.query or {}).get(str(pagination.get("limit", "limit"))), pagination.get("default-per-page"))
+        short = limit is not None and limit > 0 and len(body[items_key]) < min(limit, expected_max)
+        if short or (limit is None and expected_max > 0 and not body[items_key]):
             raise _drift(
                 case,
                 f"{count_key}={body[count_key]}, limit {limit}, offset {offset}: only {len(body[items_key])} items",
@@ -143,8 +158,11 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
         return
     page, per_page = _page_numbers(case, pagination)
     if style == "link":
-        total_text = header(response, str(pagination.get("total-header") or "X-Total-Count"))
+        total_name = str(pagination.get("total-header") or "X-Total-Count")
+        total_text = header(response, total_name)
         links = {rel: url for url, rel in _LINK.findall(header(response, "link") or "")}
+        if total_text is None and pagination.get("total-header"):
+            raise _drift(case, f"no {total_name} header on a page of {len(body)} items", pointer)
         if total_text is None or not total_text.isdigit() or per_page is None:
             return
         total = int(total_text)
@@ -167,3 +185,8 @@ def _int(value: Any, default: int | None) -> Any:
         return int(value) if value is not None else default
     except (TypeError, ValueError):
         return default
+
+
+def is_error_envelope(spec: dict[str, Any], response: Any) -> bool:
+    """Whether ``response`` carries the spec's error envelope (whatever its status)."""
+    return _is_error_envelope(spec, body_json(response))

@@ -81,7 +81,12 @@ def wrong_total_count(state: InjectorState, exchange: Exchange) -> None:
             exchange.set_header(name, str(int(total) + 7))
 
 
-@mutation("error-with-200", {"error-with-success-status"}, lambda s: bool(s.get("x-errors")))
+def _errors_only_with_error_status(spec: dict[str, Any]) -> bool:
+    errors = spec.get("x-errors")
+    return isinstance(errors, dict) and bool(errors) and not errors.get("match-in-success")
+
+
+@mutation("error-with-200", {"error-with-success-status"}, _errors_only_with_error_status)
 def error_with_200(state: InjectorState, exchange: Exchange) -> None:
     """Send 4xx error envelopes with status 200."""
     if 400 <= exchange.status < 500 and exchange.json() is not None:
@@ -111,7 +116,12 @@ def ignore_write(state: InjectorState, exchange: Exchange) -> None:
         exchange.body = b""
 
 
-@mutation("leak-tenant", {"tenant-leak"}, _credentialed, request=True)
+def _read_by_id(spec: dict[str, Any]) -> bool:
+    """Whether a tenant can read something by id in the path: where a leak would show (not e-Cont's RPC calls)."""
+    return _has(spec, lambda ref: ref.method.lower() == "get" and "{" in ref.path)
+
+
+@mutation("leak-tenant", {"tenant-leak"}, lambda s: _credentialed(s) and _read_by_id(s), request=True)
 def leak_tenant(state: InjectorState, exchange: Exchange) -> None:
     """Serve every tenant from the first tenant's data (credentials of the others are swapped)."""
     if len(state.tenants) < 2:

@@ -11,7 +11,7 @@ from conformance.inject.exchange import Exchange, InjectorState
 from conformance.inject.targets import deref, objects_with_schemas, success_schema
 from generator.walk import iter_operations
 
-__all__ = ["MUTATIONS", "Mutation", "mutation"]
+__all__ = ["FIELD_TESTS", "MUTATIONS", "Mutation", "mutation", "operation_has_field"]
 
 RequestHook = Callable[[InjectorState, Exchange], None]
 ResponseHook = Callable[[InjectorState, Exchange], None]
@@ -41,16 +41,22 @@ def mutation(
     return register
 
 
+def operation_has_field(
+    spec: dict[str, Any], operation: dict[str, Any], test: Callable[[dict[str, Any]], bool]
+) -> bool:
+    """Whether a success JSON response of ``operation`` has a property whose schema passes ``test``."""
+    for status, response in (operation.get("responses") or {}).items():
+        if not str(status).startswith("2"):
+            continue
+        for media, body in ((deref(spec, response) or {}).get("content") or {}).items():
+            if "json" in media and _schema_has(spec, body.get("schema"), test, 0):
+                return True
+    return False
+
+
 def _response_properties(spec: dict[str, Any], test: Callable[[dict[str, Any]], bool]) -> bool:
     """Whether some success JSON response of the spec has a property whose schema passes ``test``."""
-    for ref in iter_operations(spec):
-        for status, response in (ref.operation.get("responses") or {}).items():
-            if not str(status).startswith("2"):
-                continue
-            for media, body in ((deref(spec, response) or {}).get("content") or {}).items():
-                if "json" in media and _schema_has(spec, body.get("schema"), test, 0):
-                    return True
-    return False
+    return any(operation_has_field(spec, ref.operation, test) for ref in iter_operations(spec))
 
 
 def _schema_has(spec: dict[str, Any], schema: Any, test: Callable[[dict[str, Any]], bool], depth: int) -> bool:
@@ -141,3 +147,14 @@ def change_format(state: InjectorState, exchange: Exchange) -> None:
 def add_enum_value(state: InjectorState, exchange: Exchange) -> None:
     """Send a value outside a field's enum in success responses."""
     _edit(state, exchange, _enumerated, lambda obj, key, prop: obj.__setitem__(key, "undocumented_value"))
+
+
+# Which fields each response-field mutation edits (``drop-required-field`` and ``rename-field`` need a required one,
+# which the property schema alone cannot tell: any property qualifies there).
+FIELD_TESTS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "drop-required-field": lambda p: True,
+    "rename-field": lambda p: True,
+    "change-type": lambda p: _typed(p, "", None),
+    "change-format": lambda p: _formatted(p, "", None),
+    "add-enum-value": lambda p: _enumerated(p, "", None),
+}

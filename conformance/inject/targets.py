@@ -25,16 +25,17 @@ def deref(spec: dict[str, Any], node: Any) -> Any:
     return node
 
 
-def _merged(spec: dict[str, Any], schema: Any) -> dict[str, Any]:
+def _merged(spec: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, Any]:
     """Properties and required names of a schema, through ``$ref`` and ``allOf``."""
     schema = deref(spec, schema)
     if not isinstance(schema, dict):
         return {}
-    if "allOf" not in schema:
+    if "allOf" not in schema or depth > 8:
         return schema
     merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-    for part in [schema, *schema["allOf"]]:
-        part = _merged(spec, part)
+    own = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in [own, *schema["allOf"]]:
+        part = _merged(spec, part, depth + 1)
         merged["properties"].update(part.get("properties") or {})
         merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
     return merged

@@ -25,6 +25,7 @@ class CredentialSlot:
     kind: str  # basic-user | basic-pass | auth-scheme | apikey-header | apikey-query | apikey-cookie | body
     name: str  # header/query/cookie name, HTTP auth scheme word, or body pointer
     fmt: str = ""  # format or type hint for demo values: uuid | integer | ""
+    prefix: str = ""  # x-prefix: text before the value on the wire ("Token ")
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,8 @@ def credential_slots(api: str, data: Mapping[str, Any], schemas: SchemaSet) -> l
         elif kind == "apiKey":
             where = str(scheme.get("in", "header"))
             fmt = "uuid" if "uuid" in str(scheme.get("name", "")).lower() or "UUID" in envs[0] else ""
-            slots.append(CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", ""))))
-            if fmt:
-                slots[-1] = CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", "")), fmt)
+            prefix = str(scheme.get("x-prefix") or "")
+            slots.append(CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", "")), fmt, prefix))
         elif kind in ("oauth2", "openIdConnect"):
             slots.append(CredentialSlot(envs[0], name, "auth-scheme", "bearer"))
     for entry in data.get("x-body-credentials") or ():
@@ -138,11 +138,11 @@ def read_slot(
     if slot.kind == "auth-scheme":
         word, _, token = headers.get("authorization", "").partition(" ")
         return token.strip() or None if word.lower() == slot.name else None
-    if slot.kind == "apikey-header":
-        return headers.get(slot.name.lower()) or None
-    if slot.kind == "apikey-query":
-        return query.get(slot.name) or None
-    if slot.kind == "apikey-cookie":
-        return cookies.get(slot.name) or None
+    if slot.kind.startswith("apikey-"):
+        source = {"apikey-header": headers, "apikey-query": query, "apikey-cookie": cookies}.get(slot.kind, {})
+        raw = source.get(slot.name.lower() if slot.kind == "apikey-header" else slot.name) or ""
+        if not raw.startswith(slot.prefix):
+            return None
+        return raw[len(slot.prefix) :] or None
     value = read_pointer(body, slot.name)
     return value if isinstance(value, str) and value else None

@@ -100,6 +100,6 @@ def render_error(
     media = (response or {}).get("content") or {}
     for media_type, content in media.items():
         if "json" in media_type and isinstance(content, dict):
-            body = sampler.sample(content.get("schema") or {}) if "schema" in content else None
-            return code, _fill_generic(body, message, code)
+            body = sampler.shared(content.get("schema") or {}) if "schema" in content else None
+            return code, _fill_generic(body, message, code)  # builds new containers where it writes
     return code, {"message": message, "code": code}

@@ -89,8 +89,10 @@ def apply_filters(
         if param.location != "query" or param.name not in query:
             continue
         spec = schemas.resolve(param.schema)
-        hint = (param.schema if isinstance(param.schema, dict) else {}).get("x-filter") or (
-            spec.get("x-filter") if isinstance(spec, dict) else None
+        hint = (
+            param.hint
+            or (param.schema if isinstance(param.schema, dict) else {}).get("x-filter")
+            or (spec.get("x-filter") if isinstance(spec, dict) else None)
         )
         if not isinstance(hint, dict):
             continue

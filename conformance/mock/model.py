@@ -14,6 +14,7 @@ __all__ = ["CRUD_ACTIONS", "ApiModel", "Operation", "Param", "compile_api"]
 
 CRUD_ACTIONS = frozenset({"list", "retrieve", "create", "update", "delete"})
 _PARAM = re.compile(r"\{([^{}]+)\}")
+_RESERVED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Param:
     required: bool
     style: str
     explode: bool
+    hint: Any = None  # the parameter's x-filter (it may also sit on the schema)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def compile_api(name: str, data: dict[str, Any]) -> ApiModel:
             if not isinstance(param, dict) or "name" not in param:
                 continue
             location = str(param.get("in", "query"))
+            if location == "header" and str(param["name"]).lower() in _RESERVED_HEADERS:
+                continue  # OpenAPI: such header parameters SHALL be ignored
             style = str(param.get("style") or ("form" if location in ("query", "cookie") else "simple"))
             merged[(location, str(param["name"]))] = Param(
                 name=str(param["name"]),
@@ -124,6 +128,7 @@ def compile_api(name: str, data: dict[str, Any]) -> ApiModel:
                 required=bool(param.get("required")) or location == "path",
                 style=style,
                 explode=bool(param.get("explode", style == "form")),
+                hint=param.get("x-filter"),
             )
         body = schemas.resolve(spec.get("requestBody")) if spec.get("requestBody") else None
         responses = {str(k): schemas.resolve(v) for k, v in (spec.get("responses") or {}).items()}

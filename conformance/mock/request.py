@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from conformance.mock.bodies import parse_multipart, parse_xml
 from conformance.mock.model import Operation, Param
 from conformance.mock.schema import FieldError, SchemaSet
 
@@ -180,4 +181,14 @@ def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> 
         except UnicodeDecodeError:
             raise BodyProblem("validation", "the form body is not UTF-8") from None
         return _nest_form(parse_qsl(text, keep_blank_values=True)), chosen
+    if chosen.startswith("multipart/"):
+        fields = parse_multipart(content_type, raw)
+        if fields is None:
+            raise BodyProblem("validation", "the body is not a valid multipart form")
+        return fields, chosen
+    if "xml" in chosen:
+        document = parse_xml(raw, max_depth)
+        if document is None:
+            raise BodyProblem("validation", "the request body is not a well-formed XML document")
+        return document, chosen
     return None, chosen

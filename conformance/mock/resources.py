@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.mock.lines import compute, fill_line_ids, merge_nested
 from conformance.mock.listing import apply_filters, paginate
 from conformance.mock.model import ApiModel, Operation
 from conformance.mock.request import ParsedRequest
@@ -34,6 +35,24 @@ class Resources:
     def __init__(self, api: ApiModel, sampler: Sampler, store: Store) -> None:
         self.api, self.schemas, self.sampler, self.store = api, api.schemas, sampler, store
         self._resource_schemas: dict[str, Any] = {}
+        stored = {o.resource for o in api.operations if o.action == "create"}
+        addressed = {o.resource for o in api.operations if o.item_param is not None or o.action == "list"}
+        # a sub-resource with no list and no item path is one object per parent (payment_plan)
+        self.singletons = frozenset(r for r in stored if "." in r and r not in addressed)
+        self._stored = frozenset(stored)
+        # Rails-style APIs (bodies wrapped under x-wrapper) update lines by nested attributes
+        self._nested_attributes = any(
+            isinstance(self.schemas.resolve(c.get("schema")), dict) and "x-wrapper" in self.schemas.resolve(c["schema"])
+            for o in api.operations
+            for c in ((o.body or {}).get("content") or {}).values()
+            if isinstance(c, dict)
+        )
+        # cancel effects that set a flag to true (onFact's deleted: true) hide the object from lists
+        self._trash_flags: dict[str, set[str]] = {}
+        for o in api.operations:
+            if o.effect.get("kind") == "cancel" and isinstance(o.effect.get("set"), dict):
+                flags = {str(k) for k, v in o.effect["set"].items() if v is True}
+                self._trash_flags.setdefault(o.resource, set()).update(flags)
 
     # -- schemas -----------------------------------------------------------------------------------
     def response_schema(self, op: Operation, status: str | None = None) -> tuple[str, Any]:
@@ -83,10 +102,21 @@ class Resources:
             wrapper = schema.get("x-wrapper") if isinstance(schema, dict) else None
             if isinstance(wrapper, str) and isinstance(body.get(wrapper), dict):
                 return dict(body[wrapper])
+        if len(body) == 1 and self._nested_attributes:  # an XML document's root: <invoice>...</invoice>
+            (key, value), props = next(iter(body.items())), self.schemas.properties(self.resource_schema(op))
+            if isinstance(value, dict) and key not in props:
+                return dict(value)
         return dict(body)
 
     def _fill(
-        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], *, creating: bool, given: frozenset[str]
+        self,
+        tenant: TenantKey,
+        op: Operation,
+        obj: dict[str, Any],
+        *,
+        creating: bool,
+        given: frozenset[str],
+        keep: frozenset[str] = frozenset(),
     ) -> None:
         schema = self.resource_schema(op)
         id_name = self.id_field(op)
@@ -95,57 +125,35 @@ class Resources:
             if not isinstance(spec, dict):
                 continue
             fill = spec.get("x-fill")
-            if not fill and spec.get("readOnly"):
-                fill = "id" if name == id_name else ("now" if "_at" in name or name.endswith("date") else None)
-            if fill == "now" and (creating or "updat" in name):
+            if not fill and spec.get("readOnly") and name == id_name:
+                fill = "id"
+            if fill == "now-on-update" or (fill == "now" and creating):
                 obj[name] = now_value(spec)
             elif not creating:
                 continue
-            elif fill == "id" and (name not in obj or spec.get("readOnly")):
+            elif fill == "id" and (name not in obj or obj[name] is None or spec.get("readOnly")):
                 number = self.store.next_number(tenant, f"id:{op.resource}")
                 obj[name] = str(number) if self.schemas.schema_type(spec) == "string" else number
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
-            elif isinstance(fill, str) and fill.startswith("sequence:") and name not in given:
+            elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}")
                 try:
                     obj[name] = fill[len("sequence:") :].format(n=number)
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
-        self._compute(schema, obj)
-
-    def _compute(self, schema: Any, obj: dict[str, Any]) -> None:
-        props = self.schemas.properties(schema)
-        for name, prop in props.items():  # lines first: their own computed fields feed the totals
-            value = obj.get(name)
-            spec = self.schemas.resolve(prop)
-            if isinstance(value, list) and isinstance(spec, dict):
-                for line in value:
-                    if isinstance(line, dict):
-                        self._compute(spec.get("items") or {}, line)
-        for name, prop in props.items():
-            spec = self.schemas.resolve(prop)
-            rule = spec.get("x-computed") if isinstance(spec, dict) else None
-            if not isinstance(rule, dict):
-                continue
-            total: float | None = None
-            if "copy" in rule:
-                source = obj.get(str(rule["copy"]))
-                total = _number(source)
-            elif "sum" in rule:
-                lines = obj.get(str(rule["sum"])) or []
-                lines = list(lines.values()) if isinstance(lines, dict) else lines
-                total = 0.0
-                for line in lines if isinstance(lines, list) else []:
-                    if isinstance(line, dict):
-                        total += _line_value(line, rule)
-            elif "product" in rule:
-                total = _line_value(obj, rule)
-            if total is not None:
-                obj[name] = _typed(self.schemas.schema_type(spec), total)
+        fill_line_ids(
+            self.schemas, schema, obj, lambda lines: self.store.next_number(tenant, f"id:{op.resource}.{lines}")
+        )
+        compute(self.schemas, schema, obj, keep)
 
     def _build_object(
-        self, tenant: TenantKey, op: Operation, payload: dict[str, Any], base: dict[str, Any] | None
+        self,
+        tenant: TenantKey,
+        op: Operation,
+        payload: dict[str, Any],
+        base: dict[str, Any] | None,
+        keep: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         schema = self.resource_schema(op)
         fallback = self.sampler.sample(schema, use_examples=False)
@@ -167,13 +175,29 @@ class Resources:
             resolved = self.schemas.resolve(prop)
             if isinstance(resolved, dict) and resolved.get("readOnly") and base is not None:
                 continue
+            if base is not None and self._nested_attributes:
+                value = merge_nested(obj.get(key), value)
             obj[key] = coerce_to(self.schemas, prop, value)
-        self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload))
+        self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload), keep=keep)
         return repair(self.schemas, schema, obj, fallback) if props else obj
 
     # -- operations --------------------------------------------------------------------------------
+    def parent_missing(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> bool:
+        """Whether the request names a parent object (``/documents/{document_id}/...``) this tenant lacks."""
+        if "." not in op.resource or not op.parent_params:
+            return False
+        parent = op.resource.rsplit(".", 1)[0]
+        if parent not in self._stored:
+            return False
+        key = str(request.path_params.get(op.parent_params[-1], ""))
+        parents = self._parents(op, request)[:-1]
+        found = self.store.get(tenant, parent, parents, key) or self.store.find_any(tenant, parent, key)
+        return found is None
+
     def locate(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> dict[str, Any] | None:
         parents = self._parents(op, request)
+        if op.resource in self.singletons:
+            return next(iter(self.store.bucket(tenant, op.resource, parents).values()), None)
         if op.item_param is not None:
             return self.store.get(tenant, op.resource, parents, str(request.path_params.get(op.item_param)))
         props = self.schemas.properties(self.resource_schema(op))
@@ -188,7 +212,11 @@ class Resources:
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
         obj = self._build_object(tenant, op, self._payload(op, request.body), None)
         key = str(obj.get(self.id_field(op), self.store.next_number(tenant, f"key:{op.resource}")))
-        self.store.put(tenant, op.resource, self._parents(op, request), key, obj)
+        parents = self._parents(op, request)
+        with self.store.lock:
+            if op.resource in self.singletons:
+                self.store.bucket(tenant, op.resource, parents).clear()
+            self.store.put(tenant, op.resource, parents, key, obj)
         return Outcome(obj=obj)
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
@@ -199,12 +227,19 @@ class Resources:
         return Outcome(obj=obj)
 
     def delete(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
+        parents = self._parents(op, request)
+        if op.resource in self.singletons:
+            self.store.bucket(tenant, op.resource, parents).clear()
+            return Outcome(obj=obj, deleted=True)
         key = str(obj.get(self.id_field(op)) if op.item_param is None else request.path_params.get(op.item_param))
-        self.store.delete(tenant, op.resource, self._parents(op, request), key)
+        self.store.delete(tenant, op.resource, parents, key)
         return Outcome(obj=obj, deleted=True)
 
     def list_objects(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
         objects = list(self.store.bucket(tenant, op.resource, self._parents(op, request)).values())
+        flags = [f for f in self._trash_flags.get(op.resource, ()) if f not in request.query]
+        if flags:
+            objects = [o for o in objects if not any(o.get(f) is True for f in flags)]
         objects = apply_filters(self.schemas, op, request.query, objects)
         page, headers, envelope = paginate(op, request.query, objects)
         return Outcome(page=page, headers=headers, envelope=envelope)
@@ -224,7 +259,7 @@ class Resources:
             if found is not None:
                 changes[str(key)] = found
         if changes:
-            updated = self._build_object(tenant, op, {}, {**obj, **changes})
+            updated = self._build_object(tenant, op, {}, {**obj, **changes}, frozenset(changes))
             with self.store.lock:
                 obj.clear()
                 obj.update(updated)
@@ -269,27 +304,3 @@ class Resources:
         if outcome.envelope and isinstance(body, dict):
             body.update(outcome.envelope)
         return body
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _line_value(line: dict[str, Any], rule: dict[str, Any]) -> float:
-    if "product" in rule:
-        result = 1.0
-        for name in rule["product"]:
-            result *= _number(line.get(str(name))) or 0.0
-        return result
-    return _number(line.get(str(rule.get("field")))) or 0.0
-
-
-def _typed(kind: str | None, value: float) -> Any:
-    if kind == "string":
-        return f"{value:.2f}"
-    if kind == "integer":
-        return round(value)
-    return round(value, 2)

@@ -38,11 +38,15 @@ class Sampler:
         self._keep: list[Any] = []
 
     def sample(self, schema: Any, *, use_examples: bool = True) -> Any:
+        return copy.deepcopy(self.shared(schema, use_examples=use_examples))
+
+    def shared(self, schema: Any, *, use_examples: bool = True) -> Any:
+        """The cached sample itself, not a copy: read it, never change it (error bodies on hot paths)."""
         key = id(schema) * 2 + int(use_examples)
         if key not in self._cache:
             self._cache[key] = self._make(schema, 0, use_examples, frozenset())
             self._keep.append(schema)
-        return copy.deepcopy(self._cache[key])
+        return self._cache[key]
 
     def _make(self, node: Any, depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
         ref = node.get("$ref") if isinstance(node, dict) else None

@@ -35,6 +35,7 @@ def _is_date(value: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
+_INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _FORMATS: dict[str, Callable[[str], bool]] = {"uuid": _is_uuid, "date": _is_date}
 
 
@@ -136,6 +137,10 @@ class SchemaSet:
                 out[key] = value
             else:
                 out[key] = self._convert(value, direction, refs)
+        bounds = _INT_BOUNDS.get(str(node.get("format"))) if node.get("type") == "integer" else None
+        if bounds is not None:  # what a server's int32/int64 column can hold
+            out.setdefault("minimum", bounds[0])
+            out.setdefault("maximum", bounds[1])
         if direction == "request" and node.get("format") == "binary":
             out.pop("format", None)
         required = out.get("required")

@@ -27,7 +27,13 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Reply = tuple[int, dict[str, str], bytes]
-_VIEW_TYPES = {"application/pdf": "pdf", "application/xml": "xml", "text/xml": "xml", "text/html": "html"}
+_VIEW_TYPES = {
+    "application/pdf": "pdf",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/html": "html",
+    "application/zip": "zip",
+}
 
 
 class _TooLarge(Exception):
@@ -47,6 +53,7 @@ class ApiServer:
         self.store = Store()
         self.resources = Resources(api, self.sampler, self.store)
         self.random = random.Random(config.random_seed)
+        self._refusing = frozenset(op.key for op in api.operations if _refuses_in_success(api, op))
 
     # -- ASGI --------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,6 +133,15 @@ class ApiServer:
         status, body = render_error(self.api, self.sampler, op, kind, message, errors)
         return self._json(status, body, headers)
 
+    def _refusal(self, op: Operation, message: str, errors: list[FieldError] | None = None) -> Reply | None:
+        """BitFaktura's refusal: the error envelope with the success status, where the operation's
+        success response shows an example matching ``x-errors.match-in-success``; else ``None``."""
+        status = op.success_status() or ""
+        if not status.isdigit() or op.key not in self._refusing:
+            return None
+        _, body = render_error(self.api, self.sampler, op, "validation", message, errors)
+        return self._json(int(status), body)
+
     def _declared(
         self, op: Operation, status: str, example: str | None, headers: dict[str, str], code: int | None = None
     ) -> Reply:
@@ -194,7 +210,9 @@ class ApiServer:
             if schema is not None:
                 errors.extend(self.api.schemas.errors(schema, body, "request"))
         if errors:
-            return self._error(op, "validation", errors[0].message, errors)
+            return self._refusal(op, errors[0].message, errors) or self._error(
+                op, "validation", errors[0].message, errors
+            )
         if "example" in prefer:
             status = op.success_status()
             if status and status[0].isdigit():
@@ -208,6 +226,8 @@ class ApiServer:
         slots = self.tenants.slots
         body_slots = [s for s in slots if s.kind == "body"]
         requirements = op.security or ()
+        if op.security == ():  # `security: []`: this operation needs no credentials at all
+            return AuthResult(None)
         uses_body = bool(body_slots) and op.body is not None
         if not any(requirements) and not uses_body:
             return AuthResult(None)
@@ -247,37 +267,60 @@ class ApiServer:
         return None
 
     def _dispatch(self, op: Operation, tenant: TenantKey, request: ParsedRequest, headers: dict[str, str]) -> Reply:
-        res, action = self.resources, op.action
+        res, action, written = self.resources, op.action, False
         status = op.success_status() or "200"
         if op.effect.get("kind") == "next-number":
             header = str(op.effect.get("header") or "X-Next-Number")
             return int(status) if status.isdigit() else 200, {header: res.next_number(tenant, op)}, b""
+        if res.parent_missing(tenant, op, request):
+            return self._error(op, "not_found", "no such parent object")
         view = self._view_kind(op, headers)
+        reading = view if op.method in ("GET", "HEAD") else None  # a write with a view acts, then renders
         obj = res.locate(tenant, op, request) if action != "create" and action != "list" else None
-        if view is not None and obj is None and op.item_param is None and op.method == "GET":
+        addressed = op.resource in res.singletons or self._addressed(op, request)
+        if reading is not None and obj is None and op.item_param is None and not addressed:
             page = res.list_objects(tenant, op, request).page or []
-            data, media = render_view(view, op.resource, {op.resource.split(".")[-1]: page})
+            data, media = render_view(reading, op.resource, {op.resource.split(".")[-1]: page})
             return int(status) if status.isdigit() else 200, {"content-type": media}, data
-        if view is not None:
+        if reading is not None:
             if obj is None:
                 return self._error(op, "not_found", "no such object")
-            data, media = render_view(view, op.resource, obj)
+            data, media = render_view(reading, op.resource, obj)
             return int(status) if status.isdigit() else 200, {"content-type": media}, data
         if action == "list":
             outcome = res.list_objects(tenant, op, request)
         elif action == "create" or (obj is None and op.item_param is None and op.method == "POST" and op.body):
-            outcome = res.create(tenant, op, request)
-        elif obj is None and (op.item_param is not None or self._addressed(op, request)):
+            outcome, written = res.create(tenant, op, request), True
+        elif obj is None and (op.item_param is not None or addressed):
             return self._error(op, "not_found", "no such object")
         elif obj is None:
             return self._declared(op, status, None, {}) if status.isdigit() else self._json(200, None)
         elif action == "update" or (op.method in ("PUT", "PATCH") and not op.effect):
-            outcome = res.update(tenant, op, request, obj)
-        elif action == "delete" and not op.effect:
+            outcome, written = res.update(tenant, op, request, obj), True
+        elif (action == "delete" or op.method == "DELETE") and not op.effect:
             outcome = res.delete(tenant, op, request, obj)
         else:
+            wanted = [str(n) for n in op.effect.get("refuse-unless") or ()]
+            if wanted and not any(request.query.get(n) or obj.get(n) for n in wanted):
+                refused = self._refusal(op, f"nothing to act on: none of {', '.join(wanted)} is set")
+                if refused is not None:
+                    return refused
             outcome = res.act(tenant, op, request, obj)
+        if view is not None:
+            return self._view_reply(op, status, view, outcome, written)
         return self._reply(op, tenant, status, outcome, request)
+
+    def _view_reply(self, op: Operation, status: str, view: str, outcome: Outcome, written: bool) -> Reply:
+        """A write answered with a document: the object it made or changed, or the spec's example
+        for an outcome that is no object (a deletion, a sending)."""
+        code = int(status) if status.isdigit() else 200
+        if outcome.obj is None or not written:
+            response = op.responses.get(status) or {}
+            for media, content in (response.get("content") or {}).items():
+                if isinstance(content, dict) and isinstance(content.get("example"), str):
+                    return code, {"content-type": media}, content["example"].encode("utf-8")
+        data, media = render_view(view, op.resource, outcome.obj or {})
+        return code, {"content-type": media}, data
 
     def _addressed(self, op: Operation, request: ParsedRequest) -> bool:
         """Whether the request names one object (by a query field) that could be missing."""
@@ -304,6 +347,19 @@ class ApiServer:
         reply = self._json(code, body, outcome.headers)
         reply[1]["content-type"] = media
         return reply
+
+
+def _refuses_in_success(api: ApiModel, op: Operation) -> bool:
+    pattern = api.x_errors.get("match-in-success")
+    response = op.responses.get(op.success_status() or "") or {}
+    if not isinstance(pattern, dict) or not pattern:
+        return False
+    for content in (response.get("content") or {}).values():
+        examples = [api.schemas.resolve(e).get("value") for e in ((content or {}).get("examples") or {}).values()]
+        examples.append((content or {}).get("example"))
+        if any(isinstance(e, dict) and all(e.get(k) == v for k, v in pattern.items()) for e in examples):
+            return True
+    return False
 
 
 def _float(text: str) -> float:

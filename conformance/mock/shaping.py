@@ -44,6 +44,12 @@ def locate_resource(schemas: SchemaSet, schema: Any, depth: int = 0) -> tuple[Pa
 def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
     """Bend an input value to the output type where APIs do (``"1"`` -> ``True``, ``12.5`` -> ``"12.50"``)."""
     kind = schemas.schema_type(schema)
+    if kind == "array" and isinstance(value, list):
+        items = (schemas.resolve(schema) or {}).get("items") or {}
+        return [coerce_to(schemas, items, item) for item in value]
+    if kind == "object" and isinstance(value, dict):
+        props = schemas.properties(schema)
+        return {k: coerce_to(schemas, props[k], v) if k in props else v for k, v in value.items()}
     if kind == "boolean" and isinstance(value, str | int) and str(value).lower() in ("1", "0", "true", "false"):
         return str(value).lower() in ("1", "true")
     if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import io
+import json
 import re
+import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -94,7 +97,7 @@ def _html(resource: str, obj: dict[str, Any]) -> str:
 
 
 def render_view(kind: str, resource: str, obj: dict[str, Any]) -> tuple[bytes, str]:
-    """The document and its media type for ``kind`` (pdf, xml, html)."""
+    """The document and its media type for ``kind`` (pdf, xml, html, zip)."""
     if kind == "pdf":
         return _pdf(resource, obj), "application/pdf"
     if kind == "xml":
@@ -103,4 +106,11 @@ def render_view(kind: str, resource: str, obj: dict[str, Any]) -> tuple[bytes, s
         return text.encode("utf-8"), "application/xml"
     if kind == "html":
         return _html(resource, obj).encode("utf-8"), "text/html"
+    if kind == "zip":  # the object's attachments: here its PDF and its data
+        buffer = io.BytesIO()
+        name = _XML_NAME.sub("_", _title(resource, obj)) or "document"
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{name}.pdf", _pdf(resource, obj))
+            archive.writestr(f"{name}.json", json.dumps(obj, ensure_ascii=False, default=str))
+        return buffer.getvalue(), "application/zip"
     raise ValueError(f"unknown view {kind!r}")

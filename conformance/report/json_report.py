@@ -27,6 +27,9 @@ def report_data(results: Sequence[ApiResult]) -> dict[str, Any]:
                 "failures_by_kind": r.failures_by_kind,
                 "errors": list(r.errors),
                 "drifts": [d.as_dict() for d in r.drifts],
+                "cleanup": None
+                if r.cleanup is None
+                else {"created": r.cleanup.created, "deleted": r.cleanup.deleted, "left": list(r.cleanup.left)},
             }
             for r in results
         ],

@@ -45,6 +45,11 @@ def render_markdown(results: Sequence[ApiResult]) -> str:
         )
     lines.append("")
     for r in results:
+        if r.cleanup is not None:
+            lines += [f"- {r.api}: {r.cleanup.summary()}", *(f"  - left: {_cell(item)}" for item in r.cleanup.left)]
+    if any(r.cleanup is not None for r in results):
+        lines.append("")
+    for r in results:
         if not r.drifts and not r.errors:
             continue
         lines += [f"## {r.api}", "", f"Seed {r.seed}; rerun with the same seed to reproduce.", ""]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.client.ir import ClientIR
-from generator.client.models import generate_models
+from generator.client.models import empty_models, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
-from generator.client.operations import OperationContext, build_operation
+from generator.client.operations import OperationContext, build_operation, response_views
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
@@ -35,8 +35,11 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str) -> BuildR
     data = document.data
     header = file_header(document.label, regenerate)
     text = json.dumps(data, default=str)
-    models_source, kept = generate_models(document.label, text, header, diagnostics)
-    if (data.get("components") or {}).get("schemas") and not kept and not diagnostics:
+    has_schemas = bool((data.get("components") or {}).get("schemas"))
+    models_source, kept = (
+        generate_models(document.label, text, header, diagnostics) if has_schemas else (empty_models(header), {})
+    )
+    if has_schemas and not kept and not diagnostics:
         diagnostics.append(
             Diagnostic(
                 document.label,
@@ -50,7 +53,9 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str) -> BuildR
     mapper = TypeMapper(data, kept)
     context = OperationContext(document.label, mapper, body_credential_props(data))
     resources = group_resources(
-        list(iter_operations(data)), lambda ref, name: build_operation(context, ref, name, diagnostics), diagnostics
+        list(iter_operations(data)),
+        lambda ref, name: response_views(context, ref, build_operation(context, ref, name, diagnostics)),
+        diagnostics,
     )
     raw_info = data.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}

@@ -10,6 +10,7 @@ from generator.diagnostics import Diagnostic
 
 __all__ = [
     "Body",
+    "CallExample",
     "ClientIR",
     "CredentialIR",
     "ErrorsIR",
@@ -38,6 +39,7 @@ class FieldIR:
     required: bool
     nullable: bool
     description: str
+    default: str | None = None  # Python source of the default of a required argument that has only one value
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,16 @@ class Body:
     fields: tuple[FieldIR, ...]
     annotation: str | None
     required: bool
+
+
+@dataclass(frozen=True)
+class CallExample:
+    """Arguments of one example call: path values, then keyword name → JSON value (from the spec's examples)."""
+
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[PythonIdentifier, Any], ...]
+    from_example: bool  # the request body came from the spec's example
+    complete: bool  # every required argument has a value
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ class Operation:
     paging: PagingIR | None
     stream_name: PythonIdentifier | None
     body_credentials: bool
-    example: str | None
+    example: CallExample | None
 
     @property
     def endpoint_name(self) -> str:
@@ -88,9 +100,9 @@ class Operation:
 
     @property
     def keyword_fields(self) -> tuple[FieldIR, ...]:
-        """Required keyword arguments first, each group in spec order."""
+        """Required keyword arguments without a default first, each group in spec order."""
         fields = (*self.params, *(self.body.fields if self.body else ()))
-        return tuple(sorted(fields, key=lambda f: not f.required))
+        return tuple(sorted(fields, key=lambda f: not f.required or f.default is not None))
 
 
 @dataclass(frozen=True)
@@ -133,12 +145,16 @@ class CredentialIR:
     password_argument: PythonIdentifier | None
     description: str
     default: str | None = None  # used when neither the argument nor the environment gives a value
+    prefix: str = ""  # ``x-prefix``: text sent before the value (``Token `` + key)
 
 
 @dataclass(frozen=True)
 class ErrorsIR:
     type_expression: str | None
     match_in_success: tuple[tuple[str, Any], ...]
+    # x-errors.kinds.rate_limited sent with a status that is not 429 (CloudInvoice: 400 + {status_code: 429}):
+    # the status and the body's fixed top-level values that tell it apart from other errors
+    throttled: tuple[int, tuple[tuple[str, Any], ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,18 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic
 
-__all__ = ["generate_models"]
+__all__ = ["empty_models", "generate_models"]
 
 _ENUM_BASES = {"str": "OpenStrEnum", "int": "OpenIntEnum", "float": "OpenEnum", "": "OpenEnum"}
 _ENUM_BASE = re.compile(r"\((?:(str|int|float), )?Enum\):$", re.MULTILINE)
 
 
-def _empty(header: str) -> str:
+def empty_models(header: str) -> str:
+    """The ``types`` module of a spec without component schemas."""
     return f"{header}\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
+
+
+_RUFF_SETTINGS = 'line-length = 120\ntarget-version = "py311"\n'
 
 
 def _run(text: str, header: str, metadata_path: Path) -> Any:
@@ -27,8 +31,13 @@ def _run(text: str, header: str, metadata_path: Path) -> Any:
     from datamodel_code_generator import Formatter, InputFileType, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
+    # ruff format reads its settings from a folder; ours, not the caller's working directory, so the
+    # output is the same wherever ``specforge generate`` runs
+    settings = metadata_path.parent
+    (settings / "ruff.toml").write_text(_RUFF_SETTINGS, encoding="utf-8")
     return generate(
         text,
+        settings_path=settings,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -60,13 +69,13 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
                 Diagnostic(label, "/components/schemas", "models-failed", f"models could not be generated: {message}",
                            "methods use plain dicts for these types", "warning")
             )  # fmt: skip
-            return _empty(header), {}
+            return empty_models(header), {}
     if not isinstance(source, str):
         diagnostics.append(
             Diagnostic(label, "/components/schemas", "models-failed", "models span several modules",
                        "rename schemas whose names contain dots", "warning")
         )  # fmt: skip
-        return _empty(header), {}
+        return empty_models(header), {}
     prefix = "#/components/schemas/"
     names = {
         str(m["source_ref"])[len(prefix) :].replace("~1", "/").replace("~0", "~"): str(m["class_name"])

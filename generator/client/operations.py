@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Location, Operation, PagingIR, ResponseKind
-from generator.client.naming import PythonIdentifier, python_identifier, unique_name
+from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
 from generator.client.typemap import TypeMapper, is_nullable
 from generator.diagnostics import Diagnostic, join_pointer
 from generator.walk import OperationRef
 
-__all__ = ["OperationContext", "build_operation", "pick_response"]
+__all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
 _IDEMPOTENT = frozenset({"get", "head", "put", "delete", "options", "trace"})
 _PAGING_KEYS = {
@@ -64,14 +66,19 @@ def _field(ctx: OperationContext, raw: dict[str, Any], location: Location, taken
     schema = raw.get("schema") or {}
     wire = str(raw.get("name", ""))
     name = unique_name(python_identifier(wire, fallback="param"), taken)
+    required = bool(raw.get("required")) or location == "path"
+    values = [v for v in ctx.mapper.resolve(schema).get("enum") or [] if v is not None]
+    # a required parameter with one possible value (CloudInvoice's ``Content-Type: application/json``) defaults to it
+    constant = location != "path" and required and len(values) == 1 and isinstance(values[0], str | int)
     return FieldIR(
         name=PythonIdentifier(name),
         wire_name=wire,
         location=location,
-        annotation=ctx.mapper.annotation(schema),
-        required=bool(raw.get("required")) or location == "path",
+        annotation=ctx.mapper.annotation(schema, literal=True),
+        required=required,
         nullable=is_nullable(ctx.mapper.resolve(schema)) or is_nullable(schema),
         description=" ".join(str(raw.get("description") or "").split())[:200],
+        default=(json.dumps(values[0]) if isinstance(values[0], str) else repr(values[0])) if constant else None,
     )
 
 
@@ -82,6 +89,24 @@ def _parameters(ctx: OperationContext, ref: OperationRef) -> list[dict[str, Any]
         if param.get("in") in ("path", "query", "header", "cookie") and param.get("name"):
             merged[(str(param["in"]), str(param["name"]))] = param
     return list(merged.values())
+
+
+def _object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
+    """Properties and required names of an object schema, ``allOf`` members merged; ``None`` for unions."""
+    if depth > 8 or "oneOf" in schema or "anyOf" in schema:
+        return None
+    properties: dict[str, Any] = {}
+    needed: set[str] = set()
+    for member in schema.get("allOf") or []:
+        shape = _object_shape(mapper, mapper.resolve(member), depth + 1)
+        if shape is None:
+            return None
+        properties.update(shape[0])
+        needed |= shape[1]
+    own = schema.get("properties")
+    properties.update(own if isinstance(own, dict) else {})
+    needed |= {str(n) for n in schema.get("required") or []}
+    return properties, needed
 
 
 def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Body | None, bool]:
@@ -105,12 +130,11 @@ def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Bo
         else "bytes"
     )
     schema_ref = (content.get(content_type) or {}).get("schema") or {}
-    schema = ctx.mapper.resolve(schema_ref)
-    properties = schema.get("properties")
+    shape = _object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
     required = bool(request_body.get("required"))
     uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
-    if encoding in ("json", "form") and isinstance(properties, dict) and properties and "oneOf" not in schema:
-        needed = set(schema.get("required") or [])
+    if encoding in ("json", "form") and shape is not None and shape[0]:
+        properties, needed = shape
         fields = []
         for wire, prop in properties.items():
             if wire in ctx.body_credential_props:
@@ -123,7 +147,7 @@ def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Bo
                     name=PythonIdentifier(unique_name(python_identifier(str(wire), fallback="field"), taken)),
                     wire_name=str(wire),
                     location="body",
-                    annotation=ctx.mapper.annotation(prop),
+                    annotation=ctx.mapper.annotation(prop, literal=True),
                     required=wire in needed,
                     nullable=is_nullable(prop_schema),
                     description=" ".join(str(prop_schema.get("description") or "").split())[:200],
@@ -185,6 +209,7 @@ def build_operation(
     else:
         returns = {"bytes": "bytes", "text": "str", "headers": "dict[str, str]", "empty": "None"}[kind]
     paging = _paging(ctx, ref, schema, diagnostics) if kind == "json" else None
+    others = tuple(f for f in params if f.location != "path")
     return Operation(
         name=name,
         http_method=ref.method.upper(),
@@ -194,7 +219,7 @@ def build_operation(
         summary=" ".join(str(ref.operation.get("summary") or "").split()),
         description=" ".join(str(ref.operation.get("description") or "").split())[:400],
         path_params=path_params,
-        params=tuple(f for f in params if f.location != "path"),
+        params=others,
         body=body,
         response_kind=kind,
         response_type=response_type,
@@ -204,5 +229,36 @@ def build_operation(
         paging=paging,
         stream_name=PythonIdentifier(f"{name}_stream") if kind == "bytes" else None,
         body_credentials=body_credentials,
-        example=None,
+        example=build_example(ctx.mapper, ref, path_params, others, body),
     )
+
+
+def response_views(ctx: OperationContext, ref: OperationRef, primary: Operation) -> list[Operation]:
+    """``primary``, then one method per other form its success response comes in (``retrieve_pdf`` → ``bytes``).
+
+    Content negotiation (facturare's ``GET /invoices/{id}`` answers JSON or, for ``Accept: application/pdf``,
+    a PDF) gets a method per form, so each method has one return type.
+    """
+    _, response, chosen = pick_response(ctx.mapper, ref.operation)
+    if chosen is None or primary.response_kind != "json" or primary.paging is not None:
+        return [primary]
+    views = [primary]
+    for media in sorted(response.get("content") or {}):
+        base = media.split(";")[0].strip().lower()
+        if media == chosen or _is_json(base):
+            continue
+        kind = _response_kind(base)
+        name = python_identifier(f"{primary.name}_{snake_case(base.split('/')[-1].split('+')[0]) or 'raw'}")
+        views.append(
+            replace(
+                primary,
+                name=name,
+                summary=f"{primary.summary or primary.name} as {base}",
+                response_kind=kind,
+                response_type=None,
+                return_annotation="bytes" if kind == "bytes" else "str",
+                accept=base,
+                stream_name=PythonIdentifier(f"{name}_stream") if kind == "bytes" else None,
+            )
+        )
+    return views

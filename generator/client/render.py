@@ -12,6 +12,8 @@ from typing import Any
 import jinja2
 
 from generator.client.ir import ClientIR, FieldIR, Operation, Resource
+from generator.client.readme import resource_example, uses_models
+from generator.client.typeref import type_ref_source
 
 __all__ = ["RUNTIME_FILES", "Templates", "load_templates", "render"]
 
@@ -52,6 +54,8 @@ def _doc(value: object) -> str:
 
 def _annotate(field: FieldIR) -> str:
     annotation = field.annotation + (" | None" if field.nullable and field.annotation != "Any" else "")
+    if field.default is not None:
+        return f"{annotation} = {field.default}"
     return annotation if field.required else f"{annotation} | Omit = omit"
 
 
@@ -88,6 +92,7 @@ def load_templates(root: Path) -> Templates:
         annotate=_annotate,
         call_lines=_call_lines,
         from_import=_from_import,
+        typeref=type_ref_source,
     )
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -104,10 +109,11 @@ def _unshadow(resource: Resource) -> Resource:
     shadowed = _BUILTIN_TYPES & {n for op in resource.operations for n in (op.name, op.stream_name) if n}
     if not shadowed:
         return resource
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+    # string literals (``Literal["list"]``) are matched first and kept as they are
+    pattern = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(' + "|".join(sorted(shadowed)) + r")\b")
 
     def fix(text: str) -> str:
-        return pattern.sub(r"builtins.\1", text)
+        return pattern.sub(lambda m: f"builtins.{m.group(1)}" if m.group(1) else m.group(0), text)
 
     def fix_field(f: FieldIR) -> FieldIR:
         return replace(f, annotation=fix(f.annotation))
@@ -145,11 +151,15 @@ def _from_import(module: str, names: list[str]) -> str:
     return line if len(line) <= 120 else f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def _resource_imports(resource: Resource) -> list[str]:
     ops = resource.operations
     texts = [f.annotation for op in ops for f in (*op.path_params, *op.keyword_fields)]
     texts += [op.return_annotation for op in ops] + [op.paging.item_type for op in ops if op.paging]
     texts += [op.body.annotation for op in ops if op.body and op.body.annotation]
+    texts = [_STRING.sub('""', t) for t in texts]  # names inside Literal values import nothing
     has_stream = any(op.stream_name for op in ops)
     has_paging = any(op.paging for op in ops)
     needs_omit = any(not f.required for op in ops for f in op.keyword_fields) or any(
@@ -160,7 +170,8 @@ def _resource_imports(resource: Resource) -> list[str]:
         n
         for n, used in (
             ("TYPE_CHECKING", any("types." in t for t in texts)),
-            ("Any", any("Any" in t for t in texts)),
+            ("Any", any(re.search(r"\bAny\b", t) for t in texts)),
+            ("Literal", any("Literal[" in t for t in texts)),
             ("cast", needs_cast),
         )
         if used
@@ -188,13 +199,6 @@ def _resource_imports(resource: Resource) -> list[str]:
     if "TYPE_CHECKING" in typing_names:
         lines += ["", "if TYPE_CHECKING:", "    from .. import types"]
     return lines
-
-
-def _example(resource: Resource) -> str:
-    op: Operation | None = next((o for o in resource.operations if o.example), None)
-    if op is None or op.example is None:
-        return ""
-    return f"result = client.{resource.dotted}.{op.name}({op.example})"
 
 
 def render(
@@ -251,9 +255,13 @@ def render(
             **common, resource=resource, imports=_resource_imports(resource)
         )
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version="0.1.0")
-    examples = {r.dotted: _example(r) for r in resources}
+    examples = {r.dotted: resource_example(r) for r in resources}
     files["README.md"] = env.get_template("README.md.jinja").render(
-        **common, resources=resources, examples=examples, install_path=f"generated/{ir.api}"
+        **common,
+        resources=resources,
+        examples=examples,
+        imports=["Client", "NotFoundError", *(["types"] if any(map(uses_models, examples.values())) else [])],
+        install_path=f"generated/{ir.api}",
     )
     provenance = {
         "_comment": header[2:],
@@ -261,7 +269,8 @@ def render(
         "spec": ir.spec_label,
         "spec_sha256": spec_sha256,
         "templates_sha256": templates.sha256,
-        "operations": sum(len(r.operations) for r in resources),
+        "operations": len({(op.http_method, op.path) for r in resources for op in r.operations}),  # spec operations
+        "methods": sum(len(r.operations) for r in resources),
         "models": len(ir.model_names),
     }
     files[f"{package}/_provenance.json"] = json.dumps(provenance, indent=2, sort_keys=True) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from generator.client.ir import Operation, Resource
@@ -58,7 +59,7 @@ def _hint(ref: OperationRef, key: str) -> str | None:
 
 def group_resources(
     refs: list[OperationRef],
-    build: Callable[[OperationRef, PythonIdentifier], Operation],
+    build: Callable[[OperationRef, PythonIdentifier], list[Operation]],
     diagnostics: list[Diagnostic],
 ) -> tuple[Resource, ...]:
     """Resources in sorted order, each with uniquely named methods."""
@@ -80,7 +81,7 @@ def group_resources(
 def _build_level(
     level: dict[str, Any],
     prefix: str,
-    build: Callable[[OperationRef, PythonIdentifier], Operation],
+    build: Callable[[OperationRef, PythonIdentifier], list[Operation]],
     reserved: frozenset[str],
 ) -> tuple[Resource, ...]:
     resources = []
@@ -92,6 +93,7 @@ def _build_level(
         children_names = frozenset(k for k in node if k != "__ops__")
         method_taken: set[str] = {"with_raw_response", *children_names}
         operations = []
+        views: list[Operation] = []
         for action, ref in sorted(node["__ops__"], key=lambda item: (item[1].path, item[1].method)):
             name = python_identifier(action, fallback="call")
             if name in method_taken or f"{name}_stream" in method_taken:
@@ -99,10 +101,15 @@ def _build_level(
             if name in method_taken:
                 name = python_identifier(str(ref.operation.get("operationId") or action))
             final = PythonIdentifier(unique_name(name, method_taken))
-            operation = build(ref, final)
+            operation, *others = build(ref, final)
             if operation.stream_name:
                 method_taken.add(operation.stream_name)
             operations.append(operation)
+            views.extend(others)
+        for view in views:  # other forms of a response (``retrieve_pdf``) never take a name the spec gives
+            final = PythonIdentifier(unique_name(view.name, method_taken))
+            stream = PythonIdentifier(unique_name(f"{final}_stream", method_taken)) if view.stream_name else None
+            operations.append(replace(view, name=final, stream_name=stream))
         children = _build_level(node, dotted, build, frozenset())
         resources.append(
             Resource(

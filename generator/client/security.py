@@ -63,6 +63,7 @@ def build_credentials(
                     tuple(env),
                     None,
                     description,
+                    prefix=_prefix(label, pointer, scheme, diagnostics),
                 )
             )
         else:
@@ -96,6 +97,18 @@ def build_credentials(
             argument = _argument(env, api, last, taken)
             found.append(CredentialIR(argument, "body", entry["pointer"], tuple(env), None, "", default))
     return tuple(found)
+
+
+def _prefix(label: str, pointer: str, scheme: dict[str, Any], diagnostics: list[Diagnostic]) -> str:
+    """``x-prefix``: text the value is sent after (``Authorization: Token <key>``), so the secret is only the key."""
+    raw = scheme.get("x-prefix", "")
+    if isinstance(raw, str) and "\n" not in raw and "\r" not in raw:
+        return raw
+    diagnostics.append(
+        Diagnostic(label, f"{pointer}/x-prefix", "bad-prefix", "x-prefix must be a one-line string",
+                   "write it as a quoted string such as \"Token \"", "warning")
+    )  # fmt: skip
+    return ""
 
 
 def body_credential_props(data: dict[str, Any]) -> frozenset[str]:
@@ -138,9 +151,10 @@ def build_errors(mapper: TypeMapper, data: dict[str, Any]) -> ErrorsIR:
     raw = data.get("x-errors")
     spec: dict[str, Any] = raw if isinstance(raw, dict) else {}
     match = tuple(sorted((str(k), v) for k, v in (spec.get("match-in-success") or {}).items()))
+    throttled = _throttled(spec)
     schema_ref = spec.get("schema")
     if isinstance(schema_ref, str):
-        return ErrorsIR(mapper.model_for({"$ref": schema_ref}), match)
+        return ErrorsIR(mapper.model_for({"$ref": schema_ref}), match, throttled)
     counts: Counter[str] = Counter()
     for ref in iter_operations(data):
         for code, response in (ref.operation.get("responses") or {}).items():
@@ -150,4 +164,21 @@ def build_errors(mapper: TypeMapper, data: dict[str, Any]) -> ErrorsIR:
                     model = mapper.model_for((body or {}).get("schema")) if "json" in media else None
                     if model:
                         counts[model] += 1
-    return ErrorsIR(counts.most_common(1)[0][0] if counts else None, match)
+    return ErrorsIR(counts.most_common(1)[0][0] if counts else None, match, throttled)
+
+
+def _throttled(spec: dict[str, Any]) -> tuple[int, tuple[tuple[str, Any], ...]] | None:
+    """A rate-limit answer the runtime would not retry by status alone, and the fixed body values that mark it."""
+    kinds = spec.get("kinds")
+    kind = kinds.get("rate_limited") if isinstance(kinds, dict) else None
+    if not isinstance(kind, dict) or not isinstance(kind.get("status"), int) or not isinstance(kind.get("body"), dict):
+        return None
+    status: int = kind["status"]
+    fixed = tuple(
+        sorted(
+            (str(k), v)
+            for k, v in kind["body"].items()
+            if isinstance(v, str | int | bool) and not (isinstance(v, str) and v.startswith("$"))
+        )
+    )
+    return None if status == 429 or status >= 500 or not fixed else (status, fixed)

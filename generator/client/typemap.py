@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from generator.loader import resolve_pointer
@@ -16,7 +17,10 @@ def is_nullable(schema: Any) -> bool:
     if not isinstance(schema, dict):
         return False
     kinds = schema.get("type")
+    enum = schema.get("enum")
     if schema.get("nullable") is True or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    if isinstance(enum, list) and None in enum:  # the spec lists null as one of the values
         return True
     members = schema.get("oneOf") or schema.get("anyOf") or []
     return isinstance(members, list) and any(isinstance(s, dict) and s.get("type") == "null" for s in members)
@@ -51,23 +55,28 @@ class TypeMapper:
                 return f"types.{self.model_names[name]}"
         return None
 
-    def annotation(self, schema: Any, depth: int = 0) -> str:
+    def annotation(self, schema: Any, depth: int = 0, *, literal: bool = False) -> str:
+        """The annotation for ``schema``; with ``literal`` (method arguments) enums are ``Literal[...]``."""
         if not isinstance(schema, dict) or depth > 8:
             return "Any"
+        if literal:
+            values = _literal(self.resolve(schema))
+            if values:
+                return values
         model = self.model_for(schema)
         if model is not None:
             return model
         if "$ref" in schema:
-            return self.annotation(self.resolve(schema), depth + 1)
+            return self.annotation(self.resolve(schema), depth + 1, literal=literal)
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
             if isinstance(members, list) and members:
-                parts = [self.annotation(m, depth + 1) for m in members if not _is_null(m)]
+                parts = [self.annotation(m, depth + 1, literal=literal) for m in members if not _is_null(m)]
                 unique = list(dict.fromkeys(parts))
                 return "Any" if "Any" in unique or not unique else " | ".join(unique)
         all_of = schema.get("allOf")
         if isinstance(all_of, list) and len(all_of) == 1:
-            return self.annotation(all_of[0], depth + 1)
+            return self.annotation(all_of[0], depth + 1, literal=literal)
         if isinstance(all_of, list) and all_of:
             return "dict[str, Any]"
         kind = schema.get("type")
@@ -79,13 +88,24 @@ class TypeMapper:
         if kind in _PRIMITIVES:
             return _PRIMITIVES[kind]
         if kind == "array":
-            return f"list[{self.annotation(schema.get('items'), depth + 1)}]"
+            return f"list[{self.annotation(schema.get('items'), depth + 1, literal=literal)}]"
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra and not schema.get("properties"):
-                return f"dict[str, {self.annotation(extra, depth + 1)}]"
+                return f"dict[str, {self.annotation(extra, depth + 1, literal=literal)}]"
             return "dict[str, Any]"
         return "Any"
+
+
+def _literal(schema: dict[str, Any]) -> str | None:
+    """``Literal["draft", "paid"]`` for a string, integer or boolean enum (``null`` is the field's nullability)."""
+    values = schema.get("enum")
+    if not isinstance(values, list):
+        return None
+    kept = [v for v in values if v is not None]
+    if not kept or not all(isinstance(v, str | int) for v in kept):  # bool is an int; floats cannot be Literal
+        return None
+    return "Literal[" + ", ".join(json.dumps(v) if isinstance(v, str) else repr(v) for v in kept) + "]"
 
 
 def _is_null(schema: Any) -> bool:

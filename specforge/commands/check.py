@@ -49,5 +49,12 @@ def check() -> None:
     if not up_to_date:
         click.echo(diff, nl=False, err=True)
     failed = failed or not up_to_date
+    if valid:
+        from specforge.commands.conform import conformance_table
+
+        started = time.perf_counter()
+        text, drift = conformance_table(tuple(valid))
+        click.echo(f"\nconformance against the mock ({time.perf_counter() - started:.0f}s):\n{text}")
+        failed = failed or drift
     if failed:
         raise SystemExit(1)

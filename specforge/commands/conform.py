@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from conformance.engine import ApiResult, ConformOptions
+from conformance.presets import QUICK
 from conformance.report import write_reports
 from conformance.suite import ConformError, mock_available, run_against_mock, run_against_url
 from generator.diagnostics import SpecError
@@ -33,11 +34,21 @@ HEADERS = ["api", "operations covered", "test cases", "failures by kind", "time"
 
 
 def conformance_table(apis: tuple[str, ...], options: ConformOptions | None = None) -> tuple[str, bool]:
-    """For ``specforge check``: conform each API against the mock; the table and whether drift was found."""
+    """For ``specforge check``: conform each API against the mock (the quick preset by default).
+
+    Returns the table (plus one line per drift or run error) and whether drift or errors were found.
+    """
     if not mock_available():
         return "conformance: the embedded mock is not available yet; skipped", False
-    results = run_against_mock(apis, options or ConformOptions(max_examples=5, max_steps=5))
-    return table(HEADERS, _rows(results)), any(r.drifts or r.errors for r in results)
+    try:
+        results = run_against_mock(apis, options or QUICK)
+    except (SpecError, ConformError) as exc:
+        return f"conformance: {str(exc).splitlines()[0]}", True
+    lines = [table(HEADERS, _rows(results))]
+    for r in results:
+        lines += [f"{r.api}: {d.kind} [{d.check}] {d.operation}: {d.api_did.splitlines()[0][:160]}" for d in r.drifts]
+        lines += [f"{r.api}: run error: {e.splitlines()[0][:160]}" for e in r.errors if e]
+    return "\n".join(lines), any(r.drifts or r.errors for r in results)
 
 
 @click.command()
@@ -95,6 +106,10 @@ def conform(
     for result in results:
         for error in result.errors:
             click.echo(f"{result.api}: run error: {error.splitlines()[0]}", err=True)
+        if result.cleanup is not None:
+            click.echo(f"{result.api}: {result.cleanup.summary()}", err=True)
+            for item in result.cleanup.left:
+                click.echo(f"{result.api}: left behind: {item}", err=True)
     if report_dir is not None:
         for path in write_reports(results, report_dir):
             click.echo(f"wrote {path}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ import click
 from conformance.mock import MockConfig, MockConfigError, create_app
 from generator.diagnostics import SpecError
 
-__all__ = ["banner", "mock"]
+__all__ = ["banner", "bind", "mock"]
 
 
 def banner(app: object, host: str, port: int) -> str:
@@ -68,9 +69,30 @@ def mock(
         raise click.ClickException(str(exc)) from None
     if not app.state.mock.servers:
         raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
-    click.echo(banner(app, host, port))
     if print_only:
+        click.echo(banner(app, host, port))
         return
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sock = bind(host, port)  # bound before the banner, so `--port 0` prints the port it got
+    click.echo(banner(app, host, sock.getsockname()[1]), nl=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: a free one); one-line error when it cannot bind."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); pick another --port") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock

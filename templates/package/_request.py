@@ -35,12 +35,23 @@ CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
 
 @dataclass(frozen=True)
 class Credential:
-    """One credential and where it travels. ``value`` never appears in a repr."""
+    """One credential and where it travels. ``value`` never appears in a repr.
+
+    ``prefix`` (the spec's ``x-prefix``) is sent before an API key: ``Authorization: Token <value>``.
+    """
 
     kind: CredentialKind
     name: str
     value: str = field(repr=False)
     password: str = field(default="", repr=False)
+    prefix: str = ""
+
+    @property
+    def wire_value(self) -> str:
+        """The value as sent: prefixed, unless the caller already included the prefix."""
+        if not self.prefix or self.value.startswith(self.prefix):
+            return self.value
+        return self.prefix + self.value
 
     def headers(self) -> dict[str, str]:
         if self.kind == "basic":
@@ -49,7 +60,7 @@ class Credential:
         if self.kind == "bearer":
             return {"Authorization": f"Bearer {self.value}"}
         if self.kind == "header":
-            return {self.name: self.value}
+            return {self.name: self.wire_value}
         return {}
 
 

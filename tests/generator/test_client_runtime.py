@@ -129,6 +129,21 @@ def test_link_style_follows_rel_next(generate_client: GenerateClient) -> None:
     assert [i.id for i in result] == [10, 11, 20]
 
 
+def test_link_targets_are_resolved_against_the_request_url(generate_client: GenerateClient) -> None:
+    module = generate_client(billing_spec(pagination={"style": "link"}), "relative")
+    urls: list[str] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        urls.append(str(request.url))
+        page = int(request.url.params.get("page", "1"))
+        headers = {"Link": '<?page=2&per_page=1>; rel="next"'} if page == 1 else {}
+        return httpx2.Response(200, json=[invoice(page)], headers=headers)
+
+    assert [i.id for i in make(module, handler, base_url="http://127.0.0.1:9/v1").invoices.list(per_page=1)] == [1, 2]
+    assert urls[1].split("?")[0] == "http://127.0.0.1:9/v1/invoices" and "page=2" in urls[1]
+    assert all(httpx2.URL(u).params.get_list("api_token") == ["TOKEN-SECRET"] for u in urls)  # once, on every page
+
+
 def test_offset_style_reads_count_and_items(generate_client: GenerateClient) -> None:
     schema = {
         "type": "object",
@@ -249,3 +264,25 @@ def test_async_client(billing: ModuleType) -> None:
             return ids, len(first.items), (await client.invoices.retrieve(5)).id
 
     assert asyncio.run(run()) == ([1, 2], 1, 5)
+
+
+def test_rate_limit_sent_as_another_status_is_retried(generate_client: GenerateClient) -> None:
+    spec = billing_spec(pagination=PAGE)
+    spec["x-errors"]["kinds"] = {"rate_limited": {"status": 400, "body": {"status_code": 429, "message": "$message"}}}
+    module = generate_client(spec, "throttled")
+    throttle = httpx2.Response(400, json={"status_code": 429, "message": "slow down"}, headers={"Retry-After": "3"})
+    answers = iter([throttle, httpx2.Response(200, json=invoice(1)), httpx2.Response(400, json={"message": "bad"})])
+    client = make(module, lambda request: next(answers))
+    delays: list[float] = []
+    client._sleep = delays.append
+    assert client.invoices.retrieve(1).id == 1 and delays == [3.0]
+    with pytest.raises(module.BadRequestError):  # a plain 400 is not retried
+        client.invoices.retrieve(1)
+    assert delays == [3.0]
+    always = make(module, lambda request: httpx2.Response(400, json={"status_code": 429, "message": "slow"}))
+    with pytest.raises(module.RateLimitError):
+        always.invoices.retrieve(1, request_options={"max_retries": 1})
+    pdfs = iter([throttle, httpx2.Response(200, content=b"%PDF")])
+    streaming = make(module, lambda request: next(pdfs))
+    with streaming.invoices.download_pdf_stream(1) as chunks:
+        assert b"".join(chunks) == b"%PDF"

@@ -83,7 +83,9 @@ def test_spec_dir_is_where_ours_come_from() -> None:
 
 @pytest.mark.parametrize("api", OURS)
 def test_generated_package_imports_with_its_models(api: str) -> None:
-    code = f"import {api}_client, {api}_client.types as t; print(repr({api}_client.Client(base_url='http://127.0.0.1:9')))"
+    code = (
+        f"import {api}_client, {api}_client.types as t; print(repr({api}_client.Client(base_url='http://127.0.0.1:9')))"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=GENERATED_DIR / api, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.startswith("Client(base_url='http://127.0.0.1:9')")

@@ -58,9 +58,9 @@ def _request(client: CheckedClient, op: Operation) -> dict[str, Any]:
     for slot in credential_slots(client.api, model.data, model.schemas):
         value = derive_value(client.api, 0, slot)
         if slot.kind == "apikey-header":
-            headers[slot.name] = value
+            headers[slot.name] = slot.prefix + value
         elif slot.kind == "apikey-query":
-            query[slot.name] = value
+            query[slot.name] = slot.prefix + value
         elif slot.kind == "basic-user":
             headers["Authorization"] = "Basic " + base64.b64encode(f"{value}:".encode()).decode()
         elif slot.kind == "auth-scheme" and "Authorization" not in headers:

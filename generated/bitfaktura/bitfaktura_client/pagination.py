@@ -13,7 +13,7 @@ import httpx2
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+    from ._base_client import AsyncAPIClient, Endpoint, SyncAPIClient, TypeRef
 
 __all__ = ["AsyncPage", "AsyncPager", "Paging", "SyncPage", "async_list", "sync_list"]
 
@@ -63,7 +63,9 @@ class Paging:
             return None
         if self.style == "link":
             match = _NEXT_LINK.search(response.headers.get("link", ""))
-            return match.group(1) if match else None
+            # a Link target is a URI reference: resolved against the request's URL (RFC 8288 §3.1)
+            target = str(response.request.url.join(match.group(1))) if match else None
+            return None if target == str(response.request.url) else target  # a page that links to itself ends
         if self.style == "offset":
             start = _int(query.get(self.offset), 0) + count
             total = self.total(data, response)
@@ -87,7 +89,7 @@ def _int(value: Any, default: int) -> int:
 class _Call:
     endpoint: Endpoint
     paging: Paging
-    item_type: str
+    item_type: TypeRef
     parts: Mapping[str, Any]
     options: RequestOptions | None
 
@@ -101,7 +103,7 @@ class SyncPage(Generic[T]):
         self.response = response
         data = response.json() if response.content else None
         raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(f"list[{call.item_type}]").validate_python(raw_items)
+        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
@@ -145,7 +147,7 @@ class AsyncPage(Generic[T]):
         self.response = response
         data = response.json() if response.content else None
         raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(f"list[{call.item_type}]").validate_python(raw_items)
+        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
@@ -196,7 +198,7 @@ def sync_list(
     client: SyncAPIClient,
     endpoint: Endpoint,
     paging: Paging,
-    item_type: str,
+    item_type: TypeRef,
     *,
     query: Mapping[str, Any],
     options: RequestOptions | None,
@@ -210,7 +212,7 @@ def async_list(
     client: AsyncAPIClient,
     endpoint: Endpoint,
     paging: Paging,
-    item_type: str,
+    item_type: TypeRef,
     *,
     query: Mapping[str, Any],
     options: RequestOptions | None,

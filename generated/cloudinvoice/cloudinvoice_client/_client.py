@@ -43,7 +43,7 @@ def _settings(
     credentials: list[Credential] = []
     api_key = api_key if api_key is not None else os.environ.get("CLOUDINVOICE_API_KEY")
     if api_key is not None:
-        credentials.append(Credential("header", "Authorization", api_key))
+        credentials.append(Credential("header", "Authorization", api_key, prefix="Token "))
     url = base_url or os.environ.get("CLOUDINVOICE_BASE_URL") or ENVIRONMENTS[environment]
     return {
         "base_url": url,
@@ -54,6 +54,7 @@ def _settings(
         "types_module": "cloudinvoice_client.types",
         "error_type": "types.Error",
         "error_match": {},
+        "throttled": (400, {"error_code": "throttled", "error_type": "api_error", "generic_msg": "Request was throttled.", "status_code": 429}),
     }
 
 

@@ -4,19 +4,28 @@
 from __future__ import annotations
 
 import asyncio
-import builtins
+import functools
 import importlib
 import logging
+import operator
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from types import GenericAlias, ModuleType
 from typing import Any, Literal
 
 import httpx2
 from pydantic import TypeAdapter, ValidationError
 
-from ._exceptions import APIConnectionError, APIReportedError, APIStatusError, APITimeoutError, status_error_class
+from ._exceptions import (
+    APIConnectionError,
+    APIReportedError,
+    APIStatusError,
+    APITimeoutError,
+    RateLimitError,
+    status_error_class,
+)
 from ._request import (
     Credential,
     apply_body_credentials,
@@ -30,12 +39,32 @@ from ._request import (
 )
 from ._types import Omit, RequestOptions
 
-__all__ = ["AsyncAPIClient", "Endpoint", "SyncAPIClient"]
+__all__ = ["AsyncAPIClient", "Endpoint", "SyncAPIClient", "TypeRef", "resolve_type"]
 
 ResponseKind = Literal["json", "bytes", "text", "headers", "empty"]
 BodyEncoding = Literal["json", "form", "multipart", "bytes", "text", "none"]
+# A type as data: "int", "types.Invoice", ("list", ref), ("dict", key, value), ("|", *refs), ("Literal", *values)
+TypeRef = str | tuple[Any, ...]
 
-_ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
+_ADAPTERS: dict[tuple[str, TypeRef], TypeAdapter[Any]] = {}
+_LEAVES: dict[str, Any] = {
+    "int": int, "str": str, "float": float, "bool": bool, "bytes": bytes, "Any": Any, "None": None,
+}  # fmt: skip
+
+
+def resolve_type(ref: TypeRef, models: ModuleType) -> Any:
+    """The type a :data:`TypeRef` describes; model names are looked up on ``models`` (no ``eval``)."""
+    if isinstance(ref, str):
+        if ref.startswith("types."):
+            return getattr(models, ref[len("types.") :])
+        return _LEAVES[ref]
+    head, *args = ref
+    if head == "Literal":
+        return Literal.__getitem__(tuple(args))
+    parts = [resolve_type(arg, models) for arg in args]
+    if head == "|":
+        return functools.reduce(operator.or_, parts)
+    return GenericAlias(list if head == "list" else dict, tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -45,7 +74,7 @@ class Endpoint:
     method: str
     path: str
     response: ResponseKind = "json"
-    response_type: str | None = None
+    response_type: TypeRef | None = None
     accept: str | None = None
     encoding: BodyEncoding = "none"
     content_type: str | None = None
@@ -65,8 +94,9 @@ class _Core:
         max_retries: int,
         default_headers: Mapping[str, str],
         types_module: str,
-        error_type: str | None,
+        error_type: TypeRef | None,
         error_match: Mapping[str, Any],
+        throttled: tuple[int, Mapping[str, Any]] | None = None,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 30.0,
     ) -> None:
@@ -78,6 +108,7 @@ class _Core:
         self._types_module = types_module
         self._error_type = error_type
         self._error_match = dict(error_match)
+        self._throttled = throttled
         self._initial_retry_delay = initial_retry_delay
         self._max_retry_delay = max_retry_delay
         self._secret_params = frozenset(c.name for c in credentials if c.kind == "query")
@@ -86,12 +117,12 @@ class _Core:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def _adapter(self, expression: str) -> TypeAdapter[Any]:
-        key = (self._types_module, expression)
+    def _adapter(self, ref: TypeRef) -> TypeAdapter[Any]:
+        key = (self._types_module, ref)
         adapter = _ADAPTERS.get(key)
         if adapter is None:
-            namespace = {"types": importlib.import_module(self._types_module), "Any": Any, "builtins": builtins}
-            adapter = TypeAdapter(eval(expression, namespace))
+            # the models module is imported on first use: importing the client stays fast
+            adapter = TypeAdapter(resolve_type(ref, importlib.import_module(self._types_module)))
             _ADAPTERS[key] = adapter
         return adapter
 
@@ -111,12 +142,14 @@ class _Core:
         merged_headers = dict(self._default_headers)
         pairs: list[tuple[str, Any]] = encode_query({**(query or {}), **options.get("extra_query", {})})
         jar: dict[str, str] = {k: str(jsonable(v)) for k, v in (cookies or {}).items() if _given(v)}
+        # a next-page URL from a Link header carries the query, but not always the credential
+        given = httpx2.URL(url).params if url is not None else None
         for credential in self._credentials:
             merged_headers.update(credential.headers())
-            if credential.kind == "query" and url is None:
-                pairs.append((credential.name, credential.value))
+            if credential.kind == "query" and (given is None or credential.name not in given):
+                pairs.append((credential.name, credential.wire_value))
             elif credential.kind == "cookie":
-                jar[credential.name] = credential.value
+                jar[credential.name] = credential.wire_value
         merged_headers.update({k: str(jsonable(v)) for k, v in (headers or {}).items() if _given(v)})
         if endpoint.accept:
             merged_headers.setdefault("Accept", endpoint.accept)
@@ -138,7 +171,10 @@ class _Core:
             content["content"] = body
             if endpoint.content_type:
                 merged_headers.setdefault("Content-Type", endpoint.content_type)
-        target = url or self.base_url + format_path(endpoint.path, path_params or {})
+        target: str | httpx2.URL = self.base_url + format_path(endpoint.path, path_params or {})
+        if url is not None:  # params replace a URL's query: keep the next-page URL's own parameters first
+            target = httpx2.URL(url).copy_with(query=None)
+            pairs = [*httpx2.URL(url).params.multi_items(), *pairs]
         return http.build_request(
             endpoint.method,
             target,
@@ -147,6 +183,24 @@ class _Core:
             timeout=options.get("timeout", self.timeout),
             **content,
         )
+
+    def _may_be_throttled(self, response: httpx2.Response) -> bool:
+        """Whether the body must be read to tell (a streamed response is read only then)."""
+        return self._throttled is not None and response.status_code == self._throttled[0]
+
+    def _is_throttled(self, response: httpx2.Response) -> bool:
+        """A rate-limit answer with another status than 429 (the spec's ``x-errors.kinds.rate_limited``)."""
+        throttled = self._throttled
+        if throttled is None or response.status_code != throttled[0]:
+            return False
+        try:
+            data = response.json()
+        except (ValueError, httpx2.ResponseNotRead):
+            return False
+        return isinstance(data, dict) and all(data.get(k) == v for k, v in throttled[1].items())
+
+    def _should_retry(self, response: httpx2.Response) -> bool:
+        return is_retryable_status(response.status_code) or self._is_throttled(response)
 
     def _retries(self, endpoint: Endpoint, options: RequestOptions) -> int:
         if not endpoint.idempotent and "idempotency_key" not in options:
@@ -179,6 +233,8 @@ class _Core:
         if isinstance(detail, str) and detail:
             message = f"{message}: {detail[:200]}"
         cls = APIReportedError if reported else status_error_class(response.status_code)
+        if not reported and self._is_throttled(response):
+            cls = RateLimitError
         return cls(message, response=response, error=error, body=body)
 
     def _check(self, response: httpx2.Response) -> None:
@@ -245,7 +301,9 @@ class SyncAPIClient(_Core):
                     raise APIConnectionError(f"connection error: {type(exc).__name__}", request=request) from exc
             else:
                 self._log(request, response.status_code)
-                if not (is_retryable_status(response.status_code) and attempt < retries):
+                if stream and attempt < retries and self._may_be_throttled(response):
+                    response.read()
+                if not (attempt < retries and self._should_retry(response)):
                     return response
                 response.close()
                 self._sleep(self._delay(attempt, response))
@@ -319,7 +377,9 @@ class AsyncAPIClient(_Core):
                     raise APIConnectionError(f"connection error: {type(exc).__name__}", request=request) from exc
             else:
                 self._log(request, response.status_code)
-                if not (is_retryable_status(response.status_code) and attempt < retries):
+                if stream and attempt < retries and self._may_be_throttled(response):
+                    await response.aread()
+                if not (attempt < retries and self._should_retry(response)):
                     return response
                 await response.aclose()
                 await self._sleep(self._delay(attempt, response))

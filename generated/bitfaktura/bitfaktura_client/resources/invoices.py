@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -172,15 +172,15 @@ class Invoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
-        search_date_type: str | Omit = omit,
+        search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
-        income: str | Omit = omit,
+        income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: types.InvoiceKind | Omit = omit,
-        kinds: builtins.list[types.InvoiceKind] | Omit = omit,
+        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
+        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -228,15 +228,15 @@ class Invoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
-        search_date_type: str | Omit = omit,
+        search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
-        income: str | Omit = omit,
+        income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: types.InvoiceKind | Omit = omit,
-        kinds: builtins.list[types.InvoiceKind] | Omit = omit,
+        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
+        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -312,8 +312,8 @@ class Invoices:
         self,
         id: int,
         *,
-        additional_fields_invoice: builtins.list[str] | Omit = omit,
-        correction_positions: str | Omit = omit,
+        additional_fields_invoice: builtins.list[Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]] | Omit = omit,
+        correction_positions: Literal["full"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Retrieve an invoice
@@ -351,7 +351,7 @@ class Invoices:
         self,
         id: int,
         *,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download an invoice as PDF
@@ -370,7 +370,7 @@ class Invoices:
         self,
         id: int,
         *,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AbstractContextManager[Iterator[bytes]]:
         """Download an invoice as PDF
@@ -478,7 +478,7 @@ class Invoices:
         self,
         id: int,
         *,
-        status: types.InvoiceStatus,
+        status: Literal["issued", "sent", "paid", "partial", "rejected"],
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Change the status of an invoice
@@ -518,7 +518,7 @@ class Invoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Send an invoice by e-mail
@@ -541,7 +541,7 @@ class Invoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Send an invoice by e-mail (XML)
@@ -568,15 +568,15 @@ class AsyncInvoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
-        search_date_type: str | Omit = omit,
+        search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
-        income: str | Omit = omit,
+        income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: types.InvoiceKind | Omit = omit,
-        kinds: builtins.list[types.InvoiceKind] | Omit = omit,
+        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
+        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -624,15 +624,15 @@ class AsyncInvoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
-        search_date_type: str | Omit = omit,
+        search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
-        income: str | Omit = omit,
+        income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: types.InvoiceKind | Omit = omit,
-        kinds: builtins.list[types.InvoiceKind] | Omit = omit,
+        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
+        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -708,8 +708,8 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        additional_fields_invoice: builtins.list[str] | Omit = omit,
-        correction_positions: str | Omit = omit,
+        additional_fields_invoice: builtins.list[Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]] | Omit = omit,
+        correction_positions: Literal["full"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Retrieve an invoice
@@ -747,7 +747,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download an invoice as PDF
@@ -766,7 +766,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """Download an invoice as PDF
@@ -874,7 +874,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        status: types.InvoiceStatus,
+        status: Literal["issued", "sent", "paid", "partial", "rejected"],
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Change the status of an invoice
@@ -914,7 +914,7 @@ class AsyncInvoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Send an invoice by e-mail
@@ -937,7 +937,7 @@ class AsyncInvoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: types.PrintOption | Omit = omit,
+        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Send an invoice by e-mail (XML)

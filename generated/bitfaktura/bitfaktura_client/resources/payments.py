@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -89,7 +89,7 @@ class Payments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Payment]:
         """List payments
@@ -129,7 +129,7 @@ class Payments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """List payments as XML
@@ -164,7 +164,7 @@ class Payments:
         self,
         id: int,
         *,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Retrieve a payment
@@ -202,7 +202,7 @@ class Payments:
         self,
         id: int,
         *,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Retrieve a payment as XML
@@ -229,7 +229,7 @@ class AsyncPayments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Payment]:
         """List payments
@@ -269,7 +269,7 @@ class AsyncPayments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """List payments as XML
@@ -304,7 +304,7 @@ class AsyncPayments:
         self,
         id: int,
         *,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Retrieve a payment
@@ -342,7 +342,7 @@ class AsyncPayments:
         self,
         id: int,
         *,
-        include: str | Omit = omit,
+        include: Literal["invoices"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Retrieve a payment as XML

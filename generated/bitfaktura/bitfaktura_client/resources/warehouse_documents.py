@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -75,7 +75,7 @@ class WarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -177,7 +177,7 @@ class AsyncWarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: types.Period | Omit = omit,
+        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,

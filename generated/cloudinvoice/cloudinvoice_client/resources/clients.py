@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -63,10 +63,10 @@ class Clients:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Client]:
@@ -89,7 +89,15 @@ class Clients:
     def create(
         self,
         *,
-        body: types.Client,
+        code: str,
+        name: str,
+        vat_number: str | Omit = omit,
+        address: str | Omit = omit,
+        postal_code: str | Omit = omit,
+        city: str | Omit = omit,
+        country: str | Omit = omit,
+        email: str | Omit = omit,
+        phone: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Create a client
@@ -99,7 +107,7 @@ class Clients:
         result = self._client.request(
             _CREATE,
             options=request_options,
-            body=body,
+            body={"code": code, "name": name, "vat_number": vat_number, "address": address, "postal_code": postal_code, "city": city, "country": country, "email": email, "phone": phone},
         )
         return cast("types.Client", result)
 
@@ -107,7 +115,7 @@ class Clients:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Retrieve a client
@@ -159,10 +167,10 @@ class AsyncClients:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Client]:
@@ -185,7 +193,15 @@ class AsyncClients:
     async def create(
         self,
         *,
-        body: types.Client,
+        code: str,
+        name: str,
+        vat_number: str | Omit = omit,
+        address: str | Omit = omit,
+        postal_code: str | Omit = omit,
+        city: str | Omit = omit,
+        country: str | Omit = omit,
+        email: str | Omit = omit,
+        phone: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Create a client
@@ -195,7 +211,7 @@ class AsyncClients:
         result = await self._client.request(
             _CREATE,
             options=request_options,
-            body=body,
+            body={"code": code, "name": name, "vat_number": vat_number, "address": address, "postal_code": postal_code, "city": city, "country": country, "email": email, "phone": phone},
         )
         return cast("types.Client", result)
 
@@ -203,7 +219,7 @@ class AsyncClients:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Retrieve a client

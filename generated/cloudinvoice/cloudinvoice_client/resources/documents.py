@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -75,13 +75,13 @@ class Documents:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
         search: str | Omit = omit,
-        document_nature: types.DocumentNature | Omit = omit,
-        document_status: types.DocumentStatus | Omit = omit,
+        document_nature: Literal["FT", "FR", "FS", "NC", "ND"] | Omit = omit,
+        document_status: Literal["N", "A", "F"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Document]:
         """List documents
@@ -103,7 +103,7 @@ class Documents:
     def create(
         self,
         *,
-        document_nature: types.DocumentNature,
+        document_nature: Literal["FT", "FR", "FS", "NC", "ND"],
         document_date: str,
         lines: builtins.list[types.DocumentLine],
         due_date: str | Omit = omit,
@@ -127,7 +127,7 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Document:
         """Retrieve a document
@@ -167,7 +167,7 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download a document as PDF
@@ -186,7 +186,7 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> AbstractContextManager[Iterator[bytes]]:
         """Download a document as PDF
@@ -213,13 +213,13 @@ class AsyncDocuments:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
         search: str | Omit = omit,
-        document_nature: types.DocumentNature | Omit = omit,
-        document_status: types.DocumentStatus | Omit = omit,
+        document_nature: Literal["FT", "FR", "FS", "NC", "ND"] | Omit = omit,
+        document_status: Literal["N", "A", "F"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Document]:
         """List documents
@@ -241,7 +241,7 @@ class AsyncDocuments:
     async def create(
         self,
         *,
-        document_nature: types.DocumentNature,
+        document_nature: Literal["FT", "FR", "FS", "NC", "ND"],
         document_date: str,
         lines: builtins.list[types.DocumentLine],
         due_date: str | Omit = omit,
@@ -265,7 +265,7 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Document:
         """Retrieve a document
@@ -305,7 +305,7 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download a document as PDF
@@ -324,7 +324,7 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """Download a document as PDF

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -36,7 +36,7 @@ class DocumentsLines:
         self,
         document_id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -69,7 +69,7 @@ class AsyncDocumentsLines:
         self,
         document_id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         request_options: RequestOptions | None = None,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -63,10 +63,10 @@ class Products:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Product]:
@@ -89,7 +89,12 @@ class Products:
     def create(
         self,
         *,
-        body: types.Product,
+        code: str,
+        name: str,
+        unit_price: str,
+        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        unit: str | Omit = omit,
+        tax_rate: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product
@@ -99,7 +104,7 @@ class Products:
         result = self._client.request(
             _CREATE,
             options=request_options,
-            body=body,
+            body={"code": code, "name": name, "product_type": product_type, "unit": unit, "unit_price": unit_price, "tax_rate": tax_rate},
         )
         return cast("types.Product", result)
 
@@ -107,7 +112,7 @@ class Products:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Retrieve a product
@@ -128,7 +133,7 @@ class Products:
         *,
         code: str | Omit = omit,
         name: str | Omit = omit,
-        product_type: str | Omit = omit,
+        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
         unit: str | Omit = omit,
         unit_price: str | Omit = omit,
         tax_rate: str | Omit = omit,
@@ -156,10 +161,10 @@ class AsyncProducts:
     def list(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: str | Omit = omit,
+        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Product]:
@@ -182,7 +187,12 @@ class AsyncProducts:
     async def create(
         self,
         *,
-        body: types.Product,
+        code: str,
+        name: str,
+        unit_price: str,
+        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        unit: str | Omit = omit,
+        tax_rate: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product
@@ -192,7 +202,7 @@ class AsyncProducts:
         result = await self._client.request(
             _CREATE,
             options=request_options,
-            body=body,
+            body={"code": code, "name": name, "product_type": product_type, "unit": unit, "unit_price": unit_price, "tax_rate": tax_rate},
         )
         return cast("types.Product", result)
 
@@ -200,7 +210,7 @@ class AsyncProducts:
         self,
         id: int,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Retrieve a product
@@ -221,7 +231,7 @@ class AsyncProducts:
         *,
         code: str | Omit = omit,
         name: str | Omit = omit,
-        product_type: str | Omit = omit,
+        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
         unit: str | Omit = omit,
         unit_price: str | Omit = omit,
         tax_rate: str | Omit = omit,

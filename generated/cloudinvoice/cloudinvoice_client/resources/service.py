@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import RequestOptions
@@ -41,7 +41,7 @@ class Service:
     def status(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Status:
         """Check that the API is up
@@ -58,7 +58,7 @@ class Service:
     def info(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Info:
         """Get API and account information
@@ -82,7 +82,7 @@ class AsyncService:
     async def status(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Status:
         """Check that the API is up
@@ -99,7 +99,7 @@ class AsyncService:
     async def info(
         self,
         *,
-        content_type: str,
+        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Info:
         """Get API and account information

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -101,7 +101,7 @@ class Contacts:
     def next_number(
         self,
         *,
-        type: str,
+        type: Literal["customers", "suppliers"],
         request_options: RequestOptions | None = None,
     ) -> dict[str, str]:
         """Next contact number
@@ -136,11 +136,11 @@ class Contacts:
         fax: str | None | Omit = omit,
         email: str | None | Omit = omit,
         website: str | None | Omit = omit,
-        vat_exception: str | Omit = omit,
+        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
         term_invoices: int | None | Omit = omit,
         term_inovices: bool | None | Omit = omit,
         discount: float | None | Omit = omit,
-        discount_type: str | Omit = omit,
+        discount_type: Literal["amount", "percent"] | Omit = omit,
         settlement_discount: float | None | Omit = omit,
         settlement_term: int | None | Omit = omit,
         standard_vat: float | None | Omit = omit,
@@ -221,11 +221,11 @@ class Contacts:
         fax: str | None | Omit = omit,
         email: str | None | Omit = omit,
         website: str | None | Omit = omit,
-        vat_exception: str | Omit = omit,
+        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
         term_invoices: int | None | Omit = omit,
         term_inovices: bool | None | Omit = omit,
         discount: float | None | Omit = omit,
-        discount_type: str | Omit = omit,
+        discount_type: Literal["amount", "percent"] | Omit = omit,
         settlement_discount: float | None | Omit = omit,
         settlement_term: int | None | Omit = omit,
         standard_vat: float | None | Omit = omit,
@@ -285,7 +285,7 @@ class AsyncContacts:
     async def next_number(
         self,
         *,
-        type: str,
+        type: Literal["customers", "suppliers"],
         request_options: RequestOptions | None = None,
     ) -> dict[str, str]:
         """Next contact number
@@ -320,11 +320,11 @@ class AsyncContacts:
         fax: str | None | Omit = omit,
         email: str | None | Omit = omit,
         website: str | None | Omit = omit,
-        vat_exception: str | Omit = omit,
+        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
         term_invoices: int | None | Omit = omit,
         term_inovices: bool | None | Omit = omit,
         discount: float | None | Omit = omit,
-        discount_type: str | Omit = omit,
+        discount_type: Literal["amount", "percent"] | Omit = omit,
         settlement_discount: float | None | Omit = omit,
         settlement_term: int | None | Omit = omit,
         standard_vat: float | None | Omit = omit,
@@ -405,11 +405,11 @@ class AsyncContacts:
         fax: str | None | Omit = omit,
         email: str | None | Omit = omit,
         website: str | None | Omit = omit,
-        vat_exception: str | Omit = omit,
+        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
         term_invoices: int | None | Omit = omit,
         term_inovices: bool | None | Omit = omit,
         discount: float | None | Omit = omit,
-        discount_type: str | Omit = omit,
+        discount_type: Literal["amount", "percent"] | Omit = omit,
         settlement_discount: float | None | Omit = omit,
         settlement_term: int | None | Omit = omit,
         standard_vat: float | None | Omit = omit,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -122,7 +122,7 @@ class Products:
         number: str | None | Omit = omit,
         unit_code_id: str | Omit = omit,
         text: types.LanguageMap | Omit = omit,
-        vattype: str | Omit = omit,
+        vattype: Literal["excl", "incl"] | Omit = omit,
         price: types.TierPriceMap | Omit = omit,
         currency_id: str | Omit = omit,
         vat: float | Omit = omit,
@@ -192,7 +192,7 @@ class Products:
         number: str | None | Omit = omit,
         unit_code_id: str | Omit = omit,
         text: types.LanguageMap | Omit = omit,
-        vattype: str | Omit = omit,
+        vattype: Literal["excl", "incl"] | Omit = omit,
         price: types.TierPriceMap | Omit = omit,
         currency_id: str | Omit = omit,
         vat: float | Omit = omit,
@@ -274,7 +274,7 @@ class AsyncProducts:
         number: str | None | Omit = omit,
         unit_code_id: str | Omit = omit,
         text: types.LanguageMap | Omit = omit,
-        vattype: str | Omit = omit,
+        vattype: Literal["excl", "incl"] | Omit = omit,
         price: types.TierPriceMap | Omit = omit,
         currency_id: str | Omit = omit,
         vat: float | Omit = omit,
@@ -344,7 +344,7 @@ class AsyncProducts:
         number: str | None | Omit = omit,
         unit_code_id: str | Omit = omit,
         text: types.LanguageMap | Omit = omit,
-        vattype: str | Omit = omit,
+        vattype: Literal["excl", "incl"] | Omit = omit,
         price: types.TierPriceMap | Omit = omit,
         currency_id: str | Omit = omit,
         vat: float | Omit = omit,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -38,13 +38,13 @@ class Charges:
         self,
         *,
         customer: int,
-        method: str,
+        method: Literal["credit_card", "ach"],
         currency: str,
         amount: float,
         idempotency_key: str | Omit = omit,
         invoiced_token: str | Omit = omit,
         gateway_token: str | Omit = omit,
-        payment_source_type: str | Omit = omit,
+        payment_source_type: Literal["card", "bank_account"] | Omit = omit,
         payment_source_id: int | Omit = omit,
         receipt_email: str | Omit = omit,
         applied_to: list[types.PaymentApplication] | Omit = omit,
@@ -74,13 +74,13 @@ class AsyncCharges:
         self,
         *,
         customer: int,
-        method: str,
+        method: Literal["credit_card", "ach"],
         currency: str,
         amount: float,
         idempotency_key: str | Omit = omit,
         invoiced_token: str | Omit = omit,
         gateway_token: str | Omit = omit,
-        payment_source_type: str | Omit = omit,
+        payment_source_type: Literal["card", "bank_account"] | Omit = omit,
         payment_source_id: int | Omit = omit,
         receipt_email: str | Omit = omit,
         applied_to: list[types.PaymentApplication] | Omit = omit,

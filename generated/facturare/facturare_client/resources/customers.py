@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -156,7 +156,7 @@ class Customers:
         *,
         name: str,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["company", "person"] | Omit = omit,
         number: str | None | Omit = omit,
         email: str | None | Omit = omit,
         autopay: bool | Omit = omit,
@@ -189,7 +189,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[str] | Omit = omit,
+        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -241,7 +241,7 @@ class Customers:
         self,
         id: int,
         *,
-        type: str | Omit = omit,
+        type: Literal["company", "person"] | Omit = omit,
         name: str | Omit = omit,
         number: str | None | Omit = omit,
         email: str | None | Omit = omit,
@@ -275,7 +275,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[str] | Omit = omit,
+        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer
@@ -335,7 +335,7 @@ class Customers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         to: builtins.list[types.EmailRecipient] | Omit = omit,
         bcc: str | Omit = omit,
@@ -363,7 +363,7 @@ class Customers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         start: int | Omit = omit,
         end: int | Omit = omit,
@@ -387,7 +387,7 @@ class Customers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         to: builtins.list[types.TextMessageRecipient] | Omit = omit,
         message: str | Omit = omit,
@@ -452,7 +452,7 @@ class AsyncCustomers:
         *,
         name: str,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["company", "person"] | Omit = omit,
         number: str | None | Omit = omit,
         email: str | None | Omit = omit,
         autopay: bool | Omit = omit,
@@ -485,7 +485,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[str] | Omit = omit,
+        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -537,7 +537,7 @@ class AsyncCustomers:
         self,
         id: int,
         *,
-        type: str | Omit = omit,
+        type: Literal["company", "person"] | Omit = omit,
         name: str | Omit = omit,
         number: str | None | Omit = omit,
         email: str | None | Omit = omit,
@@ -571,7 +571,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[str] | Omit = omit,
+        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer
@@ -631,7 +631,7 @@ class AsyncCustomers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         to: builtins.list[types.EmailRecipient] | Omit = omit,
         bcc: str | Omit = omit,
@@ -659,7 +659,7 @@ class AsyncCustomers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         start: int | Omit = omit,
         end: int | Omit = omit,
@@ -683,7 +683,7 @@ class AsyncCustomers:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        type: str | Omit = omit,
+        type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
         to: builtins.list[types.TextMessageRecipient] | Omit = omit,
         message: str | Omit = omit,

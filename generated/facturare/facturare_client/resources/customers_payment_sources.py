@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -116,7 +116,7 @@ class CustomersPaymentSources:
         self,
         customer_id: int,
         *,
-        method: str,
+        method: Literal["card", "ach"],
         idempotency_key: str | Omit = omit,
         make_default: bool | Omit = omit,
         invoiced_token: str | Omit = omit,
@@ -205,7 +205,7 @@ class AsyncCustomersPaymentSources:
         self,
         customer_id: int,
         *,
-        method: str,
+        method: Literal["card", "ach"],
         idempotency_key: str | Omit = omit,
         make_default: bool | Omit = omit,
         invoiced_token: str | Omit = omit,

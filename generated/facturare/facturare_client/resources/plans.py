@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -96,14 +96,14 @@ class Plans:
         self,
         *,
         name: str,
-        interval: str,
+        interval: Literal["day", "week", "month", "year"],
         idempotency_key: str | Omit = omit,
         id: str | Omit = omit,
         catalog_item: str | None | Omit = omit,
         currency: str | None | Omit = omit,
         amount: float | None | Omit = omit,
-        pricing_mode: str | Omit = omit,
-        quantity_type: str | Omit = omit,
+        pricing_mode: Literal["per_unit", "volume", "tiered", "custom"] | Omit = omit,
+        quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
         tiers: builtins.list[types.PlanTier] | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
@@ -210,14 +210,14 @@ class AsyncPlans:
         self,
         *,
         name: str,
-        interval: str,
+        interval: Literal["day", "week", "month", "year"],
         idempotency_key: str | Omit = omit,
         id: str | Omit = omit,
         catalog_item: str | None | Omit = omit,
         currency: str | None | Omit = omit,
         amount: float | None | Omit = omit,
-        pricing_mode: str | Omit = omit,
-        quantity_type: str | Omit = omit,
+        pricing_mode: Literal["per_unit", "volume", "tiered", "custom"] | Omit = omit,
+        quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
         tiers: builtins.list[types.PlanTier] | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,

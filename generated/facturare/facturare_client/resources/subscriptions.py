@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -117,11 +117,11 @@ class Subscriptions:
         quantity: int | Omit = omit,
         cycles: int | None | Omit = omit,
         start_date: int | Omit = omit,
-        bill_in: str | Omit = omit,
+        bill_in: Literal["advance", "arrears"] | Omit = omit,
         bill_in_advance_days: int | Omit = omit,
         cancel_at_period_end: bool | Omit = omit,
         paused: bool | Omit = omit,
-        contract_renewal_mode: str | Omit = omit,
+        contract_renewal_mode: Literal["auto", "manual", "renew_once", "none"] | Omit = omit,
         contract_renewal_cycles: int | None | Omit = omit,
         addons: builtins.list[types.SubscriptionAddon] | Omit = omit,
         ship_to: types.ShipTo | Omit = omit,
@@ -212,11 +212,11 @@ class Subscriptions:
         quantity: int | Omit = omit,
         cycles: int | None | Omit = omit,
         start_date: int | Omit = omit,
-        bill_in: str | Omit = omit,
+        bill_in: Literal["advance", "arrears"] | Omit = omit,
         bill_in_advance_days: int | Omit = omit,
         cancel_at_period_end: bool | Omit = omit,
         paused: bool | Omit = omit,
-        contract_renewal_mode: str | Omit = omit,
+        contract_renewal_mode: Literal["auto", "manual", "renew_once", "none"] | Omit = omit,
         contract_renewal_cycles: int | None | Omit = omit,
         addons: builtins.list[types.SubscriptionAddon] | Omit = omit,
         ship_to: types.ShipTo | Omit = omit,
@@ -284,11 +284,11 @@ class AsyncSubscriptions:
         quantity: int | Omit = omit,
         cycles: int | None | Omit = omit,
         start_date: int | Omit = omit,
-        bill_in: str | Omit = omit,
+        bill_in: Literal["advance", "arrears"] | Omit = omit,
         bill_in_advance_days: int | Omit = omit,
         cancel_at_period_end: bool | Omit = omit,
         paused: bool | Omit = omit,
-        contract_renewal_mode: str | Omit = omit,
+        contract_renewal_mode: Literal["auto", "manual", "renew_once", "none"] | Omit = omit,
         contract_renewal_cycles: int | None | Omit = omit,
         addons: builtins.list[types.SubscriptionAddon] | Omit = omit,
         ship_to: types.ShipTo | Omit = omit,
@@ -379,11 +379,11 @@ class AsyncSubscriptions:
         quantity: int | Omit = omit,
         cycles: int | None | Omit = omit,
         start_date: int | Omit = omit,
-        bill_in: str | Omit = omit,
+        bill_in: Literal["advance", "arrears"] | Omit = omit,
         bill_in_advance_days: int | Omit = omit,
         cancel_at_period_end: bool | Omit = omit,
         paused: bool | Omit = omit,
-        contract_renewal_mode: str | Omit = omit,
+        contract_renewal_mode: Literal["auto", "manual", "renew_once", "none"] | Omit = omit,
         contract_renewal_cycles: int | None | Omit = omit,
         addons: builtins.list[types.SubscriptionAddon] | Omit = omit,
         ship_to: types.ShipTo | Omit = omit,

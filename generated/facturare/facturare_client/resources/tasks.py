@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -95,7 +95,7 @@ class Tasks:
         *,
         customer_id: int,
         name: str,
-        action: str,
+        action: Literal["phone", "letter", "email", "review"],
         idempotency_key: str | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
@@ -151,7 +151,7 @@ class Tasks:
         id: int,
         *,
         name: str | Omit = omit,
-        action: str | Omit = omit,
+        action: Literal["phone", "letter", "email", "review"] | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -204,7 +204,7 @@ class AsyncTasks:
         *,
         customer_id: int,
         name: str,
-        action: str,
+        action: Literal["phone", "letter", "email", "review"],
         idempotency_key: str | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
@@ -260,7 +260,7 @@ class AsyncTasks:
         id: int,
         *,
         name: str | Omit = omit,
-        action: str | Omit = omit,
+        action: Literal["phone", "letter", "email", "review"] | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
         request_options: RequestOptions | None = None,
