@@ -75,5 +75,12 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str) -> BuildR
         resources=resources,
         model_names=tuple(ClassName(n) for n in sorted(set(kept.values()))),
         diagnostics=tuple(sorted(set(diagnostics))),
+        fixed_headers=_fixed_headers(data),
     )
     return BuildResult(ir, models_source)
+
+
+def _fixed_headers(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Headers the API wants on every request, GET included (CloudInvoice's Content-Type)."""
+    content_type = data.get("x-content-type-required")
+    return (("Content-Type", content_type),) if isinstance(content_type, str) and content_type else ()

@@ -175,6 +175,7 @@ class ClientIR:
     resources: tuple[Resource, ...]
     model_names: tuple[ClassName, ...]
     diagnostics: tuple[Diagnostic, ...]
+    fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (x-content-type-required)
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

@@ -99,3 +99,35 @@ def test_the_connect_object_is_not_a_method_argument(rpc: ModuleType) -> None:
 
 def test_environment_is_named_by_the_first_environment_word(rpc: ModuleType) -> None:
     assert rpc.ENVIRONMENTS == {"production": "https://rpc.example"}
+
+
+def test_a_required_content_type_is_sent_on_every_request_get_included(generate_client: GenerateClient) -> None:
+    spec = {
+        **SPEC,
+        "x-content-type-required": "application/json",
+        "paths": {
+            **SPEC["paths"],
+            "/status/": {
+                "get": {
+                    "operationId": "status",
+                    "x-resource": "service",
+                    "x-action": "status",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}
+                    },
+                }
+            },
+        },
+    }
+    module = generate_client(spec, "strict")
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return httpx2.Response(200, json={"status": "OK"})
+
+    client = module.Client(client_id="c", token="t", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    client.service.status()
+    client.invoices.put(amount="1")
+    assert [r.method for r in seen] == ["GET", "POST"]
+    assert [r.headers.get("content-type") for r in seen] == ["application/json", "application/json"]

@@ -88,7 +88,10 @@ def _settings(
         "credentials": tuple(credentials),
         "timeout": timeout,
         "max_retries": max_retries,
-        "default_headers": {"User-Agent": "bitfaktura_client/2024-12", **(default_headers or {})},
+        "default_headers": {
+            "User-Agent": "bitfaktura_client/2024-12",
+            **(default_headers or {}),
+        },
         "types_module": "bitfaktura_client.types",
         "error_type": "types.Error",
         "error_match": {"code": "error"},

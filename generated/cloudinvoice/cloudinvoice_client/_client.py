@@ -50,7 +50,10 @@ def _settings(
         "credentials": tuple(credentials),
         "timeout": timeout,
         "max_retries": max_retries,
-        "default_headers": {"User-Agent": "cloudinvoice_client/v3", **(default_headers or {})},
+        "default_headers": {
+            "User-Agent": "cloudinvoice_client/v3",
+            **(default_headers or {}),
+        },
         "types_module": "cloudinvoice_client.types",
         "error_type": "types.Error",
         "error_match": {},

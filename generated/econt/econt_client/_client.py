@@ -52,7 +52,10 @@ def _settings(
         "credentials": tuple(credentials),
         "timeout": timeout,
         "max_retries": max_retries,
-        "default_headers": {"User-Agent": "econt_client/v1", **(default_headers or {})},
+        "default_headers": {
+            "User-Agent": "econt_client/v1",
+            **(default_headers or {}),
+        },
         "types_module": "econt_client.types",
         "error_type": "types.Error",
         "error_match": {"status": "FAIL"},

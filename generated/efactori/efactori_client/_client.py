@@ -86,7 +86,10 @@ def _settings(
         "credentials": tuple(credentials),
         "timeout": timeout,
         "max_retries": max_retries,
-        "default_headers": {"User-Agent": "efactori_client/v1", **(default_headers or {})},
+        "default_headers": {
+            "User-Agent": "efactori_client/v1",
+            **(default_headers or {}),
+        },
         "types_module": "efactori_client.types",
         "error_type": "types.Error",
         "error_match": {},

@@ -75,7 +75,10 @@ def _settings(
         "credentials": tuple(credentials),
         "timeout": timeout,
         "max_retries": max_retries,
-        "default_headers": {"User-Agent": "facturare_client/1.0.0", **(default_headers or {})},
+        "default_headers": {
+            "User-Agent": "facturare_client/1.0.0",
+            **(default_headers or {}),
+        },
         "types_module": "facturare_client.types",
         "error_type": "types.Error",
         "error_match": {},
