@@ -129,6 +129,11 @@ def render_markdown(
                 [[q.case, q.tool, q.imports, q.mypy, q.notes] for q in quality],
             )
             out.append("")
+    updates = settings.get("updates") or []
+    if updates:
+        out += ["## Rows re-measured after the full run", ""]
+        out += [f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions)" for u in updates]
+        out.append("")
     if notes.lines:
         out += ["## Notes", ""]
         out += [f"{number}. {line}" for number, line in enumerate(notes.lines, start=1)]
