@@ -48,18 +48,13 @@ def test_iterating_walks_every_page(facturare: Loop) -> None:
     assert {invoice.id for invoice in facturare.client.invoices.list(per_page=2)} == created
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="retrieve with Accept: application/pdf returns the PDF decoded as text (str), not bytes; "
-    "the client has no PDF download for facturare's content-negotiated PDFs",
-)
 def test_invoice_pdf_downloads_as_bytes(facturare: Loop) -> None:
     customer = facturare.client.customers.create(name="Acme SRL")
     invoice = _invoice(facturare, customer.id, "Widget", 1, 100)
-    pdf = facturare.client.invoices.retrieve(
-        invoice.id, request_options={"extra_headers": {"Accept": "application/pdf"}}
-    )
+    pdf = facturare.client.invoices.retrieve_pdf(invoice.id)  # GET /invoices/{id} with Accept: application/pdf
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
+    with facturare.client.invoices.retrieve_pdf_stream(invoice.id) as chunks:
+        assert b"".join(chunks) == pdf
 
 
 def test_errors_are_typed(facturare: Loop) -> None:
