@@ -116,6 +116,10 @@ def _config(
         "generation": {"max-examples": options.max_examples, "database": "none", "allow-extra-parameters": False},
         "phases": phases,
     }
+    required_type = spec.get("x-content-type-required")
+    if isinstance(required_type, str) and required_type:
+        # CloudInvoice wants Content-Type on every request, GET included (specs/README.md)
+        data["headers"] = {"Content-Type": required_type}
     disabled = (*options.disabled_checks, *quirk_disabled_checks(spec))
     if target.live and not options.allow_writes:
         # It probes a path with the methods the (read-only filtered) schema leaves out: POST included.

@@ -34,77 +34,10 @@ class KnownDrift:
 
 
 # Reported to the mock's owner; remove an entry once the mock is fixed (the suite then guards it again).
-KNOWN_MOCK_DRIFT: tuple[KnownDrift, ...] = (
-    KnownDrift(
-        "facturare",
-        "GET /customers/{customer_id}/payment_sources",
-        "pagination-mismatch",
-        "a created payment source is counted in X-Total-Count but not listed",
-    ),
-    KnownDrift(
-        "facturare",
-        "GET /*/{id}/attachments",
-        "pagination-mismatch",
-        "attachment lists (invoices, estimates, credit notes) declare X-Total-Count and Link but send neither",
-    ),
-    KnownDrift(
-        "facturare",
-        "GET /invoices/{invoice_id}/payment_plan",
-        "negative-data-accepted",
-        "the payment plan of an invoice that does not exist is served (the spec example) instead of 404",
-    ),
-    KnownDrift(
-        "facturare",
-        "GET /invoices/{invoice_id}/payment_plan",
-        "tenant-leak",
-        "the same example payment plan is served to every tenant for any invoice id",
-    ),
-    KnownDrift(
-        "bitfaktura",
-        "POST /invoices.xml",
-        "undocumented-status",
-        "createInvoiceXml (x-view: xml, no id in the path) answers 404 'no such object' instead of creating",
-    ),
-    KnownDrift(
-        "bitfaktura",
-        "*",
-        "type-mismatch",
-        "decimals (products' price_net, tax, quantity...; clients' discount, balance) come back as the sample "
-        "placeholder 'string', which the DecimalString pattern forbids",
-        detail=": string",
-    ),
-    KnownDrift(
-        "bitfaktura",
-        "GET /*.xml",
-        "undocumented-status",
-        "XML lists filtered by a key (GET /clients.xml?external_id=100) answer 404 when nothing matches and a "
-        "single <client> (not a list) when one does",
-    ),
-    KnownDrift(
-        "cloudinvoice",
-        "GET *",
-        "path-rule",
-        "bodiless GETs without the required `Content-Type: application/json` header are served (it answered 400 "
-        "'header parameter Content-Type is required' before)",
-    ),
-    KnownDrift(
-        "cloudinvoice",
-        "GET *",
-        "negative-data-accepted",
-        "the same: a GET with a missing or wrong Content-Type header (not application/json) is accepted",
-        detail="Content-Type",
-    ),
-    KnownDrift(
-        "efactori",
-        "*",
-        "unexpected-field",
-        "the writeOnly DocumentLine.product_number is echoed back in responses",
-        detail="product_number",
-    ),
-)
+KNOWN_MOCK_DRIFT: tuple[KnownDrift, ...] = ()
 
 # Run errors the mock raises (not drift, but the run is incomplete), by API and text they contain.
-KNOWN_MOCK_ERRORS: tuple[tuple[str, str], ...] = (("bitfaktura", "unknown view 'zip'"),)
+KNOWN_MOCK_ERRORS: tuple[tuple[str, str], ...] = ()
 
 
 def unexplained(result: ApiResult) -> tuple[list[Drift], list[str]]:

@@ -82,32 +82,33 @@ def trailing_slash(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
         )
 
 
-def _declares_content_type(raw: dict[str, Any]) -> bool:
-    parameters = [p for p in raw.get("parameters") or [] if isinstance(p, dict)]
-    return any(
-        str(p.get("name", "")).lower() == "content-type" or str(p.get("$ref", "")).lower().endswith("contenttype")
-        for p in parameters
-    )
+def _required_content_type(run: RunContext) -> str | None:
+    """The Content-Type the API wants on every request, GET included (``x-content-type-required``)."""
+    value = run.spec.get("x-content-type-required")
+    return value if isinstance(value, str) and value else None
 
 
 @extra_check
 def content_type_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
-    """Where an operation declares a required ``Content-Type`` header, a request without one is refused."""
+    """Where the spec requires a Content-Type on every request, one with another media type is refused."""
+    required = _required_content_type(run)
     if (
-        not _declares_content_type(case.operation.definition.raw)
+        required is None
         or not 200 <= response.status_code < 300
         or (case.body is not None and not _is_read(case))
     ):
         return
-    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "content-type"}
-    reply = _send(ctx, case, case.derive(headers=headers, keep_auth=True))
+    # The run's configuration adds the required header to every case, so the probe forces another media
+    # type instead of leaving it out: the rule refuses both (specs/README.md, x-content-type-required).
+    wrong = "text/plain" if required != "text/plain" else "application/octet-stream"
+    reply = _send(ctx, case, case.derive(keep_auth=True), headers={"Content-Type": wrong})
     if 200 <= reply.status_code < 300:
         raise _fail(
             case,
             "path-rule",
-            "Request without Content-Type accepted",
-            "Content-Type: application/json is required",
-            f"answered {reply.status_code} without it",
+            f"Request with Content-Type {wrong} accepted",
+            f"Content-Type: {required} is required on every request (x-content-type-required)",
+            f"answered {reply.status_code} to Content-Type {wrong}",
         )
 
 
@@ -263,8 +264,9 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
     if retrieve is None:
         return
     headers = dict(case.headers or {})
-    if _declares_content_type(retrieve.definition.raw):
-        headers.setdefault("Content-Type", "application/json")
+    required = _required_content_type(run)
+    if required is not None:
+        headers.setdefault("Content-Type", required)
     probe = retrieve.Case(
         path_parameters=dict(case.path_parameters or {}),
         headers=headers,

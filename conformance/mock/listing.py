@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 from typing import Any
+from urllib.parse import urlencode
 
 from conformance.mock.model import Operation
 from conformance.mock.schema import SchemaSet
@@ -136,9 +137,9 @@ def _sorted(objects: list[dict[str, Any]], value: str, syntax: str) -> list[dict
 
 
 def paginate(
-    op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]
+    op: Operation, query: dict[str, Any], objects: list[dict[str, Any]], url: str = ""
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
-    """The page to send, extra headers, and values for the list envelope (``count``)."""
+    """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``)."""
     style = op.pagination
     headers: dict[str, str] = {}
     total = len(objects)
@@ -147,7 +148,15 @@ def paginate(
     if style.get("style") == "offset":
         offset = max(0, _int(query.get(str(style.get("offset", "offset"))), 0))
         limit = min(maximum, max(1, _int(query.get(str(style.get("limit", "limit"))), default)))
-        return objects[offset : offset + limit], headers, {str(style.get("count", "count")): total}
+        envelope: dict[str, Any] = {str(style.get("count", "count")): total, "next": None, "previous": None}
+        names = (str(style.get("offset", "offset")), str(style.get("limit", "limit")))
+        declared = {p.name for p in op.params if p.location == "query"}  # never a credential in the link
+        query = {k: v for k, v in query.items() if k in declared}
+        if url and offset + limit < total:
+            envelope["next"] = _page_url(url, query, names, offset + limit, limit)
+        if url and offset > 0:
+            envelope["previous"] = _page_url(url, query, names, max(0, offset - limit), limit)
+        return objects[offset : offset + limit], headers, envelope
     if style.get("style") in ("link", "page"):
         page = max(1, _int(query.get(str(style.get("page", "page"))), 1))
         per_page = min(maximum, max(1, _int(query.get(str(style.get("per-page", "per_page"))), default)))
@@ -166,6 +175,11 @@ def paginate(
     if "limit" in query:
         return objects[: max(0, _int(query.get("limit"), total))], headers, {}
     return objects, headers, {}
+
+
+def _page_url(url: str, query: dict[str, Any], names: tuple[str, str], offset: int, limit: int) -> str:
+    kept = [(k, str(v)) for k, v in query.items() if k not in names and not isinstance(v, dict | list)]
+    return f"{url}?{urlencode([*kept, (names[0], str(offset)), (names[1], str(limit))])}"
 
 
 def _int(value: Any, default: int) -> int:

@@ -21,6 +21,7 @@ class ParsedRequest:
     headers: dict[str, Any] = field(default_factory=dict)
     body: Any = None
     media_type: str = ""
+    url: str = ""  # absolute, without the query: where list pages link to
 
 
 class BodyProblem(Exception):
@@ -64,20 +65,42 @@ def _coerce(schemas: SchemaSet, schema: Any, raw: str) -> Any:
     return raw
 
 
+def _deep_object(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """``a=1``, ``a][b=2`` (from ``name[a][b]``): nested keys become objects, a repeated key a list."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        parts = key.split("][")
+        node = result
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        last = parts[-1]
+        if last in node:
+            previous = node[last]
+            node[last] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            node[last] = value
+    return result
+
+
 def _param_value(schemas: SchemaSet, param: Param, pairs: list[tuple[str, str]], single: str | None) -> Any:
     schema = schemas.resolve(param.schema)
     kind = schemas.schema_type(schema)
     if param.location == "query" and (param.style == "deepObject" or kind == "object"):
         prefix = param.name + "["
-        found = {k[len(prefix) : -1]: v for k, v in pairs if k.startswith(prefix) and k.endswith("]")}
+        found = _deep_object([(k[len(prefix) : -1], v) for k, v in pairs if k.startswith(prefix) and k.endswith("]")])
         props = schemas.properties(schema)
         if not found and kind == "object" and param.explode and param.style != "deepObject":
             found = {k: v for k, v in pairs if k in props}
         if not found:
-            return None
+            bare = [v for k, v in pairs if k == param.name]
+            return bare[-1] if bare else None  # `name=value` where an object is expected: kept, to fail validation
         extra = schema.get("additionalProperties") if isinstance(schema, dict) else None
         return {
-            k: _coerce(schemas, props.get(k, extra if isinstance(extra, dict) else {}), v) for k, v in found.items()
+            k: _coerce(schemas, props.get(k, extra if isinstance(extra, dict) else {}), v) if isinstance(v, str) else v
+            for k, v in found.items()
         }
     if kind == "array":
         items = schema.get("items") or {} if isinstance(schema, dict) else {}

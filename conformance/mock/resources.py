@@ -12,7 +12,7 @@ from conformance.mock.listing import apply_filters, paginate
 from conformance.mock.model import ApiModel, Operation
 from conformance.mock.request import ParsedRequest
 from conformance.mock.samples import Sampler, now_value
-from conformance.mock.shaping import build, coerce_to, locate_resource, repair
+from conformance.mock.shaping import build, coerce_to, locate_resource, pick_variant, repair, strip_write_only
 from conformance.mock.store import Store, TenantKey
 
 __all__ = ["Outcome", "Resources"]
@@ -117,8 +117,9 @@ class Resources:
         creating: bool,
         given: frozenset[str],
         keep: frozenset[str] = frozenset(),
+        schema: Any = None,
     ) -> None:
-        schema = self.resource_schema(op)
+        schema = self.resource_schema(op) if schema is None else schema
         id_name = self.id_field(op)
         for name, prop in self.schemas.properties(schema).items():
             spec = self.schemas.resolve(prop)
@@ -155,7 +156,7 @@ class Resources:
         base: dict[str, Any] | None,
         keep: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
-        schema = self.resource_schema(op)
+        schema = pick_variant(self.schemas, self.resource_schema(op), payload if base is None else base)
         fallback = self.sampler.sample(schema, use_examples=False)
         fallback = fallback if isinstance(fallback, dict) else {}
         required = set(self.schemas.required(schema))
@@ -178,7 +179,7 @@ class Resources:
             if base is not None and self._nested_attributes:
                 value = merge_nested(obj.get(key), value)
             obj[key] = coerce_to(self.schemas, prop, value)
-        self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload), keep=keep)
+        self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload), keep=keep, schema=schema)
         return repair(self.schemas, schema, obj, fallback) if props else obj
 
     # -- operations --------------------------------------------------------------------------------
@@ -237,10 +238,26 @@ class Resources:
 
     def list_objects(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
         objects = list(self.store.bucket(tenant, op.resource, self._parents(op, request)).values())
+        if "." in op.resource and op.resource not in self._stored and op.parent_params:
+            # nothing creates these on their own: they are the parent's field (documents.lines: a document's lines)
+            parent, name = op.resource.rsplit(".", 1)
+            key = str(request.path_params.get(op.parent_params[-1], ""))
+            owner = self.store.get(tenant, parent, self._parents(op, request)[:-1], key)
+            owner = owner if owner is not None else self.store.find_any(tenant, parent, key)
+            embedded = (owner or {}).get(name)
+            objects = [o for o in embedded if isinstance(o, dict)] if isinstance(embedded, list) else objects
         flags = [f for f in self._trash_flags.get(op.resource, ()) if f not in request.query]
         if flags:
             objects = [o for o in objects if not any(o.get(f) is True for f in flags)]
         objects = apply_filters(self.schemas, op, request.query, objects)
+        page, headers, envelope = paginate(op, request.query, objects, request.url)
+        return Outcome(page=page, headers=headers, envelope=envelope)
+
+    def item_list(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
+        """A paginated list an item owns (``GET /invoices/{id}/attachments``): what is filed under it, one page."""
+        name = op.path.rstrip("/").rsplit("/", 1)[-1]
+        key = str(obj.get(self.id_field(op), request.path_params.get(op.item_param or "", "")))
+        objects = list(self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key)).values())
         page, headers, envelope = paginate(op, request.query, objects)
         return Outcome(page=page, headers=headers, envelope=envelope)
 
@@ -301,6 +318,12 @@ class Resources:
         same = self.schemas.resolve(target) is self.schemas.resolve(self.resource_schema(op))
         value: Any = outcome.page if outcome.page is not None else outcome.obj
         body = build(self.schemas, self.sampler, schema, path, value, same)
+        media = ((op.responses.get(status) or {}).get("content") or {}).get(self.response_schema(op, status)[0])
+        example = media.get("example") if isinstance(media, dict) else None
+        if not path and not same and isinstance(value, dict) and isinstance(example, dict) and isinstance(body, dict):
+            # an answer that is not the object (efactori's {id, code}): the spec's example where the object is silent
+            body = {**copy.deepcopy(example), **{k: v for k, v in body.items() if k in value}}
         if outcome.envelope and isinstance(body, dict):
-            body.update(outcome.envelope)
-        return body
+            props = self.schemas.properties(schema)
+            body.update({k: v for k, v in outcome.envelope.items() if k in props})
+        return strip_write_only(self.schemas, schema, body)

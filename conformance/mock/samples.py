@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
 from conformance.mock.schema import SchemaSet
@@ -11,6 +12,7 @@ from conformance.mock.schema import SchemaSet
 __all__ = ["Sampler", "now_value"]
 
 _MAX_DEPTH = 6
+_PATTERN_CANDIDATES = ("1.00", "1", "EUR", "string", "A", "a", "1.0.0", "A1", "+37360000000")
 
 
 def now_value(schema: dict[str, Any], moment: dt.datetime | None = None) -> Any:
@@ -150,11 +152,9 @@ def _number(schema: dict[str, Any], fallback: float, *, integer: bool) -> Any:
 
 
 def _from_pattern(pattern: str) -> str:
-    """A crude string for the common decimal and code patterns; ``string`` when unsure."""
-    if "\\d" in pattern and "." in pattern:
-        return "1.00"
-    if pattern.startswith("^[A-Z]{3}$") or pattern == "^[A-Z]{3}$":
-        return "EUR"
-    if "\\d" in pattern:
-        return "1"
-    return "string"
+    """The first of a few common shapes (decimal, integer, currency code, word) that the pattern accepts."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return "string"
+    return next((c for c in _PATTERN_CANDIDATES if compiled.search(c)), "string")

@@ -54,6 +54,8 @@ class ApiServer:
         self.resources = Resources(api, self.sampler, self.store)
         self.random = random.Random(config.random_seed)
         self._refusing = frozenset(op.key for op in api.operations if _refuses_in_success(api, op))
+        required = api.data.get("x-content-type-required")
+        self._content_type = required.strip().lower() if isinstance(required, str) else ""
 
     # -- ASGI --------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -203,16 +205,19 @@ class ApiServer:
         auth = self._authenticate(op, headers, dict(query_pairs), cookies, body)
         if auth.error:
             return self._error(op, auth.error, auth.message)
+        if self._content_type and headers.get("content-type", "").split(";")[0].strip().lower() != self._content_type:
+            return self._error(
+                op, "unsupported_media_type", f"every request must carry Content-Type: {self._content_type}"
+            )
         request, errors = parse_parameters(self.api.schemas, op, match.params, query_pairs, headers, cookies)
         request.body, request.media_type = body, media
+        request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{path}"
         if raw and "json" in media:
             schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema")
             if schema is not None:
                 errors.extend(self.api.schemas.errors(schema, body, "request"))
-        if errors:
-            return self._refusal(op, errors[0].message, errors) or self._error(
-                op, "validation", errors[0].message, errors
-            )
+        if errors:  # schema violations are client errors (4xx) everywhere, BitFaktura included
+            return self._error(op, "validation", errors[0].message, errors)
         if "example" in prefer:
             status = op.success_status()
             if status and status[0].isdigit():
@@ -277,8 +282,9 @@ class ApiServer:
         view = self._view_kind(op, headers)
         reading = view if op.method in ("GET", "HEAD") else None  # a write with a view acts, then renders
         obj = res.locate(tenant, op, request) if action != "create" and action != "list" else None
-        addressed = op.resource in res.singletons or self._addressed(op, request)
-        if reading is not None and obj is None and op.item_param is None and not addressed:
+        addressed = op.resource in res.singletons or (not op.pagination and self._addressed(op, request))
+        listing = op.item_param is None and (bool(op.pagination) or (obj is None and not addressed))
+        if reading is not None and listing:  # a paginated list stays a list, whatever its filters match
             page = res.list_objects(tenant, op, request).page or []
             data, media = render_view(reading, op.resource, {op.resource.split(".")[-1]: page})
             return int(status) if status.isdigit() else 200, {"content-type": media}, data
@@ -299,6 +305,8 @@ class ApiServer:
             outcome, written = res.update(tenant, op, request, obj), True
         elif (action == "delete" or op.method == "DELETE") and not op.effect:
             outcome = res.delete(tenant, op, request, obj)
+        elif op.pagination and op.method == "GET" and not op.effect:
+            outcome = res.item_list(tenant, op, request, obj)
         else:
             wanted = [str(n) for n in op.effect.get("refuse-unless") or ()]
             if wanted and not any(request.query.get(n) or obj.get(n) for n in wanted):

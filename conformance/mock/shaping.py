@@ -8,7 +8,7 @@ from typing import Any
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import SchemaSet
 
-__all__ = ["build", "coerce_to", "locate_resource", "repair"]
+__all__ = ["build", "coerce_to", "locate_resource", "pick_variant", "repair", "strip_write_only"]
 
 Path = tuple[str, ...]
 
@@ -39,6 +39,25 @@ def locate_resource(schemas: SchemaSet, schema: Any, depth: int = 0) -> tuple[Pa
         if kind == "object" and _looks_like_resource(schemas, prop_resolved):
             return (key,), prop
     return (), schema
+
+
+def pick_variant(schemas: SchemaSet, schema: Any, values: dict[str, Any]) -> Any:
+    """The branch of a ``oneOf``/``anyOf`` resource an object takes (a PaymentSource is a Card or a BankAccount):
+    the one its discriminator value maps to, else one a payload value names (``method: card``), else the first."""
+    resolved = schemas.resolve(schema)
+    options = (resolved.get("oneOf") or resolved.get("anyOf")) if isinstance(resolved, dict) else None
+    if not isinstance(options, list) or not options or schemas.properties(resolved):
+        return schema
+    discriminator = resolved.get("discriminator") if isinstance(resolved.get("discriminator"), dict) else {}
+    name, mapping = discriminator.get("propertyName"), discriminator.get("mapping") or {}
+    named = [values.get(name)] if name in values else [v for v in values.values() if isinstance(v, str)]
+    for value in named:
+        for option in options:
+            ref = option.get("$ref") if isinstance(option, dict) else None
+            tag = schemas.resolve(schemas.properties(option).get(str(name))) or {}
+            if (isinstance(value, str) and mapping.get(value) == ref) or value in (tag.get("enum") or ()):
+                return option
+    return options[0]
 
 
 def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
@@ -79,6 +98,27 @@ def repair(schemas: SchemaSet, schema: Any, obj: dict[str, Any], fallback: dict[
                 for name, value in fallback.items():
                     obj.setdefault(name, copy.deepcopy(value))
     return obj if schemas.is_valid(schema, obj, "response") else copy.deepcopy(fallback)
+
+
+def strip_write_only(schemas: SchemaSet, schema: Any, value: Any, depth: int = 0) -> Any:
+    """``value`` without the properties its schema marks ``writeOnly``: the mock keeps them, it never sends them."""
+    resolved = schemas.resolve(schema)
+    if depth > 12 or not isinstance(resolved, dict):
+        return value
+    if isinstance(value, list):
+        items = resolved.get("items")
+        return [strip_write_only(schemas, items, v, depth + 1) for v in value] if items is not None else value
+    props = schemas.properties(resolved) if isinstance(value, dict) else {}
+    if not props:
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        prop = props.get(key)
+        if prop is None:
+            out[key] = item
+        elif not (schemas.resolve(prop) or {}).get("writeOnly"):
+            out[key] = strip_write_only(schemas, prop, item, depth + 1)
+    return out
 
 
 def build(schemas: SchemaSet, sampler: Sampler, schema: Any, path: Path, value: Any, same: bool) -> Any:

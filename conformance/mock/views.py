@@ -98,6 +98,12 @@ def _html(resource: str, obj: dict[str, Any]) -> str:
 
 def render_view(kind: str, resource: str, obj: dict[str, Any]) -> tuple[bytes, str]:
     """The document and its media type for ``kind`` (pdf, xml, html, zip)."""
+    listed = obj.get(resource.split(".")[-1]) if len(obj) == 1 else None
+    if kind == "xml" and isinstance(listed, list):  # a page: <clients type="array"><client>...</client></clients>
+        plural = _XML_NAME.sub("_", resource.split(".")[-1]) or "items"
+        items = "".join(_xml_value(plural.removesuffix("s") or "item", o) for o in listed)
+        text = f'<?xml version="1.0" encoding="UTF-8"?><{plural} type="array">{items}</{plural}>'
+        return text.encode("utf-8"), "application/xml"
     if kind == "pdf":
         return _pdf(resource, obj), "application/pdf"
     if kind == "xml":

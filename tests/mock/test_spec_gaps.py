@@ -165,7 +165,7 @@ def test_bitfaktura_refusals_come_as_200_error_envelopes(apps: dict[str, Starlet
     body = {"invoice": {"buyer_name": "B", "positions": [{"name": "x", "quantity": 1, "price_net": 1, "tax": 23}]}}
     key = client.post("/invoices.json", json=body).json()["id"]
     bad = client.post(f"/invoices/{key}/change_status.json", params={"status": "bogus"})
-    assert bad.status_code == 200 and bad.json()["code"] == "error"
+    assert bad.status_code == 422 and bad.json()["code"] == "error"  # a schema violation is no refusal
     good = client.post(f"/invoices/{key}/change_status.json", params={"status": "paid"})
     assert good.json()["code"] == "success" and client.get(f"/invoices/{key}.json").json()["status"] == "paid"
     refused = client.post(f"/invoices/{key}/send_by_email.json")
@@ -184,3 +184,21 @@ def test_bitfaktura_nested_attributes_on_update(apps: dict[str, Starlette]) -> N
     assert [(p["name"], p["quantity"]) for p in updated["positions"]] == [("a", "3"), ("c", "1")]
     assert updated["positions"][0]["id"] == first and updated["positions"][1]["id"] not in (first, second)
     assert updated["price_net"] == "35.00"
+
+
+def test_cloudinvoice_content_type_is_required_on_every_request(apps: dict[str, Starlette]) -> None:
+    app = apps["cloudinvoice"]
+    app.state.mock.reset()
+    assert app.state.mock.servers["cloudinvoice"].api.data["x-content-type-required"] == "application/json"
+    plain = CheckedClient(app, "cloudinvoice")
+    plain.client.headers["Authorization"] = "Token " + demo_credentials("cloudinvoice")["CLOUDINVOICE_API_KEY"]
+    for headers in ({}, {"Content-Type": "text/plain"}):
+        for path in ("/", "/info/", "/clients/"):
+            refused = plain.get(path, headers=headers)
+            assert (refused.status_code, refused.json()["error_code"]) == (400, "unsupported_media_type"), path
+    anonymous = CheckedClient(app, "cloudinvoice").get("/info/")
+    assert (anonymous.status_code, anonymous.json()["error_code"]) == (401, "not_authenticated")
+    client = api_client(app, "cloudinvoice")
+    assert client.get("/").json() == {"status": "OK"} and client.get("/clients/").status_code == 200
+    missing = client.get("/clients/999/")
+    assert (missing.status_code, missing.json()["status_code"]) == (404, 404)

@@ -91,5 +91,5 @@ def test_a_generated_client_drives_the_mock() -> None:
         ).json()
         assert len(list(client.products.list())) == before + 1
         assert client.products.retrieve(made["id"]).name == "Widget"
-        with pytest.raises(cloudinvoice_client.APIStatusError, match="400"):  # CloudInvoice answers 400 for all
+        with pytest.raises(cloudinvoice_client.APIStatusError, match="404"):  # not_found keeps its own status
             client.products.retrieve(987654)

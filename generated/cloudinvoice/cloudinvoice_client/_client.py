@@ -52,6 +52,7 @@ def _settings(
         "max_retries": max_retries,
         "default_headers": {
             "User-Agent": "cloudinvoice_client/v3",
+            "Content-Type": "application/json",
             **(default_headers or {}),
         },
         "types_module": "cloudinvoice_client.types",

@@ -63,7 +63,6 @@ class Clients:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
@@ -83,7 +82,6 @@ class Clients:
             "types.Client",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     def create(
@@ -115,7 +113,6 @@ class Clients:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Retrieve a client
@@ -126,7 +123,6 @@ class Clients:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Client", result)
 
@@ -167,7 +163,6 @@ class AsyncClients:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
@@ -187,7 +182,6 @@ class AsyncClients:
             "types.Client",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     async def create(
@@ -219,7 +213,6 @@ class AsyncClients:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Retrieve a client
@@ -230,7 +223,6 @@ class AsyncClients:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Client", result)
 

@@ -75,7 +75,6 @@ class Documents:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
@@ -97,7 +96,6 @@ class Documents:
             "types.Document",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search, "document_nature": document_nature, "document_status": document_status},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     def create(
@@ -127,7 +125,6 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Document:
         """Retrieve a document
@@ -138,7 +135,6 @@ class Documents:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Document", result)
 
@@ -167,7 +163,6 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download a document as PDF
@@ -178,7 +173,6 @@ class Documents:
             _DOWNLOAD_PDF,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("bytes", result)
 
@@ -186,7 +180,6 @@ class Documents:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> AbstractContextManager[Iterator[bytes]]:
         """Download a document as PDF
@@ -199,7 +192,6 @@ class Documents:
             _DOWNLOAD_PDF,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
 
 
@@ -213,7 +205,6 @@ class AsyncDocuments:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
@@ -235,7 +226,6 @@ class AsyncDocuments:
             "types.Document",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search, "document_nature": document_nature, "document_status": document_status},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     async def create(
@@ -265,7 +255,6 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Document:
         """Retrieve a document
@@ -276,7 +265,6 @@ class AsyncDocuments:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Document", result)
 
@@ -305,7 +293,6 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download a document as PDF
@@ -316,7 +303,6 @@ class AsyncDocuments:
             _DOWNLOAD_PDF,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("bytes", result)
 
@@ -324,7 +310,6 @@ class AsyncDocuments:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """Download a document as PDF
@@ -337,5 +322,4 @@ class AsyncDocuments:
             _DOWNLOAD_PDF,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )

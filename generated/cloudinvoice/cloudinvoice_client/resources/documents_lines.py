@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import Omit, RequestOptions, omit
@@ -36,7 +36,6 @@ class DocumentsLines:
         self,
         document_id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -55,7 +54,6 @@ class DocumentsLines:
             query={"limit": limit, "offset": offset},
             options=request_options,
             path_params={"document_id": document_id},
-            headers={"Content-Type": content_type},
         )
 
 
@@ -69,7 +67,6 @@ class AsyncDocumentsLines:
         self,
         document_id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -88,5 +85,4 @@ class AsyncDocumentsLines:
             query={"limit": limit, "offset": offset},
             options=request_options,
             path_params={"document_id": document_id},
-            headers={"Content-Type": content_type},
         )

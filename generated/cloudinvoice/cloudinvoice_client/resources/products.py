@@ -63,7 +63,6 @@ class Products:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
@@ -83,7 +82,6 @@ class Products:
             "types.Product",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     def create(
@@ -112,7 +110,6 @@ class Products:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Retrieve a product
@@ -123,7 +120,6 @@ class Products:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Product", result)
 
@@ -161,7 +157,6 @@ class AsyncProducts:
     def list(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         limit: int | Omit = omit,
         offset: int | Omit = omit,
         ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
@@ -181,7 +176,6 @@ class AsyncProducts:
             "types.Product",
             query={"limit": limit, "offset": offset, "ordering": ordering, "search": search},
             options=request_options,
-            headers={"Content-Type": content_type},
         )
 
     async def create(
@@ -210,7 +204,6 @@ class AsyncProducts:
         self,
         id: int,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Retrieve a product
@@ -221,7 +214,6 @@ class AsyncProducts:
             _RETRIEVE,
             options=request_options,
             path_params={"id": id},
-            headers={"Content-Type": content_type},
         )
         return cast("types.Product", result)
 

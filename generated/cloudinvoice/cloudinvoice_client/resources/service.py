@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
 from .._types import RequestOptions
@@ -41,7 +41,6 @@ class Service:
     def status(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Status:
         """Check that the API is up
@@ -51,14 +50,12 @@ class Service:
         result = self._client.request(
             _STATUS,
             options=request_options,
-            headers={"Content-Type": content_type},
         )
         return cast("types.Status", result)
 
     def info(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Info:
         """Get API and account information
@@ -68,7 +65,6 @@ class Service:
         result = self._client.request(
             _INFO,
             options=request_options,
-            headers={"Content-Type": content_type},
         )
         return cast("types.Info", result)
 
@@ -82,7 +78,6 @@ class AsyncService:
     async def status(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Status:
         """Check that the API is up
@@ -92,14 +87,12 @@ class AsyncService:
         result = await self._client.request(
             _STATUS,
             options=request_options,
-            headers={"Content-Type": content_type},
         )
         return cast("types.Status", result)
 
     async def info(
         self,
         *,
-        content_type: Literal["application/json"] = "application/json",
         request_options: RequestOptions | None = None,
     ) -> types.Info:
         """Get API and account information
@@ -109,6 +102,5 @@ class AsyncService:
         result = await self._client.request(
             _INFO,
             options=request_options,
-            headers={"Content-Type": content_type},
         )
         return cast("types.Info", result)
