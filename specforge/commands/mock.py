@@ -17,7 +17,9 @@ def banner(app: object, host: str, port: int) -> str:
     """Each API's base URL and its demo tenants' credentials as environment variable assignments."""
     lines = []
     for name, server in app.state.mock.servers.items():  # type: ignore[attr-defined]
-        lines.append(f"{name}: http://{host}:{port}/{name}")
+        url = f"http://{host}:{port}/{name}"
+        lines.append(f"{name}: {url}")
+        lines.append(f"  {name.upper().replace('-', '_')}_BASE_URL={url}")  # what the generated clients read
         for index in range(min(2, len(server.tenants))):
             assignments = " ".join(f"{env}={value}" for env, value in server.tenants.values[index].items())
             lines.append(f"  tenant {index}: {assignments or '(no credentials needed)'}")
