@@ -10,6 +10,7 @@ from conformance.checks.responses import body_json, header
 from conformance.context import RunContext
 from conformance.drift import DriftKind
 from generator.diagnostics import join_pointer
+from generator.loader import resolve_pointer
 
 __all__ = [
     "body_credentials_honoured",
@@ -92,11 +93,7 @@ def _required_content_type(run: RunContext) -> str | None:
 def content_type_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """Where the spec requires a Content-Type on every request, one with another media type is refused."""
     required = _required_content_type(run)
-    if (
-        required is None
-        or not 200 <= response.status_code < 300
-        or (case.body is not None and not _is_read(case))
-    ):
+    if required is None or not 200 <= response.status_code < 300 or (case.body is not None and not _is_read(case)):
         return
     # The run's configuration adds the required header to every case, so the probe forces another media
     # type instead of leaving it out: the rule refuses both (specs/README.md, x-content-type-required).
@@ -282,8 +279,9 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
         if not isinstance(sent.get(wrapper), dict):
             return  # fields outside the wrapper are not the object's: the API rightly ignores them
         sent = sent[wrapper]
+    ignored = _read_only_properties(run, case, wrapper)
     for key, value in sorted(sent.items()):
-        scalar = isinstance(value, str | int | float | bool) and key in stored
+        scalar = isinstance(value, str | int | float | bool) and key in stored and key not in ignored
         if scalar and not _same(stored[key], value):
             raise _fail(
                 case,
@@ -298,7 +296,7 @@ _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", 
 
 
 def _same(stored: Any, sent: Any) -> bool:
-    """Equal, or equal after the coercions form-style APIs apply (``"0"`` is ``false``, ``"12.50"`` is ``12.5``)."""
+    """Equal, or equal after the coercions form-style APIs apply (``"0"`` is ``false``, ``"12,50"`` is ``12.5``)."""
     if stored == sent or str(stored) == str(sent):
         return True
     if isinstance(stored, bool) or isinstance(sent, bool):
@@ -307,7 +305,7 @@ def _same(stored: Any, sent: Any) -> bool:
         return (text in _TRUE) if flag else (text in _FALSE)
     try:
         # Money and quantities may come back rounded to the API's precision (``"-0.00"`` for ``-8e-231``).
-        return abs(float(str(stored)) - float(str(sent))) <= 0.005
+        return abs(float(str(stored).replace(",", ".")) - float(str(sent).replace(",", "."))) <= 0.005
     except ValueError:
         return False
 
@@ -369,3 +367,36 @@ def count_matches_items(run: RunContext, ctx: Any, response: Any, case: Any) -> 
             f"{count_key}={body[count_key]} but offset 0, limit {wanted} returned {len(got)} items",
             join_pointer("paths", case.operation.path, case.operation.method.lower(), "x-pagination"),
         )
+
+
+def _read_only_properties(run: RunContext, case: Any, wrapper: str | None) -> frozenset[str]:
+    """Properties the request schema marks readOnly: an API rightly ignores them in a write."""
+
+    def deref(node: Any) -> Any:
+        for _ in range(16):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                return node
+            try:
+                node = resolve_pointer(run.spec, ref[1:])
+            except KeyError:
+                return {}
+        return node
+
+    def properties(node: Any) -> dict[str, Any]:
+        node = deref(node)
+        found: dict[str, Any] = {}
+        if isinstance(node, dict):
+            for part in [*(node.get("allOf") or []), *(node.get("anyOf") or []), *(node.get("oneOf") or [])]:
+                found.update(properties(part))
+            found.update({k: deref(v) for k, v in (node.get("properties") or {}).items()})
+        return found
+
+    names: set[str] = set()
+    body = deref(case.operation.definition.raw.get("requestBody") or {})
+    for media in (body.get("content") or {}).values() if isinstance(body, dict) else ():
+        props = properties(media.get("schema") or {})
+        if wrapper:
+            props = properties(props.get(wrapper) or {})
+        names.update(k for k, v in props.items() if isinstance(v, dict) and v.get("readOnly"))
+    return frozenset(names)

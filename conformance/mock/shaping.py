@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from conformance.mock.samples import Sampler
@@ -60,6 +61,11 @@ def pick_variant(schemas: SchemaSet, schema: Any, values: dict[str, Any]) -> Any
     return options[0]
 
 
+# the yes/no words form-style APIs accept for a flag (BitFaktura's FlagInput)
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FLAG_WORDS = _TRUE_WORDS | {"0", "false", "no", "off"}
+
+
 def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
     """Bend an input value to the output type where APIs do (``"1"`` -> ``True``, ``12.5`` -> ``"12.50"``)."""
     kind = schemas.schema_type(schema)
@@ -69,8 +75,12 @@ def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
     if kind == "object" and isinstance(value, dict):
         props = schemas.properties(schema)
         return {k: coerce_to(schemas, props[k], v) if k in props else v for k, v in value.items()}
-    if kind == "boolean" and isinstance(value, str | int) and str(value).lower() in ("1", "0", "true", "false"):
-        return str(value).lower() in ("1", "true")
+    if kind == "boolean" and isinstance(value, str | int) and str(value).lower() in _FLAG_WORDS:
+        return str(value).lower() in _TRUE_WORDS
+    if kind == "string" and isinstance(value, str) and "," in value:
+        decimal = _comma_decimal(schemas, schema, value)
+        if decimal is not None:
+            return decimal
     if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:.2f}" if isinstance(value, float) else str(value)
     if kind in ("number", "integer") and isinstance(value, str):
@@ -147,3 +157,15 @@ def build(schemas: SchemaSet, sampler: Sampler, schema: Any, path: Path, value: 
         envelope = {}
     envelope[head] = build(schemas, sampler, schemas.properties(resolved).get(head, {}), rest, value, same)
     return envelope
+
+
+def _comma_decimal(schemas: SchemaSet, schema: Any, value: str) -> str | None:
+    """``"59,00"`` in, ``"59.00"`` out, where the output's pattern wants a dot (BitFaktura's AmountInput)."""
+    pattern = (schemas.resolve(schema) or {}).get("pattern")
+    if not isinstance(pattern, str) or re.search(pattern, value):
+        return None
+    try:
+        candidate = f"{float(value.replace(',', '.')):.2f}"
+    except ValueError:
+        return None
+    return candidate if re.search(pattern, candidate) else None

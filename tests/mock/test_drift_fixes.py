@@ -122,3 +122,14 @@ def test_efactori_hides_write_only_fields_and_answers_real_codes(apps: dict[str,
     assert made["code"] == "Created"
     invoice = client.get(f"/v1/invoices/{made['id']}.json").json()
     assert invoice["invoice_lines"] and all("product_number" not in line for line in invoice["invoice_lines"])
+
+
+@pytest.mark.parametrize(("word", "expected"), [("yes", True), ("no", False), ("1", True), ("false", False)])
+def test_bitfaktura_flag_words_are_stored_as_booleans(apps: dict[str, Starlette], word: str, expected: bool) -> None:
+    client = _client(apps, "bitfaktura")
+    created = client.post("/clients.json", json={"client": {"name": "Client1"}}).json()
+    invoice = client.post(
+        "/invoices.json", json={"invoice": {"client_id": created["id"], "positions": [{"name": "A", "quantity": 1}]}}
+    ).json()
+    client.put(f"/invoices/{invoice['id']}.json", json={"invoice": {"show_discount": word}})
+    assert client.get(f"/invoices/{invoice['id']}.json").json()["show_discount"] is expected

@@ -1049,6 +1049,14 @@ class DepartmentList(RootModel[list[Department]]):
     root: list[Department] = Field(..., description="A page of departments (bare array).")
 
 
+class Quantity(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
+        pattern="^[0-9]+$",
+    )
+
+
 class PaymentInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1071,7 +1079,10 @@ class PaymentInput(BaseModel):
     client_id: IdInput | None = None
     department_id: IdInput | None = None
     product_id: IdInput | None = None
-    quantity: AmountInput | None = None
+    quantity: int | Quantity | None = Field(
+        None,
+        description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
+    )
     description: str | None = None
     comment: str | None = None
     email: str | None = None
@@ -1788,6 +1799,7 @@ __all__ = [
     "ProductInput",
     "ProductList",
     "ProductUpdateRequest",
+    "Quantity",
     "Recurring",
     "RecurringCreateRequest",
     "RecurringInput",
