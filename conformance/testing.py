@@ -1,56 +1,20 @@
-"""What the pytest suites in ``conformance/`` share: live settings, known mock drift, readable failures."""
+"""What the pytest suites in ``conformance/`` share: live settings and readable failures."""
 
 from __future__ import annotations
 
-import fnmatch
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.auth import credentials_from_env
-from conformance.drift import Drift
 from conformance.engine import ApiResult
 
-__all__ = ["KNOWN_MOCK_DRIFT", "LiveSettings", "describe", "live_settings", "unexplained"]
+__all__ = ["LiveSettings", "describe", "live_settings"]
 
 
-@dataclass(frozen=True)
-class KnownDrift:
-    """Drift the faithful mock still shows, owned by the mock's author; the reason names the bug."""
-
-    api: str
-    operation: str  # a glob: "GET /*.xml", "*" for any operation
-    kind: str
-    reason: str
-    detail: str = ""  # text the drift's spec_says or api_did must contain
-
-    def explains(self, drift: Drift) -> bool:
-        return (
-            drift.api == self.api
-            and fnmatch.fnmatchcase(drift.operation, self.operation)
-            and drift.kind == self.kind
-            and self.detail in f"{drift.spec_says} {drift.api_did}"
-        )
-
-
-# Reported to the mock's owner; remove an entry once the mock is fixed (the suite then guards it again).
-KNOWN_MOCK_DRIFT: tuple[KnownDrift, ...] = ()
-
-# Run errors the mock raises (not drift, but the run is incomplete), by API and text they contain.
-KNOWN_MOCK_ERRORS: tuple[tuple[str, str], ...] = ()
-
-
-def unexplained(result: ApiResult) -> tuple[list[Drift], list[str]]:
-    """The drift and run errors of ``result`` that no known mock problem explains."""
-    drifts = [d for d in result.drifts if not any(k.explains(d) for k in KNOWN_MOCK_DRIFT)]
-    errors = [e for e in result.errors if not any(a == result.api and text in e for a, text in KNOWN_MOCK_ERRORS)]
-    return drifts, errors
-
-
-def describe(result: ApiResult, drifts: Sequence[Drift] | None = None, errors: Sequence[str] | None = None) -> str:
+def describe(result: ApiResult) -> str:
     """A failure message: one block per drift (kind, check, operation, pointer, both sides, curl)."""
-    drifts = result.drifts if drifts is None else drifts
-    errors = result.errors if errors is None else errors
+    drifts, errors = result.drifts, result.errors
     lines = [f"{result.api} (seed {result.seed}): {len(drifts)} drift(s), {len(errors)} run error(s)"]
     for d in drifts:
         lines += [

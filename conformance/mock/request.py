@@ -65,17 +65,23 @@ def _coerce(schemas: SchemaSet, schema: Any, raw: str) -> Any:
     return raw
 
 
+def _parent(root: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    """The object that holds ``parts[-1]``, creating the objects on the way (``a[b][c]`` -> ``root[a][b]``)."""
+    node = root
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    return node
+
+
 def _deep_object(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """``a=1``, ``a][b=2`` (from ``name[a][b]``): nested keys become objects, a repeated key a list."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         parts = key.split("][")
-        node = result
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = node[part] = {}
-            node = child
+        node = _parent(result, parts)
         last = parts[-1]
         if last in node:
             previous = node[last]
@@ -161,13 +167,7 @@ def _nest_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         parts = key.replace("]", "").split("[")
-        node = result
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = node[part] = {}
-            node = child
-        node[parts[-1]] = value
+        _parent(result, parts)[parts[-1]] = value
     return result
 
 
