@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apimodel.diagnostics import SpecError
+from apimodel.loader import load_spec
+from apimodel.project import API_NAMES, SPECS_DIR
+from apimodel.walk import iter_operations
 from benchmarks.harness import slug
 from benchmarks.tools import ROOT
-from generator.diagnostics import SpecError
-from generator.loader import load_spec
-from generator.project import API_NAMES, SPECS_DIR
-from generator.walk import iter_operations
 
 __all__ = ["CORPUS_DIR", "STRIPE", "BenchSpec", "all_specs", "load_data"]
 

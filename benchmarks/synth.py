@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.loader import resolve_pointer
+from apimodel.loader import resolve_pointer
 
 __all__ = ["Synthesizer"]
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.loader import resolve_pointer
+from apimodel.loader import resolve_pointer
 
 __all__ = ["Credentials", "credential_env_vars", "credentials_from_env", "strip_body_credentials"]
 

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from apimodel.project import API_NAMES
 from conformance.engine import ApiResult, ConformOptions
 from conformance.presets import QUICK
 from conformance.suite import ConformError, run_against_mock
-from generator.project import API_NAMES
 
 __all__ = ["ConformanceTiming", "serve_mock", "time_conformance"]
 

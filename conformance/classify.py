@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel.diagnostics import join_pointer
+from apimodel.loader import resolve_pointer
 from conformance.checks.registry import DriftFailure
 from conformance.drift import Drift, DriftKind, SpecPatch
 from conformance.pointers import response_key, response_pointer, schema_pointer
-from generator.diagnostics import join_pointer
-from generator.loader import resolve_pointer
 
 __all__ = ["classify_failure"]
 

@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel.walk import iter_operations
 from conformance.auth import Credentials
 from conformance.inject.targets import SpecOperation, deref, objects_with_schemas, success_schema
-from generator.walk import iter_operations
 
 __all__ = ["CleanupReport", "CreatedObject", "Tracker", "delete_created", "rate_interval"]
 

@@ -11,6 +11,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 import conformance.checks  # noqa: F401  (registers our checks with schemathesis)
+from apimodel.walk import iter_operations
 from conformance.auth import Credentials, strip_body_credentials
 from conformance.checks.responses import documents_errors_in_success, is_error_envelope
 from conformance.classify import classify_failure
@@ -19,7 +20,6 @@ from conformance.context import RunContext, bind, unbind
 from conformance.curl import curl_command
 from conformance.drift import Drift
 from conformance.redact import Redactor
-from generator.walk import iter_operations
 
 __all__ = ["ApiResult", "ConformOptions", "Target", "quirk_disabled_checks", "run_spec"]
 

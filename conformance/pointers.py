@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from generator.diagnostics import join_pointer
-from generator.loader import resolve_pointer
+from apimodel.diagnostics import join_pointer
+from apimodel.loader import resolve_pointer
 
 __all__ = ["follow_ref", "response_key", "response_pointer", "schema_pointer"]
 

@@ -8,10 +8,10 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from apimodel.loader import load_spec
+from apimodel.project import resolve_spec
 from conformance.auth import Credentials, credentials_from_env
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
-from generator.loader import load_spec
-from generator.project import resolve_spec
 
 __all__ = [
     "ConformError",

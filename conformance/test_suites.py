@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from apimodel.project import API_NAMES
 from conformance.presets import QUICK
 from conformance.suite import run_against_mock, run_against_url
 from conformance.testing import LiveSettings, describe
-from generator.project import API_NAMES
 
 
 @pytest.mark.slow

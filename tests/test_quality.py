@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from generator.project import ROOT
+from apimodel.project import ROOT
 
 
 def _tool(name: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 
+from apimodel.project import API_NAMES, SPECS_DIR
 from benchmarks.harness import Failed, Measure, Settings, alternate, progress
 from benchmarks.proc import run_measured
 from benchmarks.report import QualityCheck
 from benchmarks.stats import Comparison, Figure
 from benchmarks.tools import ROOT, tool
-from generator.project import API_NAMES, SPECS_DIR
 
 __all__ = ["run_conformance"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel.diagnostics import join_pointer
+from apimodel.loader import resolve_pointer
 from conformance.auth import Credentials
 from conformance.checks.registry import DriftFailure, extra_check
 from conformance.checks.responses import body_json, header
 from conformance.context import RunContext
 from conformance.drift import DriftKind
-from generator.diagnostics import join_pointer
-from generator.loader import resolve_pointer
 
 __all__ = [
     "body_credentials_honoured",

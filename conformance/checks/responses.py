@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
+from apimodel.diagnostics import join_pointer
 from conformance.checks.registry import DriftFailure, extra_check
 from conformance.context import RunContext
-from generator.diagnostics import join_pointer
 
 __all__ = [
     "documents_errors_in_success",

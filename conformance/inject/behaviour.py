@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel.walk import iter_operations
 from conformance.inject.exchange import Exchange, InjectorState
 from conformance.inject.mutations import mutation
-from generator.walk import iter_operations
 
 __all__: list[str] = []
 

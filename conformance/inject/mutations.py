@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from apimodel.walk import iter_operations
 from conformance.drift import DriftKind
 from conformance.inject.exchange import Exchange, InjectorState
 from conformance.inject.targets import deref, objects_with_schemas, success_schema
-from generator.walk import iter_operations
 
 __all__ = ["FIELD_TESTS", "MUTATIONS", "Mutation", "mutation", "operation_has_field"]
 

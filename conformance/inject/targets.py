@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.loader import resolve_pointer
-from generator.walk import iter_operations
+from apimodel.loader import resolve_pointer
+from apimodel.walk import iter_operations
 
 __all__ = ["OperationMatcher", "SpecOperation", "deref", "objects_with_schemas", "success_schema"]
 

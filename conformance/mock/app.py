@@ -12,14 +12,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from apimodel.diagnostics import SpecError
+from apimodel.loader import load_spec
+from apimodel.project import API_NAMES, SPECS_DIR
 from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import Tenants, credential_slots, derive_value
 from conformance.mock.model import ApiModel, compile_api
 from conformance.mock.request import ParsedRequest
 from conformance.mock.server import ApiServer
-from generator.diagnostics import SpecError
-from generator.loader import load_spec
-from generator.project import API_NAMES, SPECS_DIR
 
 __all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
 

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel.walk import iter_operations
 from conformance.mock.routing import RouteTable
 from conformance.mock.schema import SchemaSet
-from generator.walk import iter_operations
 
 __all__ = ["CRUD_ACTIONS", "ApiModel", "Operation", "Param", "compile_api"]
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
-from generator.loader import resolve_pointer
+from apimodel.loader import resolve_pointer
 
 __all__ = ["Direction", "FieldError", "SchemaSet"]
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from apimodel import build_api
+from apimodel.diagnostics import Diagnostic
+from apimodel.loader import SpecDocument
 from generator.client.ir import ClientIR
 from generator.client.models import empty_models, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
@@ -13,9 +15,6 @@ from generator.client.operations import OperationContext, build_operation, respo
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
-from generator.diagnostics import Diagnostic
-from generator.loader import SpecDocument
-from generator.walk import iter_operations
 
 __all__ = ["BuildResult", "build_client", "file_header"]
 
@@ -31,11 +30,11 @@ def file_header(spec_label: str, regenerate: str) -> str:
 
 
 def build_client(document: SpecDocument, *, api: str, regenerate: str) -> BuildResult:
-    diagnostics: list[Diagnostic] = []
-    data = document.data
+    model = build_api(document, api)
+    diagnostics: list[Diagnostic] = list(model.diagnostics)
     header = file_header(document.label, regenerate)
-    text = json.dumps(data, default=str)
-    has_schemas = bool((data.get("components") or {}).get("schemas"))
+    text = json.dumps(document.data, default=str)
+    has_schemas = bool((document.data.get("components") or {}).get("schemas"))
     models_source, kept = (
         generate_models(document.label, text, header, diagnostics) if has_schemas else (empty_models(header), {})
     )
@@ -50,37 +49,29 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str) -> BuildR
                 "warning",
             )
         )
-    mapper = TypeMapper(data, kept)
-    context = OperationContext(document.label, mapper, body_credential_props(data))
+    mapper = TypeMapper(model.schemas, kept)
+    context = OperationContext(document.label, mapper, body_credential_props(model))
     resources = group_resources(
-        list(iter_operations(data)),
-        lambda ref, name: response_views(context, ref, build_operation(context, ref, name, diagnostics)),
-        diagnostics,
+        model.operations, lambda op, name: response_views(context, op, build_operation(context, op, name))
     )
-    raw_info = data.get("info")
-    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     package = python_identifier(f"{api}_client")
+    required_type = model.content_type_required
     ir = ClientIR(
         api=api,
         package=PythonIdentifier(package),
         class_prefix=class_name(api),
-        title=" ".join(str(info.get("title") or api).split()),
-        version=str(info.get("version") or "0"),
-        description=" ".join(str(info.get("description") or "").split())[:300],
+        title=model.title,
+        version=model.version,
+        description=model.description[:300],
         spec_label=document.label,
         regenerate=regenerate,
-        servers=build_servers(data),
-        credentials=build_credentials(document.label, api, data, diagnostics),
-        errors=build_errors(mapper, data),
+        servers=build_servers(model),
+        credentials=build_credentials(model, diagnostics),
+        errors=build_errors(mapper, model),
         resources=resources,
         model_names=tuple(ClassName(n) for n in sorted(set(kept.values()))),
         diagnostics=tuple(sorted(set(diagnostics))),
-        fixed_headers=_fixed_headers(data),
+        # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
+        fixed_headers=(("Content-Type", required_type),) if required_type else (),
     )
     return BuildResult(ir, models_source)
-
-
-def _fixed_headers(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Headers the API wants on every request, GET included (CloudInvoice's Content-Type)."""
-    content_type = data.get("x-content-type-required")
-    return (("Content-Type", content_type),) if isinstance(content_type, str) and content_type else ()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel import Operation as ModelOperation
 from generator.client.ir import Body, CallExample, FieldIR
 from generator.client.naming import PythonIdentifier
 from generator.client.typemap import TypeMapper
-from generator.walk import OperationRef
 
 __all__ = ["build_example", "media_example"]
 
@@ -56,39 +56,30 @@ def _placeholder(mapper: TypeMapper, raw: dict[str, Any]) -> Any:
     return {"integer": 1, "number": 1.0, "boolean": True}.get(str(kind), "abc123")
 
 
-def _response_example(mapper: TypeMapper, ref: OperationRef) -> Any:
-    for code, response in sorted((ref.operation.get("responses") or {}).items(), key=lambda item: str(item[0])):
-        if str(code).startswith("2"):
-            for media in (mapper.resolve(response).get("content") or {}).values():
+def _response_example(mapper: TypeMapper, op: ModelOperation) -> Any:
+    for code, response in sorted(op.responses.items()):
+        if code.startswith("2"):
+            for media in (response.get("content") or {}).values():
                 value = media_example(mapper, media)
                 if value is not _MISSING:
                     return value
     return _MISSING
 
 
-def _raw_params(mapper: TypeMapper, ref: OperationRef) -> dict[tuple[str, str], dict[str, Any]]:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in [*(ref.path_item.get("parameters") or []), *(ref.operation.get("parameters") or [])]:
-        param = mapper.resolve(raw)
-        merged[(str(param.get("in")), str(param.get("name")))] = param
-    return merged
-
-
-def _body_value(mapper: TypeMapper, ref: OperationRef, body: Body) -> Any:
-    request_body = mapper.resolve(ref.operation.get("requestBody"))
-    return media_example(mapper, (request_body.get("content") or {}).get(body.content_type))
+def _body_value(mapper: TypeMapper, op: ModelOperation, body: Body) -> Any:
+    return media_example(mapper, ((op.body or {}).get("content") or {}).get(body.content_type))
 
 
 def build_example(
     mapper: TypeMapper,
-    ref: OperationRef,
+    op: ModelOperation,
     path_params: tuple[FieldIR, ...],
     params: tuple[FieldIR, ...],
     body: Body | None,
 ) -> CallExample:
     """Arguments for one call: path values, required parameters, and the request body example."""
-    raw = _raw_params(mapper, ref)
-    response = _response_example(mapper, ref)
+    raw: dict[tuple[str, str], dict[str, Any]] = {(p.location, p.name): dict(p.raw) for p in op.params}
+    response = _response_example(mapper, op)
     args = []
     for field in path_params:
         param = raw.get(("path", field.wire_name), {})
@@ -104,7 +95,7 @@ def build_example(
             kwargs.append((field.name, _placeholder(mapper, param) if value is _MISSING else value))
     from_example, complete = False, True
     if body is not None:
-        value = _body_value(mapper, ref, body)
+        value = _body_value(mapper, op, body)
         from_example = value is not _MISSING
         if body.annotation is not None:
             if from_example:

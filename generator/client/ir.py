@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from apimodel.diagnostics import Diagnostic
 from generator.client.naming import ClassName, PythonIdentifier
-from generator.diagnostics import Diagnostic
 
 __all__ = [
     "Body",

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic
+from apimodel.diagnostics import Diagnostic
 
 __all__ = ["empty_models", "generate_models"]
 

@@ -6,6 +6,8 @@ import keyword
 import re
 from collections.abc import Iterable
 
+from apimodel.naming import snake_case, unique_name
+
 __all__ = [
     "ClassName",
     "PythonIdentifier",
@@ -28,15 +30,8 @@ class ClassName(str):
     __slots__ = ()
 
 
-_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 _RESERVED = frozenset({"self", "cls", "types", "request_options", "omit", "Any"})
-
-
-def snake_case(raw: str) -> str:
-    """``fooBar-baz`` → ``foo_bar_baz``; ``HTTPCode`` → ``http_code``."""
-    spaced = _WORD_BOUNDARY.sub("_", raw)
-    return _NON_WORD.sub("_", spaced).strip("_").lower()
 
 
 def python_identifier(raw: str, *, fallback: str = "value", reserved: Iterable[str] = ()) -> PythonIdentifier:
@@ -58,13 +53,3 @@ def class_name(raw: str, *, fallback: str = "Model") -> ClassName:
     if keyword.iskeyword(name):
         name = f"{name}_"
     return ClassName(name)
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    """``name``, or ``name_2``, ``name_3``… whichever is free; records the choice in ``taken``."""
-    candidate, index = name, 2
-    while candidate in taken:
-        candidate = f"{name}_{index}"
-        index += 1
-    taken.add(candidate)
-    return candidate

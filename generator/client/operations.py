@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from apimodel import Operation as ModelOperation
+from apimodel import Parameter
 from generator.client.examples import build_example
-from generator.client.ir import Body, Encoding, FieldIR, Location, Operation, PagingIR, ResponseKind
+from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
 from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
 from generator.client.typemap import TypeMapper, is_nullable
-from generator.diagnostics import Diagnostic, join_pointer
-from generator.walk import OperationRef
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
-_IDEMPOTENT = frozenset({"get", "head", "put", "delete", "options", "trace"})
-_PAGING_KEYS = {
-    "page": "page",
-    "per-page": "per_page",
-    "offset": "offset",
-    "limit": "limit",
-    "count": "count",
-    "items": "items",
-    "total-header": "total_header",
-    "default-per-page": "default_per_page",
-}
+_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +40,7 @@ def _response_kind(content_type: str) -> ResponseKind:
     return "bytes"
 
 
-def pick_response(mapper: TypeMapper, operation: dict[str, Any]) -> tuple[str, dict[str, Any], str | None]:
+def pick_response(mapper: TypeMapper, operation: Mapping[str, Any]) -> tuple[str, dict[str, Any], str | None]:
     """The success response used for the return type: (status, response object, chosen content type)."""
     responses = operation.get("responses") or {}
     codes = sorted(str(c) for c in responses if str(c).startswith("2")) or [c for c in ("default",) if c in responses]
@@ -62,11 +53,11 @@ def pick_response(mapper: TypeMapper, operation: dict[str, Any]) -> tuple[str, d
     return (codes[0], mapper.resolve(responses[codes[0]]), None) if codes else ("", {}, None)
 
 
-def _field(ctx: OperationContext, raw: dict[str, Any], location: Location, taken: set[str]) -> FieldIR:
-    schema = raw.get("schema") or {}
-    wire = str(raw.get("name", ""))
+def _field(ctx: OperationContext, param: Parameter, taken: set[str]) -> FieldIR:
+    schema = param.schema or {}
+    wire, location = param.name, param.location
     name = unique_name(python_identifier(wire, fallback="param"), taken)
-    required = bool(raw.get("required")) or location == "path"
+    required = param.required
     values = [v for v in ctx.mapper.resolve(schema).get("enum") or [] if v is not None]
     # a required parameter with one possible value (CloudInvoice's ``Content-Type: application/json``) defaults to it
     constant = location != "path" and required and len(values) == 1 and isinstance(values[0], str | int)
@@ -77,18 +68,9 @@ def _field(ctx: OperationContext, raw: dict[str, Any], location: Location, taken
         annotation=ctx.mapper.annotation(schema, literal=True),
         required=required,
         nullable=is_nullable(ctx.mapper.resolve(schema)) or is_nullable(schema),
-        description=" ".join(str(raw.get("description") or "").split())[:200],
+        description=param.description[:200],
         default=(json.dumps(values[0]) if isinstance(values[0], str) else repr(values[0])) if constant else None,
     )
-
-
-def _parameters(ctx: OperationContext, ref: OperationRef) -> list[dict[str, Any]]:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in [*(ref.path_item.get("parameters") or []), *(ref.operation.get("parameters") or [])]:
-        param = ctx.mapper.resolve(raw)
-        if param.get("in") in ("path", "query", "header", "cookie") and param.get("name"):
-            merged[(str(param["in"]), str(param["name"]))] = param
-    return list(merged.values())
 
 
 def _object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
@@ -109,8 +91,8 @@ def _object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) ->
     return properties, needed
 
 
-def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Body | None, bool]:
-    request_body = ctx.mapper.resolve(ref.operation.get("requestBody"))
+def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[Body | None, bool]:
+    request_body = op.body or {}
     content = request_body.get("content") or {}
     if not content:
         return None, False
@@ -163,43 +145,26 @@ def _body(ctx: OperationContext, ref: OperationRef, taken: set[str]) -> tuple[Bo
     return Body(content_type, encoding, (), annotation, required), uses_credentials
 
 
-def _paging(ctx: OperationContext, ref: OperationRef, schema: Any, diagnostics: list[Diagnostic]) -> PagingIR | None:
-    spec = ref.operation.get("x-pagination")
-    if not isinstance(spec, dict):
+def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR | None:
+    pagination = op.pagination
+    if pagination is None:
         return None
-    style = spec.get("style")
-    if style not in ("page", "link", "offset"):
-        diagnostics.append(
-            Diagnostic(
-                ctx.label,
-                join_pointer("paths", ref.path, ref.method, "x-pagination"),
-                "unsupported-pagination",
-                f"pagination style {style!r} is not one of page, link, offset",
-                "the method returns one page as-is",
-                "warning",
-            )
-        )
-        return None
-    settings = tuple(sorted((_PAGING_KEYS[k], v) for k, v in spec.items() if k in _PAGING_KEYS))
     resolved = ctx.mapper.resolve(schema)
-    if style == "offset":
-        items_key = dict(settings).get("items", "items")
-        resolved = ctx.mapper.resolve((resolved.get("properties") or {}).get(items_key) or {})
+    if resolved.get("type") != "array":  # items under a key of the page: {count, items}, {data, has_more}
+        resolved = ctx.mapper.resolve((resolved.get("properties") or {}).get(pagination.items) or {})
     item_type = ctx.mapper.annotation(resolved.get("items")) if resolved.get("type") == "array" else "Any"
-    return PagingIR(style, settings, item_type)
+    return PagingIR(pagination.style, pagination.settings(), item_type)
 
 
-def build_operation(
-    ctx: OperationContext, ref: OperationRef, name: PythonIdentifier, diagnostics: list[Diagnostic]
-) -> Operation:
+def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdentifier) -> Operation:
     taken: set[str] = set()
-    params = [_field(ctx, p, p["in"], taken) for p in _parameters(ctx, ref)]
+    params = [_field(ctx, p, taken) for p in op.params]
     path_params = tuple(f for f in params if f.location == "path")
-    body, body_credentials = _body(ctx, ref, taken)
-    _, response, content_type = pick_response(ctx.mapper, ref.operation)
+    body, body_credentials = _body(ctx, op, taken)
+    _, response, content_type = pick_response(ctx.mapper, op.raw)
     schema = ((response.get("content") or {}).get(content_type) or {}).get("schema") if content_type else None
     kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)
-    if ref.method == "head":
+    if op.method == "HEAD":
         kind = "headers"
     response_type: str | None = None
     if kind == "json":
@@ -208,16 +173,16 @@ def build_operation(
         returns = annotation
     else:
         returns = {"bytes": "bytes", "text": "str", "headers": "dict[str, str]", "empty": "None"}[kind]
-    paging = _paging(ctx, ref, schema, diagnostics) if kind == "json" else None
+    paging = _paging(ctx, op, schema) if kind == "json" else None
     others = tuple(f for f in params if f.location != "path")
     return Operation(
         name=name,
-        http_method=ref.method.upper(),
-        path=ref.path,
-        pointer=ref.pointer,
-        operation_id=str(ref.operation.get("operationId") or ""),
-        summary=" ".join(str(ref.operation.get("summary") or "").split()),
-        description=" ".join(str(ref.operation.get("description") or "").split())[:400],
+        http_method=op.method,
+        path=op.path,
+        pointer=op.pointer,
+        operation_id=op.operation_id,
+        summary=op.summary,
+        description=op.description[:400],
         path_params=path_params,
         params=others,
         body=body,
@@ -225,21 +190,21 @@ def build_operation(
         response_type=response_type,
         return_annotation=returns,
         accept=content_type.split(";")[0] if content_type and kind != "headers" else None,
-        idempotent=ref.method in _IDEMPOTENT,
+        idempotent=op.method in _IDEMPOTENT,
         paging=paging,
         stream_name=PythonIdentifier(f"{name}_stream") if kind == "bytes" else None,
         body_credentials=body_credentials,
-        example=build_example(ctx.mapper, ref, path_params, others, body),
+        example=build_example(ctx.mapper, op, path_params, others, body),
     )
 
 
-def response_views(ctx: OperationContext, ref: OperationRef, primary: Operation) -> list[Operation]:
+def response_views(ctx: OperationContext, op: ModelOperation, primary: Operation) -> list[Operation]:
     """``primary``, then one method per other form its success response comes in (``retrieve_pdf`` → ``bytes``).
 
     Content negotiation (facturare's ``GET /invoices/{id}`` answers JSON or, for ``Accept: application/pdf``,
     a PDF) gets a method per form, so each method has one return type.
     """
-    _, response, chosen = pick_response(ctx.mapper, ref.operation)
+    _, response, chosen = pick_response(ctx.mapper, op.raw)
     if chosen is None or primary.response_kind != "json" or primary.paging is not None:
         return [primary]
     views = [primary]

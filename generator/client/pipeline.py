@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from apimodel.diagnostics import Diagnostic
+from apimodel.loader import load_spec
+from apimodel.project import TEMPLATES_DIR
 from generator.client.build import build_client
 from generator.client.render import Templates, load_templates, render
-from generator.diagnostics import Diagnostic
-from generator.loader import load_spec
-from generator.project import TEMPLATES_DIR
 
 __all__ = ["Generated", "generate_files"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.loader import resolve_pointer
+from apimodel.schemas import Schemas
 
 __all__ = ["TypeMapper", "is_nullable"]
 
@@ -29,22 +29,13 @@ def is_nullable(schema: Any) -> bool:
 class TypeMapper:
     """Maps schemas of one document; ``model_names`` maps component schema names to model class names."""
 
-    def __init__(self, data: dict[str, Any], model_names: dict[str, str]) -> None:
-        self._data = data
+    def __init__(self, schemas: Schemas, model_names: dict[str, str]) -> None:
+        self.schemas = schemas
         self.model_names = model_names
 
-    def resolve(self, node: Any, depth: int = 0) -> Any:
-        """Follow ``$ref`` chains to the object they point at (``{}`` if they go nowhere)."""
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
-            ref = node["$ref"]
-            if not ref.startswith("#"):
-                return {}
-            try:
-                node = resolve_pointer(self._data, ref[1:])
-            except KeyError:
-                return {}
-            depth += 1
-        return node if isinstance(node, dict) else {}
+    def resolve(self, node: Any) -> Any:
+        """Follow ``$ref`` chains to the object they point at (``{}`` if they go nowhere or to a non-object)."""
+        return self.schemas.mapping(node)
 
     def model_for(self, schema: Any) -> str | None:
         """The model class a ``$ref`` names, if it is a component schema we generate."""

@@ -14,9 +14,9 @@ from openapi_schema_validator import (
 )
 from referencing.exceptions import Unresolvable
 
-from generator.diagnostics import Diagnostic, join_pointer
-from generator.loader import resolve_pointer
-from generator.walk import iter_operations
+from apimodel.diagnostics import Diagnostic, join_pointer
+from apimodel.loader import resolve_pointer
+from apimodel.walk import iter_operations
 
 __all__ = ["check_examples", "is_json_media_type"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, join_pointer
-from generator.walk import OperationRef, iter_operations
+from apimodel.diagnostics import Diagnostic, join_pointer
+from apimodel.walk import OperationRef, iter_operations
 
 __all__ = ["SOURCES", "check_house_operations", "check_operation_ids"]
 

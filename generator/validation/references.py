@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, join_pointer
-from generator.loader import resolve_pointer
-from generator.walk import iter_refs, local_ref_target
+from apimodel.diagnostics import Diagnostic, join_pointer
+from apimodel.loader import resolve_pointer
+from apimodel.walk import iter_refs, local_ref_target
 
 __all__ = ["check_references", "check_unused_components"]
 

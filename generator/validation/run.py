@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from generator.diagnostics import Diagnostic, SpecError, join_pointer
-from generator.loader import SpecDocument, load_spec
-from generator.project import resolve_spec
+from apimodel.diagnostics import Diagnostic, SpecError, join_pointer
+from apimodel.loader import SpecDocument, load_spec
+from apimodel.project import resolve_spec
 from generator.validation.examples import check_examples
 from generator.validation.operations import check_house_operations, check_operation_ids
 from generator.validation.references import check_references, check_unused_components

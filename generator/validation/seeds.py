@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic
-from generator.project import SPECS_DIR
-from generator.walk import iter_operations
+from apimodel.diagnostics import Diagnostic
+from apimodel.project import SPECS_DIR
+from apimodel.walk import iter_operations
 
 __all__ = ["SeedOperation", "check_seed_coverage", "normalise", "seed_operations"]
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from generator.project import ROOT
+from apimodel.project import ROOT
 
 __all__ = ["bench"]
 

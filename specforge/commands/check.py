@@ -6,9 +6,9 @@ import time
 
 import click
 
-from generator.project import API_NAMES
+from apimodel.project import API_NAMES
+from apimodel.walk import iter_operations
 from generator.validation import validate_path
-from generator.walk import iter_operations
 from specforge.output import table
 
 __all__ = ["check"]

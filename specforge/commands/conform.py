@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from apimodel.diagnostics import SpecError
+from apimodel.project import API_NAMES
 from conformance.engine import ApiResult, ConformOptions
 from conformance.presets import QUICK
 from conformance.report import write_reports
 from conformance.suite import ConformError, mock_available, run_against_mock, run_against_url
-from generator.diagnostics import SpecError
-from generator.project import API_NAMES
 from specforge.output import table
 
 __all__ = ["conform", "conformance_table"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from apimodel.diagnostics import SpecError
+from apimodel.project import API_NAMES, GENERATED_DIR, SPECS_DIR, TEMPLATES_DIR, display_path
 from generator.client.naming import python_identifier
 from generator.client.pipeline import Generated, generate_files
 from generator.client.render import Templates, load_templates
 from generator.client.write import diff_tree, write_tree
-from generator.diagnostics import SpecError
-from generator.project import API_NAMES, GENERATED_DIR, SPECS_DIR, TEMPLATES_DIR, display_path
 from specforge import __version__
 
 __all__ = ["check_generated", "generate"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from apimodel.diagnostics import SpecError
 from conformance.mock import MockConfig, MockConfigError, create_app
-from generator.diagnostics import SpecError
 
 __all__ = ["banner", "bind", "mock"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from generator.diagnostics import Diagnostic
-from generator.project import API_NAMES
+from apimodel.diagnostics import Diagnostic
+from apimodel.project import API_NAMES
 from generator.validation import validate_path
 
 __all__ = ["run_validation", "validate"]

@@ -6,14 +6,14 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+from apimodel.project import API_NAMES
+from apimodel.walk import iter_operations
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
 from conformance.inject import MUTATIONS, DriftInjector
 from conformance.inject.mutations import FIELD_TESTS, operation_has_field
 from conformance.mock import MockConfig, create_app
 from conformance.presets import QUICK
 from conformance.suite import load_target_spec, mock_tenants
-from generator.project import API_NAMES
-from generator.walk import iter_operations
 
 __all__ = ["CASES", "proof_operations", "run_proof"]
 

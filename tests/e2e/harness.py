@@ -12,9 +12,9 @@ from typing import Any
 import httpx2
 import pytest
 
+from apimodel.project import GENERATED_DIR
 from conformance.mock import create_app, demo_credentials
 from conformance.mock.transport import SyncASGITransport
-from generator.project import GENERATED_DIR
 
 __all__ = ["FaultOnce", "Loop", "client_module", "loop"]
 

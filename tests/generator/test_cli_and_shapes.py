@@ -13,8 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from apimodel.project import ROOT
 from generator.client.pipeline import generate_files
-from generator.project import ROOT
 from specforge.cli import main
 from tests.generator.conftest import GenerateClient
 from tests.generator.specs import billing_spec
@@ -86,8 +86,12 @@ def test_all_of_bodies_become_keyword_arguments_and_constants_default(generate_c
     schemas["InvoiceDraft"] = {"allOf": members}
     create = spec["paths"]["/invoices"]["post"]
     create["requestBody"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/InvoiceDraft"}
-    constant = {"type": "string", "enum": ["application/json"]}
-    create["parameters"] = [{"name": "Content-Type", "in": "header", "required": True, "schema": constant}]
+    constant = {"type": "string", "enum": ["2024-01"]}
+    create["parameters"] = [
+        {"name": "X-Api-Version", "in": "header", "required": True, "schema": constant},
+        # OpenAPI 3: a header parameter named Content-Type (or Accept, Authorization) SHALL be ignored
+        {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string", "enum": ["x/y"]}},
+    ]
     module = generate_client(spec, "shapes")
     seen: list[httpx2.Request] = []
 
@@ -98,9 +102,11 @@ def test_all_of_bodies_become_keyword_arguments_and_constants_default(generate_c
     client = module.Client(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     parameters = inspect.signature(client.invoices.create).parameters
     assert parameters["number"].default is inspect.Parameter.empty  # required by the allOf member
-    assert parameters["content_type"].default == "application/json"
+    assert parameters["x_api_version"].default == "2024-01"
+    assert "content_type" not in parameters
     client.invoices.create(number="N-1", reference="PO-7")
     assert json.loads(seen[0].content) == {"number": "N-1", "reference": "PO-7"}
+    assert seen[0].headers["x-api-version"] == "2024-01"
     assert seen[0].headers["content-type"] == "application/json"
 
 

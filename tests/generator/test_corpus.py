@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from apimodel.project import ROOT
 from generator.client.pipeline import generate_files
 from generator.client.write import write_tree
-from generator.project import ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SPECS = sorted(p for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json")) if CORPUS.is_dir() else []

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from apimodel.project import GENERATED_DIR, ROOT, SPECS_DIR
 from generator.client.pipeline import generate_files
-from generator.project import GENERATED_DIR, ROOT, SPECS_DIR
 from specforge.cli import main
 
 OURS = (

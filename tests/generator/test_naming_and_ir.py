@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from apimodel.loader import load_spec
+from apimodel.roles import place
+from apimodel.walk import OperationRef
 from generator.client.build import build_client
 from generator.client.naming import class_name, python_identifier, snake_case, unique_name
-from generator.client.resources import derive_names
-from generator.loader import load_spec
-from generator.walk import OperationRef
 from tests.generator.specs import billing_spec
 
 
@@ -58,7 +58,16 @@ def test_class_name_and_unique_name() -> None:
 def test_foreign_names_come_from_verb_and_path(method: str, path: str, expected: tuple[str, str]) -> None:
     ref = OperationRef(path, method, {"operationId": "SomethingElse"}, {})
     collections = frozenset({"/v1/customers", "/v1/customers/{customer}/sources"})
-    assert derive_names(ref, collections) == expected
+    placed = place(
+        ref,
+        hinted_resource=None,
+        hinted_action=None,
+        has_view=False,
+        effect_kind=None,
+        collections=collections,
+        list_shaped=lambda path: False,
+    )
+    assert (placed.resource, placed.action) == expected
 
 
 def test_ir_uses_x_hints_and_decides_every_name(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from apimodel.project import GENERATED_DIR
 from generator.client.pipeline import generate_files
-from generator.project import GENERATED_DIR
 from tests.generator.specs import billing_spec
 
 OURS = sorted(p.name for p in GENERATED_DIR.iterdir() if (p / "README.md").is_file()) if GENERATED_DIR.is_dir() else []

@@ -13,10 +13,10 @@ from typing import Any, Literal
 import httpx2
 import pytest
 
+from apimodel.loader import load_spec
+from apimodel.project import ROOT
 from generator.client.build import build_client
 from generator.client.typeref import TypeRefError, type_ref
-from generator.loader import load_spec
-from generator.project import ROOT
 from tests.generator.conftest import GenerateClient
 from tests.generator.specs import billing_spec
 

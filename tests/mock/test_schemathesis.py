@@ -27,8 +27,8 @@ from schemathesis.core import NotSet
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.stateful import run_state_machine_as_test
 
+from apimodel.project import API_NAMES
 from conformance.mock import create_app, demo_credentials, load_api
-from generator.project import API_NAMES
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from apimodel.diagnostics import SpecError
+from apimodel.project import API_NAMES, ROOT
 from conformance.mock import MockConfig, create_app, load_api
 from conformance.mock.credentials import credential_slots, derive_value
 from conformance.mock.model import Operation
-from generator.diagnostics import SpecError
-from generator.project import API_NAMES, ROOT
 from tests.mock.helpers import CheckedClient
 
 CORPUS = ROOT.parent / "shared" / "corpus"

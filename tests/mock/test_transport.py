@@ -8,8 +8,8 @@ import threading
 import httpx2
 import pytest
 
+from apimodel.project import ROOT
 from conformance.mock import SyncASGITransport, create_app, demo_credentials
-from generator.project import ROOT
 from tests.mock.helpers import MINIBILL
 
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.diagnostics import Diagnostic
-from generator.loader import SpecDocument
+from apimodel.diagnostics import Diagnostic
+from apimodel.loader import SpecDocument
 from generator.validation import validate_document
 from specforge.cli import main
 

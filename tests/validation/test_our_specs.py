@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.loader import load_spec
-from generator.project import API_NAMES, SPECS_DIR
+from apimodel.loader import load_spec
+from apimodel.project import API_NAMES, SPECS_DIR
+from apimodel.walk import iter_operations
 from generator.validation import validate_path
 from generator.validation.seeds import SeedOperation, normalise, seed_operations
-from generator.walk import iter_operations
 
 MINIMUM_OPERATIONS = {"facturare": 70, "efactori": 60, "bitfaktura": 60, "econt": 1, "cloudinvoice": 2}
 

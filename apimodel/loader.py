@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, SpecError
-from generator.project import display_path
+from apimodel.diagnostics import Diagnostic, SpecError
+from apimodel.project import display_path
 
 __all__ = ["SpecDocument", "load_spec", "resolve_pointer"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import join_pointer
+from apimodel.diagnostics import join_pointer
 
 __all__ = ["HTTP_METHODS", "OperationRef", "iter_operations", "iter_refs", "local_ref_target"]
 

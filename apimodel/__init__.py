@@ -1,0 +1,63 @@
+"""The API model: one typed, frozen reading of a spec, shared by the client generator, the mock and conformance.
+
+``load_api("bitfaktura")`` or ``load_api("path/to/spec.yaml")`` gives an :class:`Api`. Every ``x-`` hint is
+read in :mod:`apimodel.hints`; where a spec has none, the same facts are inferred from standard OpenAPI,
+and each fact keeps the reason it was read or inferred (``specforge describe`` prints them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apimodel.build import build_api
+from apimodel.facts import (
+    Api,
+    BodySetting,
+    Computed,
+    Credential,
+    Effect,
+    ErrorKind,
+    ErrorModel,
+    Filter,
+    Operation,
+    Pagination,
+    Parameter,
+    Reason,
+    Resource,
+    Role,
+    Server,
+    ServerVariable,
+)
+from apimodel.loader import SpecDocument, load_spec
+from apimodel.project import resolve_spec
+
+__all__ = [
+    "Api",
+    "BodySetting",
+    "Computed",
+    "Credential",
+    "Effect",
+    "ErrorKind",
+    "ErrorModel",
+    "Filter",
+    "Operation",
+    "Pagination",
+    "Parameter",
+    "Reason",
+    "Resource",
+    "Role",
+    "Server",
+    "ServerVariable",
+    "SpecDocument",
+    "build_api",
+    "load_api",
+]
+
+
+def load_api(target: str | Path, name: str | None = None) -> Api:
+    """The model of one of our APIs (by name) or of any spec file; raises ``SpecError`` when it cannot load.
+
+    A foreign spec is named after its file (``oai-petstore.yaml`` is ``oai-petstore``) unless ``name`` is given.
+    """
+    api, path = resolve_spec(str(target))
+    return build_api(load_spec(path), name or api or path.stem)

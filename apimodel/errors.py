@@ -1,0 +1,75 @@
+"""The error envelope: ``x-errors`` where the spec declares it, else the schema most error responses share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from apimodel import hints
+from apimodel.facts import ErrorKind, ErrorModel, Reason
+from apimodel.schemas import Schemas
+from apimodel.walk import OperationRef
+
+__all__ = ["read_errors"]
+
+_SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def _throttled(kinds: tuple[ErrorKind, ...]) -> tuple[int, tuple[tuple[str, Any], ...]] | None:
+    """A rate-limit answer a client would not retry by status alone, and the fixed body values that mark it."""
+    kind = next((k for k in kinds if k.name == "rate_limited"), None)
+    if kind is None or kind.status is None or not isinstance(kind.body, dict):
+        return None
+    fixed = tuple(
+        sorted(
+            (str(k), v)
+            for k, v in kind.body.items()
+            if isinstance(v, str | int | bool) and not (isinstance(v, str) and v.startswith("$"))
+        )
+    )
+    return None if kind.status == 429 or kind.status >= 500 or not fixed else (kind.status, fixed)
+
+
+def _shared_error_schema(schemas: Schemas, operations: Iterable[OperationRef]) -> tuple[str | None, int, int]:
+    """The component schema most 4xx/5xx/default JSON responses use, how many use it, and how many there are."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for ref in operations:
+        responses = ref.operation.get("responses")
+        for code, response in responses.items() if isinstance(responses, dict) else ():
+            if not (str(code)[:1] in "45" or code == "default"):
+                continue
+            content = schemas.mapping(response).get("content")
+            for media, body in content.items() if isinstance(content, dict) else ():
+                if "json" not in str(media):
+                    continue
+                total += 1
+                target = (body or {}).get("schema") if isinstance(body, dict) else None
+                name = target.get("$ref") if isinstance(target, dict) else None
+                if isinstance(name, str) and name.startswith(_SCHEMA_PREFIX):
+                    counts[name] += 1
+    if not counts:
+        return None, 0, total
+    name, used = counts.most_common(1)[0]
+    return name, used, total
+
+
+def read_errors(data: Mapping[str, Any], schemas: Schemas, operations: list[OperationRef]) -> ErrorModel:
+    declared = hints.error_hints(data)
+    if declared is not None and declared.schema_ref is not None:
+        return ErrorModel(
+            declared.schema_ref,
+            Reason("hint", "x-errors"),
+            declared.match_in_success,
+            declared.kinds,
+            _throttled(declared.kinds),
+        )
+    schema_ref, used, total = _shared_error_schema(schemas, operations)
+    if schema_ref is None:
+        reason = Reason("inferred", "no error response names a component schema")
+    else:
+        reason = Reason("inferred", f"{schema_ref} is the schema of {used} of {total} JSON error responses")
+    if declared is None:
+        return ErrorModel(schema_ref, reason)
+    return ErrorModel(schema_ref, reason, declared.match_in_success, declared.kinds, _throttled(declared.kinds))

@@ -1,0 +1,325 @@
+"""The typed, frozen facts of one API: what the client, the mock and conformance all read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from apimodel.diagnostics import Diagnostic
+
+__all__ = [
+    "Api",
+    "BodySetting",
+    "Computed",
+    "Credential",
+    "CredentialKind",
+    "Effect",
+    "ErrorKind",
+    "ErrorModel",
+    "Filter",
+    "Operation",
+    "Pagination",
+    "PagingStyle",
+    "Parameter",
+    "Reason",
+    "Resource",
+    "Role",
+    "Server",
+    "ServerVariable",
+]
+
+Role = Literal["list", "create", "retrieve", "update", "delete", "action", "download", "exists"]
+PagingStyle = Literal["page", "link", "offset"]
+CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
+Location = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a fact is what it is: read from a hint, inferred from standard OpenAPI, or a default."""
+
+    source: Literal["hint", "inferred", "default"]
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """``x-filter`` on a list's query parameter: how the parameter narrows or orders the list."""
+
+    kind: str  # eq | object-eq | metadata | period | search | sort
+    field: str | None = None
+    fields: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    syntax: str = "field dir"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: Location
+    required: bool
+    style: str
+    explode: bool
+    description: str = ""
+    filter: Filter | None = None
+    schema: Any = field(default=None, compare=False, repr=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list pages; field names are the wire names of its parameters, body keys and headers."""
+
+    style: PagingStyle
+    reason: Reason
+    page: str = "page"
+    per_page: str = "per_page"
+    offset: str = "offset"
+    limit: str = "limit"
+    count: str = "count"
+    items: str = "items"
+    total_header: str | None = None
+    default_per_page: int | None = None
+    max_per_page: int | None = None
+
+    def settings(self) -> tuple[tuple[str, Any], ...]:
+        """The names this style uses, as ``(python keyword, value)`` pairs in sorted order."""
+        names: dict[str, Any] = {
+            "page": {"page": self.page, "per_page": self.per_page},
+            "link": {"page": self.page, "per_page": self.per_page},
+            "offset": {"offset": self.offset, "limit": self.limit, "count": self.count, "items": self.items},
+        }[self.style]
+        if self.style != "offset" and self.items != "items":  # a page of items under a key, not a bare array
+            names["items"] = self.items
+        if self.total_header is not None and self.style != "offset":
+            names["total_header"] = self.total_header
+        if self.default_per_page is not None:
+            names["default_per_page"] = self.default_per_page
+        return tuple(sorted(names.items()))
+
+
+@dataclass(frozen=True)
+class Effect:
+    """``x-effect``: what an action does to the object its path names."""
+
+    kind: str | None = None  # next-number | cancel
+    set: tuple[tuple[str, Any], ...] = ()
+    set_from_query: tuple[tuple[str, str], ...] = ()
+    set_from_body: tuple[tuple[str, str], ...] = ()
+    header: str | None = None
+    refuse_unless: tuple[str, ...] = ()
+
+    @property
+    def changes_fields(self) -> bool:
+        return bool(self.set or self.set_from_query or self.set_from_body)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """``x-computed``: a value the API derives from the object's own fields or lines."""
+
+    sum: str | None = None  # the array of lines to add up
+    product: tuple[str, ...] = ()  # factors multiplied per line (or on the object itself)
+    field: str | None = None  # the line's field to add up
+    copy: str | None = None  # another property of the object
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation and every fact about it."""
+
+    method: str  # upper case
+    path: str
+    operation_id: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    source: str | None  # x-source: seed | public-docs | assumption
+    resource: str  # the collection it acts on, dotted for nesting: ``customers.contacts``
+    action: str  # the method name the client gives it
+    role: Role
+    item_param: str | None  # the path parameter naming one object of the resource
+    parent_params: tuple[str, ...]  # path parameters naming the parents of a nested resource
+    params: tuple[Parameter, ...]
+    security: tuple[Mapping[str, Any], ...] | None  # None: the document's, () : none needed
+    pagination: Pagination | None
+    effect: Effect | None
+    view: str | None  # x-view: pdf | xml | html | zip
+    safe: bool  # calling it changes nothing: a live read-only run may send it
+    wrapper: str | None  # x-wrapper of the JSON request body: the key the resource travels under
+    reasons: tuple[tuple[str, Reason], ...]
+    body: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # resolved requestBody
+    responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)  # resolved
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the operation object
+    path_item: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def pointer(self) -> str:
+        escaped = self.path.replace("~", "~0").replace("/", "~1")
+        return f"/paths/{escaped}/{self.method.lower()}"
+
+    @property
+    def body_required(self) -> bool:
+        return bool(self.body and self.body.get("required"))
+
+    def reason(self, fact: str) -> Reason | None:
+        return next((r for name, r in self.reasons if name == fact), None)
+
+    def success_status(self) -> str | None:
+        codes = sorted(code for code in self.responses if code.startswith("2") and code.isdigit())
+        if codes:
+            return codes[0]
+        return "2XX" if "2XX" in self.responses else ("default" if "default" in self.responses else None)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A collection (or a singleton under a parent) and what its objects look like."""
+
+    name: str
+    operations: tuple[str, ...]  # operation keys
+    stored: bool  # something creates its objects
+    singleton: bool  # one object per parent (``/invoices/{id}/payment_plan``)
+    id_field: str
+    schema: Any = field(default=None, compare=False, repr=False)  # the object schema
+    schema_name: str | None = None  # the component schema, where it is one
+    fills: tuple[tuple[str, str], ...] = ()  # property -> x-fill
+    computed: tuple[tuple[str, Computed], ...] = ()
+    expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
+    trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
+
+    @property
+    def parent(self) -> str | None:
+        return self.name.rsplit(".", 1)[0] if "." in self.name else None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One secret a request carries: where, under what name, and which environment variables supply it."""
+
+    scheme: str  # the securitySchemes key; "" for a body credential
+    kind: CredentialKind
+    name: str  # header, query or cookie name; the HTTP auth word (``bearer``); a body JSON pointer
+    env: tuple[str, ...]  # basic: (user, password); otherwise one variable
+    reason: Reason  # where the variable names come from
+    scheme_type: str = ""  # the scheme's OpenAPI type: http, apiKey, oauth2, openIdConnect; "" for a body credential
+    prefix: str = ""  # x-prefix: sent before the value (``Token ``)
+    username_only: bool = False  # basic auth with an empty password
+    value_format: str = ""  # "uuid" where the value is one
+    description: str = ""
+
+    @property
+    def env_declared(self) -> bool:
+        return self.reason.source == "hint"
+
+
+@dataclass(frozen=True)
+class BodySetting:
+    """``x-body-defaults``: a non-secret value every request body carries (e-Cont's ``connect.language``)."""
+
+    pointer: str
+    env: str | None
+    default: str | None
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    """One ``x-errors`` kind: the status the API uses for it and the body it sends (with ``$`` placeholders)."""
+
+    name: str
+    status: int | None
+    body: Any = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    """The API's error envelope."""
+
+    schema_ref: str | None  # ``#/components/schemas/Error``: the envelope every 4xx/5xx body follows
+    reason: Reason
+    match_in_success: tuple[tuple[str, Any], ...] = ()  # a 2xx body with these values is an error
+    kinds: tuple[ErrorKind, ...] = ()
+    # a rate-limit answer sent with another status (CloudInvoice: 400 + {status_code: 429}) and its fixed values
+    throttled: tuple[int, tuple[tuple[str, Any], ...]] | None = None
+
+    def kind(self, name: str) -> ErrorKind | None:
+        return next((k for k in self.kinds if k.name == name), None)
+
+    def status_of(self, name: str) -> int | None:
+        found = self.kind(name)
+        return found.status if found is not None else None
+
+    @property
+    def in_success(self) -> bool:
+        return bool(self.match_in_success)
+
+    def is_envelope(self, body: Any) -> bool:
+        """Whether a body is this API's error envelope: it matches ``match-in-success``, or it has the keys
+        every declared error body shares (at least two)."""
+        if not isinstance(body, dict):
+            return False
+        if self.match_in_success:
+            return all(body.get(k) == v for k, v in self.match_in_success)
+        keys = [set(k.body) for k in self.kinds if isinstance(k.body, dict) and k.body]
+        common = set.intersection(*keys) if keys else set()
+        return len(common) >= 2 and common <= set(body)
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    default: str
+    enum: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str  # production, sandbox, …: the environment the description names
+    url: str
+    description: str
+    variables: tuple[ServerVariable, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything specforge understood about one API."""
+
+    name: str
+    label: str  # the spec file as users see it
+    openapi: str
+    title: str
+    version: str
+    description: str
+    servers: tuple[Server, ...]
+    credentials: tuple[Credential, ...]
+    body_settings: tuple[BodySetting, ...]
+    security: tuple[Mapping[str, Any], ...] | None
+    errors: ErrorModel
+    content_type_required: str | None  # x-content-type-required
+    nested_attributes: bool  # Rails-style bodies: lines updated by id, ``_destroy`` removes
+    operations: tuple[Operation, ...]
+    resources: tuple[Resource, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    data: Mapping[str, Any] = field(compare=False, repr=False)
+    schemas: Any = field(compare=False, repr=False)  # apimodel.schemas.Schemas of ``data``
+    _by_key: Mapping[str, Operation] = field(default_factory=dict, compare=False, repr=False)
+    _by_resource: Mapping[str, Resource] = field(default_factory=dict, compare=False, repr=False)
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        return self._by_key.get(f"{method.upper()} {path}")
+
+    def resource(self, name: str) -> Resource | None:
+        return self._by_resource.get(name)
+
+    def resource_of(self, operation: Operation) -> Resource:
+        return self._by_resource[operation.resource]

@@ -1,0 +1,184 @@
+"""Resources and roles: which collection an operation acts on, what it does there, and which path
+parameters name the object and its parents. ``x-resource``/``x-action`` say it; paths and methods infer it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from apimodel.facts import Reason, Role
+from apimodel.naming import snake_case
+from apimodel.walk import OperationRef
+
+__all__ = ["Placement", "collection_paths", "path_segments", "place"]
+
+_VERSION = re.compile(r"^(v\d+(\.\d+)*|api|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
+_PARAM = re.compile(r"\{([^{}]+)\}")
+_CRUD: dict[str, Role] = {
+    "list": "list",
+    "create": "create",
+    "retrieve": "retrieve",
+    "update": "update",
+    "delete": "delete",
+}
+# the verb on a collection path (``/pets``) and on an item path (``/pets/{id}``)
+_ON_COLLECTION: dict[str, tuple[str, Role]] = {
+    "get": ("list", "list"),
+    "post": ("create", "create"),
+    "put": ("replace", "action"),
+    "patch": ("update", "action"),
+    "delete": ("delete", "action"),
+    "head": ("exists", "exists"),
+}
+_ON_ITEM: dict[str, tuple[str, Role]] = {
+    "get": ("retrieve", "retrieve"),
+    "post": ("update", "update"),
+    "put": ("update", "update"),
+    "patch": ("update", "update"),
+    "delete": ("delete", "delete"),
+    "head": ("exists", "exists"),
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an operation sits: its resource, method name, role, and the path parameters for object and parents."""
+
+    resource: str
+    action: str
+    role: Role
+    item_param: str | None
+    parent_params: tuple[str, ...]
+    reasons: tuple[tuple[str, Reason], ...]
+
+    def reason_of(self, fact: str) -> Reason:
+        return dict(self.reasons)[fact]
+
+
+def path_segments(path: str) -> list[tuple[str, bool]]:
+    """Path segments as (text, is_parameter), version prefixes (``/v1``) dropped; ``.json`` kept."""
+    parts = [p for p in path.split("/") if p]
+    while parts and _VERSION.match(parts[0]):
+        parts.pop(0)
+    return [(p.strip("{}"), p.startswith("{") and p.endswith("}")) for p in parts]
+
+
+def collection_paths(paths: Iterable[str]) -> frozenset[str]:
+    """Paths that have an item path below them: ``/pets`` where ``/pets/{id}`` exists."""
+    found = set()
+    for path in paths:
+        segments = path_segments(path)
+        if segments and segments[-1][1]:
+            found.add(path.rstrip("/").rsplit("/", 1)[0])
+    return frozenset(found)
+
+
+def _item_and_parents(path: str) -> tuple[str | None, tuple[str, ...]]:
+    """The parameter the last path segment names (``/pets/{id}``, ``/invoices/{id}.json``), and the others."""
+    segments = [s for s in path.split("/") if s]
+    names = tuple(_PARAM.findall(path))
+    last = segments[-1] if segments else ""
+    item = _PARAM.findall(last)[0] if _PARAM.match(last) else None
+    return item, tuple(n for n in names if n != item)
+
+
+def _hinted_params(path: str, resource: str, role: Role) -> tuple[str | None, tuple[str, ...]]:
+    item, parents = _item_and_parents(path)
+    if "." in resource and role in ("list", "create") and item is not None:
+        return None, (*parents, item)  # a nested collection addressed by its parent: /documents/{id}/lines
+    if item is None and parents and role not in ("list", "create") and "." not in resource:
+        return parents[-1], parents[:-1]  # an action on an item: /invoices/{id}/void
+    return item, parents
+
+
+def _hinted_role(action: str, method: str, has_view: bool, effect_kind: str | None) -> Role:
+    if action in _CRUD:
+        return _CRUD[action]
+    if effect_kind == "next-number" or method == "head":
+        return "exists"
+    return "download" if has_view else "action"
+
+
+def place(
+    ref: OperationRef,
+    *,
+    hinted_resource: str | None,
+    hinted_action: str | None,
+    has_view: bool,
+    effect_kind: str | None,
+    collections: frozenset[str],
+    list_shaped: Callable[[str], bool],
+) -> Placement:
+    """The placement of one operation: hints first, then the path, the method and (for lists) the response."""
+    inferred = _infer(ref, collections, list_shaped)
+    resource = hinted_resource or inferred.resource
+    action = hinted_action or inferred.action
+    reasons = [
+        ("resource", Reason("hint", "x-resource") if hinted_resource else inferred.reason_of("resource")),
+        ("action", Reason("hint", "x-action") if hinted_action else inferred.reason_of("action")),
+    ]
+    if hinted_action or hinted_resource:
+        role = _hinted_role(action, ref.method, has_view, effect_kind) if hinted_action else inferred.role
+        item, parents = _hinted_params(ref.path, resource, role)
+        reasons.append(("role", Reason("hint", f"x-action: {action}") if hinted_action else inferred.reason_of("role")))
+        return Placement(resource, action, role, item, parents, tuple(reasons))
+    role = "download" if has_view and inferred.role == "action" else inferred.role
+    reasons.append(("role", inferred.reason_of("role")))
+    return Placement(resource, action, role, inferred.item_param, inferred.parent_params, tuple(reasons))
+
+
+def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable[[str], bool]) -> Placement:
+    method, path = ref.method, ref.path
+    segments = path_segments(path)
+    statics = [s for s, is_param in segments if not is_param]
+    params = tuple(_PARAM.findall(path))
+    ends_with_param = bool(segments) and segments[-1][1]
+    tags = ref.operation.get("tags") or []
+    if not statics:
+        resource = snake_case(str(tags[0])) if tags else "default"
+        _, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))
+        why = f"no static path segment: the tag {tags[0]!r}" if tags else "no static path segment and no tag"
+        item = params[-1] if ends_with_param else None
+        return _inferred(resource, method, role, item, params, why, f"{method.upper()} on the path's root")
+    last = statics[-1]
+    trimmed = path.rstrip("/")
+    after_param = len(segments) >= 2 and not segments[-1][1] and segments[-2][1]
+    # a path answering a list is a collection (/users/{id}/repos: the user's repos), unless it lists the
+    # collection above it (/customers/search)
+    parent = trimmed.rsplit("/", 1)[0]
+    listing = not ends_with_param and list_shaped(trimmed)
+    sub_collection = listing and not (parent in collections or list_shaped(parent))
+    is_collection = ends_with_param or trimmed in collections or sub_collection
+    parts = statics if is_collection else statics[:-1] or statics
+    resource = ".".join(snake_case(s) or "root" for s in parts)
+    if is_collection or (len(statics) == 1 and not ends_with_param):
+        action, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))
+        item = params[-1] if ends_with_param else None
+        if ends_with_param:
+            where = "the path ends with a parameter: one object of the collection"
+        elif sub_collection:
+            where = "a path that answers a list of objects: a collection"
+        elif trimmed in collections:
+            where = "an item path exists below this path: a collection"
+        else:
+            where = "a single static segment: a collection"
+        return _inferred(resource, action, role, item, params, where, f"{method.upper()} on {where.split(':')[0]}")
+    action = snake_case(last) or method
+    action = action if method in ("post", "get") else f"{method}_{action}"
+    named: Role = "list" if method == "get" and list_shaped(trimmed) else "action"
+    target = None if named == "list" or not after_param else params[-1]
+    on = "an object" if target else "the collection"
+    why_role = f"GET {last!r} answers a list of the collection" if named == "list" else f"{last!r}, acting on {on}"
+    return _inferred(resource, action, named, target, params, f"{last!r} acts on {resource}", why_role)
+
+
+def _inferred(
+    resource: str, action: str, role: Role, item: str | None, params: tuple[str, ...], why: str, why_role: str
+) -> Placement:
+    parents = tuple(p for p in params if p != item)
+    if role in ("list", "create"):
+        item, parents = None, params
+    reasons = (("resource", Reason("inferred", why)), ("action", Reason("inferred", why_role)),
+               ("role", Reason("inferred", why_role)))  # fmt: skip
+    return Placement(resource, action, role, item, parents, reasons)
