@@ -8,6 +8,7 @@ and each fact keeps the reason it was read or inferred (``specforge describe`` p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from apimodel.build import build_api
 from apimodel.facts import (
@@ -49,9 +50,16 @@ __all__ = [
     "Server",
     "ServerVariable",
     "SpecDocument",
+    "api_from_data",
     "build_api",
     "load_api",
 ]
+
+
+def api_from_data(name: str, data: dict[str, Any], label: str | None = None) -> Api:
+    """The model of a spec already in memory (a test's inline spec, a tool that builds one)."""
+    shown = label or f"{name}.yaml"
+    return build_api(SpecDocument(Path(shown), shown, data, b""), name)
 
 
 def load_api(target: str | Path, name: str | None = None) -> Api:

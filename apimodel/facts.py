@@ -310,7 +310,7 @@ class Api:
     operations: tuple[Operation, ...]
     resources: tuple[Resource, ...]
     diagnostics: tuple[Diagnostic, ...]
-    data: Mapping[str, Any] = field(compare=False, repr=False)
+    data: dict[str, Any] = field(compare=False, repr=False)
     schemas: Any = field(compare=False, repr=False)  # apimodel.schemas.Schemas of ``data``
     _by_key: Mapping[str, Operation] = field(default_factory=dict, compare=False, repr=False)
     _by_resource: Mapping[str, Resource] = field(default_factory=dict, compare=False, repr=False)

@@ -14,13 +14,34 @@ from apimodel.diagnostics import Diagnostic, join_pointer
 from apimodel.facts import BodySetting, Computed, Effect, ErrorKind, Filter, Pagination, Reason
 
 __all__ = [
+    "ACTION",
+    "BASIC_USERNAME_ONLY",
+    "BODY_CREDENTIALS",
+    "BODY_DEFAULTS",
+    "COMPUTED",
+    "CONTENT_TYPE_REQUIRED",
+    "EFFECT",
+    "ENV",
+    "ERRORS",
+    "EXPAND",
+    "FILL",
+    "FILTER",
     "HINTS",
+    "PAGINATION",
+    "PREFIX",
+    "RESOURCE",
+    "SAFE",
+    "SOURCE",
+    "VIEW",
+    "WRAPPER",
     "OperationHints",
+    "Problems",
     "SchemeHints",
     "body_credentials",
     "body_settings",
     "computed",
     "content_type_required",
+    "document_pointer",
     "error_hints",
     "expand",
     "fill",
@@ -30,14 +51,41 @@ __all__ = [
     "wrapper",
 ]
 
-# Every hint we define, by where it sits (the test that keeps them in one module reads this).
+# The name of every hint we define; other modules name a hint through these, never spell it.
+ERRORS = "x-errors"
+BODY_CREDENTIALS = "x-body-credentials"
+BODY_DEFAULTS = "x-body-defaults"
+CONTENT_TYPE_REQUIRED = "x-content-type-required"
+ENV = "x-env"
+BASIC_USERNAME_ONLY = "x-basic-username-only"
+PREFIX = "x-prefix"
+SOURCE = "x-source"
+RESOURCE = "x-resource"
+ACTION = "x-action"
+PAGINATION = "x-pagination"
+EFFECT = "x-effect"
+VIEW = "x-view"
+SAFE = "x-safe"
+FILL = "x-fill"
+COMPUTED = "x-computed"
+EXPAND = "x-expand"
+WRAPPER = "x-wrapper"
+FILTER = "x-filter"
+
+# Every hint, by where it sits (the test that keeps them in this module reads this).
 HINTS: dict[str, tuple[str, ...]] = {
-    "document": ("x-errors", "x-body-credentials", "x-body-defaults", "x-content-type-required"),
-    "security scheme": ("x-env", "x-basic-username-only", "x-prefix"),
-    "operation": ("x-source", "x-resource", "x-action", "x-pagination", "x-effect", "x-view", "x-safe"),
-    "schema": ("x-fill", "x-computed", "x-expand", "x-wrapper"),
-    "parameter": ("x-filter",),
+    "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED),
+    "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
+    "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE),
+    "schema": (FILL, COMPUTED, EXPAND, WRAPPER),
+    "parameter": (FILTER,),
 }
+
+
+def document_pointer(name: str) -> str:
+    """The JSON pointer of a document-level hint."""
+    return "/" + name
+
 
 _PAGING_STYLES = ("page", "link", "offset")
 _PAGING_KEYS = {
@@ -98,7 +146,7 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
     style = raw.get("style") if isinstance(raw, dict) else None
     if style not in _PAGING_STYLES:
         problems.warn(
-            f"{pointer}/x-pagination",
+            f"{pointer}/{PAGINATION}",
             "unsupported-pagination",
             f"pagination style {style!r} is not one of {', '.join(_PAGING_STYLES)}",
             "the list is served and called as one page",
@@ -108,7 +156,7 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
     names = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
     return Pagination(
         style=style,
-        reason=Reason("hint", "x-pagination"),
+        reason=Reason("hint", PAGINATION),
         default_per_page=_int(raw.get("default-per-page")),
         max_per_page=_int(raw.get("max-per-page")),
         **names,
@@ -116,7 +164,7 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
 
 
 def _effect(raw: Any) -> Effect | None:
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or not raw:
         return None
     refuse = raw.get("refuse-unless")
     return Effect(
@@ -130,17 +178,17 @@ def _effect(raw: Any) -> Effect | None:
 
 
 def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Problems) -> OperationHints:
-    view = operation.get("x-view")
+    view = operation.get(VIEW)
     if view is not None and view not in _VIEWS:
-        problems.warn(f"{pointer}/x-view", "bad-view", f"x-view {view!r} is not one of {', '.join(_VIEWS)}")
+        problems.warn(f"{pointer}/{VIEW}", "bad-view", f"x-view {view!r} is not one of {', '.join(_VIEWS)}")
         view = None
-    safe = operation.get("x-safe")
+    safe = operation.get(SAFE)
     return OperationHints(
-        source=operation.get("x-source"),
-        resource=_text(operation.get("x-resource")),
-        action=_text(operation.get("x-action")),
-        pagination=_pagination(operation.get("x-pagination"), pointer, problems),
-        effect=_effect(operation.get("x-effect")),
+        source=operation.get(SOURCE),
+        resource=_text(operation.get(RESOURCE)),
+        action=_text(operation.get(ACTION)),
+        pagination=_pagination(operation.get(PAGINATION), pointer, problems),
+        effect=_effect(operation.get(EFFECT)),
         view=view,
         safe=safe if isinstance(safe, bool) else None,
     )
@@ -151,9 +199,9 @@ def parameter_filter(parameter: Mapping[str, Any], schema: Any, resolved: Any) -
     """``x-filter`` on the parameter, beside its schema's ``$ref``, or on the schema it names."""
     raw = next(
         (
-            node.get("x-filter")
+            node.get(FILTER)
             for node in (parameter, schema, resolved)
-            if isinstance(node, dict) and isinstance(node.get("x-filter"), dict)
+            if isinstance(node, dict) and isinstance(node.get(FILTER), dict)
         ),
         None,
     )
@@ -172,17 +220,13 @@ def parameter_filter(parameter: Mapping[str, Any], schema: Any, resolved: Any) -
 
 def fill(resolved: Any) -> str | None:
     """``x-fill`` of a (resolved) property: ``id``, ``now``, ``now-on-update``, ``token``, ``sequence:FORMAT``."""
-    return _text(resolved.get("x-fill")) if isinstance(resolved, dict) else None
+    return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
 
 
 def computed(prop: Any, resolved: Any) -> Computed | None:
     """``x-computed`` beside a ``$ref`` or on the schema it names."""
     raw = next(
-        (
-            n.get("x-computed")
-            for n in (prop, resolved)
-            if isinstance(n, dict) and isinstance(n.get("x-computed"), dict)
-        ),
+        (n.get(COMPUTED) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(COMPUTED), dict)),
         None,
     )
     if raw is None:
@@ -199,14 +243,14 @@ def computed(prop: Any, resolved: Any) -> Computed | None:
 def expand(prop: Any, resolved: Any) -> str | None:
     """``x-expand``: the resource whose object replaces an id when the caller asks ``expand=<property>``."""
     for node in (prop, resolved):
-        if isinstance(node, dict) and _text(node.get("x-expand")):
-            return str(node["x-expand"])
+        if isinstance(node, dict) and _text(node.get(EXPAND)):
+            return str(node[EXPAND])
     return None
 
 
 def wrapper(resolved: Any) -> str | None:
     """``x-wrapper`` of a (resolved) request body schema: the key the resource travels under."""
-    return _text(resolved.get("x-wrapper")) if isinstance(resolved, dict) else None
+    return _text(resolved.get(WRAPPER)) if isinstance(resolved, dict) else None
 
 
 # -- security schemes -------------------------------------------------------------------------------------
@@ -218,20 +262,20 @@ class SchemeHints:
 
 
 def scheme_hints(scheme: Mapping[str, Any], pointer: str, problems: Problems) -> SchemeHints:
-    raw_env = scheme.get("x-env")
+    raw_env = scheme.get(ENV)
     env = None
     if isinstance(raw_env, list) and raw_env:
         env = tuple(str(e) for e in raw_env)
     elif isinstance(raw_env, str) and raw_env:
         env = (raw_env,)
-    prefix = scheme.get("x-prefix", "")
+    prefix = scheme.get(PREFIX, "")
     if not isinstance(prefix, str) or "\n" in prefix or "\r" in prefix:
         problems.warn(
-            f"{pointer}/x-prefix", "bad-prefix", "x-prefix must be a one-line string",
+            f"{pointer}/{PREFIX}", "bad-prefix", "x-prefix must be a one-line string",
             'write it as a quoted string such as "Token "',
         )  # fmt: skip
         prefix = ""
-    return SchemeHints(env, scheme.get("x-basic-username-only") is True, prefix)
+    return SchemeHints(env, scheme.get(BASIC_USERNAME_ONLY) is True, prefix)
 
 
 # -- the document -----------------------------------------------------------------------------------------
@@ -249,7 +293,7 @@ def body_credentials(data: Mapping[str, Any], problems: Problems) -> list[tuple[
     """``x-body-credentials``: (JSON pointer into every request body, environment variable)."""
     return [
         (str(e["pointer"]), str(e["env"]) if e.get("env") else None)
-        for e in _pointer_entries(data, "x-body-credentials", problems)
+        for e in _pointer_entries(data, BODY_CREDENTIALS, problems)
     ]
 
 
@@ -261,12 +305,12 @@ def body_settings(data: Mapping[str, Any], problems: Problems) -> tuple[BodySett
             str(e["env"]) if e.get("env") else None,
             str(e["default"]) if e.get("default") is not None else None,
         )
-        for e in _pointer_entries(data, "x-body-defaults", problems)
+        for e in _pointer_entries(data, BODY_DEFAULTS, problems)
     )
 
 
 def content_type_required(data: Mapping[str, Any]) -> str | None:
-    value = data.get("x-content-type-required")
+    value = data.get(CONTENT_TYPE_REQUIRED)
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
@@ -278,7 +322,7 @@ class ErrorHints:
 
 
 def error_hints(data: Mapping[str, Any]) -> ErrorHints | None:
-    raw = data.get("x-errors")
+    raw = data.get(ERRORS)
     if not isinstance(raw, dict):
         return None
     kinds = []

@@ -1,4 +1,4 @@
-"""Per-API credentials, read from the spec's ``x-env`` and ``x-body-credentials`` and an environment."""
+"""Per-API credentials for a run: the model's credentials, filled from an environment."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel import Api, Credential
 from apimodel.loader import resolve_pointer
 
 __all__ = ["Credentials", "credential_env_vars", "credentials_from_env", "strip_body_credentials"]
@@ -45,96 +46,73 @@ class Credentials:
         return result
 
 
-def _schemes(data: dict[str, Any]) -> dict[str, Any]:
-    components = data.get("components") or {}
-    schemes = components.get("securitySchemes") or {}
-    return schemes if isinstance(schemes, dict) else {}
-
-
-def _requirements(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _requirements(api: Api) -> list[Mapping[str, Any]]:
     """Security requirement alternatives: the document's, else the first operation's that has any."""
-    found = data.get("security")
-    if isinstance(found, list) and found:
-        return [r for r in found if isinstance(r, dict)]
-    for item in (data.get("paths") or {}).values():
-        for operation in (item or {}).values() if isinstance(item, dict) else ():
-            if isinstance(operation, dict) and isinstance(operation.get("security"), list) and operation["security"]:
-                return [r for r in operation["security"] if isinstance(r, dict)]
-    return []
+    if api.security:
+        return list(api.security)
+    return next((list(op.security) for op in api.operations if op.security), [])
 
 
-def _env_names(scheme: dict[str, Any]) -> list[str]:
-    names = scheme.get("x-env") or []
-    return [str(n) for n in names] if isinstance(names, list) else [str(names)]
-
-
-def credential_env_vars(data: dict[str, Any]) -> list[str]:
-    """Every environment variable the spec names for credentials, in document order."""
+def credential_env_vars(api: Api) -> list[str]:
+    """Every environment variable the model names for credentials, in order."""
     names: list[str] = []
-    for scheme in _schemes(data).values():
-        if isinstance(scheme, dict):
-            names.extend(n for n in _env_names(scheme) if n not in names)
-    for entry in data.get("x-body-credentials") or []:
-        if isinstance(entry, dict) and entry.get("env") and entry["env"] not in names:
-            names.append(str(entry["env"]))
+    for credential in api.credentials:
+        names.extend(n for n in credential.env if n not in names)
     return names
 
 
 def _scheme_credentials(
-    scheme: dict[str, Any], values: list[str]
+    credential: Credential, values: list[str]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     headers: list[tuple[str, str]] = []
     query: list[tuple[str, str]] = []
-    kind = scheme.get("type")
-    if kind == "apiKey":
-        target = query if scheme.get("in") == "query" else headers
-        name = str(scheme.get("name", ""))
-        prefix = str(scheme.get("x-prefix") or "")
+    if credential.kind in ("header", "query", "cookie"):
+        prefix = credential.prefix
         value = values[0] if values[0].startswith(prefix) else prefix + values[0]
-        if scheme.get("in") == "cookie":
-            headers.append(("Cookie", f"{name}={value}"))
+        if credential.kind == "cookie":
+            headers.append(("Cookie", f"{credential.name}={value}"))
         else:
-            target.append((name, value))
-    elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-        user = values[0]
-        password = values[1] if len(values) > 1 and not scheme.get("x-basic-username-only") else ""
-        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            (query if credential.kind == "query" else headers).append((credential.name, value))
+    elif credential.kind == "basic":
+        password = values[1] if len(values) > 1 and not credential.username_only else ""
+        token = base64.b64encode(f"{values[0]}:{password}".encode()).decode()
         headers.append(("Authorization", f"Basic {token}"))
-    else:  # http bearer, oauth2, openIdConnect: a token in the Authorization header
-        headers.append(("Authorization", f"Bearer {values[0]}"))
+    else:  # http bearer (or another HTTP scheme word), oauth2, openIdConnect
+        headers.append(("Authorization", f"{credential.name.capitalize()} {values[0]}"))
     return headers, query
 
 
-def credentials_from_env(data: dict[str, Any], env: Mapping[str, str]) -> Credentials:
+def credentials_from_env(api: Api, env: Mapping[str, str]) -> Credentials:
     """Credentials for the first security alternative whose variables are all set, plus body credentials."""
-    schemes = _schemes(data)
+    by_scheme = {c.scheme: c for c in api.credentials if c.kind != "body"}
     headers: list[tuple[str, str]] = []
     query: list[tuple[str, str]] = []
     missing: list[str] = []
-    for requirement in _requirements(data):
-        needed = {name: _env_names(schemes.get(name) or {}) for name in requirement}
-        absent = [v for names in needed.values() for v in names if not env.get(v)]
+    for requirement in _requirements(api):
+        needed = {name: by_scheme.get(name) for name in requirement}
+        absent = [v for c in needed.values() if c is not None for v in c.env if not env.get(v)]
         if absent or not all(needed.values()):
             missing.extend(v for v in absent if v not in missing)
             continue
-        for name, names in needed.items():
-            h, q = _scheme_credentials(schemes[name], [env[v] for v in names])
+        for credential in needed.values():
+            assert credential is not None
+            h, q = _scheme_credentials(credential, [env[v] for v in credential.env])
             headers.extend(h)
             query.extend(q)
         missing = []
         break
     body: list[tuple[str, str]] = []
-    for entry in data.get("x-body-credentials") or []:
-        if not isinstance(entry, dict):
+    for credential in api.credentials:
+        if credential.kind != "body":
             continue
-        name = str(entry.get("env", ""))
+        name = credential.env[0]
         if env.get(name):
-            body.append((str(entry.get("pointer", "")), env[name]))
+            body.append((credential.name, env[name]))
         elif name not in missing:
             missing.append(name)
     secrets = [v for _, v in headers] + [v for _, v in query] + [v for _, v in body]
     secrets += [v.split(" ", 1)[1] for _, v in headers if " " in v]
-    secrets += [env[v] for v in credential_env_vars(data) if env.get(v)]
+    secrets += [env[v] for v in credential_env_vars(api) if env.get(v)]
     return Credentials(tuple(headers), tuple(query), tuple(body), tuple(secrets), tuple(missing))
 
 
@@ -165,16 +143,16 @@ def _strip(schema: Any, root: dict[str, Any], tokens: list[str], seen: set[int])
         _strip(properties[tokens[0]], root, tokens[1:], seen)
 
 
-def strip_body_credentials(data: dict[str, Any]) -> dict[str, Any]:
+def strip_body_credentials(api: Api) -> dict[str, Any]:
     """A copy of the spec whose request bodies no longer declare the body credentials.
 
     Generated data then never carries (or mutates) a credential; the run writes the real ones in,
     so a negative case stays negative and a credential is never reported as the mutated part.
     """
-    entries = [e for e in data.get("x-body-credentials") or [] if isinstance(e, dict)]
-    if not entries:
-        return data
-    result = copy.deepcopy(data)
+    pointers = [c.name for c in api.credentials if c.kind == "body"]
+    if not pointers:
+        return api.data
+    result = copy.deepcopy(api.data)
     for item in (result.get("paths") or {}).values():
         for operation in item.values() if isinstance(item, dict) else ():
             body = operation.get("requestBody") if isinstance(operation, dict) else None
@@ -184,9 +162,7 @@ def strip_body_credentials(data: dict[str, Any]) -> dict[str, Any]:
                 except KeyError:
                     continue
             for media in ((body or {}).get("content") or {}).values() if isinstance(body, dict) else ():
-                for entry in entries:
-                    tokens = [
-                        t.replace("~1", "/").replace("~0", "~") for t in str(entry["pointer"]).lstrip("/").split("/")
-                    ]
+                for pointer in pointers:
+                    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
                     _strip(media.get("schema"), result, tokens, set())
     return result

@@ -44,10 +44,8 @@ def _short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _error_ref(spec: dict[str, Any]) -> dict[str, Any]:
-    errors = spec.get("x-errors") or {}
-    schema = errors.get("schema") if isinstance(errors, dict) else None
-    content_schema: dict[str, Any] = {"$ref": schema} if isinstance(schema, str) else {"type": "object"}
+def _error_ref(schema: str | None) -> dict[str, Any]:
+    content_schema: dict[str, Any] = {"$ref": schema} if schema else {"type": "object"}
     return {"description": "Error", "content": {"application/json": {"schema": content_schema}}}
 
 
@@ -86,6 +84,7 @@ def classify_failure(
     *,
     api: str,
     spec: dict[str, Any],
+    error_schema: str | None = None,
     check: str,
     failure: Any,
     path: str,
@@ -121,8 +120,9 @@ def classify_failure(
             documented = getattr(failure, "defined_status_codes", None) or []
             spec_says = f"declares {', '.join(map(str, documented)) or 'no status codes'}"
             api_did = f"answered {status}"
+            declared = _error_ref(error_schema) if status >= 400 else {}
             patch = SpecPatch(
-                ({"op": "add", "path": f"{pointer}/{status}", "value": _error_ref(spec) if status >= 400 else {}},),
+                ({"op": "add", "path": f"{pointer}/{status}", "value": declared},),
                 f"declare the {status} response the API sends",
             )
         elif kind == "unexpected-content-type":

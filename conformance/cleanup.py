@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from apimodel.walk import iter_operations
+from apimodel import Api, Operation, hints
 from conformance.auth import Credentials
-from conformance.inject.targets import SpecOperation, deref, objects_with_schemas, success_schema
+from conformance.inject.targets import objects_with_schemas, success_schema
 
 __all__ = ["CleanupReport", "CreatedObject", "Tracker", "delete_created", "rate_interval"]
 
@@ -36,24 +36,20 @@ class CleanupReport:
         return f"cleanup: deleted {self.deleted} of {self.created} created object(s)"
 
 
-def _id_names(spec: dict[str, Any], schema: Any) -> list[str]:
-    names = [key for key, prop in (deref(spec, schema) or {}).get("properties", {}).items() if _is_id(spec, prop)]
+def _id_names(api: Api, schema: Any) -> list[str]:
+    properties = api.schemas.mapping(schema).get("properties") or {}
+    names = [key for key, prop in properties.items() if hints.fill(api.schemas.resolve(prop)) == "id"]
     return names or ["id"]
 
 
-def _is_id(spec: dict[str, Any], prop: Any) -> bool:
-    resolved = deref(spec, prop)
-    return isinstance(resolved, dict) and resolved.get("x-fill") == "id"
-
-
-def created_id(spec: dict[str, Any], operation: SpecOperation, status: int, body: Any) -> str | None:
-    """The id of the object a create answered with (the ``x-fill: id`` property, else ``id``), outermost first."""
-    schema = success_schema(spec, operation, status)
+def created_id(api: Api, operation: Operation, status: int, body: Any) -> str | None:
+    """The id of the object a create answered with (the property filled as the id, else ``id``), outermost first."""
+    schema = success_schema(operation, status)
     if not isinstance(body, dict):
         return None
-    pairs = list(objects_with_schemas(spec, body, schema)) if schema is not None else []
+    pairs = list(objects_with_schemas(api.schemas, body, schema)) if schema is not None else []
     for obj, obj_schema in pairs or [(body, {})]:
-        for name in _id_names(spec, obj_schema):
+        for name in _id_names(api, obj_schema):
             value = obj.get(name)
             if isinstance(value, str | int) and not isinstance(value, bool):
                 return str(value)
@@ -67,8 +63,8 @@ def created_id(spec: dict[str, Any], operation: SpecOperation, status: int, body
 class Tracker:
     """Collects created objects from a run's recorded interactions, in creation order."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self.spec = spec
+    def __init__(self, api: Api) -> None:
+        self.api = api
         self.objects: list[CreatedObject] = []
         self._seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
 
@@ -79,19 +75,18 @@ class Tracker:
             if node is None or response is None or not 200 <= response.status_code < 300:
                 continue
             case = node.value
-            raw = case.operation.definition.raw
-            if raw.get("x-action") != "create" or not raw.get("x-resource"):
+            operation = self.api.operation(case.operation.method, case.operation.path)
+            if operation is None or operation.role != "create":
                 continue
             try:
                 body = response.json()
             except ValueError:
                 continue
-            operation = SpecOperation(case.operation.path, case.operation.method.lower(), raw)
-            object_id = created_id(self.spec, operation, response.status_code, body)
+            object_id = created_id(self.api, operation, response.status_code, body)
             if object_id is None:
                 continue
             parents = tuple(sorted((str(k), str(v)) for k, v in (case.path_parameters or {}).items()))
-            self.add(CreatedObject(str(raw["x-resource"]), object_id, parents, case.operation.label))
+            self.add(CreatedObject(operation.resource, object_id, parents, case.operation.label))
 
     def add(self, created: CreatedObject) -> None:
         key = (created.resource, created.object_id, created.parents)
@@ -100,16 +95,14 @@ class Tracker:
             self.objects.append(created)
 
 
-def _delete_operations(spec: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    """Per resource, the operations that delete one object by path: ``x-action: delete`` first, other DELETEs after."""
+def _delete_operations(api: Api) -> dict[str, list[tuple[str, str]]]:
+    """Per resource, the operations that delete one object by path: its delete first, other DELETEs after."""
     found: dict[str, list[tuple[int, str, str]]] = {}
-    for ref in iter_operations(spec):
-        resource = ref.operation.get("x-resource")
-        action = ref.operation.get("x-action")
-        if not isinstance(resource, str) or not _TEMPLATE.search(ref.path):
+    for op in api.operations:
+        if not _TEMPLATE.search(op.path):
             continue
-        if action == "delete" or ref.method.lower() == "delete":
-            found.setdefault(resource, []).append((0 if action == "delete" else 1, ref.path, ref.method))
+        if op.role == "delete" or op.method == "DELETE":
+            found.setdefault(op.resource, []).append((0 if op.role == "delete" else 1, op.path, op.method.lower()))
     return {resource: [(p, m) for _, p, m in sorted(items)] for resource, items in found.items()}
 
 
@@ -124,7 +117,7 @@ def rate_interval(rate_limit: str | None) -> float:
 
 def delete_created(
     schema: Any,
-    spec: dict[str, Any],
+    api: Api,
     objects: list[CreatedObject],
     credentials: Credentials,
     *,
@@ -136,7 +129,7 @@ def delete_created(
 
     Every object not deleted is named in the report with the reason, so nothing is left behind silently.
     """
-    deletes = _delete_operations(spec)
+    deletes = _delete_operations(api)
     interval = rate_interval(rate_limit)
     deadline = time.monotonic() + max_seconds
     left: list[str] = []

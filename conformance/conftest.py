@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conformance.suite import load_target_spec
+from apimodel import load_api
 from conformance.testing import LiveSettings, live_settings
 
 
@@ -14,8 +14,7 @@ from conformance.testing import LiveSettings, live_settings
 def live(request: pytest.FixtureRequest) -> LiveSettings:
     """The live settings of the parametrised ``api``; skips (with what to set) unless all are present."""
     api = str(request.node.callspec.params["api"])
-    _, spec = load_target_spec(api)
-    settings = live_settings(api, spec, os.environ)
+    settings = live_settings(load_api(api), os.environ)
     if settings.missing:
         pytest.skip(settings.skip_reason)
     return settings

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel import Api, Operation
 from conformance.auth import Credentials
 from conformance.redact import Redactor
 
@@ -14,14 +15,25 @@ __all__ = ["RunContext", "bind", "current", "unbind"]
 
 @dataclass(frozen=True)
 class RunContext:
-    """One API's conformance run: its spec (as written, before any rewriting), credentials and tenants."""
+    """One API's conformance run: its model (the spec as written, before any rewriting), credentials, tenants."""
 
-    api: str
-    spec: dict[str, Any] = field(repr=False)
+    model: Api = field(repr=False)
     credentials: Credentials
     other_tenants: tuple[Credentials, ...] = ()
     redactor: Redactor = field(default_factory=Redactor, repr=False)
     live: bool = False
+
+    @property
+    def api(self) -> str:
+        return self.model.name
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.model.data
+
+    def operation(self, case: Any) -> Operation | None:
+        """The model's operation a schemathesis case belongs to."""
+        return self.model.operation(case.operation.method, case.operation.path)
 
 
 _lock = threading.Lock()

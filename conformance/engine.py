@@ -11,9 +11,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 import conformance.checks  # noqa: F401  (registers our checks with schemathesis)
-from apimodel.walk import iter_operations
+from apimodel import Api
 from conformance.auth import Credentials, strip_body_credentials
-from conformance.checks.responses import documents_errors_in_success, is_error_envelope
+from conformance.checks.responses import is_error_envelope
 from conformance.classify import classify_failure
 from conformance.cleanup import CleanupReport, Tracker, delete_created
 from conformance.context import RunContext, bind, unbind
@@ -80,18 +80,13 @@ class ApiResult:
         return not self.drifts and not self.errors
 
 
-def quirk_disabled_checks(spec: dict[str, Any]) -> tuple[str, ...]:
+def quirk_disabled_checks(api: Api) -> tuple[str, ...]:
     """schemathesis checks whose expectations an API's declared error statuses contradict.
 
     CloudInvoice answers every error with 400: checks that demand 401, 404 or 405 would report its
     documented behaviour as drift, so they are left to our own checks for that API.
     """
-    kinds = ((spec.get("x-errors") or {}).get("kinds") or {}) if isinstance(spec.get("x-errors"), dict) else {}
-
-    def status(kind: str) -> Any:
-        entry = kinds.get(kind)
-        return entry.get("status") if isinstance(entry, dict) else None
-
+    status = api.errors.status_of
     disabled: list[str] = []
     if status("unauthorized") not in (None, 401, 403):
         disabled += ["ignored_auth", "missing_required_header"]
@@ -102,9 +97,7 @@ def quirk_disabled_checks(spec: dict[str, Any]) -> tuple[str, ...]:
     return tuple(disabled)
 
 
-def _config(
-    target: Target, options: ConformOptions, credentials: Credentials, spec: dict[str, Any]
-) -> SchemathesisConfig:
+def _config(target: Target, options: ConformOptions, api: Api) -> SchemathesisConfig:
     phases: dict[str, Any] = {name: {"enabled": name in options.phases} for name in ALL_PHASES}
     phases["stateful"]["max-steps"] = max(2, options.max_steps)
     data: dict[str, Any] = {
@@ -116,11 +109,10 @@ def _config(
         "generation": {"max-examples": options.max_examples, "database": "none", "allow-extra-parameters": False},
         "phases": phases,
     }
-    required_type = spec.get("x-content-type-required")
-    if isinstance(required_type, str) and required_type:
+    if api.content_type_required:
         # CloudInvoice wants Content-Type on every request, GET included (specs/README.md)
-        data["headers"] = {"Content-Type": required_type}
-    disabled = (*options.disabled_checks, *quirk_disabled_checks(spec))
+        data["headers"] = {"Content-Type": api.content_type_required}
+    disabled = (*options.disabled_checks, *quirk_disabled_checks(api))
     if target.live and not options.allow_writes:
         # It probes a path with the methods the (read-only filtered) schema leaves out: POST included.
         disabled = (*disabled, "unsupported_method")
@@ -209,8 +201,8 @@ class _Collector:
         if (
             check.name == "negative_data_rejection"
             and answer is not None
-            and documents_errors_in_success(self.context.spec)
-            and is_error_envelope(self.context.spec, answer)
+            and self.context.model.errors.in_success
+            and is_error_envelope(self.context.model, answer)
         ):
             return  # rejected in the body, with the 2xx status the spec says such errors may come with
         node = recorder.cases.get(case_id)
@@ -226,6 +218,7 @@ class _Collector:
         drift = classify_failure(
             api=self.context.api,
             spec=self.context.spec,
+            error_schema=self.context.model.errors.schema_ref,
             check=check.name,
             failure=failure,
             path=operation.path,
@@ -250,8 +243,7 @@ def _bump(drift: Drift) -> Drift:
 
 
 def run_spec(
-    api: str,
-    spec: dict[str, Any],
+    api: Api,
     target: Target,
     *,
     credentials: Credentials,
@@ -262,10 +254,8 @@ def run_spec(
     options = options or ConformOptions()
     started = time.perf_counter()
     secrets = [s for c in (credentials, *other_tenants) for s in c.secrets]
-    context = RunContext(api, spec, credentials, other_tenants, Redactor(secrets), target.live)
-    schema: Any = schemathesis.openapi.from_dict(
-        strip_body_credentials(spec), config=_config(target, options, credentials, spec)
-    )
+    context = RunContext(api, credentials, other_tenants, Redactor(secrets), target.live)
+    schema: Any = schemathesis.openapi.from_dict(strip_body_credentials(api), config=_config(target, options, api))
     if target.app is not None:
         schema.app = target.app
     full_schema = schema
@@ -276,7 +266,7 @@ def run_spec(
     if not credentials.is_empty:
         schema.auth.providers.append(_CredentialProvider(credentials))
     collector = _Collector(context)
-    tracker = Tracker(spec) if options.cleans_up(target) else None
+    tracker = Tracker(api) if options.cleans_up(target) else None
     cleanup: CleanupReport | None = None
     bind(schema, context)
     try:
@@ -293,11 +283,11 @@ def run_spec(
         unbind(schema)
         if tracker is not None:
             cleanup = delete_created(
-                full_schema, spec, tracker.objects, credentials, app=target.app, rate_limit=options.rate_limit
+                full_schema, api, tracker.objects, credentials, app=target.app, rate_limit=options.rate_limit
             )
     return ApiResult(
-        api=api,
-        operations_total=sum(1 for _ in iter_operations(spec)),
+        api=api.name,
+        operations_total=len(api.operations),
         operations_covered=len(collector.covered),
         test_cases=collector.cases,
         drifts=tuple(sorted(collector.drifts.values())),

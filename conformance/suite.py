@@ -8,15 +8,14 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from apimodel.loader import load_spec
-from apimodel.project import resolve_spec
+from apimodel import Api, load_api
+from apimodel.project import API_NAMES
 from conformance.auth import Credentials, credentials_from_env
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
 
 __all__ = [
     "ConformError",
     "api_base_url",
-    "load_target_spec",
     "mock_available",
     "mock_tenants",
     "run_against_mock",
@@ -36,28 +35,15 @@ def mock_available() -> bool:
     return hasattr(mock, "create_app") and hasattr(mock, "demo_credentials")
 
 
-def load_target_spec(target: str) -> tuple[str, dict[str, Any]]:
-    """``(name, spec)`` for an API name or a spec path; SpecError propagates with its one-line message."""
-    name, path = resolve_spec(target)
-    document = load_spec(path)
-    return name or path.stem, document.data
+def mock_tenants(api: Api) -> tuple[Credentials, ...]:
+    """The credentials of the mock's first two demo tenants of ``api``."""
+    from conformance.mock.credentials import credential_slots, derive_value
 
-
-def _tenant(spec: dict[str, Any], api: str, tenant: int) -> Credentials | None:
-    import conformance.mock as mock
-
-    try:
-        values = mock.demo_credentials(api, tenant=tenant)
-    except (KeyError, ValueError, IndexError, LookupError):
-        return None
-    return credentials_from_env(spec, values)
-
-
-def mock_tenants(api: str, spec: dict[str, Any]) -> tuple[Credentials, ...]:
-    """The credentials of the mock's first two demo tenants of ``api`` (one when it has a single tenant)."""
-    first = _tenant(spec, api, 0) or Credentials()
-    second = _tenant(spec, api, 1)
-    return (first,) if second is None else (first, second)
+    slots = credential_slots(api)
+    return tuple(
+        credentials_from_env(api, {slot.env: derive_value(api.name, tenant, slot) for slot in slots})
+        for tenant in (0, 1)
+    )
 
 
 def run_against_mock(
@@ -65,7 +51,8 @@ def run_against_mock(
 ) -> list[ApiResult]:
     """Each API against a fresh in-process mock (state reset between runs).
 
-    ``wrap(app, api, spec, tenants)`` may return another ASGI app in front of the mock (the drift injector).
+    ``wrap(app, api, tenants)`` (``api`` the model) may return another ASGI app in front of the mock (the drift
+    injector).
     With ``base_url`` (a mock served there, ``{api}`` replaced by the API name) requests go over the network
     instead, with the same tenants and checks.
     """
@@ -75,16 +62,16 @@ def run_against_mock(
 
     results = []
     for target in targets:
-        api, spec = load_target_spec(target)
-        tenants = mock_tenants(api, spec)
+        api = load_api(target)
+        tenants = mock_tenants(api)
         if base_url is None:
-            app = mock.create_app([target])
+            app = mock.create_app([f"{api.name}={target}" if api.name not in API_NAMES else target])
             if wrap is not None:
-                app = wrap(app, api, spec, tenants)
-            where = Target(f"http://localhost/{api}", app=app)
+                app = wrap(app, api, tenants)
+            where = Target(f"http://localhost/{api.name}", app=app)
         else:
-            where = Target(base_url.replace("{api}", api))
-        results.append(run_spec(api, spec, where, credentials=tenants[0], other_tenants=tenants[1:], options=options))
+            where = Target(base_url.replace("{api}", api.name))
+        results.append(run_spec(api, where, credentials=tenants[0], other_tenants=tenants[1:], options=options))
     return results
 
 
@@ -113,9 +100,9 @@ def run_against_url(
     env = os.environ if env is None else env
     results = []
     for target in targets:
-        api, spec = load_target_spec(target)
-        base = api_base_url(url, api, len(targets))
+        api = load_api(target)
+        base = api_base_url(url, api.name, len(targets))
         _reachable(base, options.request_timeout)
-        credentials = credentials_from_env(spec, env)
-        results.append(run_spec(api, spec, Target(base, live=True), credentials=credentials, options=options))
+        credentials = credentials_from_env(api, env)
+        results.append(run_spec(api, Target(base, live=True), credentials=credentials, options=options))
     return results

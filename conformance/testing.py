@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from apimodel import Api
 from conformance.auth import credentials_from_env
 from conformance.engine import ApiResult
 
@@ -44,14 +44,14 @@ class LiveSettings:
         return f"live {self.api}: set {', '.join(self.missing)} to run against a sandbox"
 
 
-def live_settings(api: str, spec: dict[str, Any], env: Mapping[str, str]) -> LiveSettings:
+def live_settings(api: Api, env: Mapping[str, str]) -> LiveSettings:
     """``SPECFORGE_LIVE_URL_<API>`` plus one security alternative's credential variables; writes only with
     ``SPECFORGE_LIVE_ALLOW_WRITES=1``; ``SPECFORGE_LIVE_RATE_LIMIT`` (default ``2/s``)."""
-    url_var = f"SPECFORGE_LIVE_URL_{api.upper()}"
-    credentials = credentials_from_env(spec, env)
+    url_var = f"SPECFORGE_LIVE_URL_{api.name.upper()}"
+    credentials = credentials_from_env(api, env)
     missing = tuple([url_var] if not env.get(url_var) else []) + credentials.missing
     return LiveSettings(
-        api=api,
+        api=api.name,
         url=env.get(url_var, ""),
         missing=missing,
         env=env,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel import hints
 from apimodel.diagnostics import join_pointer
-from apimodel.loader import resolve_pointer
 from conformance.auth import Credentials
 from conformance.checks.registry import DriftFailure, extra_check
-from conformance.checks.responses import body_json, header
+from conformance.checks.responses import body_json, header, pagination_pointer
 from conformance.context import RunContext
 from conformance.drift import DriftKind
 
@@ -83,20 +83,14 @@ def trailing_slash(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
         )
 
 
-def _required_content_type(run: RunContext) -> str | None:
-    """The Content-Type the API wants on every request, GET included (``x-content-type-required``)."""
-    value = run.spec.get("x-content-type-required")
-    return value if isinstance(value, str) and value else None
-
-
 @extra_check
 def content_type_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """Where the spec requires a Content-Type on every request, one with another media type is refused."""
-    required = _required_content_type(run)
+    required = run.model.content_type_required
     if required is None or not 200 <= response.status_code < 300 or (case.body is not None and not _is_read(case)):
         return
     # The run's configuration adds the required header to every case, so the probe forces another media
-    # type instead of leaving it out: the rule refuses both (specs/README.md, x-content-type-required).
+    # type instead of leaving it out: the rule refuses both (specs/README.md).
     wrong = "text/plain" if required != "text/plain" else "application/octet-stream"
     reply = _send(ctx, case, case.derive(keep_auth=True), headers={"Content-Type": wrong})
     if 200 <= reply.status_code < 300:
@@ -104,7 +98,7 @@ def content_type_required(run: RunContext, ctx: Any, response: Any, case: Any) -
             case,
             "path-rule",
             f"Request with Content-Type {wrong} accepted",
-            f"Content-Type: {required} is required on every request (x-content-type-required)",
+            f"Content-Type: {required} is required on every request ({hints.CONTENT_TYPE_REQUIRED})",
             f"answered {reply.status_code} to Content-Type {wrong}",
         )
 
@@ -114,21 +108,18 @@ def body_credentials_honoured(run: RunContext, ctx: Any, response: Any, case: An
     """Credentials carried in the body (e-Cont ``connect``, BitFaktura ``api_token``) are checked."""
     if not run.credentials.body or not 200 <= response.status_code < 300 or not isinstance(case.body, dict):
         return
-    security = case.operation.definition.raw.get("security")
-    if isinstance(security, list) and (not security or {} in security):
+    operation = run.operation(case)
+    if operation is not None and "security" in operation.raw and (not operation.security or {} in operation.security):
         return  # the operation needs no credentials (BitFaktura's login)
     reply = _send(ctx, case, _replaced(run.credentials, case))
-    body = body_json(reply)
-    from conformance.checks.responses import _is_error_envelope
-
-    if 200 <= reply.status_code < 300 and not _is_error_envelope(run.spec, body):
+    if 200 <= reply.status_code < 300 and not run.model.errors.is_envelope(body_json(reply)):
         raise _fail(
             case,
             "auth-not-enforced",
             "Body credentials ignored",
-            "x-body-credentials are required",
+            f"{hints.BODY_CREDENTIALS} are required",
             f"answered {reply.status_code} with invalid body credentials",
-            "/x-body-credentials",
+            hints.document_pointer(hints.BODY_CREDENTIALS),
         )
 
 
@@ -148,13 +139,6 @@ def _data(response: Any) -> Any:
     return found if found is not None else bytes(response.content or b"")
 
 
-def _unauthorized_status(spec: dict[str, Any]) -> Any:
-    errors = spec.get("x-errors")
-    kinds = (errors.get("kinds") or {}) if isinstance(errors, dict) else {}
-    entry = kinds.get("unauthorized") if isinstance(kinds, dict) else None
-    return entry.get("status") if isinstance(entry, dict) else None
-
-
 @extra_check
 def credentials_required(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """Without its credentials a secured call is refused, also where refusals are not 401/403 (CloudInvoice: 400).
@@ -162,14 +146,15 @@ def credentials_required(run: RunContext, ctx: Any, response: Any, case: Any) ->
     schemathesis's ``ignored_auth`` covers APIs that answer 401 or 403; it is turned off for the others,
     and this check takes its place there.
     """
-    if _unauthorized_status(run.spec) in (None, 401, 403) or not (run.credentials.headers or run.credentials.query):
+    unauthorized = run.model.errors.status_of("unauthorized")
+    if unauthorized in (None, 401, 403) or not (run.credentials.headers or run.credentials.query):
         return
-    raw = case.operation.definition.raw
-    security = raw.get("security", run.spec.get("security"))
+    operation = run.operation(case)
+    security = operation.security if operation is not None else None
     if not security or any(requirement == {} for requirement in security) or not 200 <= response.status_code < 300:
         return
     reply = _send(ctx, case, _replaced(run.credentials, case))
-    if 200 <= reply.status_code < 300 and not _is_error_envelope_reply(run, reply):
+    if 200 <= reply.status_code < 300 and not run.model.errors.is_envelope(body_json(reply)):
         raise _fail(
             case,
             "auth-not-enforced",
@@ -180,11 +165,10 @@ def credentials_required(run: RunContext, ctx: Any, response: Any, case: Any) ->
 
 
 def _declares_pdf_and_more(run: RunContext, case: Any) -> bool:
-    from conformance.inject.targets import deref
-
-    for status, response in (case.operation.definition.raw.get("responses") or {}).items():
-        content = (deref(run.spec, response) or {}).get("content") or {}
-        if str(status).startswith("2") and "application/pdf" in content and len(content) > 1:
+    operation = run.operation(case)
+    for status, response in operation.responses.items() if operation is not None else ():
+        content = response.get("content") or {}
+        if status.startswith("2") and "application/pdf" in content and len(content) > 1:
             return True
     return False
 
@@ -230,12 +214,14 @@ def tenant_isolation(run: RunContext, ctx: Any, response: Any, case: Any) -> Non
     if not run.other_tenants or not _is_read(case) or not case.path_parameters or not 200 <= response.status_code < 300:
         return
     mine = _data(response)
-    raw = case.operation.definition.raw
-    if not _has_data(mine, raw.get("x-action") == "list" or "x-pagination" in raw):
+    operation = run.operation(case)
+    is_list = operation is not None and (operation.role == "list" or operation.pagination is not None)
+    if not _has_data(mine, is_list):
         return
     other = run.other_tenants[0]
     reply = _send(ctx, case, _replaced(run.credentials, case, swap=other))
-    if 200 <= reply.status_code < 300 and not _is_error_envelope_reply(run, reply) and _data(reply) == mine:
+    leaked = 200 <= reply.status_code < 300 and not run.model.errors.is_envelope(body_json(reply))
+    if leaked and _data(reply) == mine:
         raise _fail(
             case,
             "tenant-leak",
@@ -245,23 +231,19 @@ def tenant_isolation(run: RunContext, ctx: Any, response: Any, case: Any) -> Non
         )
 
 
-def _is_error_envelope_reply(run: RunContext, reply: Any) -> bool:
-    from conformance.checks.responses import _is_error_envelope
-
-    return _is_error_envelope(run.spec, body_json(reply))
-
-
 @extra_check
 def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """After a successful update, reading the object back shows the values written."""
-    raw = case.operation.definition.raw
-    if raw.get("x-action") != "update" or not 200 <= response.status_code < 300 or not isinstance(case.body, dict):
+    operation = run.operation(case)
+    if operation is None or operation.role != "update":
+        return
+    if not 200 <= response.status_code < 300 or not isinstance(case.body, dict):
         return
     retrieve = _retrieve_operation(run, case)
     if retrieve is None:
         return
     headers = dict(case.headers or {})
-    required = _required_content_type(run)
+    required = run.model.content_type_required
     if required is not None:
         headers.setdefault("Content-Type", required)
     probe = retrieve.Case(
@@ -274,12 +256,12 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
     if not 200 <= reply.status_code < 300 or not isinstance(stored, dict):
         return
     sent = case.body
-    wrapper = _wrapper(run, case)
+    wrapper = operation.wrapper
     if wrapper:
         if not isinstance(sent.get(wrapper), dict):
             return  # fields outside the wrapper are not the object's: the API rightly ignores them
         sent = sent[wrapper]
-    ignored = _read_only_properties(run, case, wrapper)
+    ignored = _read_only_properties(run, operation.body, wrapper)
     for key, value in sorted(sent.items()):
         scalar = isinstance(value, str | int | float | bool) and key in stored and key not in ignored
         if scalar and not _same(stored[key], value):
@@ -311,29 +293,12 @@ def _same(stored: Any, sent: Any) -> bool:
 
 
 def _retrieve_operation(run: RunContext, case: Any) -> Any:
-    item = (run.spec.get("paths") or {}).get(case.operation.path) or {}
-    if not isinstance(item.get("get"), dict):
+    if run.model.operation("GET", case.operation.path) is None:
         return None
     try:
         return case.operation.schema[case.operation.path]["GET"]
     except (KeyError, LookupError):
         return None
-
-
-def _wrapper(run: RunContext, case: Any) -> str | None:
-    body = case.operation.definition.raw.get("requestBody") or {}
-    for media in (body.get("content") or {}).values():
-        schema = media.get("schema") or {}
-        ref = schema.get("$ref", "")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            target = (run.spec.get("components") or {}).get("schemas", {}).get(ref.rsplit("/", 1)[1]) or {}
-            wrapper = target.get("x-wrapper")
-            if isinstance(wrapper, str):
-                return wrapper
-        wrapper = schema.get("x-wrapper")
-        if isinstance(wrapper, str):
-            return wrapper
-    return None
 
 
 @extra_check
@@ -342,11 +307,14 @@ def count_matches_items(run: RunContext, ctx: Any, response: Any, case: Any) -> 
 
     Only when the page came without a limit, so a short page says nothing by itself.
     """
-    pagination = case.operation.definition.raw.get("x-pagination")
-    if not isinstance(pagination, dict) or pagination.get("style") != "offset" or not 200 <= response.status_code < 300:
+    operation = run.operation(case)
+    pagination = operation.pagination if operation is not None else None
+    if operation is None or pagination is None or pagination.style != "offset":
         return
-    items_key, count_key = str(pagination.get("items", "items")), str(pagination.get("count", "count"))
-    limit_name, offset_name = str(pagination.get("limit", "limit")), str(pagination.get("offset", "offset"))
+    if not 200 <= response.status_code < 300:
+        return
+    items_key, count_key = pagination.items, pagination.count
+    limit_name, offset_name = pagination.limit, pagination.offset
     body = body_json(response)
     query = dict(case.query or {})
     if limit_name in query or not isinstance(body, dict) or not isinstance(body.get(count_key), int):
@@ -354,7 +322,7 @@ def count_matches_items(run: RunContext, ctx: Any, response: Any, case: Any) -> 
     items = body.get(items_key)
     if not isinstance(items, list) or body[count_key] <= len(items):
         return
-    wanted = min(body[count_key], int(pagination.get("max-per-page") or 100))
+    wanted = min(body[count_key], pagination.max_per_page or 100)
     probe = case.derive(query={**query, offset_name: 0, limit_name: wanted}, keep_auth=True)
     reply = body_json(_send(ctx, case, probe))
     got = reply.get(items_key) if isinstance(reply, dict) else None
@@ -365,36 +333,24 @@ def count_matches_items(run: RunContext, ctx: Any, response: Any, case: Any) -> 
             "Count disagrees with the items",
             f"{count_key} is the number of items the list holds",
             f"{count_key}={body[count_key]} but offset 0, limit {wanted} returned {len(got)} items",
-            join_pointer("paths", case.operation.path, case.operation.method.lower(), "x-pagination"),
+            pagination_pointer(operation),
         )
 
 
-def _read_only_properties(run: RunContext, case: Any, wrapper: str | None) -> frozenset[str]:
+def _read_only_properties(run: RunContext, body: Any, wrapper: str | None) -> frozenset[str]:
     """Properties the request schema marks readOnly: an API rightly ignores them in a write."""
-
-    def deref(node: Any) -> Any:
-        for _ in range(16):
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                return node
-            try:
-                node = resolve_pointer(run.spec, ref[1:])
-            except KeyError:
-                return {}
-        return node
+    schemas = run.model.schemas
 
     def properties(node: Any) -> dict[str, Any]:
-        node = deref(node)
+        node = schemas.mapping(node)
         found: dict[str, Any] = {}
-        if isinstance(node, dict):
-            for part in [*(node.get("allOf") or []), *(node.get("anyOf") or []), *(node.get("oneOf") or [])]:
-                found.update(properties(part))
-            found.update({k: deref(v) for k, v in (node.get("properties") or {}).items()})
+        for part in [*(node.get("allOf") or []), *(node.get("anyOf") or []), *(node.get("oneOf") or [])]:
+            found.update(properties(part))
+        found.update({k: schemas.resolve(v) for k, v in (node.get("properties") or {}).items()})
         return found
 
     names: set[str] = set()
-    body = deref(case.operation.definition.raw.get("requestBody") or {})
-    for media in (body.get("content") or {}).values() if isinstance(body, dict) else ():
+    for media in ((body or {}).get("content") or {}).values():
         props = properties(media.get("schema") or {})
         if wrapper:
             props = properties(props.get(wrapper) or {})

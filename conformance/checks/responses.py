@@ -6,15 +6,16 @@ import json
 import re
 from typing import Any
 
+from apimodel import Api, Operation, Pagination, hints
 from apimodel.diagnostics import join_pointer
 from conformance.checks.registry import DriftFailure, extra_check
 from conformance.context import RunContext
 
 __all__ = [
-    "documents_errors_in_success",
     "error_envelope_status",
     "is_error_envelope",
     "pagination_consistency",
+    "pagination_pointer",
     "pdf_body",
 ]
 
@@ -35,32 +36,11 @@ def body_json(response: Any) -> Any:
         return None
 
 
-def documents_errors_in_success(spec: dict[str, Any]) -> bool:
-    """Whether the spec declares that errors may come with a 2xx status (``x-errors.match-in-success``)."""
-    errors = spec.get("x-errors")
-    return isinstance(errors, dict) and bool(errors.get("match-in-success"))
-
-
-def _is_error_envelope(spec: dict[str, Any], body: Any) -> bool:
-    errors = spec.get("x-errors") or {}
-    if not isinstance(body, dict) or not isinstance(errors, dict):
-        return False
-    match = errors.get("match-in-success")
-    if isinstance(match, dict) and match:
-        return all(body.get(k) == v for k, v in match.items())
-    # Without a declared marker, an envelope is recognised by the keys every declared error body uses.
-    bodies = [k.get("body") for k in (errors.get("kinds") or {}).values() if isinstance(k, dict)]
-    keys = [set(b) for b in bodies if isinstance(b, dict) and b]
-    common = set.intersection(*keys) if keys else set()
-    return bool(common) and common <= set(body) and len(common) >= 2
-
-
 @extra_check
 def error_envelope_status(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
-    """An error envelope never comes with a success status, unless the spec says it may (``match-in-success``)."""
-    if documents_errors_in_success(run.spec):
-        return
-    if not 200 <= response.status_code < 300 or not _is_error_envelope(run.spec, body_json(response)):
+    """An error envelope never comes with a success status, unless the spec says it may."""
+    errors = run.model.errors
+    if errors.in_success or not 200 <= response.status_code < 300 or not errors.is_envelope(body_json(response)):
         return
     operation = case.operation
     raise DriftFailure(
@@ -68,8 +48,8 @@ def error_envelope_status(run: RunContext, ctx: Any, response: Any, case: Any) -
         operation=operation.label,
         title="Error envelope with a success status",
         message=f"status {response.status_code} with body {response.content[:200]!r}",
-        pointer="/x-errors",
-        spec_says="errors use the x-errors envelope with a 4xx/5xx status",
+        pointer=hints.document_pointer(hints.ERRORS),
+        spec_says=f"errors use the {hints.ERRORS} envelope with a 4xx/5xx status",
         api_did=f"answered {response.status_code} with an error envelope",
     )
 
@@ -96,18 +76,10 @@ def pdf_body(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
 _LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([a-z]+)"?')
 
 
-def _page_numbers(case: Any, pagination: dict[str, Any]) -> tuple[int, int | None]:
+def _page_numbers(case: Any, pagination: Pagination) -> tuple[int, int | None]:
     query = case.query or {}
-
-    def number(name: str, default: int | None) -> int | None:
-        value = query.get(str(pagination.get(name, name)))
-        try:
-            return int(value) if value is not None else default
-        except (TypeError, ValueError):
-            return default
-
-    page = number("page", 1) or 1
-    return page, number("per-page", pagination.get("default-per-page"))
+    page = _int(query.get(pagination.page), 1) or 1
+    return page, _int(query.get(pagination.per_page), pagination.default_per_page)
 
 
 def _drift(case: Any, message: str, pointer: str) -> DriftFailure:
@@ -117,35 +89,42 @@ def _drift(case: Any, message: str, pointer: str) -> DriftFailure:
         title="Pagination disagrees with itself",
         message=message,
         pointer=pointer,
-        spec_says="x-pagination: headers, counts and page contents agree",
+        spec_says="the pagination's headers, counts and page contents agree",
         api_did=message,
     )
+
+
+def pagination_pointer(operation: Operation) -> str:
+    """Where the spec says how a list pages: its hint, or the operation the style was inferred from."""
+    hinted = operation.pagination is not None and operation.pagination.reason.source == "hint"
+    return f"{operation.pointer}/{hints.PAGINATION}" if hinted else operation.pointer
 
 
 @extra_check
 def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) -> None:
     """Link, X-Total-Count, short last pages and ``{count, items}`` agree with the page contents."""
-    pagination = case.operation.definition.raw.get("x-pagination")
-    if not isinstance(pagination, dict) or not 200 <= response.status_code < 300:
+    operation = run.operation(case)
+    pagination = operation.pagination if operation is not None else None
+    if operation is None or pagination is None or not 200 <= response.status_code < 300:
         return
-    pointer = join_pointer("paths", case.operation.path, case.operation.method.lower(), "x-pagination")
+    pointer = pagination_pointer(operation)
     body = body_json(response)
-    style = pagination.get("style")
+    style = pagination.style
     if style == "offset":
-        items_key, count_key = str(pagination.get("items", "items")), str(pagination.get("count", "count"))
+        items_key, count_key = pagination.items, pagination.count
         if (
             not isinstance(body, dict)
             or not isinstance(body.get(items_key), list)
             or not isinstance(body.get(count_key), int)
         ):
             return
-        offset = _int((case.query or {}).get(str(pagination.get("offset", "offset"))), 0) or 0
+        offset = _int((case.query or {}).get(pagination.offset), 0) or 0
         expected_max = max(0, body[count_key] - offset)
         if len(body[items_key]) > expected_max:
             raise _drift(
                 case, f"{count_key}={body[count_key]} but {len(body[items_key])} items at offset {offset}", pointer
             )
-        limit = _int((case.query or {}).get(str(pagination.get("limit", "limit"))), pagination.get("default-per-page"))
+        limit = _int((case.query or {}).get(pagination.limit), pagination.default_per_page)
         short = limit is not None and limit > 0 and len(body[items_key]) < min(limit, expected_max)
         if short or (limit is None and expected_max > 0 and not body[items_key]):
             raise _drift(
@@ -158,10 +137,10 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
         return
     page, per_page = _page_numbers(case, pagination)
     if style == "link":
-        total_name = str(pagination.get("total-header") or "X-Total-Count")
+        total_name = pagination.total_header or "X-Total-Count"
         total_text = header(response, total_name)
         links = {rel: url for url, rel in _LINK.findall(header(response, "link") or "")}
-        if total_text is None and pagination.get("total-header"):
+        if total_text is None and pagination.total_header:
             raise _drift(case, f"no {total_name} header on a page of {len(body)} items", pointer)
         if total_text is None or not total_text.isdigit() or per_page is None:
             return
@@ -187,6 +166,6 @@ def _int(value: Any, default: int | None) -> Any:
         return default
 
 
-def is_error_envelope(spec: dict[str, Any], response: Any) -> bool:
-    """Whether ``response`` carries the spec's error envelope (whatever its status)."""
-    return _is_error_envelope(spec, body_json(response))
+def is_error_envelope(api: Api, response: Any) -> bool:
+    """Whether ``response`` carries the API's error envelope (whatever its status)."""
+    return api.errors.is_envelope(body_json(response))

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from apimodel.walk import iter_operations
+from apimodel import Api
 from conformance.inject.exchange import Exchange, InjectorState
 from conformance.inject.mutations import mutation
 
 __all__: list[str] = []
 
 
-def _has(spec: dict[str, Any], test: Any) -> bool:
-    return any(test(ref) for ref in iter_operations(spec))
+def _has(api: Api, test: Any) -> bool:
+    return any(test(op) for op in api.operations)
 
 
-def _json_success(spec: dict[str, Any]) -> bool:
-    return _has(spec, lambda ref: any(str(s).startswith("2") for s in ref.operation.get("responses") or {}))
+def _json_success(api: Api) -> bool:
+    return _has(api, lambda op: any(s.startswith("2") for s in op.responses))
 
 
-def _pagination(spec: dict[str, Any], style: str) -> bool:
-    return _has(spec, lambda ref: (ref.operation.get("x-pagination") or {}).get("style") == style)
+def _pagination(api: Api, style: str) -> bool:
+    return _has(api, lambda op: op.pagination is not None and op.pagination.style == style)
 
 
-def _credentialed(spec: dict[str, Any]) -> bool:
-    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
-    return bool(spec.get("x-body-credentials")) or any("x-env" in s for s in schemes.values() if isinstance(s, dict))
+def _credentialed(api: Api) -> bool:
+    return bool(api.credentials)
 
 
 @mutation("change-status", {"undocumented-status"}, _json_success)
@@ -33,7 +32,7 @@ def change_status(state: InjectorState, exchange: Exchange) -> None:
     """Answer success with a 2xx status the operation does not declare."""
     if exchange.operation is None or not exchange.is_success:
         return
-    declared = {str(s) for s in exchange.operation.operation.get("responses") or {}}
+    declared = set(exchange.operation.responses)
     exchange.status = next(s for s in (203, 207, 226, 299) if str(s) not in declared)
 
 
@@ -56,34 +55,33 @@ def server_error(state: InjectorState, exchange: Exchange) -> None:
 @mutation("drop-pagination-header", {"missing-header", "pagination-mismatch"}, lambda s: _pagination(s, "link"))
 def drop_pagination_header(state: InjectorState, exchange: Exchange) -> None:
     """Drop the Link and total-count headers of link-paginated lists."""
-    pagination = (exchange.operation.operation.get("x-pagination") or {}) if exchange.operation else {}
-    if exchange.is_success and pagination.get("style") == "link":
+    pagination = exchange.operation.pagination if exchange.operation else None
+    if exchange.is_success and pagination is not None and pagination.style == "link":
         exchange.set_header("link", None)
-        exchange.set_header(str(pagination.get("total-header") or "x-total-count"), None)
+        exchange.set_header(pagination.total_header or "x-total-count", None)
 
 
 @mutation("wrong-total-count", {"pagination-mismatch"}, lambda s: _pagination(s, "offset") or _pagination(s, "link"))
 def wrong_total_count(state: InjectorState, exchange: Exchange) -> None:
     """Overstate the total of a list (``count`` of ``{count, items}``, or the total-count header)."""
-    pagination = (exchange.operation.operation.get("x-pagination") or {}) if exchange.operation else {}
-    if not exchange.is_success or not pagination:
+    pagination = exchange.operation.pagination if exchange.operation else None
+    if not exchange.is_success or pagination is None:
         return
-    if pagination.get("style") == "offset":
+    if pagination.style == "offset":
         body = exchange.json()
-        key = str(pagination.get("count", "count"))
+        key = pagination.count
         if isinstance(body, dict) and isinstance(body.get(key), int):
             body[key] += 7
             exchange.set_json(body)
-    elif pagination.get("style") == "link":
-        name = str(pagination.get("total-header") or "x-total-count")
+    elif pagination.style == "link":
+        name = pagination.total_header or "x-total-count"
         total = exchange.header(name)
         if total is not None and total.isdigit():
             exchange.set_header(name, str(int(total) + 7))
 
 
-def _errors_only_with_error_status(spec: dict[str, Any]) -> bool:
-    errors = spec.get("x-errors")
-    return isinstance(errors, dict) and bool(errors) and not errors.get("match-in-success")
+def _errors_only_with_error_status(api: Api) -> bool:
+    return (api.errors.reason.source == "hint" or bool(api.errors.kinds)) and not api.errors.in_success
 
 
 @mutation("error-with-200", {"error-with-success-status"}, _errors_only_with_error_status)
@@ -93,7 +91,7 @@ def error_with_200(state: InjectorState, exchange: Exchange) -> None:
         exchange.status = 200
 
 
-@mutation("break-pdf", {"wrong-media"}, lambda s: _has(s, lambda ref: "application/pdf" in str(ref.operation)))
+@mutation("break-pdf", {"wrong-media"}, lambda s: _has(s, lambda op: "application/pdf" in str(op.raw)))
 def break_pdf(state: InjectorState, exchange: Exchange) -> None:
     """Send HTML where a PDF is promised."""
     if exchange.is_success and (exchange.header("content-type") or "").startswith("application/pdf"):
@@ -103,22 +101,22 @@ def break_pdf(state: InjectorState, exchange: Exchange) -> None:
 @mutation(
     "ignore-write",
     {"state-inconsistency"},
-    lambda s: _has(s, lambda ref: ref.operation.get("x-action") == "update"),
+    lambda s: _has(s, lambda op: op.role == "update"),
     request=True,
 )
 def ignore_write(state: InjectorState, exchange: Exchange) -> None:
     """Answer updates from the stored object without applying them."""
     operation = exchange.operation
-    if operation is None or operation.action != "update":
+    if operation is None or operation.role != "update":
         return
     if state.matcher.match("GET", exchange.path) is not None:
         exchange.method = "GET"
         exchange.body = b""
 
 
-def _read_by_id(spec: dict[str, Any]) -> bool:
+def _read_by_id(api: Api) -> bool:
     """Whether a tenant can read something by id in the path: where a leak would show (not e-Cont's RPC calls)."""
-    return _has(spec, lambda ref: ref.method.lower() == "get" and "{" in ref.path)
+    return _has(api, lambda op: op.method == "GET" and "{" in op.path)
 
 
 @mutation("leak-tenant", {"tenant-leak"}, lambda s: _credentialed(s) and _read_by_id(s), request=True)
@@ -165,7 +163,7 @@ def ignore_auth(state: InjectorState, exchange: Exchange) -> None:
 @mutation(
     "break-trailing-slash",
     {"path-rule"},
-    lambda s: bool(s.get("paths")) and all(str(p).endswith("/") for p in s["paths"]),
+    lambda s: bool(s.operations) and all(op.path.endswith("/") for op in s.operations),
     request=True,
 )
 def break_trailing_slash(state: InjectorState, exchange: Exchange) -> None:

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel import Api, Operation
 from conformance.auth import Credentials
-from conformance.inject.targets import OperationMatcher, SpecOperation
+from conformance.inject.targets import OperationMatcher
 
 __all__ = ["Exchange", "InjectorState"]
 
@@ -21,7 +22,7 @@ class Exchange:
     query: bytes
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    operation: SpecOperation | None
+    operation: Operation | None
     status: int = 0
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     response_body: bytes = b""
@@ -61,8 +62,8 @@ class Exchange:
 
 @dataclass(frozen=True)
 class InjectorState:
-    """What a mutation may consult: the spec, its operations, and (for tenant and auth mutations) credentials."""
+    """What a mutation may consult: the API model, its operations, and (for tenant and auth mutations) credentials."""
 
-    spec: dict[str, Any] = field(repr=False)
+    api: Api = field(repr=False)
     matcher: OperationMatcher = field(repr=False)
     tenants: tuple[Credentials, ...] = field(default=(), repr=False)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from apimodel import Api
 from conformance.auth import Credentials
 from conformance.inject import behaviour  # noqa: F401  (registers the behaviour mutations)
 from conformance.inject.exchange import Exchange, InjectorState
@@ -31,7 +32,7 @@ class DriftInjector:
     def __init__(
         self,
         app: ASGIApp,
-        spec: dict[str, Any],
+        api: Api,
         mutations: Sequence[str],
         *,
         prefix: str = "",
@@ -43,9 +44,8 @@ class DriftInjector:
         self.app = app
         self.prefix = prefix.rstrip("/")
         self.mutations: tuple[Mutation, ...] = tuple(MUTATIONS[m] for m in mutations)
-        servers = spec.get("servers") or [{}]
-        self._server_path = urlsplit(str(servers[0].get("url", ""))).path.rstrip("/")
-        self.state = InjectorState(spec, OperationMatcher(spec), tuple(tenants))
+        self._server_path = urlsplit(api.servers[0].url if api.servers else "").path.rstrip("/")
+        self.state = InjectorState(api, OperationMatcher(api), tuple(tenants))
 
     def _operation_path(self, path: str) -> str:
         if self.prefix and path.startswith(self.prefix):

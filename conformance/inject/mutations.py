@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from apimodel.walk import iter_operations
+from apimodel import Api, Operation
+from apimodel.schemas import Schemas
 from conformance.drift import DriftKind
 from conformance.inject.exchange import Exchange, InjectorState
-from conformance.inject.targets import deref, objects_with_schemas, success_schema
+from conformance.inject.targets import objects_with_schemas, success_schema
 
 __all__ = ["FIELD_TESTS", "MUTATIONS", "Mutation", "mutation", "operation_has_field"]
 
@@ -22,7 +23,7 @@ class Mutation:
     name: str
     description: str
     detected_as: frozenset[DriftKind]
-    applies: Callable[[dict[str, Any]], bool]
+    applies: Callable[[Api], bool]
     on_request: RequestHook | None = None
     on_response: ResponseHook | None = None
 
@@ -31,7 +32,7 @@ MUTATIONS: dict[str, Mutation] = {}
 
 
 def mutation(
-    name: str, detected_as: set[DriftKind], applies: Callable[[dict[str, Any]], bool], *, request: bool = False
+    name: str, detected_as: set[DriftKind], applies: Callable[[Api], bool], *, request: bool = False
 ) -> Callable[[ResponseHook], ResponseHook]:
     def register(function: ResponseHook) -> ResponseHook:
         hooks = {"on_request": function} if request else {"on_response": function}
@@ -41,34 +42,32 @@ def mutation(
     return register
 
 
-def operation_has_field(
-    spec: dict[str, Any], operation: dict[str, Any], test: Callable[[dict[str, Any]], bool]
-) -> bool:
+def operation_has_field(api: Api, operation: Operation, test: Callable[[dict[str, Any]], bool]) -> bool:
     """Whether a success JSON response of ``operation`` has a property whose schema passes ``test``."""
-    for status, response in (operation.get("responses") or {}).items():
-        if not str(status).startswith("2"):
+    for status, response in operation.responses.items():
+        if not status.startswith("2"):
             continue
-        for media, body in ((deref(spec, response) or {}).get("content") or {}).items():
-            if "json" in media and _schema_has(spec, body.get("schema"), test, 0):
+        for media, body in (response.get("content") or {}).items():
+            if "json" in media and _schema_has(api.schemas, body.get("schema"), test, 0):
                 return True
     return False
 
 
-def _response_properties(spec: dict[str, Any], test: Callable[[dict[str, Any]], bool]) -> bool:
-    """Whether some success JSON response of the spec has a property whose schema passes ``test``."""
-    return any(operation_has_field(spec, ref.operation, test) for ref in iter_operations(spec))
+def _response_properties(api: Api, test: Callable[[dict[str, Any]], bool]) -> bool:
+    """Whether some success JSON response of the API has a property whose schema passes ``test``."""
+    return any(operation_has_field(api, op, test) for op in api.operations)
 
 
-def _schema_has(spec: dict[str, Any], schema: Any, test: Callable[[dict[str, Any]], bool], depth: int) -> bool:
-    schema = deref(spec, schema)
+def _schema_has(schemas: Schemas, schema: Any, test: Callable[[dict[str, Any]], bool], depth: int) -> bool:
+    schema = schemas.resolve(schema)
     if not isinstance(schema, dict) or depth > 6:
         return False
     for prop in (schema.get("properties") or {}).values():
-        prop = deref(spec, prop)
-        if isinstance(prop, dict) and (test(prop) or _schema_has(spec, prop, test, depth + 1)):
+        prop = schemas.resolve(prop)
+        if isinstance(prop, dict) and (test(prop) or _schema_has(schemas, prop, test, depth + 1)):
             return True
     parts = [schema.get("items"), *(schema.get("allOf") or [])]
-    return any(_schema_has(spec, part, test, depth + 1) for part in parts if part is not None)
+    return any(_schema_has(schemas, part, test, depth + 1) for part in parts if part is not None)
 
 
 def _edit(
@@ -81,12 +80,12 @@ def _edit(
     if exchange.operation is None or not exchange.is_success:
         return
     body = exchange.json()
-    schema = success_schema(state.spec, exchange.operation, exchange.status)
+    schema = success_schema(exchange.operation, exchange.status)
     if body is None or schema is None:
         return
-    for obj, obj_schema in objects_with_schemas(state.spec, body, schema):
+    for obj, obj_schema in objects_with_schemas(state.api.schemas, body, schema):
         for key, prop in (obj_schema.get("properties") or {}).items():
-            resolved = deref(state.spec, prop)
+            resolved = state.api.schemas.resolve(prop)
             if key in obj and isinstance(resolved, dict) and test(resolved, key, obj_schema):
                 edit(obj, key, resolved)
                 exchange.set_json(body)

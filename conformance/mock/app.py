@@ -12,40 +12,33 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from apimodel import load_api as load_model
 from apimodel.diagnostics import SpecError
-from apimodel.loader import load_spec
-from apimodel.project import API_NAMES, SPECS_DIR
+from apimodel.project import API_NAMES
 from conformance.mock.config import MockConfig, load_tenants_file
-from conformance.mock.credentials import Tenants, credential_slots, derive_value
-from conformance.mock.model import ApiModel, compile_api
+from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
+from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
 from conformance.mock.server import ApiServer
 
 __all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
 
 
-def load_api(target: str | Path, name: str | None = None) -> ApiModel:
-    """Compile one of our APIs (by name) or any spec file; raise ``SpecError`` when it cannot load."""
-    text = str(target)
-    if isinstance(target, str) and text in API_NAMES:
-        path, api_name = SPECS_DIR / f"{text}.yaml", text
-    else:
-        path = Path(target)
-        api_name = path.stem
-    document = load_spec(path)
-    return compile_api(name or api_name, document.data)
+def load_api(target: str | Path, name: str | None = None) -> ServedApi:
+    """One of our APIs (by name) or any spec file, ready to serve; raise ``SpecError`` when it cannot load."""
+    return serve(load_model(target, name))
 
 
 @functools.lru_cache(maxsize=32)
-def _slots_for(api: str) -> tuple[Any, ...]:
-    model = load_api(api)
-    return tuple(credential_slots(model.name, model.data, model.schemas))
+def _slots_for(target: str | Path, name: str | None) -> tuple[str, tuple[CredentialSlot, ...]]:
+    model = load_model(target, name)
+    return model.name, tuple(credential_slots(model))
 
 
-def demo_credentials(api: str, tenant: int = 0) -> dict[str, str]:
+def demo_credentials(api: str | Path, tenant: int = 0, *, name: str | None = None) -> dict[str, str]:
     """Environment variable assignments for a demo tenant of ``api`` (an API name or a spec path)."""
-    name = api if api in API_NAMES else Path(api).stem
-    return {slot.env: derive_value(name, tenant, slot) for slot in _slots_for(api)}
+    served_as, slots = _slots_for(api, name)
+    return {slot.env: derive_value(served_as, tenant, slot) for slot in slots}
 
 
 @dataclass
@@ -69,7 +62,7 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
     """A few objects per top-level resource and demo tenant, made from the create operation's example."""
     done: set[str] = set()
     for op in server.api.operations:
-        if op.action != "create" or op.parent_params or op.resource in done:
+        if op.role != "create" or op.parent_params or op.resource in done:
             continue
         done.add(op.resource)
         content = (op.body or {}).get("content") or {}
@@ -113,7 +106,7 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
     """
     config = config or MockConfig()
     extra = load_tenants_file(config.tenants_file) if config.tenants_file else {}
-    models: list[ApiModel] = []
+    models: list[ServedApi] = []
     if targets is None:
         for name in API_NAMES:
             try:
@@ -130,7 +123,7 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
                 models.append(load_api(target))
     servers: dict[str, ApiServer] = {}
     for model in models:
-        slots = credential_slots(model.name, model.data, model.schemas)
+        slots = credential_slots(model.model)
         tenants = Tenants(model.name, slots, config.demo_tenants, extra.get(model.name, []))
         servers[model.name] = ApiServer(model, tenants, config)
     app = Starlette(

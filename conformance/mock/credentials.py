@@ -5,13 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.mock.schema import SchemaSet
+from apimodel import Api
 
 __all__ = ["AuthResult", "CredentialSlot", "Tenants", "credential_slots", "derive_value", "read_pointer", "read_slot"]
 
@@ -35,37 +34,20 @@ class AuthResult:
     message: str = ""
 
 
-def _env_name(api: str, scheme: str, index: int) -> str:
-    base = re.sub(r"[^A-Za-z0-9]+", "_", f"{api}_{scheme}").strip("_").upper()
-    return base if index == 0 else f"{base}_{index + 1}"
-
-
-def credential_slots(api: str, data: Mapping[str, Any], schemas: SchemaSet) -> list[CredentialSlot]:
+def credential_slots(api: Api) -> list[CredentialSlot]:
+    """Where each of the model's credentials travels, one slot per value a request carries."""
     slots: list[CredentialSlot] = []
-    components = data.get("components") or {}
-    for name, raw in sorted((components.get("securitySchemes") or {}).items()):
-        scheme = schemas.resolve(raw)
-        if not isinstance(scheme, dict):
-            continue
-        envs = [str(e) for e in scheme.get("x-env") or ()] or [_env_name(api, name, 0)]
-        kind = scheme.get("type")
-        if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            slots.append(CredentialSlot(envs[0], name, "basic-user", "basic"))
-            if len(envs) > 1 and not scheme.get("x-basic-username-only"):
-                slots.append(CredentialSlot(envs[1], name, "basic-pass", "basic"))
-        elif kind == "http":
-            slots.append(CredentialSlot(envs[0], name, "auth-scheme", str(scheme.get("scheme") or "bearer").lower()))
-        elif kind == "apiKey":
-            where = str(scheme.get("in", "header"))
-            fmt = "uuid" if "uuid" in str(scheme.get("name", "")).lower() or "UUID" in envs[0] else ""
-            prefix = str(scheme.get("x-prefix") or "")
-            slots.append(CredentialSlot(envs[0], name, f"apikey-{where}", str(scheme.get("name", "")), fmt, prefix))
-        elif kind in ("oauth2", "openIdConnect"):
-            slots.append(CredentialSlot(envs[0], name, "auth-scheme", "bearer"))
-    for entry in data.get("x-body-credentials") or ():
-        if isinstance(entry, dict) and "pointer" in entry and "env" in entry:
-            env = str(entry["env"])
-            slots.append(CredentialSlot(env, "", "body", str(entry["pointer"]), "uuid" if "UUID" in env else ""))
+    for c in api.credentials:
+        if c.kind == "basic":
+            slots.append(CredentialSlot(c.env[0], c.scheme, "basic-user", "basic"))
+            if len(c.env) > 1 and not c.username_only:
+                slots.append(CredentialSlot(c.env[1], c.scheme, "basic-pass", "basic"))
+        elif c.kind == "bearer":
+            slots.append(CredentialSlot(c.env[0], c.scheme, "auth-scheme", c.name))
+        elif c.kind == "body":
+            slots.append(CredentialSlot(c.env[0], "", "body", c.name, c.value_format))
+        else:
+            slots.append(CredentialSlot(c.env[0], c.scheme, f"apikey-{c.kind}", c.name, c.value_format, c.prefix))
     return slots
 
 

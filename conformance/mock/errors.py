@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.mock.model import ApiModel, Operation
+from apimodel import Operation
+from conformance.mock.model import ServedApi
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
 
@@ -79,7 +80,7 @@ def _fill_generic(value: Any, message: str, status: int) -> Any:
 
 
 def render_error(
-    api: ApiModel,
+    api: ServedApi,
     sampler: Sampler,
     op: Operation | None,
     kind: str,
@@ -89,12 +90,13 @@ def render_error(
 ) -> ErrorReply:
     """The status and body for an error of ``kind`` (``validation``, ``not_found``...)."""
     errors = errors or []
-    kinds = api.x_errors.get("kinds") if isinstance(api.x_errors.get("kinds"), dict) else None
-    if kinds:
-        spec = kinds.get(kind) or kinds.get(_FALLBACK_KIND.get(kind, "")) or kinds.get("validation")
-        if isinstance(spec, dict):
-            code = status or (int(spec["status"]) if kind in kinds and "status" in spec else DEFAULT_STATUS[kind])
-            return code, _substitute(spec.get("body"), _placeholders(code, message, errors))
+    declared = api.model.errors
+    if declared.kinds:
+        spec = declared.kind(kind) or declared.kind(_FALLBACK_KIND.get(kind, "")) or declared.kind("validation")
+        if spec is not None:
+            own = spec.status if spec.name == kind else None
+            code = status or (own if own is not None else DEFAULT_STATUS[kind])
+            return code, _substitute(spec.body, _placeholders(code, message, errors))
     code = status or DEFAULT_STATUS.get(kind, 400)
     response = _declared(op, code)
     media = (response or {}).get("content") or {}

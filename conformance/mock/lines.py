@@ -1,4 +1,5 @@
-"""Document lines: totals from ``x-computed``, ids for new lines, and Rails nested attributes on update."""
+"""Document lines: computed totals (:func:`apimodel.hints.computed`), ids for new lines, and Rails nested
+attributes on update."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from apimodel import Computed, hints
 from conformance.mock.schema import SchemaSet
 
 __all__ = ["compute", "fill_line_ids", "merge_nested"]
 
 
 def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset()) -> None:
-    """Apply ``x-computed`` rules, lines first, except to the fields in ``keep`` (set explicitly by an action)."""
+    """Apply the computed-field rules, lines first, except to the fields in ``keep`` (set explicitly by an action)."""
     props = schemas.properties(schema)
     for name, prop in props.items():  # lines first: their own computed fields feed the totals
         value = obj.get(name)
@@ -23,36 +25,34 @@ def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozense
                     compute(schemas, spec.get("items") or {}, line)
     for name, prop in props.items():
         spec = schemas.resolve(prop)
-        rule = (prop.get("x-computed") if isinstance(prop, dict) else None) or (
-            spec.get("x-computed") if isinstance(spec, dict) else None
-        )  # beside a $ref or on the schema it names
-        if not isinstance(rule, dict) or name in keep:
+        rule = hints.computed(prop, spec)
+        if rule is None or name in keep:
             continue
         total: float | None = None
-        if "copy" in rule:
-            total = _number(obj.get(str(rule["copy"])))
-        elif "sum" in rule:
-            lines = obj.get(str(rule["sum"])) or []
+        if rule.copy is not None:
+            total = _number(obj.get(rule.copy))
+        elif rule.sum is not None:
+            lines = obj.get(rule.sum) or []
             lines = list(lines.values()) if isinstance(lines, dict) else lines
             total = 0.0
             for line in lines if isinstance(lines, list) else []:
                 if isinstance(line, dict):
                     total += _line_value(line, rule) or 0.0
-        elif "product" in rule:
+        elif rule.product:
             total = _line_value(obj, rule)  # None when a factor is missing: a total the caller sent stays
         if total is not None:
             obj[name] = _typed(schemas.schema_type(spec), total)
 
 
 def fill_line_ids(schemas: SchemaSet, schema: Any, obj: dict[str, Any], next_id: Callable[[str], int]) -> None:
-    """Give each new line of an array property an id when its item schema fills one (``x-fill: id``)."""
+    """Give each new line of an array property an id when its item schema fills one (filled as an id)."""
     for name, prop in schemas.properties(schema).items():
         value = obj.get(name)
         if not isinstance(value, list):
             continue
         item_props = schemas.properties((schemas.resolve(prop) or {}).get("items") or {})
         id_spec = schemas.resolve(item_props.get("id"))
-        if not isinstance(id_spec, dict) or id_spec.get("x-fill") != "id":
+        if hints.fill(id_spec) != "id":
             continue
         for line in value:
             if isinstance(line, dict) and line.get("id") is None:
@@ -94,16 +94,16 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _line_value(line: dict[str, Any], rule: dict[str, Any]) -> float | None:
-    if "product" in rule:
+def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
+    if rule.product:
         result = 1.0
-        for name in rule["product"]:
-            factor = _number(line.get(str(name)))
+        for name in rule.product:
+            factor = _number(line.get(name))
             if factor is None:
                 return None
             result *= factor
         return result
-    return _number(line.get(str(rule.get("field"))))
+    return _number(line.get(str(rule.field)))
 
 
 def _typed(kind: str | None, value: float) -> Any:

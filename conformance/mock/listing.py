@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from conformance.mock.model import Operation
-from conformance.mock.schema import SchemaSet
+from apimodel import Operation
 
 __all__ = ["apply_filters", "paginate"]
 
@@ -81,24 +81,15 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (2, str(value))
 
 
-def apply_filters(
-    schemas: SchemaSet, op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def apply_filters(op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     today = dt.datetime.now(dt.UTC).date()
     result = objects
     for param in op.params:
-        if param.location != "query" or param.name not in query:
+        hint = param.filter
+        if param.location != "query" or param.name not in query or hint is None:
             continue
-        spec = schemas.resolve(param.schema)
-        hint = (
-            param.hint
-            or (param.schema if isinstance(param.schema, dict) else {}).get("x-filter")
-            or (spec.get("x-filter") if isinstance(spec, dict) else None)
-        )
-        if not isinstance(hint, dict):
-            continue
-        value, kind = query[param.name], hint.get("kind")
-        field = str(hint.get("field") or param.name)
+        value, kind = query[param.name], hint.kind
+        field = hint.field or param.name
         if kind == "eq":
             result = [o for o in result if _equal(o.get(field), value)]
         elif kind == "object-eq" and isinstance(value, dict):
@@ -107,16 +98,15 @@ def apply_filters(
             result = [o for o in result if all(_equal((o.get("metadata") or {}).get(k), v) for k, v in value.items())]
         elif kind == "period":
             span = _period(str(value), today)
-            if value == "more" or param.name in (hint.get("from"), hint.get("to")):
-                low, high = _as_date(query.get(str(hint.get("from")))), _as_date(query.get(str(hint.get("to"))))
+            if value == "more" or param.name in (hint.date_from, hint.date_to):
+                low, high = _as_date(query.get(str(hint.date_from))), _as_date(query.get(str(hint.date_to)))
                 span = (low or dt.date.min, high or dt.date.max)
             if span is not None:
                 result = [o for o in result if (d := _as_date(o.get(field))) is not None and span[0] <= d <= span[1]]
         elif kind == "search":
-            fields = [str(f) for f in hint.get("fields") or ()]
-            result = [o for o in result if _search(o, str(value), fields)]
+            result = [o for o in result if _search(o, str(value), list(hint.fields))]
         elif kind == "sort":
-            result = _sorted(result, str(value), str(hint.get("syntax") or "field dir"))
+            result = _sorted(result, str(value), hint.syntax)
     return result
 
 
@@ -137,49 +127,65 @@ def _sorted(objects: list[dict[str, Any]], value: str, syntax: str) -> list[dict
 
 
 def paginate(
-    op: Operation, query: dict[str, Any], objects: list[dict[str, Any]], url: str = ""
+    op: Operation,
+    query: dict[str, Any],
+    objects: list[dict[str, Any]],
+    url: str = "",
+    pairs: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
-    """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``)."""
+    """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``).
+
+    ``pairs`` are the query as sent: links to other pages keep every parameter the operation declares
+    (filters, sorting, ``expand``), change only the page, and never carry a credential.
+    """
     style = op.pagination
     headers: dict[str, str] = {}
     total = len(objects)
-    default = int(style.get("default-per-page") or (100 if style.get("style") == "offset" else 25))
-    maximum = int(style.get("max-per-page") or 100)
-    if style.get("style") == "offset":
-        offset = max(0, _int(query.get(str(style.get("offset", "offset"))), 0))
-        limit = min(maximum, max(1, _int(query.get(str(style.get("limit", "limit"))), default)))
-        envelope: dict[str, Any] = {str(style.get("count", "count")): total, "next": None, "previous": None}
-        names = (str(style.get("offset", "offset")), str(style.get("limit", "limit")))
-        declared = {p.name for p in op.params if p.location == "query"}  # never a credential in the link
-        query = {k: v for k, v in query.items() if k in declared}
+    if style is None:
+        if "limit" in query:
+            return objects[: max(0, _int(query.get("limit"), total))], headers, {}
+        return objects, headers, {}
+    default = style.default_per_page or (100 if style.style == "offset" else 25)
+    maximum = style.max_per_page or 100
+    declared = {p.name for p in op.params if p.location == "query"}
+    kept = [(k, v) for k, v in pairs if k.split("[", 1)[0] in declared]
+    if style.style == "offset":
+        offset = max(0, _int(query.get(style.offset), 0))
+        limit = min(maximum, max(1, _int(query.get(style.limit), default)))
+        envelope: dict[str, Any] = {style.count: total, "next": None, "previous": None}
+        names = {style.offset, style.limit}
         if url and offset + limit < total:
-            envelope["next"] = _page_url(url, query, names, offset + limit, limit)
+            envelope["next"] = _page_url(url, kept, names, {style.offset: offset + limit, style.limit: limit})
         if url and offset > 0:
-            envelope["previous"] = _page_url(url, query, names, max(0, offset - limit), limit)
+            previous = {style.offset: max(0, offset - limit), style.limit: limit}
+            envelope["previous"] = _page_url(url, kept, names, previous)
         return objects[offset : offset + limit], headers, envelope
-    if style.get("style") in ("link", "page"):
-        page = max(1, _int(query.get(str(style.get("page", "page"))), 1))
-        per_page = min(maximum, max(1, _int(query.get(str(style.get("per-page", "per_page"))), default)))
-        chunk = objects[(page - 1) * per_page : page * per_page]
-        if style.get("style") == "link":
-            last = max(1, -(-total // per_page))
-            links = [f'<?page={page}&per_page={per_page}>; rel="self"', f'<?page=1&per_page={per_page}>; rel="first"']
-            if page > 1:
-                links.append(f'<?page={page - 1}&per_page={per_page}>; rel="previous"')
-            if page < last:
-                links.append(f'<?page={page + 1}&per_page={per_page}>; rel="next"')
-            links.append(f'<?page={last}&per_page={per_page}>; rel="last"')
-            headers["Link"] = ", ".join(links)
-            headers[str(style.get("total-header") or "X-Total-Count")] = str(total)
-        return chunk, headers, {}
-    if "limit" in query:
-        return objects[: max(0, _int(query.get("limit"), total))], headers, {}
-    return objects, headers, {}
+    page = max(1, _int(query.get(style.page), 1))
+    per_page = min(maximum, max(1, _int(query.get(style.per_page), default)))
+    chunk = objects[(page - 1) * per_page : page * per_page]
+    if style.style == "link":
+        last = max(1, -(-total // per_page))
+        names = {style.page, style.per_page}
+
+        def link(number: int, rel: str) -> str:
+            target = _page_url(url, kept, names, {style.page: number, style.per_page: per_page})
+            return f'<{target}>; rel="{rel}"'
+
+        links = [link(page, "self"), link(1, "first")]
+        if page > 1:
+            links.append(link(page - 1, "previous"))
+        if page < last:
+            links.append(link(page + 1, "next"))
+        links.append(link(last, "last"))
+        headers["Link"] = ", ".join(links)
+        headers[style.total_header or "X-Total-Count"] = str(total)
+    return chunk, headers, {}
 
 
-def _page_url(url: str, query: dict[str, Any], names: tuple[str, str], offset: int, limit: int) -> str:
-    kept = [(k, str(v)) for k, v in query.items() if k not in names and not isinstance(v, dict | list)]
-    return f"{url}?{urlencode([*kept, (names[0], str(offset)), (names[1], str(limit))])}"
+def _page_url(url: str, kept: Sequence[tuple[str, str]], names: set[str], page: dict[str, int]) -> str:
+    """``url`` with the kept query pairs, the page parameters replaced by ``page``."""
+    pairs = [(k, v) for k, v in kept if k not in names] + [(k, str(v)) for k, v in page.items()]
+    return f"{url}?{urlencode(pairs)}"
 
 
 def _int(value: Any, default: int) -> int:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from apimodel import Operation, Parameter
 from conformance.mock.bodies import parse_multipart, parse_xml
-from conformance.mock.model import Operation, Param
 from conformance.mock.schema import FieldError, SchemaSet
 
 __all__ = ["BodyProblem", "ParsedRequest", "parse_body", "parse_parameters", "structure_depth"]
@@ -22,6 +22,7 @@ class ParsedRequest:
     body: Any = None
     media_type: str = ""
     url: str = ""  # absolute, without the query: where list pages link to
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the query string as sent
 
 
 class BodyProblem(Exception):
@@ -91,7 +92,7 @@ def _deep_object(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return result
 
 
-def _param_value(schemas: SchemaSet, param: Param, pairs: list[tuple[str, str]], single: str | None) -> Any:
+def _param_value(schemas: SchemaSet, param: Parameter, pairs: list[tuple[str, str]], single: str | None) -> Any:
     schema = schemas.resolve(param.schema)
     kind = schemas.schema_type(schema)
     if param.location == "query" and (param.style == "deepObject" or kind == "object"):

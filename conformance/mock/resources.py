@@ -1,4 +1,4 @@
-"""What operations do to state: create, read, update, delete, list and the actions ``x-effect`` describes."""
+"""What operations do to state: create, read, update, delete, list and the actions the model's effects describe."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from apimodel import Effect, Operation, hints
+from apimodel.shapes import locate_resource
 from conformance.mock.lines import compute, fill_line_ids, merge_nested
 from conformance.mock.listing import apply_filters, paginate
-from conformance.mock.model import ApiModel, Operation
+from conformance.mock.model import ServedApi
 from conformance.mock.request import ParsedRequest
 from conformance.mock.samples import Sampler, now_value
-from conformance.mock.shaping import build, coerce_to, locate_resource, pick_variant, repair, strip_write_only
+from conformance.mock.shaping import build, coerce_to, pick_variant, repair, strip_write_only
 from conformance.mock.store import Store, TenantKey
 
 __all__ = ["Outcome", "Resources"]
@@ -32,27 +34,14 @@ class Outcome:
 
 
 class Resources:
-    def __init__(self, api: ApiModel, sampler: Sampler, store: Store) -> None:
+    def __init__(self, api: ServedApi, sampler: Sampler, store: Store) -> None:
         self.api, self.schemas, self.sampler, self.store = api, api.schemas, sampler, store
-        self._resource_schemas: dict[str, Any] = {}
-        stored = {o.resource for o in api.operations if o.action == "create"}
-        addressed = {o.resource for o in api.operations if o.item_param is not None or o.action == "list"}
+        model = api.model
         # a sub-resource with no list and no item path is one object per parent (payment_plan)
-        self.singletons = frozenset(r for r in stored if "." in r and r not in addressed)
-        self._stored = frozenset(stored)
-        # Rails-style APIs (bodies wrapped under x-wrapper) update lines by nested attributes
-        self._nested_attributes = any(
-            isinstance(self.schemas.resolve(c.get("schema")), dict) and "x-wrapper" in self.schemas.resolve(c["schema"])
-            for o in api.operations
-            for c in ((o.body or {}).get("content") or {}).values()
-            if isinstance(c, dict)
-        )
-        # cancel effects that set a flag to true (onFact's deleted: true) hide the object from lists
-        self._trash_flags: dict[str, set[str]] = {}
-        for o in api.operations:
-            if o.effect.get("kind") == "cancel" and isinstance(o.effect.get("set"), dict):
-                flags = {str(k) for k, v in o.effect["set"].items() if v is True}
-                self._trash_flags.setdefault(o.resource, set()).update(flags)
+        self.singletons = frozenset(r.name for r in model.resources if r.singleton)
+        self._stored = frozenset(r.name for r in model.resources if r.stored)
+        # Rails-style APIs (bodies wrapped under a key) update lines by nested attributes
+        self._nested_attributes = model.nested_attributes
 
     # -- schemas -----------------------------------------------------------------------------------
     def response_schema(self, op: Operation, status: str | None = None) -> tuple[str, Any]:
@@ -63,31 +52,10 @@ class Resources:
         return "", None
 
     def resource_schema(self, op: Operation) -> Any:
-        found = self._resource_schemas.get(op.resource)
-        if found is None:
-            order = {"retrieve": 0, "create": 1, "update": 2, "list": 3}
-            candidates = sorted(
-                (o for o in self.api.operations if o.resource == op.resource),
-                key=lambda o: (order.get(o.action, 4), o is not op),
-            )
-            for candidate in candidates:
-                _, schema = self.response_schema(candidate)
-                if schema is not None:
-                    found = locate_resource(self.schemas, schema)[1]
-                    if self.schemas.properties(found):
-                        break
-            self._resource_schemas[op.resource] = found if found is not None else {}
-            found = self._resource_schemas[op.resource]
-        return found
+        return self.api.model.resource_of(op).schema
 
     def id_field(self, op: Operation) -> str:
-        props = self.schemas.properties(self.resource_schema(op))
-        if "id" in props or not props:
-            return "id"
-        for name, prop in props.items():
-            if isinstance(self.schemas.resolve(prop), dict) and self.schemas.resolve(prop).get("x-fill") == "id":
-                return name
-        return op.item_param if op.item_param in props else "id"
+        return self.api.model.resource_of(op).id_field
 
     # -- helpers -----------------------------------------------------------------------------------
     def _parents(self, op: Operation, request: ParsedRequest) -> tuple[str, ...]:
@@ -96,12 +64,8 @@ class Resources:
     def _payload(self, op: Operation, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
             return {}
-        content = (op.body or {}).get("content") or {}
-        for media in content.values():
-            schema = self.schemas.resolve((media or {}).get("schema"))
-            wrapper = schema.get("x-wrapper") if isinstance(schema, dict) else None
-            if isinstance(wrapper, str) and isinstance(body.get(wrapper), dict):
-                return dict(body[wrapper])
+        if op.wrapper is not None and isinstance(body.get(op.wrapper), dict):
+            return dict(body[op.wrapper])
         if len(body) == 1 and self._nested_attributes:  # an XML document's root: <invoice>...</invoice>
             (key, value), props = next(iter(body.items())), self.schemas.properties(self.resource_schema(op))
             if isinstance(value, dict) and key not in props:
@@ -125,7 +89,7 @@ class Resources:
             spec = self.schemas.resolve(prop)
             if not isinstance(spec, dict):
                 continue
-            fill = spec.get("x-fill")
+            fill = hints.fill(spec)
             if not fill and spec.get("readOnly") and name == id_name:
                 fill = "id"
             if fill == "now-on-update" or (fill == "now" and creating):
@@ -246,11 +210,11 @@ class Resources:
             owner = owner if owner is not None else self.store.find_any(tenant, parent, key)
             embedded = (owner or {}).get(name)
             objects = [o for o in embedded if isinstance(o, dict)] if isinstance(embedded, list) else objects
-        flags = [f for f in self._trash_flags.get(op.resource, ()) if f not in request.query]
+        flags = [f for f in self.api.model.resource_of(op).trash_flags if f not in request.query]
         if flags:
             objects = [o for o in objects if not any(o.get(f) is True for f in flags)]
-        objects = apply_filters(self.schemas, op, request.query, objects)
-        page, headers, envelope = paginate(op, request.query, objects, request.url)
+        objects = apply_filters(op, request.query, objects)
+        page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
         return Outcome(page=page, headers=headers, envelope=envelope)
 
     def item_list(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
@@ -258,37 +222,35 @@ class Resources:
         name = op.path.rstrip("/").rsplit("/", 1)[-1]
         key = str(obj.get(self.id_field(op), request.path_params.get(op.item_param or "", "")))
         objects = list(self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key)).values())
-        page, headers, envelope = paginate(op, request.query, objects)
+        page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
         return Outcome(page=page, headers=headers, envelope=envelope)
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
-        effect = op.effect
-        changes: dict[str, Any] = {}
-        for key, value in (effect.get("set") or {}).items():
-            changes[str(key)] = value
-        for key, name in (effect.get("set-from-query") or {}).items():
-            if str(name) in request.query:
-                changes[str(key)] = request.query[str(name)]
-        for key, pointer in (effect.get("set-from-body") or {}).items():
+        effect = op.effect or Effect()
+        changes: dict[str, Any] = dict(effect.set)
+        for key, name in effect.set_from_query:
+            if name in request.query:
+                changes[key] = request.query[name]
+        for key, pointer in effect.set_from_body:
             found: Any = request.body
-            for token in str(pointer).strip("/").split("/"):
+            for token in pointer.strip("/").split("/"):
                 found = found.get(token) if isinstance(found, dict) else None
             if found is not None:
-                changes[str(key)] = found
+                changes[key] = found
         if changes:
             updated = self._build_object(tenant, op, {}, {**obj, **changes}, frozenset(changes))
             with self.store.lock:
                 obj.clear()
                 obj.update(updated)
-        if effect.get("kind") == "cancel" and not changes:
+        if effect.kind == "cancel" and not changes:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)
 
     def next_number(self, tenant: TenantKey, op: Operation) -> str:
         number = self.store.next_number(tenant, f"id:{op.resource}", peek=True)
         for name, prop in self.schemas.properties(self.resource_schema(op)).items():
-            fill = (self.schemas.resolve(prop) or {}).get("x-fill")
-            if isinstance(fill, str) and fill.startswith("sequence:"):
+            fill = hints.fill(self.schemas.resolve(prop))
+            if fill is not None and fill.startswith("sequence:"):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}", peek=True)
                 try:
                     return fill[len("sequence:") :].format(n=number)
@@ -300,11 +262,8 @@ class Resources:
         if not names:
             return obj
         out = dict(obj)
-        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
-            target = (prop if isinstance(prop, dict) else {}).get("x-expand") or (self.schemas.resolve(prop) or {}).get(
-                "x-expand"
-            )
-            if name in names and isinstance(target, str) and out.get(name) is not None:
+        for name, target in self.api.model.resource_of(op).expands:
+            if name in names and out.get(name) is not None:
                 found = self.store.find_any(tenant, target, str(out[name]))
                 if found is not None:
                     out[name] = found

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
-from apimodel.loader import resolve_pointer
+from apimodel.schemas import Schemas
 
 __all__ = ["Direction", "FieldError", "SchemaSet"]
 
@@ -51,66 +51,15 @@ def _def_name(ref: str) -> str:
     return ref[len(_REF_PREFIX) :].replace("/", "_") if ref.startswith(_REF_PREFIX) else ref.replace("/", "_")
 
 
-class SchemaSet:
-    """The schemas of one document: resolving, converting to JSON Schema and compiling, all on demand."""
+class SchemaSet(Schemas):
+    """The schemas of one document: resolving (:class:`Schemas`), converting to JSON Schema and compiling,
+    all on demand."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
+        super().__init__(document)
         self._converted: dict[tuple[str, Direction], Any] = {}
         self._validators: dict[tuple[int, Direction], Any] = {}
         self._keep: list[Any] = []
-
-    # -- resolving -------------------------------------------------------------------------------
-    def resolve(self, node: Any) -> Any:
-        """Follow ``$ref`` chains to a concrete node; an unresolvable ref yields ``{}``."""
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-            ref = node["$ref"]
-            if not ref.startswith("#"):
-                return {}
-            try:
-                node = resolve_pointer(self.document, ref[1:])
-            except KeyError:
-                return {}
-            seen += 1
-        return node
-
-    def properties(self, schema: Any) -> dict[str, Any]:
-        """Properties of an object schema, merging ``allOf`` parts (resolved, shallow)."""
-        schema = self.resolve(schema)
-        if not isinstance(schema, dict):
-            return {}
-        merged: dict[str, Any] = {}
-        for part in schema.get("allOf") or ():
-            merged.update(self.properties(part))
-        props = schema.get("properties")
-        if isinstance(props, dict):
-            merged.update({str(k): v for k, v in props.items()})
-        return merged
-
-    def required(self, schema: Any) -> list[str]:
-        schema = self.resolve(schema)
-        if not isinstance(schema, dict):
-            return []
-        names = [str(n) for n in schema.get("required") or ()]
-        for part in schema.get("allOf") or ():
-            names.extend(self.required(part))
-        return names
-
-    def schema_type(self, schema: Any) -> str | None:
-        schema = self.resolve(schema)
-        if not isinstance(schema, dict):
-            return None
-        kind = schema.get("type")
-        if isinstance(kind, str):
-            return kind
-        if isinstance(kind, list):
-            return next((str(k) for k in kind if k != "null"), None)
-        if "properties" in schema or ("allOf" in schema and self.properties(schema)):
-            return "object"
-        if "items" in schema:
-            return "array"
-        return None
 
     # -- conversion ------------------------------------------------------------------------------
     def _convert(self, node: Any, direction: Direction, refs: set[str]) -> Any:

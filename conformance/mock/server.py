@@ -10,10 +10,11 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
+from apimodel import Operation
 from conformance.mock.config import MockConfig
 from conformance.mock.credentials import AuthResult, Tenants, read_slot
 from conformance.mock.errors import render_error
-from conformance.mock.model import ApiModel, Operation
+from conformance.mock.model import ServedApi
 from conformance.mock.request import BodyProblem, ParsedRequest, parse_body, parse_parameters
 from conformance.mock.resources import Outcome, Resources
 from conformance.mock.samples import Sampler
@@ -47,15 +48,14 @@ class DroppedConnection(Exception):
 class ApiServer:
     """One API of the mock; an ASGI application mounted at ``/<name>``."""
 
-    def __init__(self, api: ApiModel, tenants: Tenants, config: MockConfig) -> None:
+    def __init__(self, api: ServedApi, tenants: Tenants, config: MockConfig) -> None:
         self.api, self.tenants, self.config = api, tenants, config
         self.sampler = Sampler(api.schemas)
         self.store = Store()
         self.resources = Resources(api, self.sampler, self.store)
         self.random = random.Random(config.random_seed)
         self._refusing = frozenset(op.key for op in api.operations if _refuses_in_success(api, op))
-        required = api.data.get("x-content-type-required")
-        self._content_type = required.strip().lower() if isinstance(required, str) else ""
+        self._content_type = (api.model.content_type_required or "").lower()
 
     # -- ASGI --------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -137,7 +137,7 @@ class ApiServer:
 
     def _refusal(self, op: Operation, message: str, errors: list[FieldError] | None = None) -> Reply | None:
         """BitFaktura's refusal: the error envelope with the success status, where the operation's
-        success response shows an example matching ``x-errors.match-in-success``; else ``None``."""
+        success response shows an example that the error model recognises as an error; else ``None``."""
         status = op.success_status() or ""
         if not status.isdigit() or op.key not in self._refusing:
             return None
@@ -210,7 +210,7 @@ class ApiServer:
                 op, "unsupported_media_type", f"every request must carry Content-Type: {self._content_type}"
             )
         request, errors = parse_parameters(self.api.schemas, op, match.params, query_pairs, headers, cookies)
-        request.body, request.media_type = body, media
+        request.body, request.media_type, request.pairs = body, media, query_pairs
         request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{path}"
         if raw and "json" in media:
             schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema")
@@ -272,10 +272,11 @@ class ApiServer:
         return None
 
     def _dispatch(self, op: Operation, tenant: TenantKey, request: ParsedRequest, headers: dict[str, str]) -> Reply:
-        res, action, written = self.resources, op.action, False
+        res, action, written = self.resources, op.role, False
         status = op.success_status() or "200"
-        if op.effect.get("kind") == "next-number":
-            header = str(op.effect.get("header") or "X-Next-Number")
+        effect = op.effect
+        if effect is not None and effect.kind == "next-number":
+            header = effect.header or "X-Next-Number"
             return int(status) if status.isdigit() else 200, {header: res.next_number(tenant, op)}, b""
         if res.parent_missing(tenant, op, request):
             return self._error(op, "not_found", "no such parent object")
@@ -301,14 +302,14 @@ class ApiServer:
             return self._error(op, "not_found", "no such object")
         elif obj is None:
             return self._declared(op, status, None, {}) if status.isdigit() else self._json(200, None)
-        elif action == "update" or (op.method in ("PUT", "PATCH") and not op.effect):
+        elif action == "update" or (op.method in ("PUT", "PATCH") and effect is None):
             outcome, written = res.update(tenant, op, request, obj), True
-        elif (action == "delete" or op.method == "DELETE") and not op.effect:
+        elif (action == "delete" or op.method == "DELETE") and effect is None:
             outcome = res.delete(tenant, op, request, obj)
-        elif op.pagination and op.method == "GET" and not op.effect:
+        elif op.pagination and op.method == "GET" and effect is None:
             outcome = res.item_list(tenant, op, request, obj)
         else:
-            wanted = [str(n) for n in op.effect.get("refuse-unless") or ()]
+            wanted = list(effect.refuse_unless) if effect is not None else []
             if wanted and not any(request.query.get(n) or obj.get(n) for n in wanted):
                 refused = self._refusal(op, f"nothing to act on: none of {', '.join(wanted)} is set")
                 if refused is not None:
@@ -357,15 +358,15 @@ class ApiServer:
         return reply
 
 
-def _refuses_in_success(api: ApiModel, op: Operation) -> bool:
-    pattern = api.x_errors.get("match-in-success")
+def _refuses_in_success(api: ServedApi, op: Operation) -> bool:
+    errors = api.model.errors
     response = op.responses.get(op.success_status() or "") or {}
-    if not isinstance(pattern, dict) or not pattern:
+    if not errors.in_success:
         return False
     for content in (response.get("content") or {}).values():
         examples = [api.schemas.resolve(e).get("value") for e in ((content or {}).get("examples") or {}).values()]
         examples.append((content or {}).get("example"))
-        if any(isinstance(e, dict) and all(e.get(k) == v for k, v in pattern.items()) for e in examples):
+        if any(errors.is_envelope(e) for e in examples):
             return True
     return False
 

@@ -9,37 +9,9 @@ from typing import Any
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import SchemaSet
 
-__all__ = ["build", "coerce_to", "locate_resource", "pick_variant", "repair", "strip_write_only"]
+__all__ = ["build", "coerce_to", "pick_variant", "repair", "strip_write_only"]
 
 Path = tuple[str, ...]
-
-
-def _looks_like_resource(schemas: SchemaSet, schema: Any) -> bool:
-    props = schemas.properties(schema)
-    return "id" in props or any(
-        isinstance(schemas.resolve(p), dict) and schemas.resolve(p).get("x-fill") == "id" for p in props.values()
-    )
-
-
-def locate_resource(schemas: SchemaSet, schema: Any, depth: int = 0) -> tuple[Path, Any]:
-    """Where the resource sits inside a response schema: ``()`` itself, ``("[]",)`` a bare list,
-    ``("items", "[]")`` a list under a key, ``("data",)`` an envelope."""
-    resolved = schemas.resolve(schema)
-    if not isinstance(resolved, dict) or depth > 2:
-        return (), schema
-    if schemas.schema_type(resolved) == "array":
-        inner, target = locate_resource(schemas, resolved.get("items") or {}, depth + 1)
-        return ("[]", *inner), target
-    if _looks_like_resource(schemas, resolved):
-        return (), schema
-    for key, prop in schemas.properties(resolved).items():
-        prop_resolved = schemas.resolve(prop)
-        kind = schemas.schema_type(prop_resolved)
-        if kind == "array" and _looks_like_resource(schemas, (prop_resolved or {}).get("items") or {}):
-            return (key, "[]"), prop_resolved.get("items")
-        if kind == "object" and _looks_like_resource(schemas, prop_resolved):
-            return (key,), prop
-    return (), schema
 
 
 def pick_variant(schemas: SchemaSet, schema: Any, values: dict[str, Any]) -> Any:

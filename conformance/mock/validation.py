@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from conformance.mock.model import ApiModel
+from conformance.mock.model import ServedApi
 
 __all__ = ["ResponseProblem", "validate_response"]
 
@@ -20,7 +20,7 @@ class ResponseProblem:
 
 
 def validate_response(
-    api: ApiModel, method: str, path: str, status: int, content_type: str, body: bytes
+    api: ServedApi, method: str, path: str, status: int, content_type: str, body: bytes
 ) -> list[ResponseProblem]:
     """Every way the response breaks the spec (empty when it conforms). ``path`` is relative to the API."""
     match = api.routes.match(method, path)

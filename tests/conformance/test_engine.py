@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from apimodel import api_from_data
 from conformance.auth import credentials_from_env
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
 from conformance.inject import MUTATIONS, DriftInjector
@@ -13,14 +14,15 @@ from conformance.redact import REDACTED
 from conformance.report import render_json, render_junit, render_markdown
 from tests.conformance.fake_api import KEY, SPEC, make_app
 
-CREDS = credentials_from_env(SPEC, {"FAKE_API_KEY": KEY})
+MODEL = api_from_data("fake", SPEC)
+CREDS = credentials_from_env(MODEL, {"FAKE_API_KEY": KEY})
 QUICK = ConformOptions(max_examples=5, max_steps=5, seed=3)
 
 
 def _run(mutations: list[str] | None = None, seed: int = 3) -> ApiResult:
-    app = make_app() if not mutations else DriftInjector(make_app(), SPEC, mutations, tenants=[CREDS])
+    app = make_app() if not mutations else DriftInjector(make_app(), MODEL, mutations, tenants=[CREDS])
     options = ConformOptions(max_examples=5, max_steps=5, seed=seed)
-    return run_spec("fake", SPEC, Target("http://localhost/", app=app), credentials=CREDS, options=options)
+    return run_spec(MODEL, Target("http://localhost/", app=app), credentials=CREDS, options=options)
 
 
 @pytest.mark.slow
@@ -33,7 +35,7 @@ def test_faithful_fake_yields_no_drift(seed: int) -> None:
 
 
 APPLICABLE = sorted(
-    name for name, m in MUTATIONS.items() if m.applies(SPEC) and name not in ("leak-tenant", "error-with-200")
+    name for name, m in MUTATIONS.items() if m.applies(MODEL) and name not in ("leak-tenant", "error-with-200")
 )
 
 
@@ -61,9 +63,9 @@ def test_reports_name_kind_pointer_and_redact_secrets() -> None:
 
 def test_credentials_repr_hides_values() -> None:
     assert KEY not in repr(CREDS)
-    assert credentials_from_env(SPEC, {}).missing == ("FAKE_API_KEY",)
+    assert credentials_from_env(MODEL, {}).missing == ("FAKE_API_KEY",)
 
 
 def test_unknown_mutation_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown mutation"):
-        DriftInjector(make_app(), SPEC, ["no-such-mutation"])
+        DriftInjector(make_app(), MODEL, ["no-such-mutation"])

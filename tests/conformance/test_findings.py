@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from apimodel import api_from_data
 from conformance.checks.replays import _has_data, _same
 from conformance.drift import Drift, normalise
 from conformance.testing import live_settings
@@ -64,8 +65,8 @@ def test_what_counts_as_data_for_tenant_isolation(body: object, is_list: bool, d
 
 
 def test_live_settings_name_what_is_missing_and_never_values() -> None:
-    settings = live_settings("fake", SPEC, {"FAKE_API_KEY": "sekrit-value"})
+    settings = live_settings(api_from_data("fake", SPEC), {"FAKE_API_KEY": "sekrit-value"})
     assert settings.missing == ("SPECFORGE_LIVE_URL_FAKE",)
     assert "sekrit-value" not in settings.skip_reason and "sekrit-value" not in repr(settings)
-    ready = live_settings("fake", SPEC, {"FAKE_API_KEY": "k", "SPECFORGE_LIVE_URL_FAKE": "http://127.0.0.1:1"})
+    ready = live_settings(api_from_data("fake", SPEC), {"FAKE_API_KEY": "k", "SPECFORGE_LIVE_URL_FAKE": "http://127.0.0.1:1"})
     assert ready.missing == () and ready.url == "http://127.0.0.1:1" and not ready.allow_writes

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from apimodel import Operation
 from apimodel.diagnostics import SpecError
 from apimodel.project import API_NAMES, ROOT
 from conformance.mock import MockConfig, create_app, load_api
 from conformance.mock.credentials import credential_slots, derive_value
-from conformance.mock.model import Operation
 from tests.mock.helpers import CheckedClient
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -55,7 +55,7 @@ def _request(client: CheckedClient, op: Operation) -> dict[str, Any]:
     media = next((m for m in content if "json" in m), None)
     if media:
         body = content[media].get("example") or sampler.sample(content[media].get("schema") or {})
-    for slot in credential_slots(client.api, model.data, model.schemas):
+    for slot in credential_slots(model.model):
         value = derive_value(client.api, 0, slot)
         if slot.kind == "apikey-header":
             headers[slot.name] = slot.prefix + value
