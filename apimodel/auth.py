@@ -1,5 +1,5 @@
 """Credentials: every security scheme and body credential, where it travels and which environment
-variables supply it (``x-env``, else ``<API>_<SCHEME>``)."""
+variables supply it (the scheme's env hint, else ``<API>_<SCHEME>``)."""
 
 from __future__ import annotations
 
@@ -62,9 +62,9 @@ def read_credentials(
             continue
         env = declared.env or _inferred_env(api, key, kind == "basic")
         reason = (
-            Reason("hint", "x-env")
+            Reason("hint", hints.ENV)
             if declared.env
-            else Reason("inferred", f"no x-env: named after the API and the scheme {key!r}")
+            else Reason("inferred", f"no {hints.ENV}: named after the API and the scheme {key!r}")
         )
         uuid = kind in ("header", "query", "cookie") and ("uuid" in name.lower() or "UUID" in env[0])
         found.append(
@@ -83,6 +83,6 @@ def read_credentials(
         )
     for pointer, env_name in hints.body_credentials(data, problems):
         env = (env_name,) if env_name else (f"{env_prefix(api)}_{snake_case(pointer).upper()}",)
-        reason = Reason("hint", "x-body-credentials") if env_name else Reason("inferred", "no env on the entry")
+        reason = Reason("hint", hints.BODY_CREDENTIALS) if env_name else Reason("inferred", "no env on the entry")
         found.append(Credential("", "body", pointer, env, reason, value_format="uuid" if "UUID" in env[0] else ""))
     return tuple(found)

@@ -61,6 +61,13 @@ def _success(responses: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return responses[codes[0]] if codes else responses.get("default")
 
 
+def _answers_list(schemas: Schemas, response: Mapping[str, Any] | None) -> bool | None:
+    """Whether a success response is a list (True) or one object (False); None without a JSON body."""
+    if response is None or schemas.json_content(response) is None:
+        return None
+    return list_shape(schemas, response) is not None
+
+
 def _body_wrapper(schemas: Schemas, body: Mapping[str, Any] | None) -> str | None:
     content = (body or {}).get("content")
     for media in content.values() if isinstance(content, dict) else ():
@@ -121,7 +128,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
     paging_declared = any(h.pagination is not None for h in declared)
     responses = [_responses(schemas, ref) for ref in refs]
     lists = {
-        ref.path.rstrip("/"): list_shape(schemas, _success(answers)) is not None
+        ref.path.rstrip("/"): _answers_list(schemas, _success(answers))
         for ref, answers in zip(refs, responses, strict=True)
         if ref.method == "get"
     }
@@ -136,7 +143,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
             has_view=hint.view is not None,
             effect_kind=hint.effect.kind if hint.effect else None,
             collections=collections,
-            list_shaped=lambda path: lists.get(path, False),
+            list_shaped=lambda path: lists.get(path),
         )
         params = _parameters(schemas, ref)
         reasons = list(placement.reasons)
@@ -144,7 +151,8 @@ def build_api(document: SpecDocument, name: str) -> Api:
         if pagination is not None:
             reasons.append(("pagination", pagination.reason))
         elif ref.method == "get" and placement.role == "list" and paging_declared:
-            reasons.append(("pagination", Reason("hint", "the spec declares x-pagination elsewhere, not here")))
+            why = f"the spec declares {hints.PAGINATION} elsewhere, not here"
+            reasons.append(("pagination", Reason("hint", why)))
         elif ref.method == "get" and placement.role == "list":
             success = _success(answers)
             query = [p.name for p in params if p.location == "query"]
@@ -153,7 +161,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
             reasons.append(("pagination", guess.reason))
         method = ref.method.upper()
         safe = hint.safe if hint.safe is not None else method in _SAFE_METHODS
-        reasons.append(("safe", Reason("hint", "x-safe") if hint.safe is not None else Reason("default", method)))
+        reasons.append(("safe", Reason("hint", hints.SAFE) if hint.safe is not None else Reason("default", method)))
         body = schemas.mapping(ref.operation.get("requestBody")) if ref.operation.get("requestBody") else None
         raw_security = ref.operation.get("security", data.get("security"))
         operations.append(
@@ -164,7 +172,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 summary=" ".join(str(ref.operation.get("summary") or "").split()),
                 description=" ".join(str(ref.operation.get("description") or "").split()),
                 tags=tuple(str(t) for t in ref.operation.get("tags") or ()),
-                source=hint.source if isinstance(hint.source, str) else None,
+                source=str(hint.source) if hint.source is not None else None,
                 resource=placement.resource,
                 action=placement.action,
                 role=placement.role,

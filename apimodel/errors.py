@@ -1,4 +1,4 @@
-"""The error envelope: ``x-errors`` where the spec declares it, else the schema most error responses share."""
+"""The error envelope: the errors hint where the spec declares it, else the schema most error responses share."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def read_errors(data: Mapping[str, Any], schemas: Schemas, operations: list[Oper
     if declared is not None and declared.schema_ref is not None:
         return ErrorModel(
             declared.schema_ref,
-            Reason("hint", "x-errors"),
+            Reason("hint", hints.ERRORS),
             declared.match_in_success,
             declared.kinds,
             _throttled(declared.kinds),

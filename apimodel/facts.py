@@ -48,7 +48,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class Filter:
-    """``x-filter`` on a list's query parameter: how the parameter narrows or orders the list."""
+    """A list's query parameter that narrows or orders the list, and how (:func:`apimodel.hints.parameter_filter`)."""
 
     kind: str  # eq | object-eq | metadata | period | search | sort
     field: str | None = None
@@ -105,7 +105,7 @@ class Pagination:
 
 @dataclass(frozen=True)
 class Effect:
-    """``x-effect``: what an action does to the object its path names."""
+    """What an action does to the object its path names (:func:`apimodel.hints.operation_hints`)."""
 
     kind: str | None = None  # next-number | cancel
     set: tuple[tuple[str, Any], ...] = ()
@@ -121,7 +121,7 @@ class Effect:
 
 @dataclass(frozen=True)
 class Computed:
-    """``x-computed``: a value the API derives from the object's own fields or lines."""
+    """A value the API derives from the object's own fields or lines (:func:`apimodel.hints.computed`)."""
 
     sum: str | None = None  # the array of lines to add up
     product: tuple[str, ...] = ()  # factors multiplied per line (or on the object itself)
@@ -139,7 +139,7 @@ class Operation:
     summary: str
     description: str
     tags: tuple[str, ...]
-    source: str | None  # x-source: seed | public-docs | assumption
+    source: str | None  # where the facts come from: seed | public-docs | assumption
     resource: str  # the collection it acts on, dotted for nesting: ``customers.contacts``
     action: str  # the method name the client gives it
     role: Role
@@ -149,9 +149,9 @@ class Operation:
     security: tuple[Mapping[str, Any], ...] | None  # None: the document's, () : none needed
     pagination: Pagination | None
     effect: Effect | None
-    view: str | None  # x-view: pdf | xml | html | zip
+    view: str | None  # the object rendered as a document: pdf | xml | html | zip
     safe: bool  # calling it changes nothing: a live read-only run may send it
-    wrapper: str | None  # x-wrapper of the JSON request body: the key the resource travels under
+    wrapper: str | None  # the key the resource travels under in the JSON request body (Rails style)
     reasons: tuple[tuple[str, Reason], ...]
     body: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # resolved requestBody
     responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)  # resolved
@@ -192,7 +192,7 @@ class Resource:
     id_field: str
     schema: Any = field(default=None, compare=False, repr=False)  # the object schema
     schema_name: str | None = None  # the component schema, where it is one
-    fills: tuple[tuple[str, str], ...] = ()  # property -> x-fill
+    fills: tuple[tuple[str, str], ...] = ()  # property -> how the API fills it (id, now, sequence:…)
     computed: tuple[tuple[str, Computed], ...] = ()
     expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
@@ -212,7 +212,7 @@ class Credential:
     env: tuple[str, ...]  # basic: (user, password); otherwise one variable
     reason: Reason  # where the variable names come from
     scheme_type: str = ""  # the scheme's OpenAPI type: http, apiKey, oauth2, openIdConnect; "" for a body credential
-    prefix: str = ""  # x-prefix: sent before the value (``Token ``)
+    prefix: str = ""  # sent before the value (``Token ``)
     username_only: bool = False  # basic auth with an empty password
     value_format: str = ""  # "uuid" where the value is one
     description: str = ""
@@ -224,7 +224,7 @@ class Credential:
 
 @dataclass(frozen=True)
 class BodySetting:
-    """``x-body-defaults``: a non-secret value every request body carries (e-Cont's ``connect.language``)."""
+    """A non-secret value every request body carries (e-Cont's ``connect.language``)."""
 
     pointer: str
     env: str | None
@@ -233,7 +233,7 @@ class BodySetting:
 
 @dataclass(frozen=True)
 class ErrorKind:
-    """One ``x-errors`` kind: the status the API uses for it and the body it sends (with ``$`` placeholders)."""
+    """One kind of error: the status the API uses for it and the body it sends (with ``$`` placeholders)."""
 
     name: str
     status: int | None
@@ -305,7 +305,7 @@ class Api:
     body_settings: tuple[BodySetting, ...]
     security: tuple[Mapping[str, Any], ...] | None
     errors: ErrorModel
-    content_type_required: str | None  # x-content-type-required
+    content_type_required: str | None  # a Content-Type every request carries, GET included
     nested_attributes: bool  # Rails-style bodies: lines updated by id, ``_destroy`` removes
     operations: tuple[Operation, ...]
     resources: tuple[Resource, ...]

@@ -1,4 +1,4 @@
-"""Pagination: ``x-pagination`` where the spec says it, otherwise inferred from a list's parameters,
+"""Pagination: the pagination hint where the spec says it, otherwise inferred from a list's parameters,
 its response shape and its response headers. A list that matches no style stays one page."""
 
 from __future__ import annotations

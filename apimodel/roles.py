@@ -1,5 +1,5 @@
 """Resources and roles: which collection an operation acts on, what it does there, and which path
-parameters name the object and its parents. ``x-resource``/``x-action`` say it; paths and methods infer it."""
+parameters name the object and its parents. Hints say it; paths, methods and responses infer it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from apimodel import hints
 from apimodel.facts import Reason, Role
 from apimodel.naming import snake_case
 from apimodel.walk import OperationRef
@@ -108,33 +109,36 @@ def place(
     has_view: bool,
     effect_kind: str | None,
     collections: frozenset[str],
-    list_shaped: Callable[[str], bool],
+    list_shaped: Callable[[str], bool | None],
 ) -> Placement:
     """The placement of one operation: hints first, then the path, the method and (for lists) the response."""
     inferred = _infer(ref, collections, list_shaped)
     resource = hinted_resource or inferred.resource
     action = hinted_action or inferred.action
     reasons = [
-        ("resource", Reason("hint", "x-resource") if hinted_resource else inferred.reason_of("resource")),
-        ("action", Reason("hint", "x-action") if hinted_action else inferred.reason_of("action")),
+        ("resource", Reason("hint", hints.RESOURCE) if hinted_resource else inferred.reason_of("resource")),
+        ("action", Reason("hint", hints.ACTION) if hinted_action else inferred.reason_of("action")),
     ]
     if hinted_action or hinted_resource:
         role = _hinted_role(action, ref.method, has_view, effect_kind) if hinted_action else inferred.role
         item, parents = _hinted_params(ref.path, resource, role)
-        reasons.append(("role", Reason("hint", f"x-action: {action}") if hinted_action else inferred.reason_of("role")))
+        why = Reason("hint", f"{hints.ACTION}: {action}") if hinted_action else inferred.reason_of("role")
+        reasons.append(("role", why))
         return Placement(resource, action, role, item, parents, tuple(reasons))
     role = "download" if has_view and inferred.role == "action" else inferred.role
     reasons.append(("role", inferred.reason_of("role")))
     return Placement(resource, action, role, inferred.item_param, inferred.parent_params, tuple(reasons))
 
 
-def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable[[str], bool]) -> Placement:
+def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable[[str], bool | None]) -> Placement:
+    """``list_shaped(path)``: whether GET on ``path`` answers a list (True), one object (False), or unknown (None)."""
     method, path = ref.method, ref.path
     segments = path_segments(path)
     statics = [s for s, is_param in segments if not is_param]
     params = tuple(_PARAM.findall(path))
     ends_with_param = bool(segments) and segments[-1][1]
-    tags = ref.operation.get("tags") or []
+    raw_tags = ref.operation.get("tags")
+    tags = raw_tags if isinstance(raw_tags, list) else []
     if not statics:
         resource = snake_case(str(tags[0])) if tags else "default"
         _, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))
@@ -147,30 +151,35 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
     # a path answering a list is a collection (/users/{id}/repos: the user's repos), unless it lists the
     # collection above it (/customers/search)
     parent = trimmed.rsplit("/", 1)[0]
-    listing = not ends_with_param and list_shaped(trimmed)
-    sub_collection = listing and not (parent in collections or list_shaped(parent))
+    listing = not ends_with_param and list_shaped(trimmed) is True
+    sub_collection = listing and not (parent in collections or list_shaped(parent) is True)
     is_collection = ends_with_param or trimmed in collections or sub_collection
     parts = statics if is_collection else statics[:-1] or statics
     resource = ".".join(snake_case(s) or "root" for s in parts)
     if is_collection or (len(statics) == 1 and not ends_with_param):
         action, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))
         item = params[-1] if ends_with_param else None
+        if method == "get" and not is_collection and list_shaped(trimmed) is False:
+            # /v1/account answering one object: the one object there is, not a list of them
+            why = "a single static segment answering one object"
+            return _inferred(resource, "retrieve", "retrieve", None, params, why, "GET on one object: retrieve")
         if ends_with_param:
-            where = "the path ends with a parameter: one object of the collection"
+            where = "the path ends with a parameter: one object of a collection"
         elif sub_collection:
             where = "a path that answers a list of objects: a collection"
         elif trimmed in collections:
             where = "an item path exists below this path: a collection"
         else:
             where = "a single static segment: a collection"
-        return _inferred(resource, action, role, item, params, where, f"{method.upper()} on {where.split(':')[0]}")
+        whom = "one object of the collection" if ends_with_param else "the collection"
+        return _inferred(resource, action, role, item, params, where, f"{method.upper()} on {whom}")
     action = snake_case(last) or method
     action = action if method in ("post", "get") else f"{method}_{action}"
-    named: Role = "list" if method == "get" and list_shaped(trimmed) else "action"
-    target = None if named == "list" or not after_param else params[-1]
-    on = "an object" if target else "the collection"
+    named: Role = "list" if method == "get" and list_shaped(trimmed) is True else "action"
+    acted_on = None if named == "list" or not after_param else params[-1]
+    on = "an object" if acted_on else "the collection"
     why_role = f"GET {last!r} answers a list of the collection" if named == "list" else f"{last!r}, acting on {on}"
-    return _inferred(resource, action, named, target, params, f"{last!r} acts on {resource}", why_role)
+    return _inferred(resource, action, named, acted_on, params, f"{last!r} acts on {resource}", why_role)
 
 
 def _inferred(

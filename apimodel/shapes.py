@@ -15,7 +15,7 @@ SchemaPath = tuple[str, ...]
 
 
 def looks_like_resource(schemas: Schemas, schema: Any) -> bool:
-    """An object with an identity: an ``id`` property, or one the spec fills as the id (``x-fill: id``)."""
+    """An object with an identity: an ``id`` property, or one the spec fills as the id."""
     props = schemas.properties(schema)
     return "id" in props or any(hints.fill(schemas.resolve(p)) == "id" for p in props.values())
 

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apimodel import Api, load_api
-from apimodel.project import API_NAMES
 from conformance.auth import Credentials, credentials_from_env
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
 
@@ -65,7 +64,7 @@ def run_against_mock(
         api = load_api(target)
         tenants = mock_tenants(api)
         if base_url is None:
-            app = mock.create_app([f"{api.name}={target}" if api.name not in API_NAMES else target])
+            app = mock.create_app([target])
             if wrap is not None:
                 app = wrap(app, api, tenants)
             where = Target(f"http://localhost/{api.name}", app=app)

@@ -14,6 +14,7 @@ __all__ = ["main"]
 # `specforge validate` does not pay for schemathesis and the mock, nor `generate` for either.
 COMMANDS: dict[str, str] = {
     "validate": "specforge.commands.validate:validate",
+    "describe": "specforge.commands.describe:describe",
     "check": "specforge.commands.check:check",
     "generate": "specforge.commands.generate:generate",
     "mock": "specforge.commands.mock:mock",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from conformance.mock.request import ParsedRequest
 from conformance.mock.server import ApiServer
 
 __all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
+
+_MOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def load_api(target: str | Path, name: str | None = None) -> ServedApi:
@@ -116,8 +119,8 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
     else:
         for target in targets:
             text = str(target)
-            if isinstance(target, str) and "=" in text and text.split("=", 1)[0].isidentifier():
-                name, _, spec_path = text.partition("=")
+            name, _, spec_path = text.partition("=")
+            if isinstance(target, str) and spec_path and _MOUNT_NAME.fullmatch(name) and not Path(text).exists():
                 models.append(load_api(Path(spec_path), name))
             else:
                 models.append(load_api(target))

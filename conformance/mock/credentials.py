@@ -1,4 +1,4 @@
-"""Tenants and their credentials, read from the spec's security schemes, x-env and x-body-credentials."""
+"""Tenants and their credentials: where each of the model's credentials travels, and demo values for them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apimodel import Api
+from apimodel import Api, Operation
 
 __all__ = ["AuthResult", "CredentialSlot", "Tenants", "credential_slots", "derive_value", "read_pointer", "read_slot"]
 
@@ -24,7 +24,7 @@ class CredentialSlot:
     kind: str  # basic-user | basic-pass | auth-scheme | apikey-header | apikey-query | apikey-cookie | body
     name: str  # header/query/cookie name, HTTP auth scheme word, or body pointer
     fmt: str = ""  # format or type hint for demo values: uuid | integer | ""
-    prefix: str = ""  # x-prefix: text before the value on the wire ("Token ")
+    prefix: str = ""  # text before the value on the wire ("Token ")
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,40 @@ class Tenants:
         if len(owners) > 1:
             return AuthResult(None, "forbidden", "These credentials do not belong together")
         return AuthResult(owners.pop())
+
+    def authenticate(
+        self, op: Operation, headers: dict[str, str], query: dict[str, str], cookies: dict[str, str], body: Any
+    ) -> AuthResult:
+        """Whose request this is: the credentials of one security alternative (or the body's) must all belong
+        to one tenant; a second credential of another tenant, or a wrong one, spoils it."""
+        slots = self.slots
+        body_slots = [s for s in slots if s.kind == "body"]
+        requirements = op.security or ()
+        if op.security == ():  # `security: []`: this operation needs no credentials at all
+            return AuthResult(None)
+        uses_body = bool(body_slots) and op.body is not None
+        if not any(requirements) and not uses_body:
+            return AuthResult(None)
+        failure = AuthResult(None, "unauthorized", "Missing credentials")
+        candidates: list[list[Any]] = [
+            [s for s in slots if s.scheme in requirement] for requirement in requirements if requirement
+        ]
+        if uses_body:
+            candidates.append(body_slots)
+        for group in candidates:
+            values = {s.env: read_slot(s, headers, query, cookies, body) for s in group}
+            if not group or any(v is None for v in values.values()):
+                continue
+            result = self.check({k: v for k, v in values.items() if v is not None})
+            if result.error is None:
+                # a second credential that is wrong or another tenant's spoils the request, as real APIs do
+                for slot in {s for g in candidates for s in g}:
+                    other = read_slot(slot, headers, query, cookies, body)
+                    if other is not None and self.owner(slot.env, other) != result.tenant:
+                        return AuthResult(None, "unauthorized", "Invalid credentials")
+                return result
+            failure = result
+        return failure
 
 
 def read_slot(

@@ -1,4 +1,4 @@
-"""Error replies in each API's own envelope: ``x-errors`` kinds, or the operation's declared error schema."""
+"""Error replies in each API's own envelope: the model's error kinds, or the operation's declared error schema."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lists: the filters and sorting that ``x-filter`` documents, and each API's pagination style."""
+"""Lists: the filters and sorting the model's parameters declare, and each API's pagination style."""
 
 from __future__ import annotations
 

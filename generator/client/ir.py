@@ -145,14 +145,14 @@ class CredentialIR:
     password_argument: PythonIdentifier | None
     description: str
     default: str | None = None  # used when neither the argument nor the environment gives a value
-    prefix: str = ""  # ``x-prefix``: text sent before the value (``Token `` + key)
+    prefix: str = ""  # text sent before the value (``Token `` + key)
 
 
 @dataclass(frozen=True)
 class ErrorsIR:
     type_expression: str | None
     match_in_success: tuple[tuple[str, Any], ...]
-    # x-errors.kinds.rate_limited sent with a status that is not 429 (CloudInvoice: 400 + {status_code: 429}):
+    # the rate-limit error sent with a status that is not 429 (CloudInvoice: 400 + {status_code: 429}):
     # the status and the body's fixed top-level values that tell it apart from other errors
     throttled: tuple[int, tuple[tuple[str, Any], ...]] | None = None
 
@@ -175,7 +175,7 @@ class ClientIR:
     resources: tuple[Resource, ...]
     model_names: tuple[ClassName, ...]
     diagnostics: tuple[Diagnostic, ...]
-    fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (x-content-type-required)
+    fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (CloudInvoice's Content-Type)
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

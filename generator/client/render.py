@@ -17,7 +17,15 @@ from generator.client.typeref import type_ref_source
 
 __all__ = ["RUNTIME_FILES", "Templates", "load_templates", "render"]
 
-RUNTIME_FILES: tuple[str, ...] = ("_base_client.py", "_exceptions.py", "_request.py", "_types.py", "pagination.py")
+RUNTIME_FILES: tuple[str, ...] = (
+    "_base_client.py",
+    "_core.py",
+    "_endpoint.py",
+    "_exceptions.py",
+    "_request.py",
+    "_types.py",
+    "pagination.py",
+)
 EXCEPTIONS: tuple[str, ...] = (
     "APIConnectionError", "APIError", "APIReportedError", "APIStatusError", "APITimeoutError", "AuthenticationError",
     "BadRequestError", "ClientError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
@@ -184,7 +192,8 @@ def _resource_imports(resource: Resource) -> list[str]:
         std.append(f"from typing import {', '.join(typing_names)}")
     local = []
     if ops:
-        local.append("from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient")
+        local.append("from .._base_client import AsyncAPIClient, SyncAPIClient")
+        local.append("from .._endpoint import Endpoint")
         local.append(
             f"from .._types import {'Omit, ' if needs_omit else ''}RequestOptions{', omit' if needs_omit else ''}"
         )

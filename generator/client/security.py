@@ -23,7 +23,7 @@ def _argument(env: tuple[str, ...], fallback: str, taken: set[str]) -> PythonIde
 
 def build_credentials(api: Api, diagnostics: list[Diagnostic]) -> tuple[CredentialIR, ...]:
     """One constructor argument per credential (two for HTTP Basic with a password), each read from its
-    environment variable when not given. Argument names follow ``x-env`` where the spec declares it."""
+    environment variable when not given. Argument names follow the spec's own variable names where it declares them."""
     taken: set[str] = set()
     found: list[CredentialIR] = []
     for c in api.credentials:

@@ -2,7 +2,7 @@
 
 ``list[types.Invoice] | None`` becomes ``("|", ("list", "types.Invoice"), "None")``: leaves are builtin names,
 ``Any``, ``None`` or ``types.<Model>``; nodes are ``list``, ``dict``, ``|`` and ``Literal`` (values as written).
-The runtime (``_base_client.resolve_type``) walks it with ``getattr`` on the lazily imported ``types`` module.
+The runtime (``_endpoint.resolve_type``) walks it with ``getattr`` on the lazily imported ``types`` module.
 """
 
 from __future__ import annotations

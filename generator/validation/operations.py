@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from apimodel import Api, Operation, hints
 from apimodel.diagnostics import Diagnostic, join_pointer
-from apimodel.walk import OperationRef, iter_operations
+from apimodel.walk import iter_operations
 
 __all__ = ["SOURCES", "check_house_operations", "check_operation_ids"]
 
@@ -44,74 +45,73 @@ def _is_error_status(status: object) -> bool:
     return len(text) == 3 and text[0] in "45"
 
 
-def check_house_operations(label: str, data: dict[str, Any]) -> Iterator[Diagnostic]:
+def check_house_operations(label: str, api: Api) -> Iterator[Diagnostic]:
     """The rules our own specs follow (specs/README.md); foreign specs are not held to them."""
     actions: dict[tuple[str, str], str] = {}
-    for op in iter_operations(data):
+    for op in api.operations:
         yield from _check_documentation(label, op)
-        resource, action = op.operation.get("x-resource"), op.operation.get("x-action")
-        if not isinstance(resource, str) or not resource:
+        resource = op.reason("resource")
+        action = op.reason("action")
+        hinted_resource = resource is not None and resource.source == "hint"
+        if not hinted_resource:
             yield Diagnostic(
                 label,
                 op.pointer,
                 "missing-resource",
-                f"{op.key} has no x-resource",
-                "name the client attribute, e.g. 'x-resource: invoices'",
+                f"{op.key} has no {hints.RESOURCE}",
+                f"name the client attribute, e.g. '{hints.RESOURCE}: invoices'",
             )
-        if not isinstance(action, str) or not action:
+        if action is None or action.source != "hint":
             yield Diagnostic(
                 label,
                 op.pointer,
                 "missing-action",
-                f"{op.key} has no x-action",
-                "name the client method, e.g. 'x-action: list'",
+                f"{op.key} has no {hints.ACTION}",
+                f"name the client method, e.g. '{hints.ACTION}: list'",
             )
-        elif isinstance(resource, str):
-            key = (resource, action)
+        elif hinted_resource:
+            key = (op.resource, op.action)
             if key in actions:
                 yield Diagnostic(
                     label,
-                    join_pointer("paths", op.path, op.method, "x-action"),
+                    f"{op.pointer}/{hints.ACTION}",
                     "duplicate-action",
-                    f"'{resource}.{action}' is also {actions[key]}",
+                    f"'{op.resource}.{op.action}' is also {actions[key]}",
                     "give each action its own name",
                 )
             else:
                 actions[key] = op.key
-        responses = op.operation.get("responses") or {}
-        if not any(_is_error_status(status) for status in responses):
+        if not any(_is_error_status(status) for status in op.responses):
             yield Diagnostic(
                 label,
-                join_pointer("paths", op.path, op.method, "responses"),
+                f"{op.pointer}/responses",
                 "no-error-response",
                 f"{op.key} declares no 4xx or 5xx response",
                 "declare the API's error envelope responses",
             )
 
 
-def _check_documentation(label: str, op: OperationRef) -> Iterator[Diagnostic]:
-    operation = op.operation
+def _check_documentation(label: str, op: Operation) -> Iterator[Diagnostic]:
     for key, code in (("summary", "missing-summary"), ("description", "missing-description")):
-        value = operation.get(key)
+        value = op.raw.get(key)
         if not isinstance(value, str) or not value.strip():
             yield Diagnostic(label, op.pointer, code, f"{op.key} has no {key}", f"write its {key}")
-    tags = operation.get("tags")
+    tags = op.raw.get("tags")
     if not isinstance(tags, list) or len(tags) != 1:
         yield Diagnostic(label, op.pointer, "missing-tag", f"{op.key} should have exactly one tag", "add one tag")
-    source = operation.get("x-source")
-    if source is None:
+    if op.source is None:
         yield Diagnostic(
             label,
             op.pointer,
             "missing-source",
-            f"{op.key} has no x-source",
+            f"{op.key} has no {hints.SOURCE}",
             "say where its facts come from: " + " | ".join(SOURCES),
         )
-    elif source not in SOURCES:
+    elif op.source not in SOURCES:
         yield Diagnostic(
             label,
-            join_pointer("paths", op.path, op.method, "x-source"),
+            f"{op.pointer}/{hints.SOURCE}",
             "bad-source",
-            f"x-source '{source}' is not one of {', '.join(SOURCES)}",
+            f"{hints.SOURCE} '{op.source}' is not one of {', '.join(SOURCES)}",
             "use one of those",
         )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from apimodel import build_api
 from apimodel.diagnostics import Diagnostic, SpecError, join_pointer
 from apimodel.loader import SpecDocument, load_spec
 from apimodel.project import resolve_spec
@@ -55,7 +56,7 @@ def validate_document(document: SpecDocument, *, api: str | None, profile: Profi
     found.extend(check_operation_ids(label, data, required=profile == "house"))
     found.extend(check_examples(label, data, require=profile == "house"))
     if profile == "house":
-        found.extend(check_house_operations(label, data))
+        found.extend(check_house_operations(label, build_api(document, api or Path(label).stem)))
         if api is not None:
             found.extend(check_seed_coverage(label, data, api))
     return sorted(set(found), key=lambda d: (d.file, d.pointer, d.code, d.message))

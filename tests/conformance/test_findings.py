@@ -68,5 +68,7 @@ def test_live_settings_name_what_is_missing_and_never_values() -> None:
     settings = live_settings(api_from_data("fake", SPEC), {"FAKE_API_KEY": "sekrit-value"})
     assert settings.missing == ("SPECFORGE_LIVE_URL_FAKE",)
     assert "sekrit-value" not in settings.skip_reason and "sekrit-value" not in repr(settings)
-    ready = live_settings(api_from_data("fake", SPEC), {"FAKE_API_KEY": "k", "SPECFORGE_LIVE_URL_FAKE": "http://127.0.0.1:1"})
+    ready = live_settings(
+        api_from_data("fake", SPEC), {"FAKE_API_KEY": "k", "SPECFORGE_LIVE_URL_FAKE": "http://127.0.0.1:1"}
+    )
     assert ready.missing == () and ready.url == "http://127.0.0.1:1" and not ready.allow_writes

@@ -65,7 +65,7 @@ def test_foreign_names_come_from_verb_and_path(method: str, path: str, expected:
         has_view=False,
         effect_kind=None,
         collections=collections,
-        list_shaped=lambda path: False,
+        list_shaped=lambda path: None,
     )
     assert (placed.resource, placed.action) == expected
 

@@ -60,7 +60,7 @@ def test_type_ref_refuses_anything_but_annotations(annotation: str) -> None:
 def test_runtime_resolves_types_without_eval(generate_client: GenerateClient) -> None:
     billing = generate_client(billing_spec(pagination=PAGE), "resolving")
     importlib.import_module("resolving_client.types")
-    resolve = billing._base_client.resolve_type
+    resolve = billing._endpoint.resolve_type
     assert resolve(("list", "types.Invoice"), billing.types) == list[billing.types.Invoice]
     assert resolve(("|", "int", "None"), billing.types) == int | None
     assert resolve(("Literal", "a", 1), billing.types) == Literal["a", 1]

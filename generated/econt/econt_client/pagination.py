@@ -13,7 +13,8 @@ import httpx2
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
-    from ._base_client import AsyncAPIClient, Endpoint, SyncAPIClient, TypeRef
+    from ._base_client import AsyncAPIClient, SyncAPIClient
+    from ._endpoint import Endpoint, TypeRef
 
 __all__ = ["AsyncPage", "AsyncPager", "Paging", "SyncPage", "async_list", "sync_list"]
 

@@ -38,7 +38,7 @@ CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
 class Credential:
     """One credential and where it travels. ``value`` never appears in a repr.
 
-    ``prefix`` (the spec's ``x-prefix``) is sent before an API key: ``Authorization: Token <value>``.
+    ``prefix`` (declared by the spec) is sent before an API key: ``Authorization: Token <value>``.
     """
 
     kind: CredentialKind

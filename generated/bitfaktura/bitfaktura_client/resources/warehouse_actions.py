@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._endpoint import Endpoint
 from .._types import Omit, RequestOptions, omit
 from ..pagination import AsyncPager, Paging, SyncPage, async_list, sync_list
 

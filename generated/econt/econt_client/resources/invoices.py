@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import TYPE_CHECKING, cast
 
-from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._endpoint import Endpoint
 from .._types import Omit, RequestOptions, omit
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import TYPE_CHECKING, Literal, cast
 
-from .._base_client import AsyncAPIClient, Endpoint, SyncAPIClient
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._endpoint import Endpoint
 from .._types import Omit, RequestOptions, omit
 from ..pagination import AsyncPager, Paging, SyncPage, async_list, sync_list
 

@@ -1,0 +1,87 @@
+"""What the mock does with a valid, authenticated request: read, list, create, update, delete or act."""
+
+from __future__ import annotations
+
+from apimodel import Operation
+from conformance.mock.model import ServedApi
+from conformance.mock.replies import VIEW_TYPES, Replies, Reply
+from conformance.mock.request import ParsedRequest
+from conformance.mock.resources import Resources
+from conformance.mock.store import TenantKey
+from conformance.mock.views import render_view
+
+__all__ = ["Dispatcher"]
+
+
+class Dispatcher:
+    """Routes an operation to the state change its role and effect describe, and shapes the reply."""
+
+    def __init__(self, api: ServedApi, resources: Resources, replies: Replies) -> None:
+        self.api, self.resources, self.replies = api, resources, replies
+
+    def dispatch(self, op: Operation, tenant: TenantKey, request: ParsedRequest, headers: dict[str, str]) -> Reply:
+        res, role, written = self.resources, op.role, False
+        status = op.success_status() or "200"
+        effect = op.effect
+        if effect is not None and effect.kind == "next-number":
+            header = effect.header or "X-Next-Number"
+            return int(status) if status.isdigit() else 200, {header: res.next_number(tenant, op)}, b""
+        if res.parent_missing(tenant, op, request):
+            return self.replies.error(op, "not_found", "no such parent object")
+        view = self._view_kind(op, headers)
+        reading = view if op.method in ("GET", "HEAD") else None  # a write with a view acts, then renders
+        obj = res.locate(tenant, op, request) if role not in ("create", "list") else None
+        addressed = op.resource in res.singletons or (not op.pagination and self._addressed(op, request))
+        listing = op.item_param is None and (bool(op.pagination) or (obj is None and not addressed))
+        if reading is not None and listing:  # a paginated list stays a list, whatever its filters match
+            page = res.list_objects(tenant, op, request).page or []
+            data, media = render_view(reading, op.resource, {op.resource.split(".")[-1]: page})
+            return int(status) if status.isdigit() else 200, {"content-type": media}, data
+        if reading is not None:
+            if obj is None:
+                return self.replies.error(op, "not_found", "no such object")
+            data, media = render_view(reading, op.resource, obj)
+            return int(status) if status.isdigit() else 200, {"content-type": media}, data
+        if role == "list":
+            outcome = res.list_objects(tenant, op, request)
+        elif role == "create" or (obj is None and op.item_param is None and op.method == "POST" and op.body):
+            outcome, written = res.create(tenant, op, request), True
+        elif obj is None and (op.item_param is not None or addressed):
+            return self.replies.error(op, "not_found", "no such object")
+        elif obj is None:
+            return self.replies.declared(op, status, None, {}) if status.isdigit() else self.replies.json(200, None)
+        elif role == "update" or (op.method in ("PUT", "PATCH") and effect is None):
+            outcome, written = res.update(tenant, op, request, obj), True
+        elif (role == "delete" or op.method == "DELETE") and effect is None:
+            outcome = res.delete(tenant, op, request, obj)
+        elif op.pagination and op.method == "GET" and effect is None:
+            outcome = res.item_list(tenant, op, request, obj)
+        else:
+            wanted = list(effect.refuse_unless) if effect is not None else []
+            if wanted and not any(request.query.get(n) or obj.get(n) for n in wanted):
+                refused = self.replies.refusal(op, f"nothing to act on: none of {', '.join(wanted)} is set")
+                if refused is not None:
+                    return refused
+            outcome = res.act(tenant, op, request, obj)
+        if view is not None:
+            return self.replies.view_reply(op, status, view, outcome, written)
+        return self.replies.reply(op, tenant, status, outcome, request)
+
+    def _view_kind(self, op: Operation, headers: dict[str, str]) -> str | None:
+        if op.view:
+            return op.view
+        response = op.responses.get(op.success_status() or "") or {}
+        media = [m for m in (response.get("content") or {}) if m in VIEW_TYPES]
+        if not media:
+            return None
+        accept = headers.get("accept", "")
+        has_json = any("json" in m for m in response.get("content") or {})
+        wanted = next((m for m in media if m in accept), None)
+        if wanted or not has_json:
+            return VIEW_TYPES[wanted or media[0]]
+        return None
+
+    def _addressed(self, op: Operation, request: ParsedRequest) -> bool:
+        """Whether the request names one object (by a query field) that could be missing."""
+        props = self.api.schemas.properties(self.resources.resource_schema(op))
+        return any(name in props for name in request.query)

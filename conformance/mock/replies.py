@@ -1,0 +1,134 @@
+"""The mock's answers: JSON bodies, errors in the API's envelope, declared examples, rendered documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from apimodel import Operation
+from conformance.mock.config import MockConfig
+from conformance.mock.errors import render_error
+from conformance.mock.model import ServedApi
+from conformance.mock.request import ParsedRequest
+from conformance.mock.resources import Outcome, Resources
+from conformance.mock.samples import Sampler
+from conformance.mock.schema import FieldError
+from conformance.mock.store import TenantKey
+from conformance.mock.views import render_view
+
+__all__ = ["VIEW_TYPES", "Replies", "Reply"]
+
+Reply = tuple[int, dict[str, str], bytes]
+VIEW_TYPES = {
+    "application/pdf": "pdf",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/html": "html",
+    "application/zip": "zip",
+}
+
+
+class Replies:
+    """Builds every reply of one API; a reply is ``(status, headers, body)``."""
+
+    def __init__(self, api: ServedApi, sampler: Sampler, resources: Resources, config: MockConfig) -> None:
+        self.api, self.sampler, self.resources, self.config = api, sampler, resources, config
+        self._refusing = frozenset(op.key for op in api.operations if _refuses_in_success(api, op))
+
+    def json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> Reply:
+        out = {"content-type": "application/json", **(headers or {})}
+        if body is None:
+            out.pop("content-type")
+            return status, out, b""
+        return status, out, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+
+    def error(
+        self,
+        op: Operation | None,
+        kind: str,
+        message: str,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        status, body = render_error(self.api, self.sampler, op, kind, message, errors)
+        return self.json(status, body, headers)
+
+    def refusal(self, op: Operation, message: str, errors: list[FieldError] | None = None) -> Reply | None:
+        """BitFaktura's refusal: the error envelope with the success status, where the operation's
+        success response shows an example that the error model recognises as an error; else ``None``."""
+        status = op.success_status() or ""
+        if not status.isdigit() or op.key not in self._refusing:
+            return None
+        _, body = render_error(self.api, self.sampler, op, "validation", message, errors)
+        return self.json(int(status), body)
+
+    def declared(
+        self, op: Operation, status: str, example: str | None, headers: dict[str, str], code: int | None = None
+    ) -> Reply:
+        response = op.responses.get(status) or {}
+        number = code or (int(status) if status.isdigit() else 200)
+        for media, content in (response.get("content") or {}).items():
+            if not isinstance(content, dict):
+                continue
+            if "json" in media:
+                examples = content.get("examples") or {}
+                if example and example in examples:
+                    value = self.api.schemas.resolve(examples[example]).get("value")
+                else:
+                    value = self.sampler.sample(content.get("schema") or {})
+                    if "example" in content:
+                        value = content["example"]
+                reply = self.json(number, value, headers)
+                reply[1]["content-type"] = media
+                return reply
+            if media in VIEW_TYPES:
+                data, kind = render_view(VIEW_TYPES[media], op.resource, {"id": 0})
+                return number, {"content-type": kind, **headers}, data
+            return number, {"content-type": media, **headers}, b""
+        return number, headers, b""
+
+    def view_reply(self, op: Operation, status: str, view: str, outcome: Outcome, written: bool) -> Reply:
+        """A write answered with a document: the object it made or changed, or the spec's example
+        for an outcome that is no object (a deletion, a sending)."""
+        code = int(status) if status.isdigit() else 200
+        if outcome.obj is None or not written:
+            response = op.responses.get(status) or {}
+            for media, content in (response.get("content") or {}).items():
+                if isinstance(content, dict) and isinstance(content.get("example"), str):
+                    return code, {"content-type": media}, content["example"].encode("utf-8")
+        data, media = render_view(view, op.resource, outcome.obj or {})
+        return code, {"content-type": media}, data
+
+    def reply(self, op: Operation, tenant: TenantKey, status: str, outcome: Outcome, request: ParsedRequest) -> Reply:
+        code = int(status) if status.isdigit() else 200
+        expand = request.query.get("expand")
+        names = expand if isinstance(expand, list) else str(expand or "").split(",")
+        names = [str(n).strip() for n in names if str(n).strip()]
+        if outcome.obj is not None and names:
+            outcome.obj = self.resources.expand(tenant, op, outcome.obj, names)
+        if outcome.page is not None and names:
+            outcome.page = [self.resources.expand(tenant, op, o, names) for o in outcome.page]
+        media, schema = self.resources.response_schema(op, status)
+        if schema is None:
+            return code, dict(outcome.headers), b""
+        body = self.resources.render(op, status, outcome)
+        if self.config.check_responses and not self.api.schemas.is_valid(schema, body, "response"):
+            body = self.sampler.sample(schema)
+            if not self.api.schemas.is_valid(schema, body, "response"):
+                body = self.sampler.sample(schema, use_examples=False)
+        reply = self.json(code, body, outcome.headers)
+        reply[1]["content-type"] = media
+        return reply
+
+
+def _refuses_in_success(api: ServedApi, op: Operation) -> bool:
+    errors = api.model.errors
+    response = op.responses.get(op.success_status() or "") or {}
+    if not errors.in_success:
+        return False
+    for content in (response.get("content") or {}).values():
+        examples = [api.schemas.resolve(e).get("value") for e in ((content or {}).get("examples") or {}).values()]
+        examples.append((content or {}).get("example"))
+        if any(errors.is_envelope(e) for e in examples):
+            return True
+    return False

@@ -1,0 +1,219 @@
+"""The part of every client call that does no I/O: building the request, the retry policy, errors, parsing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import httpx2
+from pydantic import TypeAdapter, ValidationError
+
+from ._endpoint import Endpoint, TypeRef, type_adapter
+from ._exceptions import APIReportedError, APIStatusError, RateLimitError, status_error_class
+from ._request import (
+    Credential,
+    apply_body_credentials,
+    encode_form,
+    encode_query,
+    format_path,
+    is_retryable_status,
+    jsonable,
+    redact_url,
+    retry_delay,
+)
+from ._types import Omit, RequestOptions
+
+__all__ = ["ClientCore", "request_parts"]
+
+
+class ClientCore:
+    """Settings and the parts of a call that do no I/O."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: tuple[Credential, ...],
+        timeout: float | httpx2.Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str],
+        types_module: str,
+        error_type: TypeRef | None,
+        error_match: Mapping[str, Any],
+        throttled: tuple[int, Mapping[str, Any]] | None = None,
+        initial_retry_delay: float = 0.5,
+        max_retry_delay: float = 30.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._credentials = credentials
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._default_headers = dict(default_headers)
+        self._types_module = types_module
+        self._error_type = error_type
+        self._error_match = dict(error_match)
+        self._throttled = throttled
+        self._initial_retry_delay = initial_retry_delay
+        self._max_retry_delay = max_retry_delay
+        self._secret_params = frozenset(c.name for c in credentials if c.kind == "query")
+        self._logger = logging.getLogger(types_module.rpartition(".")[0])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _adapter(self, ref: TypeRef) -> TypeAdapter[Any]:
+        return type_adapter(self._types_module, ref)
+
+    def _build(
+        self,
+        http: httpx2.Client | httpx2.AsyncClient,
+        endpoint: Endpoint,
+        *,
+        path_params: Mapping[str, Any] | None,
+        query: Mapping[str, Any] | None,
+        headers: Mapping[str, Any] | None,
+        cookies: Mapping[str, Any] | None,
+        body: Any,
+        options: RequestOptions,
+        url: str | None = None,
+    ) -> httpx2.Request:
+        merged_headers = dict(self._default_headers)
+        pairs: list[tuple[str, Any]] = encode_query({**(query or {}), **options.get("extra_query", {})})
+        jar: dict[str, str] = {k: str(jsonable(v)) for k, v in (cookies or {}).items() if _given(v)}
+        # a next-page URL from a Link header carries the query, but not always the credential
+        given = httpx2.URL(url).params if url is not None else None
+        for credential in self._credentials:
+            merged_headers.update(credential.headers())
+            if credential.kind == "query" and (given is None or credential.name not in given):
+                pairs.append((credential.name, credential.wire_value))
+            elif credential.kind == "cookie":
+                jar[credential.name] = credential.wire_value
+        merged_headers.update({k: str(jsonable(v)) for k, v in (headers or {}).items() if _given(v)})
+        if endpoint.accept:
+            merged_headers.setdefault("Accept", endpoint.accept)
+        if "idempotency_key" in options:
+            merged_headers["Idempotency-Key"] = options["idempotency_key"]
+        merged_headers.update(options.get("extra_headers", {}))
+        if jar:
+            merged_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in sorted(jar.items()))
+        if isinstance(body, Omit):
+            body = None
+        if endpoint.body_credentials:
+            body = apply_body_credentials(jsonable(body) if body is not None else {}, self._credentials)
+        content: dict[str, Any] = {}
+        if endpoint.encoding == "json" and body is not None:
+            content["json"] = jsonable(body)
+        elif endpoint.encoding == "form" and body is not None:
+            content["data"] = dict(encode_form(body))
+        elif endpoint.encoding in ("bytes", "text", "multipart") and body is not None:
+            content["content"] = body
+            if endpoint.content_type:
+                merged_headers.setdefault("Content-Type", endpoint.content_type)
+        target: str | httpx2.URL = self.base_url + format_path(endpoint.path, path_params or {})
+        if url is not None:  # params replace a URL's query: keep the next-page URL's own parameters first
+            target = httpx2.URL(url).copy_with(query=None)
+            pairs = [*httpx2.URL(url).params.multi_items(), *pairs]
+        return http.build_request(
+            endpoint.method,
+            target,
+            params=pairs or None,
+            headers=merged_headers,
+            timeout=options.get("timeout", self.timeout),
+            **content,
+        )
+
+    def _may_be_throttled(self, response: httpx2.Response) -> bool:
+        """Whether the body must be read to tell (a streamed response is read only then)."""
+        return self._throttled is not None and response.status_code == self._throttled[0]
+
+    def _is_throttled(self, response: httpx2.Response) -> bool:
+        """A rate-limit answer with another status than 429 (the spec's own rate-limit error)."""
+        throttled = self._throttled
+        if throttled is None or response.status_code != throttled[0]:
+            return False
+        try:
+            data = response.json()
+        except (ValueError, httpx2.ResponseNotRead):
+            return False
+        return isinstance(data, dict) and all(data.get(k) == v for k, v in throttled[1].items())
+
+    def _should_retry(self, response: httpx2.Response) -> bool:
+        return is_retryable_status(response.status_code) or self._is_throttled(response)
+
+    def _retries(self, endpoint: Endpoint, options: RequestOptions) -> int:
+        if not endpoint.idempotent and "idempotency_key" not in options:
+            return 0
+        return max(0, options.get("max_retries", self.max_retries))
+
+    def _delay(self, attempt: int, response: httpx2.Response | None) -> float:
+        return retry_delay(attempt, response, initial=self._initial_retry_delay, maximum=self._max_retry_delay)
+
+    def _log(self, request: httpx2.Request, outcome: object) -> None:
+        if self._logger.isEnabledFor(logging.DEBUG):
+            self._logger.debug("%s %s -> %s", request.method, redact_url(request.url, self._secret_params), outcome)
+
+    def _error(self, response: httpx2.Response, *, reported: bool = False) -> APIStatusError:
+        body: Any
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text or None
+        error: Any = None
+        if self._error_type is not None and body is not None:
+            try:
+                error = self._adapter(self._error_type).validate_python(body)
+            except ValidationError:
+                error = None
+        detail = body.get("message") if isinstance(body, dict) else None
+        message = (
+            f"{response.status_code} {response.reason_phrase} for {response.request.method} {response.request.url.path}"
+        )
+        if isinstance(detail, str) and detail:
+            message = f"{message}: {detail[:200]}"
+        cls = APIReportedError if reported else status_error_class(response.status_code)
+        if not reported and self._is_throttled(response):
+            cls = RateLimitError
+        return cls(message, response=response, error=error, body=body)
+
+    def _check(self, response: httpx2.Response) -> None:
+        if response.status_code >= 400:
+            raise self._error(response)
+
+    def _reported_error(self, response: httpx2.Response, data: Any) -> bool:
+        return (
+            bool(self._error_match)
+            and isinstance(data, dict)
+            and all(data.get(key) == value for key, value in self._error_match.items())
+        )
+
+    def _parse(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
+        if endpoint.response == "bytes":
+            return response.content
+        if endpoint.response == "text":
+            return response.text
+        if endpoint.response == "headers":
+            return dict(response.headers.items())
+        if not response.content:
+            return None
+        try:
+            data = response.json()
+        except ValueError:
+            return None if endpoint.response == "empty" else response.text
+        if self._reported_error(response, data):
+            raise self._error(response, reported=True)
+        if endpoint.response == "empty" or endpoint.response_type is None:
+            return data
+        return self._adapter(endpoint.response_type).validate_python(data)
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not isinstance(value, Omit)
+
+
+def request_parts(parts: Mapping[str, Any]) -> dict[str, Any]:
+    names = ("path_params", "query", "headers", "cookies", "body")
+    unknown = set(parts) - set(names)
+    if unknown:
+        raise TypeError(f"unexpected request parts: {sorted(unknown)}")
+    return {name: parts.get(name) for name in names}
