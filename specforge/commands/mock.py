@@ -86,9 +86,14 @@ def mock(
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` (port 0: a free one); one-line error when it cannot bind."""
+    """A listening TCP socket on ``host:port`` (port 0: a free one); one-line error when it cannot bind.
+
+    The protocol is named (``IPPROTO_TCP``, not 0): asyncio turns Nagle's algorithm off only on sockets that
+    say they are TCP, and the accepted connections inherit it. Without it every kept-alive request waited
+    for the client's delayed ACK, about 40 ms.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
