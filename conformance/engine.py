@@ -13,18 +13,17 @@ from schemathesis.engine import events, from_schema
 import conformance.checks  # noqa: F401  (registers our checks with schemathesis)
 from apimodel import Api
 from conformance.auth import Credentials, strip_body_credentials
-from conformance.checks.responses import is_error_envelope
-from conformance.classify import classify_failure
 from conformance.cleanup import CleanupReport, Tracker, delete_created
+from conformance.collect import PHASES, Collector, Progress, Reporter
 from conformance.context import RunContext, bind, unbind
-from conformance.curl import curl_command
+from conformance.coverage import OperationCoverage, verdict
 from conformance.drift import Drift
 from conformance.redact import Redactor
+from conformance.selection import select_operations
 
 __all__ = ["ApiResult", "ConformOptions", "Target", "quirk_disabled_checks", "run_spec"]
 
-ALL_PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
-_READ_METHODS = ["GET", "HEAD", "OPTIONS"]
+ALL_PHASES = PHASES
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,8 @@ class ConformOptions:
     max_time: int | None = None
     disabled_checks: tuple[str, ...] = ()
     cleanup: bool | None = None  # delete what the run created; by default only against a live server
-    operations: tuple[str, ...] = ()  # operationIds to test (all when empty)
+    operations: tuple[str, ...] = ()  # operations to test: operationIds, tags or path globs (all when empty)
+    exclude: tuple[str, ...] = ()  # operations not to test, named the same way
 
     def cleans_up(self, target: Target) -> bool:
         return self.cleanup if self.cleanup is not None else target.live and self.allow_writes
@@ -67,6 +67,9 @@ class ApiResult:
     elapsed: float
     seed: int
     cleanup: CleanupReport | None = None
+    coverage: tuple[OperationCoverage, ...] = ()
+    unchecked: str | None = None  # why the run checked (almost) nothing: it must not pass as clean
+    notes: tuple[str, ...] = ()  # what was skipped on purpose, and why
 
     @property
     def failures_by_kind(self) -> dict[str, int]:
@@ -77,7 +80,12 @@ class ApiResult:
 
     @property
     def ok(self) -> bool:
-        return not self.drifts and not self.errors
+        return not self.drifts and not self.errors and self.unchecked is None
+
+    @property
+    def operations_reached(self) -> int:
+        """Operations at least one request of which got a 2xx: the ones whose success responses were checked."""
+        return sum(1 for o in self.coverage if o.reached)
 
 
 def quirk_disabled_checks(api: Api) -> tuple[str, ...]:
@@ -126,13 +134,14 @@ def _config(target: Target, options: ConformOptions, api: Api) -> SchemathesisCo
 
 
 class _CredentialProvider:
-    """Writes the run's credentials into every generated case (headers, query and body pointers)."""
+    """Writes the run's credentials into every generated case (headers, query and body pointers): those of the
+    first security alternative of the case's operation the run can meet."""
 
-    def __init__(self, credentials: Credentials) -> None:
-        self._credentials = credentials
+    def __init__(self, api: Api, credentials: Credentials) -> None:
+        self._api, self._credentials = api, credentials
 
     def get(self, case: Any, ctx: Any) -> Credentials:
-        return self._credentials
+        return self._credentials.for_requirements(_requirements(self._api, case))
 
     def set(self, case: Any, data: Credentials, ctx: Any) -> None:
         if data.headers:
@@ -145,101 +154,12 @@ class _CredentialProvider:
             case.body = data.apply_body(case.body)
 
 
-def _selected(operation: Any, operation_ids: tuple[str, ...], read_only: bool) -> bool:
-    if read_only and operation.method.upper() not in _READ_METHODS:
-        return False
-    return not operation_ids or str(operation.definition.raw.get("operationId", "")) in operation_ids
-
-
-def _header(response: Any, name: str) -> str | None:
-    for key, values in (response.headers or {}).items():
-        if key.lower() == name and values:
-            return str(values[0])
-    return None
-
-
-class _Collector:
-    def __init__(self, context: RunContext) -> None:
-        self.context = context
-        self.drifts: dict[tuple[str, str, str, str, str], Drift] = {}
-        self.cases = 0
-        self.covered: set[str] = set()
-        self.errors: list[str] = []
-
-    def scenario(self, recorder: Any) -> None:
-        self.cases += len(recorder.cases)
-        for case_id, interaction in recorder.interactions.items():
-            node = recorder.cases.get(case_id)
-            if node is not None and interaction.response is not None:
-                self.covered.add(node.value.operation.label)
-        for case_id, checks in recorder.checks.items():
-            for check in checks:
-                if check.failure_info is not None:
-                    self._failure(recorder, case_id, check)
-
-    def _curl(self, recorder: Any, case_ids: list[str]) -> str:
-        lines = []
-        for case_id in case_ids:
-            interaction = recorder.interactions.get(case_id)
-            if interaction is None:
-                continue
-            request = interaction.request
-            headers = {k: v for k, v in request.headers.items()}
-            lines.append(curl_command(request.method, request.uri, headers, request.body, self.context.redactor))
-        return "\n".join(lines)
-
-    def _failure(self, recorder: Any, case_id: str, check: Any) -> None:
-        failure = check.failure_info.failure
-        if check.name == "negative_data_rejection" and "Invalid component: positive test case" in str(
-            getattr(failure, "message", "")
-        ):
-            # schemathesis could not make the body invalid (multipart fields are all text once sent): the request
-            # it reports as accepted is a valid one, so the API was right to accept it.
-            return
-        interaction = recorder.interactions.get(case_id)
-        answer = interaction.response if interaction is not None else None
-        if (
-            check.name == "negative_data_rejection"
-            and answer is not None
-            and self.context.model.errors.in_success
-            and is_error_envelope(self.context.model, answer)
-        ):
-            return  # rejected in the body, with the 2xx status the spec says such errors may come with
-        node = recorder.cases.get(case_id)
-        if node is None:
-            return
-        case = node.value
-        operation = case.operation
-        interaction = recorder.interactions.get(case_id)
-        response = interaction.response if interaction is not None else None
-        steps = [step.case_id for step in check.failure_info.steps] or [case_id]
-        if case_id not in steps:
-            steps.append(case_id)
-        drift = classify_failure(
-            api=self.context.api,
-            spec=self.context.spec,
-            error_schema=self.context.model.errors.schema_ref,
-            check=check.name,
-            failure=failure,
-            path=operation.path,
-            method=operation.method,
-            operation_id=str(operation.definition.raw.get("operationId", "")),
-            status=response.status_code if response is not None else None,
-            content_type=_header(response, "content-type") if response is not None else None,
-            curl=self._curl(recorder, steps),
-            redact=self.context.redactor.text,
-        )
-        known = self.drifts.get(drift.signature)
-        if known is None:
-            self.drifts[drift.signature] = drift
-        else:
-            self.drifts[drift.signature] = _bump(known)
-
-
-def _bump(drift: Drift) -> Drift:
-    from dataclasses import replace
-
-    return replace(drift, occurrences=drift.occurrences + 1)
+def _requirements(api: Api, case: Any) -> Any:
+    """The security requirements of a case's operation (the document's where it names none)."""
+    operation = api.operation(case.operation.method, case.operation.path)
+    if operation is None or operation.security is None:
+        return api.security
+    return operation.security
 
 
 def run_spec(
@@ -249,42 +169,53 @@ def run_spec(
     credentials: Credentials,
     other_tenants: tuple[Credentials, ...] = (),
     options: ConformOptions | None = None,
+    progress: Progress | None = None,
 ) -> ApiResult:
-    """Run every enabled phase of schemathesis plus our checks; return the drift found, deduplicated."""
+    """Run every enabled phase of schemathesis plus our checks; return the drift found, deduplicated.
+
+    ``progress`` gets a line per phase and at most one every few seconds within a phase (cases, elapsed time).
+    Raises :class:`conformance.selection.SelectionError` when an include or exclude pattern names nothing.
+    """
     options = options or ConformOptions()
     started = time.perf_counter()
+    read_only = target.live and not options.allow_writes
+    selected = select_operations(api, include=options.operations, exclude=options.exclude, read_only=read_only)
     secrets = [s for c in (credentials, *other_tenants) for s in c.secrets]
     context = RunContext(api, credentials, other_tenants, Redactor(secrets), target.live)
     schema: Any = schemathesis.openapi.from_dict(strip_body_credentials(api), config=_config(target, options, api))
     if target.app is not None:
         schema.app = target.app
     full_schema = schema
-    read_only = target.live and not options.allow_writes
-    if read_only or options.operations:
+    if len(selected) < len(api.operations):
         # One filter: chained include() calls do not narrow each other.
-        schema = schema.include(lambda ctx: _selected(ctx.operation, options.operations, read_only))
+        schema = schema.include(lambda ctx: str(ctx.operation.label) in selected)
     if not credentials.is_empty:
-        schema.auth.providers.append(_CredentialProvider(credentials))
-    collector = _Collector(context)
+        schema.auth.providers.append(_CredentialProvider(api, credentials))
+    collector = Collector(context, selected)
+    reporter = Reporter(api.name, progress, started)
     tracker = Tracker(api) if options.cleans_up(target) else None
     cleanup: CleanupReport | None = None
     bind(schema, context)
     try:
-        for event in from_schema(schema).execute():
+        for event in from_schema(schema).execute() if selected else ():
             if isinstance(event, events.ScenarioFinished):
                 collector.scenario(event.recorder)
+                reporter.cases(collector.cases)
                 if tracker is not None:
                     tracker.observe(event.recorder)
+            elif isinstance(event, events.PhaseStarted | events.PhaseFinished):
+                reporter.phase(event, collector.cases)
             elif isinstance(event, events.NonFatalError):
-                collector.errors.append(context.redactor.text(f"{event.label}: {event.info.title}: {event.value}"))
+                collector.error(event.label, f"{event.label}: {event.info.title}: {event.value}")
             elif isinstance(event, events.FatalError):
-                collector.errors.append(context.redactor.text(f"fatal: {event.exception}"))
+                collector.error(None, f"fatal: {event.exception}")
     finally:
         unbind(schema)
         if tracker is not None:
             cleanup = delete_created(
                 full_schema, api, tracker.objects, credentials, app=target.app, rate_limit=options.rate_limit
             )
+    coverage = collector.coverage.operations()
     return ApiResult(
         api=api.name,
         operations_total=len(api.operations),
@@ -295,4 +226,14 @@ def run_spec(
         elapsed=time.perf_counter() - started,
         seed=options.seed,
         cleanup=cleanup,
+        coverage=coverage,
+        unchecked=verdict(coverage, _credential_hint(api, credentials)),
+        notes=tuple(collector.notes),
     )
+
+
+def _credential_hint(api: Api, credentials: Credentials) -> str:
+    names = ", ".join(v for c in api.credentials for v in c.env) or "none"
+    if credentials.is_empty:
+        return f"pass credentials with --auth SCHEME=VALUE or the environment ({names})"
+    return f"check the credentials given with --auth or the environment ({names})"

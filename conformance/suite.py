@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from apimodel import Api, load_api
-from conformance.auth import Credentials, credentials_from_env
+from conformance.auth import AuthError, Credentials, auth_assignments, credentials_from_env
+from conformance.collect import Progress
 from conformance.engine import ApiResult, ConformOptions, Target, run_spec
+from conformance.selection import SelectionError
 
 __all__ = [
     "ConformError",
@@ -35,9 +37,11 @@ def mock_available() -> bool:
 
 
 def mock_tenants(api: Api) -> tuple[Credentials, ...]:
-    """The credentials of the mock's first two demo tenants of ``api``."""
+    """The credentials of the mock's first two demo tenants of ``api`` (one, empty, when it needs none)."""
     from conformance.mock.credentials import credential_slots, derive_value
 
+    if not api.credentials:
+        return (Credentials(),)
     slots = credential_slots(api)
     return tuple(
         credentials_from_env(api, {slot.env: derive_value(api.name, tenant, slot) for slot in slots})
@@ -46,7 +50,12 @@ def mock_tenants(api: Api) -> tuple[Credentials, ...]:
 
 
 def run_against_mock(
-    targets: Sequence[str], options: ConformOptions, *, wrap: Any = None, base_url: str | None = None
+    targets: Sequence[str],
+    options: ConformOptions,
+    *,
+    wrap: Any = None,
+    base_url: str | None = None,
+    progress: Progress | None = None,
 ) -> list[ApiResult]:
     """Each API against a fresh in-process mock (state reset between runs).
 
@@ -70,8 +79,22 @@ def run_against_mock(
             where = Target(f"http://localhost/{api.name}", app=app)
         else:
             where = Target(base_url.replace("{api}", api.name))
-        results.append(run_spec(api, where, credentials=tenants[0], other_tenants=tenants[1:], options=options))
+        results.append(_run(api, where, tenants[0], tenants[1:], options, progress))
     return results
+
+
+def _run(
+    api: Api,
+    where: Target,
+    credentials: Credentials,
+    others: tuple[Credentials, ...],
+    options: ConformOptions,
+    progress: Progress | None,
+) -> ApiResult:
+    try:
+        return run_spec(api, where, credentials=credentials, other_tenants=others, options=options, progress=progress)
+    except SelectionError as exc:
+        raise ConformError(str(exc)) from None
 
 
 def api_base_url(url: str, api: str, count: int) -> str:
@@ -93,15 +116,31 @@ def _reachable(url: str, timeout: float) -> None:
 
 
 def run_against_url(
-    targets: Sequence[str], url: str, options: ConformOptions, env: Mapping[str, str] | None = None
+    targets: Sequence[str],
+    url: str,
+    options: ConformOptions,
+    env: Mapping[str, str] | None = None,
+    *,
+    auth: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> list[ApiResult]:
-    """Each API against a live server; credentials from the environment variables its spec names."""
+    """Each API against a live server; credentials from ``--auth`` values (``auth``) and the environment
+    variables its model names."""
     env = os.environ if env is None else env
+    apis = [load_api(target) for target in targets]
+    try:
+        resolved = [auth_assignments(api, auth) for api in apis]
+    except AuthError as exc:
+        raise ConformError(str(exc)) from None
+    unknown = set.intersection(*(set(u) for _, u in resolved)) if resolved else set()
+    if unknown:
+        known = sorted({c.scheme for api in apis for c in api.credentials if c.scheme})
+        names = ", ".join(sorted(unknown))
+        raise ConformError(f"--auth {names}: no such security scheme or credential variable (schemes: {known})")
     results = []
-    for target in targets:
-        api = load_api(target)
+    for api, (assignments, _) in zip(apis, resolved, strict=True):
         base = api_base_url(url, api.name, len(targets))
         _reachable(base, options.request_timeout)
-        credentials = credentials_from_env(api, env)
-        results.append(run_spec(api, Target(base, live=True), credentials=credentials, options=options))
+        credentials = credentials_from_env(api, {**env, **assignments})
+        results.append(_run(api, Target(base, live=True), credentials, (), options, progress))
     return results

@@ -38,9 +38,12 @@ def _send(ctx: Any, parent: Any, probe: Any, headers: dict[str, str] | None = No
 
 
 def _replaced(credentials: Credentials, case: Any, swap: Credentials | None = None) -> Any:
-    """A copy of ``case`` with ``credentials`` removed (body ones made invalid), or replaced by ``swap``'s."""
-    headers = {k: v for k, v in (case.headers or {}).items() if k not in dict(credentials.headers)}
-    query = {k: v for k, v in (case.query or {}).items() if k not in dict(credentials.query)}
+    """A copy of ``case`` with ``credentials`` (every alternative's) removed, body ones made invalid, or replaced
+    by ``swap``'s."""
+    header_names = {k.lower() for c in credentials.every() for k, _ in c.headers}
+    query_names = {k for c in credentials.every() for k, _ in c.query}
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in header_names}
+    query = {k: v for k, v in (case.query or {}).items() if k not in query_names}
     body = case.body
     if swap is not None:
         headers.update(dict(swap.headers))
@@ -218,7 +221,8 @@ def tenant_isolation(run: RunContext, ctx: Any, response: Any, case: Any) -> Non
     is_list = operation is not None and (operation.role == "list" or operation.pagination is not None)
     if not _has_data(mine, is_list):
         return
-    other = run.other_tenants[0]
+    requirements = operation.security if operation is not None and operation.security is not None else None
+    other = run.other_tenants[0].for_requirements(requirements or run.model.security)
     reply = _send(ctx, case, _replaced(run.credentials, case, swap=other))
     leaked = 200 <= reply.status_code < 300 and not run.model.errors.is_envelope(body_json(reply))
     if leaked and _data(reply) == mine:

@@ -10,19 +10,34 @@ from conformance.engine import ApiResult
 
 __all__ = ["render_json", "report_data"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: per-operation coverage, "unchecked" and notes
 
 
 def report_data(results: Sequence[ApiResult]) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
         "drift_found": any(r.drifts for r in results),
+        "checked": all(r.unchecked is None for r in results),
         "apis": [
             {
                 "api": r.api,
                 "seed": r.seed,
                 "operations_total": r.operations_total,
                 "operations_covered": r.operations_covered,
+                "operations_reached": r.operations_reached,
+                "unchecked": r.unchecked,
+                "notes": list(r.notes),
+                "coverage": [
+                    {
+                        "operation": o.operation,
+                        "answered": o.answered,
+                        "succeeded": o.succeeded,
+                        "refused": o.refused,
+                        "not_found": o.not_found,
+                        "unanswered": o.unanswered,
+                    }
+                    for o in r.coverage
+                ],
                 "test_cases": r.test_cases,
                 "failures_by_kind": r.failures_by_kind,
                 "errors": list(r.errors),

@@ -34,15 +34,34 @@ def _entry(drift: Drift) -> list[str]:
 
 def render_markdown(results: Sequence[ApiResult]) -> str:
     total = sum(len(r.drifts) for r in results)
+    unchecked = [r for r in results if r.unchecked is not None]
     lines = ["# Conformance drift report", ""]
-    lines.append(f"{total} drift(s) found in {len(results)} API(s)." if total else "No drift found.")
-    lines += ["", "| API | operations covered | test cases | drift | errors | time |", "|---|---|---|---|---|---|"]
+    if total:
+        lines.append(f"{total} drift(s) found in {len(results)} API(s).")
+    elif unchecked:
+        lines.append("Nothing was checked for " + ", ".join(r.api for r in unchecked) + ": no drift is not a pass.")
+    else:
+        lines.append("No drift found.")
+    lines += [
+        "",
+        "| API | operations reached (2xx) | operations answered | test cases | drift | errors | time |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         kinds = ", ".join(f"{k} {n}" for k, n in r.failures_by_kind.items()) or "none"
         lines.append(
-            f"| {r.api} | {r.operations_covered}/{r.operations_total} | {r.test_cases} | {kinds} | "
-            f"{len(r.errors)} | {r.elapsed:.1f}s |"
+            f"| {r.api} | {r.operations_reached}/{r.operations_total} | {r.operations_covered}/{r.operations_total} "
+            f"| {r.test_cases} | {kinds} | {len(r.errors)} | {r.elapsed:.1f}s |"
         )
+    lines.append("")
+    for r in results:
+        lines += [f"- {r.api}: **not checked**: {_cell(r.unchecked)}"] if r.unchecked else []
+        lines += [f"- {r.api}: {_cell(note)}" for note in r.notes]
+        missed = [o for o in r.coverage if not o.reached]
+        if missed:
+            lines.append(f"- {r.api}: {len(missed)} operation(s) never answered with a 2xx, so their success")
+            lines.append("  responses were not checked: " + ", ".join(f"`{o.operation}`" for o in missed[:20]))
+            lines[-1] += f" and {len(missed) - 20} more" if len(missed) > 20 else ""
     lines.append("")
     for r in results:
         if r.cleanup is not None:

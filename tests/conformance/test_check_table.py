@@ -1,4 +1,4 @@
-"""``specforge check`` ends with a conformance table: API, operations covered, test cases, failures by kind, time."""
+"""``specforge check`` ends with a conformance table: API, operations reached, test cases, failures by kind, time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from specforge.commands.conform import conformance_table
 def test_table_row_per_api_and_no_drift_on_the_faithful_mock() -> None:
     text, drift = conformance_table(("econt",))
     header, rule, row = text.splitlines()[:3]
-    assert header.split() == ["api", "operations", "covered", "test", "cases", "failures", "by", "kind", "time"]
+    words = ["api", "operations", "reached", "(2xx)", "test", "cases", "failures", "by", "kind", "time"]
+    assert header.split() == words
     assert set(rule) <= {"-", " "}
     cells = row.split()
     assert cells[0] == "econt" and cells[1] == "8/8" and int(cells[2]) > 8 and cells[3] == "none"

@@ -1,0 +1,158 @@
+"""Collecting a run as it goes: drift entries, coverage, run errors and notes, and progress lines."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from schemathesis.engine import events
+
+from conformance.checks.responses import is_error_envelope
+from conformance.classify import classify_failure
+from conformance.context import RunContext
+from conformance.coverage import Coverage
+from conformance.curl import curl_command
+from conformance.drift import Drift
+
+__all__ = ["PHASES", "Collector", "Progress", "Reporter"]
+
+PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+_NO_LINKS = "Missing Open API links"
+Progress = Callable[[str], None]
+
+
+def _header(response: Any, name: str) -> str | None:
+    for key, values in (response.headers or {}).items():
+        if key.lower() == name and values:
+            return str(values[0])
+    return None
+
+
+def _any(headers: dict[str, str], query: str, body: bytes) -> bool:
+    return True  # a run without credentials: every request went as the run sends them
+
+
+class Collector:
+    def __init__(self, context: RunContext, selected: frozenset[str]) -> None:
+        self.context = context
+        self.drifts: dict[tuple[str, str, str, str, str], Drift] = {}
+        self.cases = 0
+        self.covered: set[str] = set()
+        self.errors: list[str] = []
+        self.notes: list[str] = []
+        credentials = context.credentials
+        self.coverage = Coverage(tuple(sorted(selected)), credentials.carried_by if not credentials.is_empty else _any)
+
+    def error(self, label: str | None, text: str) -> None:
+        if _NO_LINKS in text:  # the filters left the stateful phase nothing to chain: a skip, not a failure
+            self.notes.append("stateful phase skipped: the selected operations have no links between them")
+            return
+        if label and label in self.coverage.selected:
+            self.coverage.unanswered(label)
+        self.errors.append(self.context.redactor.text(text))
+
+    def scenario(self, recorder: Any) -> None:
+        self.coverage.observe(recorder)
+        self.cases += len(recorder.cases)
+        for case_id, interaction in recorder.interactions.items():
+            node = recorder.cases.get(case_id)
+            if node is not None and interaction.response is not None:
+                self.covered.add(node.value.operation.label)
+        for case_id, checks in recorder.checks.items():
+            for check in checks:
+                if check.failure_info is not None:
+                    self._failure(recorder, case_id, check)
+
+    def _curl(self, recorder: Any, case_ids: list[str]) -> str:
+        lines = []
+        for case_id in case_ids:
+            interaction = recorder.interactions.get(case_id)
+            if interaction is None:
+                continue
+            request = interaction.request
+            headers = {k: v for k, v in request.headers.items()}
+            lines.append(curl_command(request.method, request.uri, headers, request.body, self.context.redactor))
+        return "\n".join(lines)
+
+    def _failure(self, recorder: Any, case_id: str, check: Any) -> None:
+        failure = check.failure_info.failure
+        if check.name == "negative_data_rejection" and "Invalid component: positive test case" in str(
+            getattr(failure, "message", "")
+        ):
+            # schemathesis could not make the body invalid (multipart fields are all text once sent): the request
+            # it reports as accepted is a valid one, so the API was right to accept it.
+            return
+        interaction = recorder.interactions.get(case_id)
+        answer = interaction.response if interaction is not None else None
+        if (
+            check.name == "negative_data_rejection"
+            and answer is not None
+            and self.context.model.errors.in_success
+            and is_error_envelope(self.context.model, answer)
+        ):
+            return  # rejected in the body, with the 2xx status the spec says such errors may come with
+        node = recorder.cases.get(case_id)
+        if node is None:
+            return
+        case = node.value
+        operation = case.operation
+        interaction = recorder.interactions.get(case_id)
+        response = interaction.response if interaction is not None else None
+        steps = [step.case_id for step in check.failure_info.steps] or [case_id]
+        if case_id not in steps:
+            steps.append(case_id)
+        drift = classify_failure(
+            api=self.context.api,
+            spec=self.context.spec,
+            error_schema=self.context.model.errors.schema_ref,
+            check=check.name,
+            failure=failure,
+            path=operation.path,
+            method=operation.method,
+            operation_id=str(operation.definition.raw.get("operationId", "")),
+            status=response.status_code if response is not None else None,
+            content_type=_header(response, "content-type") if response is not None else None,
+            curl=self._curl(recorder, steps),
+            redact=self.context.redactor.text,
+        )
+        known = self.drifts.get(drift.signature)
+        if known is None:
+            self.drifts[drift.signature] = drift
+        else:
+            self.drifts[drift.signature] = _bump(known)
+
+
+def _bump(drift: Drift) -> Drift:
+    return replace(drift, occurrences=drift.occurrences + 1)
+
+
+class Reporter:
+    """Progress lines for long runs: each phase as it starts and ends, and cases at most every 5 seconds."""
+
+    def __init__(self, api: str, out: Progress | None, started: float) -> None:
+        self.api, self.out, self.started = api, out, started
+        self.last = self.phase_started = started
+        self.phase_cases = 0
+
+    def _say(self, text: str) -> None:
+        if self.out is not None:
+            self.last = time.perf_counter()
+            self.out(f"{self.api}: {text} ({self.last - self.started:.0f} s)")
+
+    def phase(self, event: Any, cases: int) -> None:
+        name = str(getattr(event.phase, "name", event.phase)).lower()
+        if name not in PHASES:
+            return  # schemathesis's own preparation steps take no time worth reporting
+        if isinstance(event, events.PhaseStarted):
+            self.phase_started, self.phase_cases = time.perf_counter(), cases
+            return
+        status = str(getattr(event.status, "name", event.status)).lower()
+        outcome = {"success": "done", "failure": "found drift", "skip": "skipped"}.get(status, status)
+        took = time.perf_counter() - self.phase_started
+        self._say(f"{name} phase {outcome}: {cases - self.phase_cases} cases in {took:.1f} s")
+
+    def cases(self, cases: int) -> None:
+        if self.out is not None and time.perf_counter() - self.last >= 5:
+            self._say(f"{cases} cases")
