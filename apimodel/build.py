@@ -155,8 +155,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
             reasons.append(("pagination", Reason("hint", why)))
         elif ref.method == "get" and placement.role == "list":
             success = _success(answers)
-            query = [p.name for p in params if p.location == "query"]
-            guess = infer_pagination(schemas, query, success, _header_names(schemas, success))
+            guess = infer_pagination(schemas, params, success, _header_names(schemas, success))
             pagination = guess.pagination
             reasons.append(("pagination", guess.reason))
         method = ref.method.upper()

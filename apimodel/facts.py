@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 Role = Literal["list", "create", "retrieve", "update", "delete", "action", "download", "exists"]
-PagingStyle = Literal["page", "link", "offset"]
+PagingStyle = Literal["page", "link", "offset", "cursor", "next-url"]
 CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
 Location = Literal["path", "query", "header", "cookie"]
 
@@ -86,14 +86,28 @@ class Pagination:
     total_header: str | None = None
     default_per_page: int | None = None
     max_per_page: int | None = None
+    # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
+    # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
+    cursor: str | None = None
+    next_cursor: str | None = None
+    has_more: str | None = None
+    id_field: str = "id"
+    # next-url: the dotted body path of the next page's URL (Twilio's ``meta.next_page_url``); ``cursor`` then
+    # names the declared parameter a server may carry the position in, ``limit`` the page size
+    next_url: str | None = None
 
     def settings(self) -> tuple[tuple[str, Any], ...]:
         """The names this style uses, as ``(python keyword, value)`` pairs in sorted order."""
-        names: dict[str, Any] = {
+        table: dict[str, dict[str, Any]] = {
             "page": {"page": self.page, "per_page": self.per_page},
             "link": {"page": self.page, "per_page": self.per_page},
             "offset": {"offset": self.offset, "limit": self.limit, "count": self.count, "items": self.items},
-        }[self.style]
+            "cursor": {"cursor": self.cursor, "next_cursor": self.next_cursor, "has_more": self.has_more},
+            "next-url": {"next_url": self.next_url},
+        }
+        names = {k: v for k, v in table[self.style].items() if v is not None}
+        if self.style == "cursor" and self.next_cursor is None and self.id_field != "id":
+            names["id_field"] = self.id_field
         if self.style != "offset" and self.items != "items":  # a page of items under a key, not a bare array
             names["items"] = self.items
         if self.total_header is not None and self.style != "offset":

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apimodel.facts import Pagination, Reason
+from apimodel.facts import Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
@@ -19,8 +19,35 @@ _OFFSET = ("offset", "skip")
 _LIMIT = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "count", "size")
 _COUNT = ("count", "total", "total_count", "totalcount", "total_results", "totalresults", "total_items")
 _TOTAL_HEADERS = ("x-total-count", "x-total", "total-count")
-_NEXT_URLS = ("next", "next_url", "next_page_url", "nextpageurl", "next_page", "nextlink", "@odata.nextlink")
-_CURSOR_PARAMS = ("starting_after", "after", "cursor", "page_token", "pagetoken", "next_token", "continuation")
+_NEXT_URLS = ("next_url", "next_page_url", "nextpageurl", "nextlink", "next_link", "@odata.nextlink")
+_CURSOR_PARAMS = (
+    "starting_after",
+    "page_token",
+    "pagetoken",
+    "next_token",
+    "nexttoken",
+    "cursor",
+    "after",
+    "continuation_token",
+    "continuationtoken",
+    "marker",
+    "page_cursor",
+)
+_NEXT_CURSORS = (
+    "next_cursor",
+    "nextcursor",
+    "next_page_token",
+    "nextpagetoken",
+    "next_token",
+    "nexttoken",
+    "continuation_token",
+    "continuationtoken",
+    "next_marker",
+    "nextmarker",
+    "next_page",
+    "cursor",
+)
+_HAS_MORE = ("has_more", "hasmore", "has_next", "hasnext", "more", "is_truncated", "istruncated", "truncated")
 
 
 @dataclass(frozen=True)
@@ -35,31 +62,52 @@ def _find(names: Sequence[str], wanted: tuple[str, ...]) -> str | None:
     return next((folded[w] for w in wanted if w in folded), None)
 
 
+def _fields(schemas: Schemas, shape: ListShape) -> list[tuple[str, Any]]:
+    """The envelope's properties and those of its object properties one level down (``meta.next_page_url``),
+    each with its schema."""
+    if shape.envelope is None:
+        return []
+    props = schemas.properties(shape.envelope)
+    found = [(k, v) for k, v in props.items() if k != shape.items]
+    for key, value in props.items():
+        if key != shape.items and schemas.schema_type(value) == "object":
+            found += [(f"{key}.{k}", v) for k, v in schemas.properties(value).items()]
+    return found
+
+
+def _field(
+    fields: list[tuple[str, Any]], wanted: tuple[str, ...], kinds: tuple[str, ...], schemas: Schemas
+) -> str | None:
+    """The first field whose last name (case and separators aside) is one of ``wanted`` and whose type fits."""
+    folded: dict[str, str] = {}
+    for path, schema in fields:
+        last = path.rsplit(".", 1)[-1].lower().replace("-", "_")
+        if schemas.schema_type(schema) in kinds:
+            folded.setdefault(last, path)
+    return next((folded[w] for w in wanted if w in folded), None)
+
+
 def _count_field(schemas: Schemas, shape: ListShape) -> str | None:
-    if shape.envelope is None:
-        return None
-    props = schemas.properties(shape.envelope)
-    folded = {k.lower(): k for k, v in props.items() if schemas.schema_type(v) in ("integer", "number")}
-    return next((folded[w] for w in _COUNT if w in folded), None)
+    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
+    return _field(top, _COUNT, ("integer", "number"), schemas)
 
 
-def _next_url_field(schemas: Schemas, shape: ListShape) -> str | None:
-    if shape.envelope is None:
-        return None
-    props = schemas.properties(shape.envelope)
-    nested = [(f"{k}.", schemas.properties(v)) for k, v in props.items() if schemas.schema_type(v) == "object"]
-    for prefix, found in [("", props), *nested]:
-        folded = {k.lower(): k for k in found}
-        hit = next((folded[w] for w in _NEXT_URLS if w in folded), None)
-        if hit is not None:
-            return prefix + hit
-    return None
+def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> str | None:
+    """A field that holds the next page's URL: named so, or ``next``/``links.next`` when no cursor parameter
+    suggests it is a token."""
+    fields = _fields(schemas, shape)
+    found = _field(fields, _NEXT_URLS, ("string",), schemas)
+    if found is None and cursor is None:
+        found = _field(fields, ("next",), ("string",), schemas)
+    return found
 
 
 def infer_pagination(
-    schemas: Schemas, query: Sequence[str], response: Mapping[str, Any] | None, header_names: Sequence[str]
+    schemas: Schemas, parameters: Sequence[Parameter], response: Mapping[str, Any] | None, header_names: Sequence[str]
 ) -> PagingGuess:
     """How a list pages, from its query parameters, success response schema and response headers."""
+    query = [p.name for p in parameters if p.location == "query"]
+    textual = {p.name for p in parameters if p.location == "query" and schemas.schema_type(p.schema) == "string"}
     shape = list_shape(schemas, response)
     if shape is None:
         return PagingGuess(None, Reason("inferred", "not a list: the success response holds no array"))
@@ -68,11 +116,28 @@ def infer_pagination(
     offset, limit = _find(query, _OFFSET), _find(query, _LIMIT)
     headers = {h.lower(): h for h in header_names}
     items = shape.items or "items"
-    next_url = _next_url_field(schemas, shape)
     cursor = _find(query, _CURSOR_PARAMS)
-    if next_url is not None or cursor is not None:
-        what = f"a next-page URL in {next_url!r}" if next_url else f"a cursor parameter {cursor!r}"
-        return PagingGuess(None, Reason("inferred", f"not paginated: {what} (that style is not supported yet)"))
+    if cursor is None and page in textual and _field(_fields(schemas, shape), _NEXT_CURSORS, ("string",), schemas):
+        cursor, page = page, None  # a textual page that takes a token from the response (Stripe's search)
+    next_url = _next_url_field(schemas, shape, cursor)
+    if next_url is not None:
+        why = f"the next page's URL in {next_url!r}; {where}"
+        reason = Reason("inferred", why)
+        size = per_page or limit or "limit"
+        pagination = Pagination("next-url", reason, items=items, next_url=next_url, cursor=cursor, limit=size)
+        return PagingGuess(pagination, pagination.reason)
+    if cursor is not None:
+        fields = _fields(schemas, shape)
+        token = _field(fields, _NEXT_CURSORS, ("string",), schemas)
+        more = _field(fields, _HAS_MORE, ("boolean",), schemas)
+        if token is None and more is None:
+            why = f"not paginated: a cursor parameter {cursor!r}, but no next cursor or has-more flag in the response"
+            return PagingGuess(None, Reason("inferred", why))
+        how = f"the next cursor in {token!r}" if token else f"the last item's id while {more!r} is true"
+        why = f"query parameter {cursor!r} takes {how}; {where}"
+        pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=cursor, next_cursor=token,
+                                has_more=more, limit=limit or "limit")  # fmt: skip
+        return PagingGuess(pagination, pagination.reason)
     if offset and limit:
         count = _count_field(schemas, shape)
         why = f"query parameters {offset!r} and {limit!r}; {where}" + (f", total in {count!r}" if count else "")

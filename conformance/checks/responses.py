@@ -133,6 +133,9 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
                 pointer,
             )
         return
+    if style in ("cursor", "next-url"):
+        _check_cursor(case, pagination, body, pointer)
+        return
     if not isinstance(body, list):
         return
     page, per_page = _page_numbers(case, pagination)
@@ -157,6 +160,27 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
             raise _drift(case, f"page {page} is the last of {total} items but a rel=next link is sent", pointer)
     elif style == "page" and per_page is not None and len(body) > per_page:
         raise _drift(case, f"{len(body)} items on a page of {per_page}", pointer)
+
+
+def _dig(data: Any, path: str | None) -> Any:
+    for key in path.split(".") if path else ():
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if path else None
+
+
+def _check_cursor(case: Any, pagination: Pagination, body: Any, pointer: str) -> None:
+    """A page that says more follow has items and a way to the next page; a next-page URL is a string."""
+    if not isinstance(body, dict) or not isinstance(body.get(pagination.items), list):
+        return
+    items = body[pagination.items]
+    more = _dig(body, pagination.has_more) if pagination.has_more else None
+    following = _dig(body, pagination.next_cursor or pagination.next_url)
+    if more is True and not items:
+        raise _drift(case, f"{pagination.has_more} is true on a page without items", pointer)
+    if more is True and pagination.next_cursor and following in (None, ""):
+        raise _drift(case, f"{pagination.has_more} is true but {pagination.next_cursor} gives no cursor", pointer)
+    if pagination.next_url and following is not None and not isinstance(following, str):
+        raise _drift(case, f"{pagination.next_url} is {following!r}, not a URL", pointer)
 
 
 def _int(value: Any, default: int | None) -> Any:

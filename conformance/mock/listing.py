@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from apimodel import Operation
+from apimodel import Operation, Pagination
 
 __all__ = ["apply_filters", "paginate"]
 
@@ -149,6 +149,8 @@ def paginate(
     maximum = style.max_per_page or 100
     declared = {p.name for p in op.params if p.location == "query"}
     kept = [(k, v) for k, v in pairs if k.split("[", 1)[0] in declared]
+    if style.style in ("cursor", "next-url"):
+        return _cursor_page(style, dict(pairs), objects, url, kept)
     if style.style == "offset":
         offset = max(0, _int(query.get(style.offset), 0))
         limit = min(maximum, max(1, _int(query.get(style.limit), default)))
@@ -180,6 +182,42 @@ def paginate(
         headers["Link"] = ", ".join(links)
         headers[style.total_header or "X-Total-Count"] = str(total)
     return chunk, headers, {}
+
+
+_POSITION = "page_token"  # where a next-page URL carries the position when the spec declares no parameter for it
+
+
+def _cursor_page(
+    style: Pagination,
+    raw: dict[str, str],
+    objects: list[dict[str, Any]],
+    url: str,
+    kept: Sequence[tuple[str, str]],
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
+    """A page of a cursor list (the cursor is an offset token, or the id of the last item seen) or of a list
+    whose pages link to the next one; the envelope values are keyed by dotted body paths."""
+    size = min(style.max_per_page or 100, max(1, _int(raw.get(style.limit), style.default_per_page or 10)))
+    position = style.cursor or _POSITION
+    given = raw.get(position)
+    start = 0
+    if given and style.style == "cursor" and style.next_cursor is None:  # Stripe: after the object with this id
+        ids = [str(o.get(style.id_field)) for o in objects]
+        start = ids.index(given) + 1 if given in ids else 0
+    elif given:
+        start = max(0, _int(given, 0))
+    chunk = objects[start : start + size]
+    more = start + size < len(objects)
+    envelope: dict[str, Any] = {}
+    if style.has_more:
+        envelope[style.has_more] = more
+    if style.next_cursor:
+        envelope[style.next_cursor] = str(start + size) if more else None
+    if style.next_url:
+        names = {position, style.limit}
+        envelope[style.next_url] = (
+            _page_url(url, kept, names, {position: start + size, style.limit: size}) if more else None
+        )
+    return chunk, {}, envelope
 
 
 def _page_url(url: str, kept: Sequence[tuple[str, str]], names: set[str], page: dict[str, int]) -> str:

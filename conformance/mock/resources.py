@@ -283,6 +283,25 @@ class Resources:
             # an answer that is not the object (efactori's {id, code}): the spec's example where the object is silent
             body = {**copy.deepcopy(example), **{k: v for k, v in body.items() if k in value}}
         if outcome.envelope and isinstance(body, dict):
-            props = self.schemas.properties(schema)
-            body.update({k: v for k, v in outcome.envelope.items() if k in props})
+            _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
+
+
+def _place(schemas: Any, schema: Any, body: dict[str, Any], envelope: dict[str, Any]) -> None:
+    """Write list envelope values (``count``, ``has_more``, ``meta.next_page_url``) where the schema has them."""
+    for path, value in envelope.items():
+        node, props = body, schemas.properties(schema)
+        *parents, last = path.split(".")
+        for key in parents:
+            if key not in props:
+                break
+            child = node.get(key)
+            node[key] = child = child if isinstance(child, dict) else {}
+            node, props = child, schemas.properties(props[key])
+        else:
+            if last not in props:
+                continue
+            if value is None and not schemas.is_valid(props[last], None, "response"):
+                node.pop(last, None)  # the last page: left out where the schema has no null (Google's nextPageToken)
+            else:
+                node[last] = value

@@ -24,10 +24,11 @@ _NEXT_LINK = re.compile(r'<([^>]*)>\s*;[^,]*?\brel="?next"?', re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Paging:
-    """How one list operation pages: ``page`` (bare arrays ending on a short page), ``link`` (Link rel=next)
-    or ``offset`` (``{count, items}``)."""
+    """How one list operation pages: ``page`` (ends on a short page), ``link`` (Link rel=next), ``offset``
+    (``{count, items}``), ``cursor`` (a cursor from the page, or the last item's id, while more follow) or
+    ``next-url`` (the next page's URL in the body)."""
 
-    style: Literal["page", "link", "offset"]
+    style: Literal["page", "link", "offset", "cursor", "next-url"]
     page: str = "page"
     per_page: str = "per_page"
     offset: str = "offset"
@@ -36,6 +37,11 @@ class Paging:
     items: str = "items"
     total_header: str | None = None
     default_per_page: int | None = None
+    cursor: str | None = None  # the query parameter that takes the cursor
+    next_cursor: str | None = None  # where the page says the next cursor is (dotted); None: the last item's id
+    has_more: str | None = None  # the page's flag that says more pages follow (dotted)
+    id_field: str = "id"
+    next_url: str | None = None  # where the page says the next page's URL is (dotted)
 
     def items_of(self, data: Any) -> list[Any]:
         if isinstance(data, list):
@@ -61,6 +67,22 @@ class Paging:
         """The next page's query (or absolute URL for ``link``), or ``None`` after the last page."""
         if count == 0:
             return None
+        if self.style == "next-url":
+            target = _dig(data, self.next_url)
+            # a URI reference, resolved against the request's URL like a Link target; a page that links to itself ends
+            url = str(response.request.url.join(target)) if isinstance(target, str) and target else None
+            return None if url == str(response.request.url) else url
+        if self.style == "cursor":
+            if self.has_more is not None and _dig(data, self.has_more) is not True:
+                return None
+            if self.next_cursor is not None:
+                token = _dig(data, self.next_cursor)
+            else:
+                items = self.items_of(data)
+                token = items[-1].get(self.id_field) if items and isinstance(items[-1], dict) else None
+            if token is None or token == "" or self.cursor is None or token == query.get(self.cursor):
+                return None
+            return {**query, self.cursor: token}
         if self.style == "link":
             match = _NEXT_LINK.search(response.headers.get("link", ""))
             # a Link target is a URI reference: resolved against the request's URL (RFC 8288 §3.1)
@@ -79,6 +101,13 @@ class Paging:
         if per_page and count < per_page:
             return None
         return {**query, self.page: _int(query.get(self.page), 1) + 1}
+
+
+def _dig(data: Any, path: str | None) -> Any:
+    """The value at a dotted path of a JSON object (``meta.next_page_url``), or None."""
+    for key in path.split(".") if path else ():
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if path else None
 
 
 def _int(value: Any, default: int) -> int:

@@ -71,11 +71,60 @@ def test_page_parameters_on_a_bare_array_page_until_a_short_page() -> None:
     )
 
 
+def _envelope(**extra: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": {**extra, "data": {"type": "array", "items": REF}}}
+
+
+STRING = {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("parameters", "envelope", "expected"),
+    [
+        # Stripe: starting_after takes the last item's id while has_more is true
+        (
+            _query("starting_after", "limit"),
+            _envelope(has_more={"type": "boolean"}),
+            ("starting_after", None, "has_more"),
+        ),
+        # Google: pageToken takes nextPageToken
+        (_query("pageToken", "pageSize"), _envelope(nextPageToken=STRING), ("pageToken", "nextPageToken", None)),
+        # AWS, as the collection converts it: NextToken in and out
+        (_query("NextToken", "MaxResults"), _envelope(NextToken=STRING), ("NextToken", "NextToken", None)),
+    ],
+)
+def test_cursors_come_from_the_page_or_the_last_item(
+    parameters: list[dict[str, Any]], envelope: dict[str, Any], expected: tuple[Any, ...]
+) -> None:
+    pagination = _spec({"/things": _list(parameters, envelope)}).operations[0].pagination
+    assert pagination is not None and pagination.style == "cursor" and pagination.items == "data"
+    assert (pagination.cursor, pagination.next_cursor, pagination.has_more) == expected
+
+
+def test_a_textual_page_that_takes_a_token_is_a_cursor_not_a_page_number() -> None:
+    parameters = [{"name": "page", "in": "query", "schema": STRING}, *_query("limit")]  # Stripe's search
+    envelope = _envelope(has_more={"type": "boolean"}, next_page={"type": "string", "nullable": True})
+    pagination = _spec({"/things/search": _list(parameters, envelope)}).operations[0].pagination
+    assert pagination is not None and (pagination.style, pagination.cursor, pagination.next_cursor) == (
+        "cursor",
+        "page",
+        "next_page",
+    )
+
+
+def test_the_next_page_url_in_the_body_is_followed() -> None:
+    meta = {"type": "object", "properties": {"next_page_url": STRING, "page_size": {"type": "integer"}}}
+    api = _spec({"/Things": _list(_query("Page", "PageSize", "PageToken"), _envelope(meta=meta))})
+    pagination = api.operations[0].pagination
+    assert pagination is not None and (pagination.style, pagination.next_url) == ("next-url", "meta.next_page_url")
+    assert dict(pagination.settings()) == {"items": "data", "next_url": "meta.next_page_url"}
+
+
 @pytest.mark.parametrize(
     ("parameters", "why"),
     [
         (_query("limit"), "no page or offset parameter"),
-        (_query("starting_after", "limit"), "cursor parameter 'starting_after'"),
+        (_query("starting_after", "limit"), "no next cursor or has-more flag"),
     ],
 )
 def test_lists_not_recognised_stay_one_page_and_say_why(parameters: list[dict[str, Any]], why: str) -> None:

@@ -1,0 +1,178 @@
+"""specforge on public specs nobody here wrote: generate, import, type-check, mock and conform each one.
+
+``python -m benchmarks.realworld --count 30 --seed 1`` samples the APIs.guru collection (see
+:mod:`benchmarks.corpus`) and prints one row per spec: operations, lists and how many paginate, whether the
+client generates, imports and passes ``mypy --strict`` (and how many errors), what the mock did against its
+own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from apimodel import load_api
+from apimodel.diagnostics import SpecError
+from benchmarks.corpus import CorpusError, Entry, sample
+
+__all__ = ["Row", "check_spec", "main"]
+
+_MYPY_SECONDS = 300
+
+
+@dataclass
+class Row:
+    spec: str
+    operations: int
+    lists: int = 0
+    paginated: int = 0
+    generated: bool = False
+    imports: bool = False
+    mypy_errors: int | None = None  # None: not run (it did not generate or import)
+    mock_violations: int | None = None  # responses of the mock that break the spec
+    server_errors: int | None = None  # 5xx from the mock
+    conform: str = "not run"
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _package(name: str) -> str:
+    return "rw_" + "".join(c if c.isalnum() else "_" for c in name.lower())
+
+
+def _generate(entry: Entry, out: Path, row: Row) -> str | None:
+    from generator.client.pipeline import generate_files
+    from generator.client.write import write_tree
+
+    package = _package(entry.name)
+    try:
+        result = generate_files(entry.path, api=package, regenerate="x", generator_version="0")
+    except SpecError as exc:
+        row.problems.append(f"generate: {str(exc).splitlines()[0]}")
+        return None
+    except Exception as exc:  # a crash of ours on a real spec is the finding this table exists for
+        row.problems.append(f"generate crashed: {type(exc).__name__}: {str(exc)[:160]}")
+        return None
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    row.problems += [f"generate: {d.format()[:160]}" for d in errors[:3]]
+    write_tree(out, result.files)
+    row.generated = True
+    return f"{package}_client"
+
+
+def _type_check(module: str, out: Path, row: Row) -> None:
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import {module}, {module}.types"], cwd=out, capture_output=True, text=True
+    )
+    row.imports = imported.returncode == 0
+    if not row.imports:
+        row.problems.append(f"import: {(imported.stderr.strip().splitlines() or ['?'])[-1][:160]}")
+        return
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(out / ".mypy"), module]
+    try:
+        run = subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=_MYPY_SECONDS)
+    except subprocess.TimeoutExpired:
+        row.problems.append(f"mypy: over {_MYPY_SECONDS} s")
+        return
+    lines = [line for line in run.stdout.splitlines() if ": error:" in line]
+    row.mypy_errors = len(lines)
+    row.problems += [f"mypy: {line[:160]}" for line in lines[:2]]
+
+
+def _conform(entry: Entry, row: Row, seed: int) -> None:
+    from conformance.presets import QUICK
+    from conformance.suite import run_against_mock
+
+    options = replace(QUICK, max_examples=2, max_steps=3, seed=seed, max_time=120)
+    try:
+        result = run_against_mock([str(entry.path)], options)[0]
+    except Exception as exc:  # the mock or the engine failing on a real spec is a finding, not a crash of the table
+        row.problems.append(f"conform crashed: {type(exc).__name__}: {str(exc)[:160]}")
+        return
+    server = [d for d in result.drifts if d.kind == "server-error"]
+    row.server_errors = sum(d.occurrences for d in server)
+    row.mock_violations = sum(d.occurrences for d in result.drifts) - row.server_errors
+    row.problems += [f"mock: {d.kind} {d.operation}: {d.api_did[:120]}" for d in result.drifts[:3]]
+    row.problems += [f"conform error: {e[:160]}" for e in result.errors[:2]]
+    row.conform = (
+        "drift" if result.drifts else "errors" if result.errors else "unchecked" if result.unchecked else "clean"
+    )
+
+
+def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None) -> Row:
+    """Every step on one spec; a step that cannot run says why in ``problems``."""
+    started = time.perf_counter()
+    row = Row(entry.name, entry.operations)
+    try:
+        api = load_api(entry.path, _package(entry.name))
+    except SpecError as exc:
+        row.problems.append(f"load: {str(exc).splitlines()[0]}")
+        return row
+    row.lists = sum(1 for op in api.operations if op.role == "list")
+    row.paginated = sum(1 for op in api.operations if op.role == "list" and op.pagination is not None)
+    out = Path(tempfile.mkdtemp(prefix="realworld-", dir=work))
+    try:
+        module = _generate(entry, out, row)
+        if module is not None:
+            _type_check(module, out, row)
+        _conform(entry, row, seed)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    row.seconds = time.perf_counter() - started
+    return row
+
+
+def _cell(value: object) -> str:
+    return "-" if value is None else ("yes" if value is True else "no" if value is False else str(value))
+
+
+def table(rows: list[Row]) -> str:
+    header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "mock violations", "5xx"]
+    lines = [" | ".join([*header, "conform", "s"]), " | ".join("---" for _ in range(len(header) + 2))]
+    for r in rows:
+        cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors]
+        cells += [r.mock_violations, r.server_errors, r.conform, f"{r.seconds:.0f}"]
+        lines.append(" | ".join(_cell(c) for c in cells))
+    lists = sum(r.lists for r in rows)
+    paged = sum(r.paginated for r in rows)
+    summary = [
+        f"{len(rows)} specs: {sum(r.generated for r in rows)} generate, {sum(r.imports for r in rows)} import, "
+        f"{sum(1 for r in rows if r.mypy_errors == 0)} pass mypy --strict, "
+        f"{sum(1 for r in rows if r.mock_violations == 0 and r.server_errors == 0)} mocked without a violation; "
+        f"lists paginated: {paged} of {lists}"
+    ]
+    return "\n".join([*lines, "", *summary])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.realworld", description=__doc__)
+    parser.add_argument("--count", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--largest", type=int, default=300, help="most operations a sampled spec may have")
+    parser.add_argument("--problems", action="store_true", help="print each spec's problems under the table")
+    args = parser.parse_args(argv)
+    try:
+        entries = sample(args.count, args.seed, largest=args.largest)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rows = []
+    for entry in entries:
+        rows.append(check_spec(entry, seed=args.seed))
+        print(f"{entry.name}: {rows[-1].conform} ({rows[-1].seconds:.0f} s)", file=sys.stderr)
+    print(table(rows))
+    if args.problems:
+        for row in rows:
+            for problem in row.problems:
+                print(f"{row.spec}: {problem}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
