@@ -89,7 +89,7 @@ def _conform(entry: Entry, row: Row, seed: int) -> None:
     from conformance.presets import QUICK
     from conformance.suite import run_against_mock
 
-    options = replace(QUICK, max_examples=2, max_steps=3, seed=seed, max_time=120)
+    options = replace(QUICK, max_examples=2, max_steps=3, seed=seed, max_time=90)
     try:
         result = run_against_mock([str(entry.path)], options)[0]
     except Exception as exc:  # the mock or the engine failing on a real spec is a finding, not a crash of the table

@@ -128,8 +128,6 @@ def _config(target: Target, options: ConformOptions, api: Api) -> SchemathesisCo
         data["checks"] = {name: {"enabled": False} for name in disabled}
     if options.rate_limit:
         data["rate-limit"] = options.rate_limit
-    if options.max_time:
-        data["max-time"] = options.max_time
     return SchemathesisConfig.from_dict(data)
 
 
@@ -197,7 +195,12 @@ def run_spec(
     cleanup: CleanupReport | None = None
     bind(schema, context)
     try:
-        for event in from_schema(schema).execute() if selected else ():
+        stream: Any = from_schema(schema).execute() if selected else iter(())
+        for event in stream:
+            over = options.max_time and time.perf_counter() - started > options.max_time
+            if over and not stream.stop_event.is_set():
+                stream.stop()  # a hard limit: schemathesis's own max-time keeps generating until it is reached
+                collector.notes.append(f"stopped after {options.max_time} s (--max-time): not every case ran")
             if isinstance(event, events.ScenarioFinished):
                 collector.scenario(event.recorder)
                 reporter.cases(collector.cases)

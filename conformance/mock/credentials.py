@@ -159,6 +159,10 @@ def read_slot(
         raw = source.get(slot.name.lower() if slot.kind == "apikey-header" else slot.name) or ""
         if not raw.startswith(slot.prefix):
             return None
-        return raw[len(slot.prefix) :] or None
+        value = raw[len(slot.prefix) :]
+        word, _, rest = value.partition(" ")
+        if not slot.prefix and slot.name.lower() == "authorization" and word.isalpha() and rest.strip():
+            value = rest.strip()  # an API key in Authorization sent after a word the spec does not name (Bot <token>)
+        return value or None
     value = read_pointer(body, slot.name)
     return value if isinstance(value, str) and value else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from apimodel import Operation
@@ -102,6 +103,10 @@ def render_error(
     media = (response or {}).get("content") or {}
     for media_type, content in media.items():
         if "json" in media_type and isinstance(content, dict):
-            body = sampler.shared(content.get("schema") or {}) if "schema" in content else None
-            return code, _fill_generic(body, message, code)  # builds new containers where it writes
+            schema = content.get("schema") or {}
+            body = sampler.shared(schema) if "schema" in content else None
+            filled = _fill_generic(body, message, code)  # builds new containers where it writes
+            # the message goes where the schema takes it; a field with an enum or a format keeps its sample
+            valid = "schema" not in content or api.schemas.is_valid(schema, filled, "response")
+            return code, filled if valid else copy.deepcopy(body)
     return code, {"message": message, "code": code}

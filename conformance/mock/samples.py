@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from conformance.mock.patterns import matching
 from conformance.mock.schema import SchemaSet
 
 __all__ = ["Sampler", "now_value"]
@@ -59,17 +60,24 @@ class Sampler:
         schema = self.schemas.resolve(node)
         if not isinstance(schema, dict):
             return None
-        if use_examples and "example" in schema:
-            return copy.deepcopy(schema["example"])
-        if "default" in schema and schema["default"] is not None:
-            return copy.deepcopy(schema["default"])
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
-            return copy.deepcopy(schema["enum"][0])
+        givens = [schema["example"]] if use_examples and "example" in schema else []
+        examples = schema.get("examples")  # 3.1: a list of values
+        givens += list(examples) if use_examples and isinstance(examples, list) else []
+        givens += [schema["default"]] if schema.get("default") is not None else []
+        givens += [schema["const"]] if "const" in schema else []
+        givens += list(schema["enum"]) if isinstance(schema.get("enum"), list) else []
+        for given in givens:  # the spec's own values, where they are valid (real specs' examples often are not)
+            if self._valid(node, given):
+                return copy.deepcopy(given)
         for key in ("oneOf", "anyOf"):
             options = schema.get(key)
             if isinstance(options, list) and options:
-                return self._make(options[0], depth + 1, use_examples, seen)
+                return self._option(node, schema, options, depth, use_examples, seen)
         kind = self.schemas.schema_type(schema)
+        parts = schema.get("allOf")
+        if kind is None and isinstance(parts, list) and parts and not self.schemas.properties(schema):
+            # allOf of non-objects (a $ref to a string plus a description): the typed part is the value
+            return next((v for p in parts if (v := self._make(p, depth + 1, use_examples, seen)) is not None), None)
         if kind == "object" or (kind is None and "allOf" in schema):
             return self._object(schema, depth, use_examples, seen)
         if kind == "array":
@@ -87,6 +95,36 @@ class Sampler:
         if schema.get("nullable"):
             return None
         return {} if not kind else None
+
+    def _valid(self, schema: Any, value: Any) -> bool:
+        return bool(self.schemas.is_valid(schema, value, "response"))
+
+    def _option(
+        self,
+        node: Any,
+        schema: dict[str, Any],
+        options: list[Any],
+        depth: int,
+        use_examples: bool,
+        seen: frozenset[str],
+    ) -> Any:
+        """A value of a ``oneOf``/``anyOf``: the first option whose value the whole schema accepts (a ``oneOf``
+        needs exactly one match), with the discriminator's value set for the option it maps to."""
+        found = schema.get("discriminator")
+        discriminator: dict[str, Any] = found if isinstance(found, dict) else {}
+        name = discriminator.get("propertyName")
+        mapping = {v: k for k, v in (discriminator.get("mapping") or {}).items()}
+        first: Any = None
+        for index, option in enumerate(options):
+            value = self._make(option, depth + 1, use_examples, seen)
+            ref = option.get("$ref") if isinstance(option, dict) else None
+            if isinstance(name, str) and isinstance(value, dict) and isinstance(ref, str):
+                value[name] = mapping.get(ref, ref.rsplit("/", 1)[-1])
+            if index == 0:
+                first = value
+            if self._valid(node, value):
+                return value
+        return first
 
     def _object(self, schema: dict[str, Any], depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
         result: dict[str, Any] = {}
@@ -124,15 +162,16 @@ class Sampler:
             "byte": "",
             "binary": "",
         }
+        pattern = str(schema.get("pattern") or "")
         if fmt in by_format:
             value = by_format[str(fmt)]
-        elif schema.get("pattern"):
-            value = now_value(schema, now) if " " in str(schema["pattern"]) else _from_pattern(str(schema["pattern"]))
+        elif pattern:
+            value = now_value(schema, now) if " " in pattern else _from_pattern(pattern)
         else:
             value = "string"
         min_length, max_length = int(schema.get("minLength") or 0), schema.get("maxLength")
         if len(value) < min_length:
-            value = value + "x" * (min_length - len(value))
+            value = value + ("x" if not value else value[-1]) * (min_length - len(value))
         if isinstance(max_length, int) and len(value) > max_length:
             value = value[:max_length]
         return value
@@ -152,9 +191,10 @@ def _number(schema: dict[str, Any], fallback: float, *, integer: bool) -> Any:
 
 
 def _from_pattern(pattern: str) -> str:
-    """The first of a few common shapes (decimal, integer, currency code, word) that the pattern accepts."""
+    """The first of a few realistic shapes (decimal, integer, currency code, word) that the pattern accepts, else a
+    string built from the pattern itself."""
     try:
         compiled = re.compile(pattern)
     except re.error:
         return "string"
-    return next((c for c in _PATTERN_CANDIDATES if compiled.search(c)), "string")
+    return next((c for c in _PATTERN_CANDIDATES if compiled.search(c)), None) or matching(pattern) or "string"

@@ -1,0 +1,93 @@
+"""The mock's values obey the schema they are made for, whatever the spec's own examples say."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from conformance.mock.credentials import CredentialSlot, read_slot
+from conformance.mock.patterns import matching
+from conformance.mock.samples import Sampler
+from conformance.mock.schema import SchemaSet
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^\d{3}-\d{2}$",
+        r"^[A-Z]{3}$",
+        r"^(\d+(\.\d{1,2})?)$",
+        r"^(?:[01]\d|2[0-3]):[0-5]\d$",
+        r"^\+?[1-9]\d{1,14}$",
+        r"^[^@]+@[^@]+\.[a-z]{2,}$",
+        r"^arn:aws:[a-z]+:.*",
+        r"^([a-zA-Z0-9]){1,255}$",
+        r"^(?P<year>\d{4})-(?P=year)$",
+    ],
+)
+def test_a_string_made_for_a_pattern_matches_it(pattern: str) -> None:
+    made = matching(pattern)
+    assert made is not None and re.search(pattern, made)
+
+
+def test_a_pattern_that_cannot_be_parsed_gives_none_rather_than_a_wrong_string() -> None:
+    assert matching("[unclosed") is None
+
+
+def _valid(document: dict[str, Any], schema: Any) -> tuple[Any, bool]:
+    schemas = SchemaSet(document)
+    value = Sampler(schemas).sample(schema)
+    return value, schemas.is_valid(schema, value, "response")
+
+
+def test_an_invalid_example_is_not_sent() -> None:
+    schema = {"type": "string", "format": "uuid", "example": "not-a-uuid"}
+    value, valid = _valid({}, schema)
+    assert valid and value != "not-a-uuid"
+    good = {"type": "string", "enum": ["pdf", "xml"], "example": "xml"}
+    assert _valid({}, good) == ("xml", True)  # a valid example is kept
+
+
+def test_one_of_picks_an_option_only_one_branch_accepts() -> None:
+    # "x" is valid for both branches, so a oneOf rejects it: the value must come from the second branch alone
+    schema = {"oneOf": [{"type": "string", "enum": ["x"]}, {"type": "string"}]}
+    value, valid = _valid({}, schema)
+    assert valid and value != "x"
+
+
+def test_one_of_with_a_discriminator_names_the_branch() -> None:
+    document = {
+        "components": {
+            "schemas": {
+                "Card": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+                "Bank": {
+                    "type": "object",
+                    "required": ["type", "iban"],
+                    "properties": {"type": {"type": "string"}, "iban": {"type": "string"}},
+                },
+            }
+        }
+    }
+    schema = {
+        "oneOf": [{"$ref": "#/components/schemas/Card"}, {"$ref": "#/components/schemas/Bank"}],
+        "discriminator": {"propertyName": "type", "mapping": {"card": "#/components/schemas/Card"}},
+    }
+    value, valid = _valid(document, schema)
+    assert value == {"type": "card"} and valid  # a Card: Bank wants an iban too
+
+
+def test_all_of_around_a_non_object_is_the_typed_part() -> None:
+    document = {"components": {"schemas": {"Code": {"type": "string", "pattern": r"^[A-Z]{2}\d{2}$"}}}}
+    schema = {"allOf": [{"$ref": "#/components/schemas/Code"}], "description": "the country and a number"}
+    value, valid = _valid(document, schema)
+    assert valid and re.fullmatch(r"[A-Z]{2}\d{2}", value)
+
+
+def test_an_api_key_in_authorization_may_come_after_a_word() -> None:
+    slot = CredentialSlot("DISCORD_BOT_TOKEN", "BotToken", "apikey-header", "Authorization")
+    assert read_slot(slot, {"authorization": "Bot abc123"}, {}, {}, None) == "abc123"
+    assert read_slot(slot, {"authorization": "abc123"}, {}, {}, None) == "abc123"
+    declared = CredentialSlot("CLOUDINVOICE_API_KEY", "TokenAuth", "apikey-header", "Authorization", prefix="Token ")
+    assert read_slot(declared, {"authorization": "Bearer abc123"}, {}, {}, None) is None
