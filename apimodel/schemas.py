@@ -82,6 +82,9 @@ class Schemas:
             return "object"
         if "items" in schema:
             return "array"
+        for part in schema.get("allOf") or ():  # ``allOf: [{$ref: Amount}]`` with keys beside it
+            if (inner := self.schema_type(part)) is not None:
+                return inner
         return None
 
     def json_content(self, holder: Any) -> tuple[str, Any] | None:

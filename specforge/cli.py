@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "describe": "specforge.commands.describe:describe",
     "check": "specforge.commands.check:check",
     "generate": "specforge.commands.generate:generate",
+    "bundle": "specforge.commands.bundle:bundle",
     "mock": "specforge.commands.mock:mock",
     "conform": "specforge.commands.conform:conform",
     "bench": "specforge.commands.bench:bench",

@@ -65,7 +65,7 @@ class CallExample:
 
 @dataclass(frozen=True)
 class PagingIR:
-    style: Literal["page", "link", "offset"]
+    style: Literal["page", "link", "offset", "cursor", "next-url"]
     settings: tuple[tuple[str, Any], ...]
     item_type: str
 

@@ -53,6 +53,13 @@ def pick_response(mapper: TypeMapper, operation: Mapping[str, Any]) -> tuple[str
     return (codes[0], mapper.resolve(responses[codes[0]]), None) if codes else ("", {}, None)
 
 
+def _plain_map(ctx: OperationContext, schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter naming a free-form map component (a deepObject ``filter[...]``) takes a plain dict."""
+    resolved = ctx.mapper.resolve(schema)
+    extra = resolved.get("additionalProperties")
+    return resolved if "$ref" in schema and isinstance(extra, dict) and not resolved.get("properties") else schema
+
+
 def _field(ctx: OperationContext, param: Parameter, taken: set[str]) -> FieldIR:
     schema = param.schema or {}
     wire, location = param.name, param.location
@@ -65,7 +72,7 @@ def _field(ctx: OperationContext, param: Parameter, taken: set[str]) -> FieldIR:
         name=PythonIdentifier(name),
         wire_name=wire,
         location=location,
-        annotation=ctx.mapper.annotation(schema, literal=True),
+        annotation=ctx.mapper.annotation(_plain_map(ctx, schema), literal=True),
         required=required,
         nullable=is_nullable(ctx.mapper.resolve(schema)) or is_nullable(schema),
         description=param.description[:200],

@@ -14,6 +14,7 @@ from apimodel.loader import SpecDocument, load_spec
 from apimodel.project import resolve_spec
 from generator.validation.examples import check_examples
 from generator.validation.operations import check_house_operations, check_operation_ids
+from generator.validation.portable import check_portability
 from generator.validation.references import check_references, check_unused_components
 from generator.validation.seeds import check_seed_coverage
 
@@ -55,6 +56,7 @@ def validate_document(document: SpecDocument, *, api: str | None, profile: Profi
     found.extend(unused if profile == "house" else (replace(d, severity="warning") for d in unused))
     found.extend(check_operation_ids(label, data, required=profile == "house"))
     found.extend(check_examples(label, data, require=profile == "house"))
+    found.extend(check_portability(label, data))
     if profile == "house":
         found.extend(check_house_operations(label, build_api(document, api or Path(label).stem)))
         if api is not None:

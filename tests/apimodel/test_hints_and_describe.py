@@ -45,7 +45,7 @@ def test_describe_shows_roles_auth_pagination_and_errors_with_reasons() -> None:
     assert result.exit_code == 0, result.output
     text = result.output
     assert "basicAuth: HTTP Basic (user name only); from FACTURARE_API_KEY" in text
-    assert "errors: #/components/schemas/Error  [x-errors]" in text
+    assert "errors: #/components/schemas/FacturareError  [x-errors]" in text
     assert re.search(r"list\s+GET\s+/invoices\s+→ invoices\.list", text)
     assert "pages: link (default_per_page=25, page=page, per_page=per_page, total_header=X-Total-Count)" in text
 

@@ -51,12 +51,12 @@ GOOD: dict[str, Any] = {
                 "required": ["id", "name"],
                 "properties": {"id": {"type": "integer", "readOnly": True}, "name": {"type": "string"}},
             },
-            "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
+            "ThingError": {"type": "object", "properties": {"message": {"type": "string"}}},
         },
         "responses": {
             "NotFound": {
                 "description": "Not found",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingError"}}},
             }
         },
     },

@@ -93,7 +93,7 @@ def _settings(
             **(default_headers or {}),
         },
         "types_module": "bitfaktura_client.types",
-        "error_type": "types.Error",
+        "error_type": "types.BitfakturaError",
         "error_match": {"code": "error"},
     }
 

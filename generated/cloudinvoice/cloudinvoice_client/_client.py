@@ -56,7 +56,7 @@ def _settings(
             **(default_headers or {}),
         },
         "types_module": "cloudinvoice_client.types",
-        "error_type": "types.Error",
+        "error_type": "types.CloudinvoiceError",
         "error_match": {},
         "throttled": (400, {"error_code": "throttled", "error_type": "api_error", "generic_msg": "Request was throttled.", "status_code": 429}),
     }

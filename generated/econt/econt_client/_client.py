@@ -57,7 +57,7 @@ def _settings(
             **(default_headers or {}),
         },
         "types_module": "econt_client.types",
-        "error_type": "types.Error",
+        "error_type": "types.EcontError",
         "error_match": {"status": "FAIL"},
     }
 

@@ -91,7 +91,7 @@ def _settings(
             **(default_headers or {}),
         },
         "types_module": "efactori_client.types",
-        "error_type": "types.Error",
+        "error_type": "types.EfactoriError",
         "error_match": {},
     }
 

@@ -80,7 +80,7 @@ def _settings(
             **(default_headers or {}),
         },
         "types_module": "facturare_client.types",
-        "error_type": "types.Error",
+        "error_type": "types.FacturareError",
         "error_match": {},
     }
 

@@ -1239,7 +1239,7 @@ class Account(BaseModel):
     email: str | None = None
 
 
-class Error(BaseModel):
+class BitfakturaError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1248,8 +1248,8 @@ class Error(BaseModel):
     message: FieldErrors | str
 
 
-class ActionResult(RootModel[StatusMessage | Error]):
-    root: StatusMessage | Error = Field(
+class ActionResult(RootModel[StatusMessage | BitfakturaError]):
+    root: StatusMessage | BitfakturaError = Field(
         ...,
         description='The body of an action that answers HTTP 200 either way: the success envelope, or the error envelope `{"code": "error", ...}` when the action was refused (see `x-errors.match-in-success`).',
     )
@@ -1717,6 +1717,7 @@ __all__ = [
     "AmountInput",
     "AmountInput1",
     "AttachmentCredentials",
+    "BitfakturaError",
     "CalculatingStrategy",
     "Category",
     "CategoryCreateRequest",
@@ -1739,7 +1740,6 @@ __all__ = [
     "DepartmentLogoUpload",
     "DepartmentUpdateRequest",
     "DiscountKind",
-    "Error",
     "ExchangeKind",
     "ExchangeKindEnum",
     "FieldErrors",

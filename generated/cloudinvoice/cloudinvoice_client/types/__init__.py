@@ -233,7 +233,7 @@ class DocumentPage(BaseModel):
     results: list[Document]
 
 
-class Error(BaseModel):
+class CloudinvoiceError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -252,6 +252,7 @@ __all__ = [
     "Client",
     "ClientPage",
     "ClientUpdate",
+    "CloudinvoiceError",
     "Document",
     "DocumentEmail",
     "DocumentLine",
@@ -259,7 +260,6 @@ __all__ = [
     "DocumentNature",
     "DocumentPage",
     "DocumentStatus",
-    "Error",
     "ErrorFields",
     "Info",
     "PdfFile",

@@ -80,13 +80,17 @@ class Status2(OpenStrEnum):
     FAIL = "FAIL"
 
 
+class FieldMessages(RootModel[dict[str, str]]):
+    root: dict[str, str]
+
+
 class ErrorData(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     name: str = Field(..., description="The HTTP reason phrase or error name (e.g. `Unauthorized`).")
-    message: str | dict[str, str] = Field(
+    message: str | FieldMessages = Field(
         ..., description="A message, or for validation errors an object mapping each field to its message.\n"
     )
     code: int | None = Field(None, description="The application error code (usually 0).")
@@ -155,7 +159,7 @@ class InvoiceReceipt(BaseModel):
     items: LineItems | None = None
 
 
-class Error(BaseModel):
+class EcontError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -186,8 +190,9 @@ class PutInvoiceResponse(BaseModel):
 __all__ = [
     "Connect",
     "Customer",
-    "Error",
+    "EcontError",
     "ErrorData",
+    "FieldMessages",
     "InvoiceReceipt",
     "Language",
     "LineItem",

@@ -1798,7 +1798,7 @@ class ProductList(BaseModel):
     paging: Paging | None = None
 
 
-class Error(BaseModel):
+class EfactoriError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1823,8 +1823,8 @@ __all__ = [
     "DocumentEvent",
     "DocumentLine",
     "DocumentStatus",
+    "EfactoriError",
     "Email",
-    "Error",
     "FieldError",
     "FieldErrors",
     "HtmlDocument",

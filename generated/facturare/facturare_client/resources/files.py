@@ -18,7 +18,7 @@ _CREATE = Endpoint(
     "POST",
     "/files",
     response="json",
-    response_type="types.File",
+    response_type="types.FacturareFile",
     accept="application/json",
     encoding="json",
     content_type="application/json",
@@ -34,7 +34,7 @@ _RETRIEVE = Endpoint(
     "GET",
     "/files/{id}",
     response="json",
-    response_type="types.File",
+    response_type="types.FacturareFile",
     accept="application/json",
     idempotent=True,
 )
@@ -56,7 +56,7 @@ class Files:
         type: str | Omit = omit,
         size: int | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> types.File:
+    ) -> types.FacturareFile:
         """Register a file
 
         ``POST /files``
@@ -67,7 +67,7 @@ class Files:
             headers={"Idempotency-Key": idempotency_key},
             body={"type": type, "name": name, "size": size, "url": url},
         )
-        return cast("types.File", result)
+        return cast("types.FacturareFile", result)
 
     def delete(
         self,
@@ -90,7 +90,7 @@ class Files:
         id: int,
         *,
         request_options: RequestOptions | None = None,
-    ) -> types.File:
+    ) -> types.FacturareFile:
         """Retrieve a file
 
         ``GET /files/{id}``
@@ -100,7 +100,7 @@ class Files:
             options=request_options,
             path_params={"id": id},
         )
-        return cast("types.File", result)
+        return cast("types.FacturareFile", result)
 
 
 class AsyncFiles:
@@ -118,7 +118,7 @@ class AsyncFiles:
         type: str | Omit = omit,
         size: int | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> types.File:
+    ) -> types.FacturareFile:
         """Register a file
 
         ``POST /files``
@@ -129,7 +129,7 @@ class AsyncFiles:
             headers={"Idempotency-Key": idempotency_key},
             body={"type": type, "name": name, "size": size, "url": url},
         )
-        return cast("types.File", result)
+        return cast("types.FacturareFile", result)
 
     async def delete(
         self,
@@ -152,7 +152,7 @@ class AsyncFiles:
         id: int,
         *,
         request_options: RequestOptions | None = None,
-    ) -> types.File:
+    ) -> types.FacturareFile:
         """Retrieve a file
 
         ``GET /files/{id}``
@@ -162,4 +162,4 @@ class AsyncFiles:
             options=request_options,
             path_params={"id": id},
         )
-        return cast("types.File", result)
+        return cast("types.FacturareFile", result)

@@ -14,7 +14,7 @@ class Type(OpenStrEnum):
     api = "api"
 
 
-class Error(BaseModel):
+class FacturareError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -360,6 +360,10 @@ class BankAccount(BaseModel):
     )
     created_at: int | None = Field(None, description="UNIX timestamp when the account was added.")
     updated_at: int | None = Field(None, description="UNIX timestamp when the account was last updated.")
+
+
+class QueryMap(RootModel[dict[str, str]]):
+    root: dict[str, str]
 
 
 class PaymentSource(RootModel[Card | BankAccount]):
@@ -1436,7 +1440,7 @@ class Object29(OpenStrEnum):
     file = "file"
 
 
-class File(BaseModel):
+class FacturareFile(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1838,7 +1842,7 @@ class Attachment(BaseModel):
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object12 | None = Field(Object12.attachment, description="Object type, always `attachment`.")
-    file: File
+    file: FacturareFile
     created_at: int | None = Field(None, description="UNIX timestamp when the object was created.")
 
 
@@ -2344,14 +2348,14 @@ __all__ = [
     "EmailList",
     "EmailRecipient",
     "EmailRequest",
-    "Error",
     "Estimate",
     "EstimateCreate",
     "EstimateList",
     "EstimateUpdate",
     "Event",
     "EventList",
-    "File",
+    "FacturareError",
+    "FacturareFile",
     "FileCreate",
     "FirstInvoice",
     "Funding",
@@ -2432,6 +2436,7 @@ __all__ = [
     "PlanUpdate",
     "PricingMode",
     "QuantityType",
+    "QueryMap",
     "Refund",
     "RefundCreate",
     "ShipTo",
