@@ -189,10 +189,15 @@ class Operation:
         return next((r for name, r in self.reasons if name == fact), None)
 
     def success_status(self) -> str | None:
+        """The status a successful call gets: the lowest 2xx, else ``2XX``, else a redirect the operation
+        declares (``301`` to the object), else ``default``."""
         codes = sorted(code for code in self.responses if code.startswith("2") and code.isdigit())
         if codes:
             return codes[0]
-        return "2XX" if "2XX" in self.responses else ("default" if "default" in self.responses else None)
+        if "2XX" in self.responses:
+            return "2XX"
+        redirects = sorted(code for code in self.responses if code.startswith("3") and code.isdigit())
+        return redirects[0] if redirects else ("default" if "default" in self.responses else None)
 
 
 @dataclass(frozen=True)

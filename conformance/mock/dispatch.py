@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apimodel import Operation
+from conformance.mock.errors import declared_status
 from conformance.mock.model import ServedApi
 from conformance.mock.replies import VIEW_TYPES, Replies, Reply
 from conformance.mock.request import ParsedRequest
@@ -46,6 +47,8 @@ class Dispatcher:
             outcome = res.list_objects(tenant, op, request)
         elif role == "create" or (obj is None and op.item_param is None and op.method == "POST" and op.body):
             outcome, written = res.create(tenant, op, request), True
+        elif obj is None and role == "update" and op.item_param is not None and not self._can_say_missing(op):
+            outcome, written = res.create(tenant, op, request, key=str(request.path_params.get(op.item_param))), True
         elif obj is None and (op.item_param is not None or addressed):
             return self.replies.error(op, "not_found", "no such object")
         elif obj is None:
@@ -80,6 +83,11 @@ class Dispatcher:
         if wanted or not has_json:
             return VIEW_TYPES[wanted or media[0]]
         return None
+
+    def _can_say_missing(self, op: Operation) -> bool:
+        """Whether the spec lets this operation answer "not found" (where it does not, a write to an object that
+        is not there creates it: PUT's own meaning, and the only answer such a spec allows)."""
+        return bool(self.api.model.errors.kinds) or declared_status(op, "not_found") is not None
 
     def _addressed(self, op: Operation, request: ParsedRequest) -> bool:
         """Whether the request names one object (by a query field) that could be missing."""

@@ -10,7 +10,7 @@ from conformance.mock.model import ServedApi
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
 
-__all__ = ["DEFAULT_STATUS", "ErrorReply", "render_error"]
+__all__ = ["DEFAULT_STATUS", "ErrorReply", "declared_status", "render_error"]
 
 DEFAULT_STATUS: dict[str, int] = {
     "validation": 400,
@@ -25,6 +25,18 @@ DEFAULT_STATUS: dict[str, int] = {
     "unavailable": 503,
 }
 _FALLBACK_KIND = {"unavailable": "server", "method_not_allowed": "not_found"}
+# where a spec without error kinds does not declare an error's own status, the declared ones that may carry it
+_NEAREST: dict[str, tuple[int, ...]] = {
+    "validation": (400, 422),
+    "unauthorized": (401, 403, 400),
+    "forbidden": (403, 401, 400),
+    "not_found": (404, 410, 400),
+    "payload_too_large": (413, 400, 422),
+    "unsupported_media_type": (415, 400, 422),
+    "rate_limited": (429, 503),
+    "server": (500, 503),
+    "unavailable": (503, 500),
+}
 
 ErrorReply = tuple[int, Any]
 
@@ -65,6 +77,17 @@ def _declared(op: Operation | None, status: int) -> Any:
     return None
 
 
+def declared_status(op: Operation, kind: str) -> int | None:
+    """The status an error of ``kind`` takes on ``op`` among those the operation declares: its own, a near one
+    (401 for a refusal the spec calls 403), any declared status of its class, or ``None`` when none is declared."""
+    own = DEFAULT_STATUS.get(kind, 400)
+    for status in (own, *_NEAREST.get(kind, ())):
+        if _declared(op, status) is not None:
+            return status
+    family = str(own)[0]
+    return next((int(c) for c in sorted(op.responses) if c.isdigit() and c[0] == family), None)
+
+
 def _fill_generic(value: Any, message: str, status: int) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
@@ -103,10 +126,22 @@ def render_error(
     media = (response or {}).get("content") or {}
     for media_type, content in media.items():
         if "json" in media_type and isinstance(content, dict):
-            schema = content.get("schema") or {}
-            body = sampler.shared(schema) if "schema" in content else None
+            if "schema" not in content:  # a body the spec shows only by example, or not at all
+                return code, _first_example(api, content, {"message": message, "code": code})
+            schema = content["schema"]
+            body = sampler.shared(schema)
             filled = _fill_generic(body, message, code)  # builds new containers where it writes
             # the message goes where the schema takes it; a field with an enum or a format keeps its sample
-            valid = "schema" not in content or api.schemas.is_valid(schema, filled, "response")
-            return code, filled if valid else copy.deepcopy(body)
+            return code, filled if api.schemas.is_valid(schema, filled, "response") else copy.deepcopy(body)
     return code, {"message": message, "code": code}
+
+
+def _first_example(api: ServedApi, content: dict[str, Any], otherwise: Any) -> Any:
+    if "example" in content:
+        return copy.deepcopy(content["example"])
+    examples = content.get("examples")
+    for example in examples.values() if isinstance(examples, dict) else ():
+        value = api.schemas.resolve(example)
+        if isinstance(value, dict) and "value" in value:
+            return copy.deepcopy(value["value"])
+    return otherwise

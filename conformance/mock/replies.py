@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from xml.sax.saxutils import escape
 
 from apimodel import Operation
 from conformance.mock.config import MockConfig
-from conformance.mock.errors import render_error
+from conformance.mock.errors import declared_status, render_error
 from conformance.mock.model import ServedApi
 from conformance.mock.request import ParsedRequest
 from conformance.mock.resources import Outcome, Resources
@@ -49,9 +50,24 @@ class Replies:
         message: str,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        *,
+        asked: bool = False,
     ) -> Reply:
-        status, body = render_error(self.api, self.sampler, op, kind, message, errors)
-        return self.json(status, body, headers)
+        """The error in the API's envelope. A spec without error kinds gets only statuses its operation declares:
+        the nearest one, or, where it declares no error the request could get, its success answer (a mock
+        never sends what its spec forbids). ``asked``: a fault the caller asked for is sent as asked."""
+        status = None
+        if op is not None and not self.api.model.errors.kinds and not asked:
+            status = declared_status(op, kind)
+            if status is None:
+                success = op.success_status()
+                if success is not None and success[0].isdigit():
+                    return self.declared(op, success, None, {})
+        code, body = render_error(self.api, self.sampler, op, kind, message, errors, status)
+        other = _only_other_media(op, code)
+        if other is not None:  # the spec says this error comes as XML or text: say it that way
+            return code, {"content-type": other, **(headers or {})}, _plain(other, message)
+        return self.json(code, body, headers)
 
     def refusal(self, op: Operation, message: str, errors: list[FieldError] | None = None) -> Reply | None:
         """BitFaktura's refusal: the error envelope with the success status, where the operation's
@@ -82,8 +98,8 @@ class Replies:
                 reply[1]["content-type"] = media
                 return reply
             if media in VIEW_TYPES:
-                data, kind = render_view(VIEW_TYPES[media], op.resource, {"id": 0})
-                return number, {"content-type": kind, **headers}, data
+                data, _ = render_view(VIEW_TYPES[media], op.resource, {"id": 0})
+                return number, {"content-type": media, **headers}, data  # the media type as declared
             return number, {"content-type": media, **headers}, b""
         return number, headers, b""
 
@@ -109,6 +125,8 @@ class Replies:
         if outcome.page is not None and names:
             outcome.page = [self.resources.expand(tenant, op, o, names) for o in outcome.page]
         media, schema = self.resources.response_schema(op, status)
+        if schema is None and (op.responses.get(status) or {}).get("content"):
+            return self.declared(op, status, None, dict(outcome.headers), code)  # an XML or text answer
         if schema is None:
             return code, dict(outcome.headers), b""
         body = self.resources.render(op, status, outcome)
@@ -132,3 +150,21 @@ def _refuses_in_success(api: ServedApi, op: Operation) -> bool:
         if any(errors.is_envelope(e) for e in examples):
             return True
     return False
+
+
+def _only_other_media(op: Operation | None, status: int) -> str | None:
+    """The media type a declared error response has when it has no JSON one (AWS errors as XML)."""
+    if op is None:
+        return None
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        content = (op.responses.get(key) or {}).get("content")
+        if isinstance(content, dict) and content:
+            media = [m for m in content if "json" not in m]
+            return media[0] if len(media) == len(content) else None
+    return None
+
+
+def _plain(media: str, message: str) -> bytes:
+    if "xml" in media:
+        return f"<Error><Message>{escape(message)}</Message></Error>".encode()
+    return message.encode("utf-8") if media.startswith("text/") else b""

@@ -174,9 +174,13 @@ class Resources:
                 return next((o for o in bucket.values() if str(o.get(name)) == str(value)), None)
         return None
 
-    def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
+    def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
+        """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
         obj = self._build_object(tenant, op, self._payload(op, request.body), None)
-        key = str(obj.get(self.id_field(op), self.store.next_number(tenant, f"key:{op.resource}")))
+        id_name = self.id_field(op)
+        if key is not None and id_name in self.schemas.properties(self.resource_schema(op)):
+            obj[id_name] = coerce_to(self.schemas, self.schemas.properties(self.resource_schema(op))[id_name], key)
+        key = key if key is not None else str(obj.get(id_name, self.store.next_number(tenant, f"key:{op.resource}")))
         parents = self._parents(op, request)
         with self.store.lock:
             if op.resource in self.singletons:

@@ -21,6 +21,9 @@ class _Node(Generic[T]):
     literal: dict[str, _Node[T]] = field(default_factory=dict)
     templated: list[tuple[re.Pattern[str], tuple[str, ...], int, _Node[T]]] = field(default_factory=list)
     methods: dict[str, T] = field(default_factory=dict)
+    # operations sharing a method and path, told apart by a parameter's value (APIs.guru's AWS specs write them
+    # as "/#X-Amz-Target=Service.Action" or "/#Action=Name": the fragment names the header or query value)
+    variants: dict[str, list[tuple[tuple[str, str], T]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Match(Generic[T]):
     target: T | None
     params: dict[str, str]
     allowed: tuple[str, ...]
+    variants: tuple[tuple[tuple[str, str], T], ...] = ()
 
 
 class RouteTable(Generic[T]):
@@ -39,6 +43,7 @@ class RouteTable(Generic[T]):
         self._root: _Node[T] = _Node()
 
     def add(self, method: str, template: str, target: T) -> None:
+        template, _, fragment = template.partition("#")
         node = self._root
         for segment in _segments(template):
             if "{" not in segment:
@@ -57,7 +62,10 @@ class RouteTable(Generic[T]):
                 node.templated.append((re.compile(f"^{regex}$"), names, literal_chars, child))
                 node.templated.sort(key=lambda entry: -entry[2])
                 node = child
-        node.methods[method.upper()] = target
+        node.methods.setdefault(method.upper(), target)
+        name, sep, value = fragment.partition("=")
+        if sep:
+            node.variants.setdefault(method.upper(), []).append(((name, value), target))
 
     def match(self, method: str, path: str) -> Match[T] | None:
         """``None`` when no path matches; a match with ``target=None`` when only the method is wrong."""
@@ -69,7 +77,8 @@ class RouteTable(Generic[T]):
         target = node.methods.get(method)
         if target is None and method == "HEAD":
             target = node.methods.get("GET")
-        return Match(target, params, tuple(sorted(node.methods)))
+        variants = tuple(node.variants.get(method, ()))
+        return Match(target, params, tuple(sorted(node.methods)), variants)
 
     def _walk(
         self, node: _Node[T], segments: list[str], index: int, params: dict[str, str]

@@ -44,10 +44,15 @@ class Sampler:
         return copy.deepcopy(self.shared(schema, use_examples=use_examples))
 
     def shared(self, schema: Any, *, use_examples: bool = True) -> Any:
-        """The cached sample itself, not a copy: read it, never change it (error bodies on hot paths)."""
+        """The cached sample itself, not a copy: read it, never change it (error bodies on hot paths).
+
+        Where the spec's examples deep inside make it invalid, it is made again from the schemas alone."""
         key = id(schema) * 2 + int(use_examples)
         if key not in self._cache:
-            self._cache[key] = self._make(schema, 0, use_examples, frozenset())
+            value = self._make(schema, 0, use_examples, frozenset())
+            if use_examples and not self._valid(schema, value):
+                value = self.shared(schema, use_examples=False)
+            self._cache[key] = value
             self._keep.append(schema)
         return self._cache[key]
 
@@ -75,7 +80,7 @@ class Sampler:
                 return self._option(node, schema, options, depth, use_examples, seen)
         kind = self.schemas.schema_type(schema)
         parts = schema.get("allOf")
-        if kind is None and isinstance(parts, list) and parts and not self.schemas.properties(schema):
+        if "type" not in schema and isinstance(parts, list) and parts and not self.schemas.properties(schema):
             # allOf of non-objects (a $ref to a string plus a description): the typed part is the value
             return next((v for p in parts if (v := self._make(p, depth + 1, use_examples, seen)) is not None), None)
         if kind == "object" or (kind is None and "allOf" in schema):
@@ -139,8 +144,10 @@ class Sampler:
             if value is None and name not in required and not (isinstance(resolved, dict) and resolved.get("nullable")):
                 continue
             result[name] = value
-        minimum = int(schema.get("minProperties") or 0)
         extra = schema.get("additionalProperties")
+        for name in sorted(required - set(result)):  # required, yet not among the properties (a spec's slip)
+            result[name] = self._make(extra, depth + 1, use_examples, seen) if isinstance(extra, dict) else "string"
+        minimum = int(schema.get("minProperties") or 0)
         index = 0
         while len(result) < minimum and index < 50:
             result[f"key{index}"] = self._make(extra, depth + 1, use_examples, seen) if isinstance(extra, dict) else ""
@@ -153,12 +160,24 @@ class Sampler:
         by_format = {
             "date-time": "2024-01-15T10:30:00Z",
             "date": "2024-01-15",
+            "time": "10:30:00Z",
+            "duration": "P1D",
             "uuid": "00000000-0000-4000-8000-000000000000",
             "email": "user@example.com",
+            "idn-email": "user@example.com",
             "uri": "https://example.com/",
             "url": "https://example.com/",
+            "iri": "https://example.com/",
+            "uri-reference": "https://example.com/",
+            "iri-reference": "https://example.com/",
+            "uri-template": "https://example.com/{id}",
             "hostname": "example.com",
+            "idn-hostname": "example.com",
             "ipv4": "127.0.0.1",
+            "ipv6": "::1",
+            "json-pointer": "/id",
+            "relative-json-pointer": "0",
+            "regex": "^.*$",
             "byte": "",
             "binary": "",
         }

@@ -115,7 +115,7 @@ class ApiServer:
         match = self.api.routes.match(method, path)
         if match is None:
             return self.replies.error(None, "not_found", f"no route for {path}")
-        op = match.target
+        op = _variant(match, headers, query_string) if match.variants else match.target
         if op is None:
             allowed = ", ".join(match.allowed)
             return self.replies.error(
@@ -125,7 +125,7 @@ class ApiServer:
         if kind in ("429", "500", "503"):
             names = {"429": "rate_limited", "500": "server", "503": "unavailable"}
             extra = {"Retry-After": "1"} if kind == "429" else {}
-            return self.replies.error(op, names[kind], "injected fault: " + names[kind], None, extra)
+            return self.replies.error(op, names[kind], "injected fault: " + names[kind], None, extra, asked=True)
         try:
             query_pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
         except ValueError:
@@ -190,3 +190,13 @@ def _prefer(header: str) -> dict[str, str]:
         if key in ("code", "example") and value:
             found[key] = value.strip().strip('"')
     return found
+
+
+def _variant(match: Any, headers: dict[str, str], query_string: bytes) -> Any:
+    """The operation whose header or query value the request carries, among those sharing its method and path
+    (the first one when none is named, so its own parameter validation says what is missing)."""
+    query = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
+    for (name, value), target in match.variants:
+        if headers.get(name.lower()) == value or query.get(name) == value:
+            return target
+    return match.target
