@@ -31,11 +31,13 @@ FILE_NAMES: tuple[str, ...] = ("specforge.toml", "pyproject.toml")
 
 Profile = Literal["house", "generic"]
 
-_TOP_KEYS = {"apis": "table", "max-examples": "integer", "seed": "integer", "report": "string"}
-_API_KEYS = {"spec": "string", "out": "string", "package": "string", "profile": "string", "conform": "boolean"}
+_TOP_KEYS = {"apis": "a table", "max-examples": "an integer", "seed": "an integer", "report": "a string"}
+_API_KEYS = {
+    "spec": "a string", "out": "a string", "package": "a string", "profile": "a string", "conform": "a boolean"
+}  # fmt: skip
 _API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TYPES: dict[str, type | tuple[type, ...]] = {"table": dict, "integer": int, "string": str, "boolean": bool}
+_TYPES: dict[str, type] = {"a table": dict, "an integer": int, "a string": str, "a boolean": bool}
 
 
 class ConfigError(Exception):
@@ -124,8 +126,8 @@ def _check_keys(file: str, prefix: str, table: dict[str, Any], allowed: dict[str
         if key not in allowed:
             raise ConfigError(f"{file}: {prefix}{key}: unknown key; use one of {', '.join(sorted(allowed))}")
         expected = allowed[key]
-        if not isinstance(value, _TYPES[expected]) or (expected == "integer" and isinstance(value, bool)):
-            raise ConfigError(f"{file}: {prefix}{key}: {value!r} is not a {expected}")
+        if not isinstance(value, _TYPES[expected]) or (expected == "an integer" and isinstance(value, bool)):
+            raise ConfigError(f"{file}: {prefix}{key}: {value!r} is not {expected}")
 
 
 def _entry(config: Path, file: str, prefix: str, name: str, table: dict[str, Any]) -> ApiEntry:

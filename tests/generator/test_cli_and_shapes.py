@@ -20,6 +20,7 @@ from tests.generator.conftest import GenerateClient
 from tests.generator.specs import billing_spec
 from tests.specs import BOOKSHOP
 
+
 def _run(*args: str) -> Any:
     return CliRunner().invoke(main, ["generate", *args])
 

@@ -68,12 +68,12 @@ def test_specforge_toml_keys_are_top_level(tmp_path: Path) -> None:
 
 
 def test_our_own_apis_by_name_and_options(tmp_path: Path) -> None:
-    text = 'max-examples = 2\nseed = 7\nreport = "reports"\n[apis.econt]\nspec = "econt"\nout = "c/econt"\nconform = false\n'
+    text = 'max-examples = 2\nseed = 7\nreport = "out"\n[apis.econt]\nspec = "econt"\nout = "c/e"\nconform = false\n'
     config = load_config(_project(tmp_path, text, file="specforge.toml"))
     (econt,) = config.apis
     assert econt.builtin and econt.target == "econt" and econt.spec_label == "specs/econt.yaml"
     assert econt.profile == "house" and not econt.conform and econt.package == "econt_client"
-    assert (config.max_examples, config.seed, config.report) == (2, 7, tmp_path / "reports")
+    assert (config.max_examples, config.seed, config.report) == (2, 7, tmp_path / "out")
 
 
 @pytest.mark.parametrize(
@@ -81,16 +81,21 @@ def test_our_own_apis_by_name_and_options(tmp_path: Path) -> None:
     [
         (PROJECT.replace("package =", "packge ="), "tool.specforge.apis.shop.packge: unknown key; use one of"),
         (PROJECT + "colour = 1\n", "tool.specforge.apis.shop.colour: unknown key"),
-        (PROJECT.replace('"api/bookshop.yaml"', '"api/nope.yaml"'), "tool.specforge.apis.shop.spec: api/nope.yaml "
-         "does not exist"),  # fmt: skip
-        (PROJECT + '[tool.specforge.apis.copy]\nspec = "api/bookshop.yaml"\nout = "clients/shop"\n',
-         "tool.specforge.apis.copy.out: clients/shop overlaps tool.specforge.apis.shop.out (clients/shop)"),
-        (PROJECT + '[tool.specforge.apis.inner]\nspec = "api/bookshop.yaml"\nout = "clients/shop/inner"\n',
-         "tool.specforge.apis.inner.out: clients/shop/inner overlaps tool.specforge.apis.shop.out"),
+        (PROJECT.replace('"api/bookshop.yaml"', '"api/nope.yaml"'), "apis.shop.spec: api/nope.yaml does not exist"),
+        (
+            PROJECT + '[tool.specforge.apis.copy]\nspec = "api/bookshop.yaml"\nout = "clients/shop"\n',
+            "tool.specforge.apis.copy.out: clients/shop overlaps tool.specforge.apis.shop.out (clients/shop)",
+        ),
+        (
+            PROJECT + '[tool.specforge.apis.inner]\nspec = "api/bookshop.yaml"\nout = "clients/shop/inner"\n',
+            "tool.specforge.apis.inner.out: clients/shop/inner overlaps tool.specforge.apis.shop.out",
+        ),
         (PROJECT.replace('"shop_sdk"', '"shop-sdk"'), "tool.specforge.apis.shop.package: 'shop-sdk' is not a Python"),
         (PROJECT.replace('out = "clients/shop"', "out = 3"), "tool.specforge.apis.shop.out: 3 is not a string"),
-        (PROJECT.replace("[tool.specforge.apis.shop]", "[tool.specforge]\nmax-examples = true\n[tool.specforge.apis.shop]"),
-         "tool.specforge.max-examples: True is not a integer"),
+        (
+            PROJECT.replace("[project]", "[tool.specforge]\nmax-examples = true\n[project]"),
+            "tool.specforge.max-examples: True is not an integer",
+        ),
         (PROJECT.replace('spec = "api/bookshop.yaml"\n', ""), "tool.specforge.apis.shop.spec: missing"),
         (PROJECT.replace("apis.shop]", "apis.shop]\nprofile = 'strict'"), "tool.specforge.apis.shop.profile: 'strict'"),
         ("[tool.specforge]\nseed = 1\n", "tool.specforge.apis: missing or empty"),

@@ -15,7 +15,7 @@ import pytest
 from specforge.testing import Mocks
 from tests.specs import BOOKSHOP
 
-STATE = '''
+STATE = """
 import socket
 
 import httpx2
@@ -70,11 +70,13 @@ def test_loopback_serves_other_processes(specforge_mock):
     PORTS.append(int(api.base_url.split(":")[2].split("/")[0]))
     code = (
         "import os, json, urllib.request as u;"
-        "r = u.Request(os.environ['BOOKSHOP_BASE_URL'] + '/books', headers={'X-Api-Key': os.environ['BOOKSHOP_API_KEY']});"
+        "key = {'X-Api-Key': os.environ['BOOKSHOP_API_KEY']};"
+        "r = u.Request(os.environ['BOOKSHOP_BASE_URL'] + '/books', headers=key);"
         "print(len(json.load(u.urlopen(r, timeout=10))))"
     )
     api.http.post("/books", json=BOOK, headers=_key(api))
-    run = subprocess.run([sys.executable, "-c", code], env={**os.environ, **api.env}, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, **api.env}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "1", run.stderr
 
 
@@ -90,14 +92,14 @@ def test_the_configured_api_and_its_generated_client(specforge_mock):
     client = api.client  # shop_sdk.Client: the package name the configuration gives
     assert type(client).__module__ == "shop_sdk._client"
     assert [book.title for book in client.books.list()] == ["The Long Ledger"]
-'''
+"""
 
-UNKNOWN = '''
+UNKNOWN = """
 def test_a_typo(specforge_mock):
     specforge_mock("bitfactura")
-'''
+"""
 
-LIVE = '''
+LIVE = """
 import pytest
 
 
@@ -111,7 +113,7 @@ def test_books(specforge_mock):
 @pytest.mark.specforge_mock_only
 def test_needs_the_mock(specforge_mock):
     specforge_mock("api/bookshop.yaml").reset()
-'''
+"""
 
 PYPROJECT = '[tool.specforge.apis.shop]\nspec = "api/bookshop.yaml"\nout = "clients/shop"\npackage = "shop_sdk"\n'
 
