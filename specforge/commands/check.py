@@ -10,7 +10,7 @@ import click
 from apimodel.project import CHECKOUT, display_path
 from apimodel.walk import iter_operations
 from generator.validation import validate_path
-from specforge.commands.project import resolve_targets
+from specforge.commands.project import configured, resolve_targets
 from specforge.config import ApiEntry
 from specforge.output import table
 
@@ -52,6 +52,8 @@ def check(report_dir: Path | None) -> None:
     summarise: a project's configured APIs ([tool.specforge]), else our five (the job CI and the README's quick
     start run)."""
     found, config = resolve_targets(())
+    if config is not None:
+        report_dir = configured(report_dir, "report_dir", config.report)
     rows, valid, failed = _validate(found)
     click.echo(table(["api", "operations", "schemas", "errors", "validate", "time"], rows))
     from specforge.commands.generate import check_generated, ours, project_targets  # the generator, only here
