@@ -30,7 +30,7 @@ from apimodel.facts import (
     ServerVariable,
 )
 from apimodel.loader import SpecDocument, load_spec
-from apimodel.project import resolve_spec
+from apimodel.project import resolve_spec, split_target
 
 __all__ = [
     "Api",
@@ -65,7 +65,9 @@ def api_from_data(name: str, data: dict[str, Any], label: str | None = None) -> 
 def load_api(target: str | Path, name: str | None = None) -> Api:
     """The model of one of our APIs (by name) or of any spec file; raises ``SpecError`` when it cannot load.
 
-    A foreign spec is named after its file (``oai-petstore.yaml`` is ``oai-petstore``) unless ``name`` is given.
+    A foreign spec is named after its file (``oai-petstore.yaml`` is ``oai-petstore``) unless ``name`` is given,
+    or the target says ``NAME=PATH``.
     """
+    target, named = split_target(target)
     api, path = resolve_spec(str(target))
-    return build_api(load_spec(path), name or api or path.stem)
+    return build_api(load_spec(path), name or named or api or path.stem)

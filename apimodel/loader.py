@@ -36,9 +36,12 @@ def _fail(label: str, code: str, message: str, hint: str) -> SpecError:
     return SpecError([Diagnostic(label, "", code, message, hint)])
 
 
-def load_spec(path: Path) -> SpecDocument:
-    """Read and parse ``path``; raise :class:`SpecError` with one diagnostic if it is unusable."""
-    label = display_path(path)
+def load_spec(path: Path, label: str | None = None) -> SpecDocument:
+    """Read and parse ``path``; raise :class:`SpecError` with one diagnostic if it is unusable.
+
+    ``label`` is how messages and generated headers name the file (default: :func:`display_path`).
+    """
+    label = label or display_path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -90,13 +90,13 @@ class Resources:
             if not isinstance(spec, dict):
                 continue
             fill = hints.fill(spec)
-            if not fill and spec.get("readOnly") and name == id_name:
+            if not fill and name == id_name:  # the client may name it (unless read-only); else a new number
                 fill = "id"
             if fill == "now-on-update" or (fill == "now" and creating):
                 obj[name] = now_value(spec)
             elif not creating:
                 continue
-            elif fill == "id" and (name not in obj or obj[name] is None or spec.get("readOnly")):
+            elif fill == "id" and (name not in given or obj[name] is None or spec.get("readOnly")):
                 number = self.store.next_number(tenant, f"id:{op.resource}")
                 obj[name] = str(number) if self.schemas.schema_type(spec) == "string" else number
             elif fill == "token":

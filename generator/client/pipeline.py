@@ -24,17 +24,30 @@ class Generated:
 
 
 def generate_files(
-    spec: Path, *, api: str, regenerate: str, generator_version: str, templates: Templates | None = None
+    spec: Path,
+    *,
+    api: str,
+    regenerate: str,
+    generator_version: str,
+    templates: Templates | None = None,
+    label: str | None = None,
+    package: str | None = None,
+    install_path: str | None = None,
 ) -> Generated:
-    """Every file of the client package for ``spec``; raises ``SpecError`` if the spec cannot be loaded."""
-    document = load_spec(spec)
-    result = build_client(document, api=api, regenerate=regenerate)
+    """Every file of the client package for ``spec``; raises ``SpecError`` if the spec cannot be loaded.
+
+    ``label`` names the spec in headers (default: its display path), ``package`` the Python package (default
+    ``<api>_client``), ``install_path`` the project folder the README installs from (default ``generated/<api>``).
+    """
+    document = load_spec(spec, label)
+    result = build_client(document, api=api, regenerate=regenerate, package=package)
     files = render(
         result.ir,
         result.models_source,
         templates or load_templates(TEMPLATES_DIR),
         generator_version,
         hashlib.sha256(document.raw).hexdigest(),
+        install_path=install_path,
     )
     operations = json.loads(files[f"{result.ir.package}/_provenance.json"])["operations"]
     return Generated(files, result.ir.diagnostics, operations)

@@ -14,6 +14,7 @@ import jinja2
 from generator.client.ir import ClientIR, FieldIR, Operation, Resource
 from generator.client.readme import resource_example, uses_models
 from generator.client.typeref import type_ref_source
+from generator.client.version import package_version
 
 __all__ = ["RUNTIME_FILES", "Templates", "load_templates", "render"]
 
@@ -211,7 +212,13 @@ def _resource_imports(resource: Resource) -> list[str]:
 
 
 def render(
-    ir: ClientIR, models_source: str, templates: Templates, generator_version: str, spec_sha256: str
+    ir: ClientIR,
+    models_source: str,
+    templates: Templates,
+    generator_version: str,
+    spec_sha256: str,
+    *,
+    install_path: str | None = None,
 ) -> dict[str, str]:
     """Every file of the package, keyed by its path relative to the project folder."""
     env = templates.environment
@@ -263,14 +270,17 @@ def render(
         files[f"{package}/resources/{resource.module}.py"] = template.render(
             **common, resource=resource, imports=_resource_imports(resource)
         )
-    files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version="0.1.0")
+    version = package_version(ir.version, generator_version)
+    files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version=version)
     examples = {r.dotted: resource_example(r) for r in resources}
     files["README.md"] = env.get_template("README.md.jinja").render(
         **common,
         resources=resources,
         examples=examples,
         imports=["Client", "NotFoundError", *(["types"] if any(map(uses_models, examples.values())) else [])],
-        install_path=f"generated/{ir.api}",
+        install_path=install_path or f"generated/{ir.api}",
+        project_version=version,
+        generator_version=generator_version,
     )
     provenance = {
         "_comment": header[2:],

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from apimodel.diagnostics import SpecError
-from apimodel.project import API_NAMES
 from conformance.engine import ApiResult, ConformOptions
 from conformance.presets import QUICK
 from conformance.report import write_reports
 from conformance.suite import ConformError, mock_available, run_against_mock, run_against_url
+from specforge.commands.project import configured, resolve_targets
+from specforge.config import ApiEntry
 from specforge.output import table
 
 __all__ = ["conform", "conformance_table"]
@@ -33,10 +34,13 @@ def _rows(results: list[ApiResult]) -> list[list[object]]:
 HEADERS = ["api", "operations reached (2xx)", "test cases", "failures by kind", "time"]
 
 
-def conformance_table(apis: tuple[str, ...], options: ConformOptions | None = None) -> tuple[str, bool]:
+def conformance_table(
+    apis: tuple[str, ...], options: ConformOptions | None = None, report_dir: Path | None = None
+) -> tuple[str, bool]:
     """For ``specforge check``: conform each API against the mock (the quick preset by default).
 
-    Returns the table (plus one line per drift or run error) and whether drift or errors were found.
+    Returns the table (plus one line per drift or run error, and per report written into ``report_dir``) and
+    whether drift or errors were found.
     """
     if not mock_available():
         return "conformance: the embedded mock is not available yet; skipped", False
@@ -45,6 +49,8 @@ def conformance_table(apis: tuple[str, ...], options: ConformOptions | None = No
     except (SpecError, ConformError) as exc:
         return f"conformance: {str(exc).splitlines()[0]}", True
     lines = [table(HEADERS, _rows(results))]
+    if report_dir is not None:
+        lines += [f"wrote {path}" for path in write_reports(results, report_dir)]
     for r in results:
         lines += [f"{r.api}: {d.kind} [{d.check}] {d.operation}: {d.api_did.splitlines()[0][:160]}" for d in r.drifts]
         lines += [f"{r.api}: run error: {e.splitlines()[0][:160]}" for e in r.errors if e]
@@ -115,7 +121,8 @@ def conform(
     rate_limit: str | None,
     quiet: bool,
 ) -> None:
-    """Run each spec against the mock (or --url) and report where API and spec disagree.
+    """Run each spec against the mock (or --url) and report where API and spec disagree: a project's configured
+    APIs ([tool.specforge]) by default, else our five.
 
     A run that was locked out or never reached the API (most requests refused with 401 or 403, every request a
     404, no answer at all) checked nothing: it ends with exit status 3 and one line that says why, never as
@@ -123,7 +130,12 @@ def conform(
     """
     if auth and base_url is None:
         raise click.UsageError("--auth goes with --url; in-process runs use the mock's demo credentials")
-    targets = apis or API_NAMES
+    found, config = resolve_targets(apis, conform=True)
+    targets = tuple(t.target if isinstance(t, ApiEntry) else t for t in found)
+    if config is not None:  # the configuration's settings, where the command line gives none
+        max_examples = configured(max_examples, "max_examples", config.max_examples)
+        seed = configured(seed, "seed", config.seed)
+        report_dir = configured(report_dir, "report_dir", config.report)
     options = ConformOptions(
         max_examples=max_examples,
         seed=seed,

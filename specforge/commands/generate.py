@@ -1,23 +1,49 @@
-"""``specforge generate``: regenerate ``generated/<api>/`` or generate a client for any spec."""
+"""``specforge generate``: a project's clients, ``generated/<api>/`` of a checkout, or a client for any spec."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from apimodel.diagnostics import SpecError
-from apimodel.project import API_NAMES, GENERATED_DIR, SPECS_DIR, TEMPLATES_DIR, display_path
+from apimodel.project import API_NAMES, CHECKOUT, GENERATED_DIR, SPECS_DIR, TEMPLATES_DIR, display_path, resolve_spec
 from generator.client.naming import python_identifier
 from generator.client.pipeline import Generated, generate_files
 from generator.client.render import Templates, load_templates
 from generator.client.write import diff_tree, write_tree
 from specforge import __version__
+from specforge.commands.project import config_or_exit, select_or_exit, usage_exit
+from specforge.config import ProjectConfig
 
-__all__ = ["check_generated", "generate"]
+__all__ = ["GenTarget", "check_generated", "generate", "project_targets"]
 
-Target = tuple[str, Path, Path, str]  # api, spec file, output folder, the command that regenerates it
+
+@dataclass(frozen=True)
+class GenTarget:
+    """One client to generate: from which spec, into which folder, and how its files name themselves."""
+
+    api: str
+    spec: Path
+    out: Path
+    regenerate: str  # the command that regenerates it, printed in every file's header
+    label: str | None = None  # how headers name the spec (default: its display path)
+    package: str | None = None  # default <api>_client
+    install_path: str | None = None  # the README's `pip install -e` folder (default generated/<api>)
+
+    def files(self, templates: Templates) -> Generated:
+        return generate_files(
+            self.spec,
+            api=self.api,
+            regenerate=self.regenerate,
+            generator_version=__version__,
+            templates=templates,
+            label=self.label,
+            package=self.package,
+            install_path=self.install_path,
+        )
 
 
 def _report(result: Generated) -> None:
@@ -25,45 +51,64 @@ def _report(result: Generated) -> None:
         click.echo(diagnostic.format(), err=True)
 
 
-def _ours(apis: tuple[str, ...]) -> list[str]:
+def ours(apis: tuple[str, ...]) -> list[GenTarget]:
+    """Our APIs into the checkout's ``generated/<api>/`` (a checkout's job; an installed specforge has none)."""
+    if CHECKOUT is None:
+        usage_exit(
+            "error[no-project] no specforge.toml or [tool.specforge] in pyproject.toml here or above, and "
+            "generated/ belongs to a specforge checkout; add a configuration, or use --spec PATH --out DIR"
+        )
     unknown = [a for a in apis if a not in API_NAMES]
     if unknown:
         raise click.UsageError(f"unknown API {', '.join(unknown)}; choose from {', '.join(API_NAMES)} or use --spec")
-    return list(apis) or [a for a in API_NAMES if (SPECS_DIR / f"{a}.yaml").is_file()]
+    names = list(apis) or [a for a in API_NAMES if (SPECS_DIR / f"{a}.yaml").is_file()]
+    return [GenTarget(a, SPECS_DIR / f"{a}.yaml", GENERATED_DIR / a, f"specforge generate {a}") for a in names]
 
 
-def _diff(target: Target, templates: Templates) -> str:
-    api, path, folder, regenerate = target
+def project_targets(config: ProjectConfig, apis: tuple[str, ...] = ()) -> list[GenTarget]:
+    """The configured APIs that have an ``out`` folder (all of them, or those named)."""
+    return [
+        GenTarget(e.name, e.spec, e.out, f"specforge generate {e.name}", e.spec_label, e.package, e.out_label)
+        for e in select_or_exit(config, apis)
+        if e.out is not None
+    ]
+
+
+def _diff(target: GenTarget, templates: Templates) -> str:
     try:
-        result = generate_files(
-            path, api=api, regenerate=regenerate, generator_version=__version__, templates=templates
-        )
+        result = target.files(templates)
     except SpecError as exc:
         return "".join(f"{d.format()}\n" for d in exc.diagnostics)
-    label = display_path(folder)
-    return diff_tree(folder, result.files, label)
+    return diff_tree(target.out, result.files, target.install_path or display_path(target.out))
 
 
-def check_generated(apis: tuple[str, ...] = ()) -> tuple[bool, str]:
-    """Whether ``generated/`` is what the specs and templates produce, and the unified diff if not."""
+def check_generated(targets: list[GenTarget]) -> tuple[bool, str]:
+    """Whether each output folder is what its spec and the templates produce, and the unified diff if not."""
     templates = load_templates(TEMPLATES_DIR)
-    targets = [(a, SPECS_DIR / f"{a}.yaml", GENERATED_DIR / a, f"specforge generate {a}") for a in _ours(apis)]
     text = "".join(_diff(target, templates) for target in targets)
     return not text, text
 
 
-def _targets(apis: tuple[str, ...], spec: Path | None, out: Path | None, name: str | None) -> list[Target]:
-    if spec is None:
-        if out is not None or name is not None:
-            raise click.UsageError("--out and --name go with --spec; our APIs always generate into generated/<api>/")
-        return [(a, SPECS_DIR / f"{a}.yaml", GENERATED_DIR / a, f"specforge generate {a}") for a in _ours(apis)]
+def default_targets(apis: tuple[str, ...]) -> tuple[list[GenTarget], str]:
+    """What ``generate`` acts on without --spec: the project's configured clients, else our ``generated/``."""
+    config = config_or_exit()
+    if config is None:
+        return ours(apis), "generated/"
+    targets = project_targets(config, apis)
+    if not targets:
+        usage_exit(f'error[config] {display_path(config.path)}: no API has an out folder; add out = "DIR"')
+    return targets, ", ".join(t.install_path or str(t.out) for t in targets)
+
+
+def _spec_target(apis: tuple[str, ...], spec: str, out: Path | None, name: str | None) -> GenTarget:
     if apis:
         raise click.UsageError("give API names or --spec PATH, not both")
     if out is None:
         raise click.UsageError("--spec needs --out DIR")
-    api = str(python_identifier(name or spec.stem, fallback="api"))
-    regenerate = f"specforge generate --spec {display_path(spec)} --out {display_path(out)} --name {api}"
-    return [(api, spec, out, regenerate)]
+    ours_name, path = resolve_spec(spec)
+    api = str(python_identifier(name or ours_name or path.stem, fallback="api"))
+    regenerate = f"specforge generate --spec {ours_name or display_path(path)} --out {display_path(out)} --name {api}"
+    return GenTarget(api, path, out, regenerate, install_path=display_path(out))
 
 
 def _write(folder: Path, result: Generated) -> list[str]:
@@ -81,32 +126,37 @@ def _write(folder: Path, result: Generated) -> list[str]:
 
 @click.command()
 @click.argument("apis", nargs=-1, metavar="[API]...")
-@click.option("--spec", "spec", type=click.Path(path_type=Path), help="Generate from any OpenAPI 3.x file.")
+@click.option("--spec", "spec", help="Generate from any OpenAPI 3.x file (or one of our APIs by name).")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Folder of the generated project (with --spec).")
 @click.option("--name", "name", help="API name; the package is <name>_client (default: the spec file's stem).")
 @click.option("--check", is_flag=True, help="Exit 1 with a unified diff when the output folder is out of date.")
-def generate(apis: tuple[str, ...], spec: Path | None, out: Path | None, name: str | None, check: bool) -> None:
-    """Generate typed Python clients: ours into generated/<api>/ (all by default), or --spec PATH --out DIR."""
-    targets = _targets(apis, spec, out, name)
+def generate(apis: tuple[str, ...], spec: str | None, out: Path | None, name: str | None, check: bool) -> None:
+    """Generate typed Python clients: a project's (its [tool.specforge] configuration), ours into
+    generated/<api>/ in a checkout, or any spec with --spec PATH --out DIR."""
+    if spec is None:
+        if out is not None or name is not None:
+            raise click.UsageError("--out and --name go with --spec; without it the configuration says where")
+        targets, where = default_targets(apis)
+    else:
+        target = _spec_target(apis, spec, out, name)
+        targets, where = [target], display_path(target.out)
     templates = load_templates(TEMPLATES_DIR)
     if check:
         text = "".join(_diff(target, templates) for target in targets)
-        where = "generated/" if spec is None else display_path(targets[0][2])
         if text:
             click.echo(text, nl=False)
-            rerun = "specforge generate" if spec is None else targets[0][3]
+            rerun = targets[0].regenerate if spec is not None else "specforge generate"
             click.echo(f"{where} is out of date; run: {rerun}", err=True)
             raise SystemExit(1)
         click.echo(f"{where} is up to date", err=True)
         return
     try:
-        for api, path, folder, regenerate in targets:
-            result = generate_files(
-                path, api=api, regenerate=regenerate, generator_version=__version__, templates=templates
-            )
+        for target in targets:
+            result = target.files(templates)
             _report(result)
-            changed = _write(folder, result)
-            click.echo(f"{display_path(folder)}: {result.operations} operations, {len(changed)} file(s) changed")
+            changed = _write(target.out, result)
+            shown = target.install_path or display_path(target.out)
+            click.echo(f"{shown}: {result.operations} operations, {len(changed)} file(s) changed")
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.format(), err=True)

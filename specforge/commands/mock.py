@@ -9,6 +9,7 @@ import click
 
 from apimodel.diagnostics import SpecError
 from conformance.mock import MockConfig, MockConfigError, create_app
+from specforge.commands.project import config_or_exit
 
 __all__ = ["banner", "bind", "mock"]
 
@@ -51,11 +52,15 @@ def mock(
     max_body_bytes: int,
     print_only: bool,
 ) -> None:
-    """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (all of ours by default)."""
+    """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (by default a project's configured APIs,
+    else all of ours)."""
     if name and len(specs) != 1:
         raise click.UsageError("--name goes with exactly one --spec")
     targets: list[str | Path] = list(apis)
     targets += [f"{name}={specs[0]}"] if name else list(specs)
+    if not targets:  # a project's configured APIs, else all of ours
+        project = config_or_exit()
+        targets = [entry.target for entry in project.apis] if project is not None else []
     try:
         config = MockConfig(
             tenants_file=tenants,

@@ -18,18 +18,18 @@ from conformance.context import RunContext
 from conformance.mock import create_app
 from generator.client.build import build_client
 from generator.client.naming import python_identifier
+from tests.corpus import corpus_params, corpus_specs
 
-CORPUS = ROOT.parent / "shared" / "corpus"
-CORPUS_SPECS = sorted(p for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json")) if CORPUS.is_dir() else []
+CORPUS_SPECS = corpus_specs()
 _LARGE = 200  # operations; bigger specs take long to generate models for, and run with the slow tests
 
 
 def _targets() -> list[Any]:
-    found: list[Any] = list(API_NAMES)
+    corpus: list[Any] = []
     for path in CORPUS_SPECS:
         large = len(load_api(path).operations) > _LARGE
-        found.append(pytest.param(path, id=path.stem, marks=[pytest.mark.slow] if large else []))
-    return found
+        corpus.append(pytest.param(path, id=path.stem, marks=[pytest.mark.slow] if large else []))
+    return [*API_NAMES, *corpus_params(corpus)]
 
 
 class _Case:

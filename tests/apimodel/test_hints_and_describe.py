@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from apimodel import hints, load_api
 from apimodel.project import ROOT
 from specforge.cli import main
+from tests.corpus import corpus_spec
 
 CODE = ("apimodel", "generator", "conformance", "specforge", "templates", "benchmarks")
 ALL_HINTS = [name for names in hints.HINTS.values() for name in names]
@@ -63,9 +64,7 @@ def test_describe_json_carries_the_same_facts_as_the_model() -> None:
 
 
 def test_describe_explains_inferences_on_a_spec_without_hints() -> None:
-    spec = ROOT.parent / "shared" / "corpus" / "oai-petstore-expanded.yaml"
-    if not spec.exists():
-        pytest.skip("the public corpus (../shared/corpus) is not beside this checkout")
+    spec = corpus_spec("oai-petstore-expanded.yaml")
     result = CliRunner().invoke(main, ["describe", str(spec)])
     assert result.exit_code == 0, result.output
     assert "[inferred: GET on the collection]" in result.output

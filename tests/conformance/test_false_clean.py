@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from apimodel import api_from_data, load_api
-from apimodel.project import ROOT
 from conformance.auth import Credentials, auth_assignments, credentials_from_env
 from conformance.bench import serve_mock
 from conformance.engine import ApiResult, Target, run_spec
@@ -19,6 +18,7 @@ from conformance.mock import create_app, demo_credentials
 from conformance.presets import QUICK
 from conformance.report import render_json, render_junit, render_markdown
 from specforge.cli import main
+from tests.corpus import corpus_spec
 
 CUSTOMERS = ("listCustomers", "retrieveCustomer")
 OPTIONS = replace(QUICK, operations=CUSTOMERS, max_examples=2, seed=3)
@@ -144,9 +144,7 @@ def test_cli_exit_codes_for_locked_out_unknown_names_and_a_server_that_is_down()
 
 @pytest.mark.slow
 def test_a_foreign_spec_conforms_in_process_with_the_mocks_demo_credentials(tmp_path: Path) -> None:
-    spec = ROOT.parent / "shared" / "corpus" / "oai-petstore-expanded.yaml"
-    if not spec.exists():
-        pytest.skip("the public corpus (../shared/corpus) is not beside this checkout")
+    spec = corpus_spec("oai-petstore-expanded.yaml")
     result = CliRunner().invoke(main, ["conform", str(spec), "--max-examples", "2", "--report", str(tmp_path)])
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))

@@ -18,8 +18,7 @@ from generator.client.pipeline import generate_files
 from specforge.cli import main
 from tests.generator.conftest import GenerateClient
 from tests.generator.specs import billing_spec
-
-PETSTORE = ROOT.parent / "shared" / "corpus" / "oai-petstore.yaml"
+from tests.specs import BOOKSHOP
 
 
 def _run(*args: str) -> Any:
@@ -27,7 +26,7 @@ def _run(*args: str) -> Any:
 
 
 def test_spec_and_api_names_together_are_a_usage_error(tmp_path: Path) -> None:
-    result = _run("facturare", "--spec", str(PETSTORE), "--out", str(tmp_path / "o"))
+    result = _run("facturare", "--spec", str(BOOKSHOP), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and "not both" in result.output
     assert not (tmp_path / "o").exists()
 
@@ -40,7 +39,7 @@ def test_out_without_spec_is_a_usage_error(tmp_path: Path) -> None:
 def test_unwritable_out_is_one_line_without_traceback(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    result = _run("--spec", str(PETSTORE), "--out", str(blocker / "sub"))
+    result = _run("--spec", str(BOOKSHOP), "--out", str(blocker / "sub"))
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error[write-failed] ") and "Traceback" not in result.output
@@ -48,7 +47,7 @@ def test_unwritable_out_is_one_line_without_traceback(tmp_path: Path) -> None:
 
 def test_check_compares_a_spec_with_its_out_folder(tmp_path: Path) -> None:
     out = tmp_path / "pets"
-    args = ("--spec", str(PETSTORE), "--out", str(out), "--name", "pets")
+    args = ("--spec", str(BOOKSHOP), "--out", str(out), "--name", "pets")
     assert _run(*args).exit_code == 0
     assert _run("--check", *args).exit_code == 0
     (out / "pets_client" / "_client.py").write_text("edited\n", encoding="utf-8")

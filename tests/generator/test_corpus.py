@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from apimodel.project import ROOT
 from generator.client.pipeline import generate_files
 from generator.client.write import write_tree
+from tests.corpus import corpus_params, corpus_specs
 
-CORPUS = ROOT.parent / "shared" / "corpus"
-SPECS = sorted(p for p in CORPUS.glob("*") if p.suffix in (".yaml", ".json")) if CORPUS.is_dir() else []
+SPECS = corpus_params([pytest.param(p, id=p.stem) for p in corpus_specs()])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
+@pytest.mark.parametrize("spec", SPECS)
 def test_corpus_spec_generates_imports_and_type_checks(spec: Path, tmp_path: Path) -> None:
     api = "corpus"
     result = generate_files(spec, api=api, regenerate="x", generator_version="0")

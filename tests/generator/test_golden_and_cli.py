@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from apimodel.project import GENERATED_DIR, ROOT, SPECS_DIR
 from generator.client.pipeline import generate_files
 from specforge.cli import main
+from tests.specs import BOOKSHOP
 
 OURS = (
     sorted(p.name for p in GENERATED_DIR.iterdir() if (p / "pyproject.toml").is_file())
@@ -28,7 +29,7 @@ def test_generated_matches_specs_and_templates(api: str) -> None:
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
-    spec = ROOT.parent / "shared" / "corpus" / "oai-petstore-expanded.yaml"
+    spec = BOOKSHOP
     first = generate_files(spec, api="pets", regenerate="x", generator_version="0").files
     second = generate_files(spec, api="pets", regenerate="x", generator_version="0").files
     assert first == second
@@ -38,7 +39,7 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_check_reports_a_diff_when_generated_is_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = ROOT.parent / "shared" / "corpus" / "oai-petstore.yaml"
+    spec = BOOKSHOP
     out = tmp_path / "out"
     runner = CliRunner()
     assert runner.invoke(main, ["generate", "--spec", str(spec), "--out", str(out), "--name", "pets"]).exit_code == 0

@@ -10,12 +10,11 @@ import pytest
 
 from apimodel import Operation
 from apimodel.diagnostics import SpecError
-from apimodel.project import API_NAMES, ROOT
+from apimodel.project import API_NAMES
 from conformance.mock import MockConfig, create_app, load_api
 from conformance.mock.credentials import credential_slots, derive_value
+from tests.corpus import corpus_spec
 from tests.mock.helpers import CheckedClient
-
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def _ours() -> list[str]:
@@ -90,12 +89,12 @@ def test_every_operation_of_our_specs_conforms(api: str) -> None:
 
 @pytest.mark.parametrize("spec", ["oai-petstore.yaml", "oai-petstore-expanded.yaml", "oai-uspto.yaml"])
 def test_every_operation_of_corpus_specs_conforms(spec: str) -> None:
-    path = CORPUS / spec
+    path = corpus_spec(spec)
     assert _exercise(path, path.stem) == len(load_api(path).operations)
 
 
 def test_petstore_keeps_state_without_hints() -> None:
-    client = CheckedClient(create_app([CORPUS / "oai-petstore-expanded.yaml"]), "oai-petstore-expanded")
+    client = CheckedClient(create_app([corpus_spec("oai-petstore-expanded.yaml")]), "oai-petstore-expanded")
     made = client.post("/pets", json={"name": "rex", "tag": "dog"}).json()
     assert made["name"] == "rex" and isinstance(made["id"], int)
     assert client.get("/pets").json() == [made]
