@@ -86,19 +86,22 @@ def _type_check(module: str, out: Path, row: Row) -> None:
 
 
 def _conform(entry: Entry, row: Row, seed: int) -> None:
+    from conformance.mock import MockConfig
     from conformance.presets import QUICK
     from conformance.suite import run_against_mock
 
     options = replace(QUICK, max_examples=2, max_steps=3, seed=seed, max_time=90)
     try:
-        result = run_against_mock([str(entry.path)], options)[0]
+        result = run_against_mock([str(entry.path)], options, mock_config=MockConfig(self_check=True))[0]
     except Exception as exc:  # the mock or the engine failing on a real spec is a finding, not a crash of the table
         row.problems.append(f"conform crashed: {type(exc).__name__}: {str(exc)[:160]}")
         return
     server = [d for d in result.drifts if d.kind == "server-error"]
     row.server_errors = sum(d.occurrences for d in server)
-    row.mock_violations = sum(d.occurrences for d in result.drifts) - row.server_errors
-    row.problems += [f"mock: {d.kind} {d.operation}: {d.api_did[:120]}" for d in result.drifts[:3]]
+    violations = result.mock_violations or ()
+    row.mock_violations = len(violations)  # what the mock sent that breaks the spec, checked as sent
+    row.problems += [f"mock sent: {v[:160]}" for v in violations[:3]]
+    row.problems += [f"conform: {d.kind} {d.operation}: {d.api_did[:120]}" for d in result.drifts[:3]]
     row.problems += [f"conform error: {e[:160]}" for e in result.errors[:2]]
     row.conform = (
         "drift" if result.drifts else "errors" if result.errors else "unchecked" if result.unchecked else "clean"

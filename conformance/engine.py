@@ -70,6 +70,7 @@ class ApiResult:
     coverage: tuple[OperationCoverage, ...] = ()
     unchecked: str | None = None  # why the run checked (almost) nothing: it must not pass as clean
     notes: tuple[str, ...] = ()  # what was skipped on purpose, and why
+    mock_violations: tuple[str, ...] | None = None  # against the self-checking mock: its responses that broke the spec
 
     @property
     def failures_by_kind(self) -> dict[str, int]:

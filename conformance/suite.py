@@ -6,6 +6,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from apimodel import Api, load_api
@@ -56,6 +57,7 @@ def run_against_mock(
     wrap: Any = None,
     base_url: str | None = None,
     progress: Progress | None = None,
+    mock_config: Any = None,
 ) -> list[ApiResult]:
     """Each API against a fresh in-process mock (state reset between runs).
 
@@ -72,14 +74,17 @@ def run_against_mock(
     for target in targets:
         api = load_api(target)
         tenants = mock_tenants(api)
+        mocked = None
         if base_url is None:
-            app = mock.create_app([target])
-            if wrap is not None:
-                app = wrap(app, api, tenants)
+            mocked = mock.create_app([target], config=mock_config)
+            app = wrap(mocked, api, tenants) if wrap is not None else mocked
             where = Target(f"http://localhost/{api.name}", app=app)
         else:
             where = Target(base_url.replace("{api}", api.name))
-        results.append(_run(api, where, tenants[0], tenants[1:], options, progress))
+        result = _run(api, where, tenants[0], tenants[1:], options, progress)
+        if mocked is not None and mock_config is not None and mock_config.self_check:
+            result = replace(result, mock_violations=tuple(mocked.state.mock.violations()[api.name]))
+        results.append(result)
     return results
 
 

@@ -54,8 +54,13 @@ class MockState:
     def reset(self) -> None:
         for server in self.servers.values():
             server.store.reset()
+            server.violations.clear()
             if self.config.seed_data:
                 seed(server)
+
+    def violations(self) -> dict[str, list[str]]:
+        """With ``MockConfig(self_check=True)``: each API's responses that broke its spec, as sent."""
+        return {name: list(server.violations) for name, server in self.servers.items()}
 
     def credentials(self, api: str, tenant: int = 0) -> dict[str, str]:
         return dict(self.servers[api].tenants.values[tenant])

@@ -39,6 +39,8 @@ class MockConfig:
     random_seed: int | None = None
     demo_tenants: int = 2
     check_responses: bool = True
+    # validate every response as sent (errors included) against the spec and count what breaks it
+    self_check: bool = False
     names: tuple[tuple[str, str], ...] = field(default=())
 
     def __post_init__(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
@@ -18,13 +19,16 @@ from conformance.mock.request import BodyProblem, parse_body, parse_parameters
 from conformance.mock.resources import Resources
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
+from conformance.mock.shaping import coerce_to
 from conformance.mock.store import Store, TenantKey
+from conformance.mock.validation import validate_response
 
 __all__ = ["ApiServer", "Reply"]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_log = logging.getLogger("specforge.mock")
 
 
 class _TooLarge(Exception):
@@ -47,6 +51,7 @@ class ApiServer:
         self.replies = Replies(api, self.sampler, self.resources, config)
         self.dispatcher = Dispatcher(api, self.resources, self.replies)
         self._content_type = (api.model.content_type_required or "").lower()
+        self.violations: list[str] = []  # with config.self_check: every response that broke the spec, as sent
 
     # -- ASGI --------------------------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,6 +78,11 @@ class ApiServer:
             raise DroppedConnection("connection dropped on request (injected fault)")
         if scope["method"] == "HEAD":
             body = b""
+        if self.config.self_check:
+            media = next((v for k, v in extra.items() if k.lower() == "content-type"), "")
+            for problem in validate_response(self.api, scope["method"], path, status, media, body):
+                self.violations.append(str(problem))
+                _log.warning("self-check: %s: %s", self.api.name, problem)
         raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
@@ -151,10 +161,13 @@ class ApiServer:
         request, errors = parse_parameters(self.api.schemas, op, match.params, query_pairs, headers, cookies)
         request.body, request.media_type, request.pairs = body, media, query_pairs
         request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{path}"
-        if raw and "json" in media:
-            schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema")
-            if schema is not None:
-                errors.extend(self.api.schemas.errors(schema, body, "request"))
+        schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema") if raw else None
+        if schema is not None and "json" in media:
+            errors.extend(self.api.schemas.errors(schema, body, "request"))
+        elif schema is not None and media.startswith("multipart/") and isinstance(body, dict):
+            # form fields travel as text: read them as the types the schema gives, then check (required parts too)
+            typed = coerce_to(self.api.schemas, schema, body)
+            errors.extend(self.api.schemas.errors(schema, typed, "request"))
         if errors:  # schema violations are client errors (4xx) everywhere, BitFaktura included
             return self.replies.error(op, "validation", errors[0].message, errors)
         if "example" in prefer:

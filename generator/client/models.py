@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,9 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
     with tempfile.TemporaryDirectory(prefix="specforge-models-") as folder:
         metadata_path = Path(folder) / "models.json"
         try:
-            source = _run(text, header, metadata_path)
+            with warnings.catch_warnings(record=True) as caught:  # the library's notes become our diagnostics
+                warnings.simplefilter("always")
+                source = _run(text, header, metadata_path)
             metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
         except Exception as exc:  # datamodel-code-generator raises many types; one diagnostic, the rest generates
             message = " ".join(str(exc).split())[:240] or type(exc).__name__
@@ -70,6 +73,10 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
                            "methods use plain dicts for these types", "warning")
             )  # fmt: skip
             return empty_models(header), {}
+    for note in sorted({" ".join(str(w.message).split())[:240] for w in caught}):
+        diagnostics.append(
+            Diagnostic(label, "/components/schemas", "model-note", note, "the model is generated without it", "warning")
+        )
     if not isinstance(source, str):
         diagnostics.append(
             Diagnostic(label, "/components/schemas", "models-failed", "models span several modules",

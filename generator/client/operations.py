@@ -122,7 +122,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
     shape = _object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
     required = bool(request_body.get("required"))
     uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
-    if encoding in ("json", "form") and shape is not None and shape[0]:
+    if encoding in ("json", "form", "multipart") and shape is not None and shape[0]:
         properties, needed = shape
         fields = []
         for wire, prop in properties.items():
@@ -136,7 +136,9 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                     name=PythonIdentifier(unique_name(python_identifier(str(wire), fallback="field"), taken)),
                     wire_name=str(wire),
                     location="body",
-                    annotation=ctx.mapper.annotation(prop, literal=True),
+                    annotation=_upload(ctx.mapper.annotation(prop, literal=True))
+                    if encoding == "multipart"
+                    else ctx.mapper.annotation(prop, literal=True),
                     required=wire in needed,
                     nullable=is_nullable(prop_schema),
                     description=" ".join(str(prop_schema.get("description") or "").split())[:200],
@@ -150,6 +152,11 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
     )
     taken.add("body")
     return Body(content_type, encoding, (), annotation, required), uses_credentials
+
+
+def _upload(annotation: str) -> str:
+    """A multipart field's type: a file where the schema says binary (bytes, a file object or a tuple)."""
+    return annotation.replace("bytes", "FileInput")
 
 
 def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR | None:

@@ -166,7 +166,8 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 def _resource_imports(resource: Resource) -> list[str]:
     ops = resource.operations
     texts = [f.annotation for op in ops for f in (*op.path_params, *op.keyword_fields)]
-    texts += [op.return_annotation for op in ops] + [op.paging.item_type for op in ops if op.paging]
+    # a list that pages returns its pager, not the page's own annotation
+    texts += [op.return_annotation for op in ops if not op.paging] + [op.paging.item_type for op in ops if op.paging]
     texts += [op.body.annotation for op in ops if op.body and op.body.annotation]
     texts = [_STRING.sub('""', t) for t in texts]  # names inside Literal values import nothing
     has_stream = any(op.stream_name for op in ops)
@@ -195,9 +196,9 @@ def _resource_imports(resource: Resource) -> list[str]:
     if ops:
         local.append("from .._base_client import AsyncAPIClient, SyncAPIClient")
         local.append("from .._endpoint import Endpoint")
-        local.append(
-            f"from .._types import {'Omit, ' if needs_omit else ''}RequestOptions{', omit' if needs_omit else ''}"
-        )
+        names = ["FileInput"] if any("FileInput" in t for t in texts) else []
+        names += ["Omit", "RequestOptions", "omit"] if needs_omit else ["RequestOptions"]
+        local.append(f"from .._types import {', '.join(names)}")
     else:
         local.append("from .._base_client import AsyncAPIClient, SyncAPIClient")
     if has_paging:

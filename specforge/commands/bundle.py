@@ -9,7 +9,7 @@ import click
 
 from apimodel.diagnostics import SpecError
 from apimodel.loader import load_spec
-from apimodel.project import API_NAMES, ROOT, display_path, resolve_spec
+from apimodel.project import API_NAMES, display_path, resolve_spec
 from generator.bundle import bundle_files, bundle_version
 from generator.client.write import write_tree
 
@@ -21,7 +21,7 @@ __all__ = ["bundle"]
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=ROOT / "dist" / "specs",
+    default=Path("dist") / "specs",
     show_default="dist/specs",
     help="Folder to write into (its other files are removed).",
 )

@@ -38,6 +38,11 @@ def banner(app: object, host: str, port: int) -> str:
 @click.option("--fault-rate", default=0.0, type=float, help="Share of requests (0..1) given a random fault.")
 @click.option("--latency-ms", default=0.0, type=float, help="Delay every response by this many milliseconds.")
 @click.option("--max-body-bytes", default=1_000_000, type=int, show_default=True, help="Bigger bodies get 413.")
+@click.option(
+    "--self-check",
+    is_flag=True,
+    help="Validate every response as sent against the spec; each one that breaks it is logged on stderr.",
+)
 @click.option("--print-only", is_flag=True, help="Print the base URLs and credentials, then exit.")
 def mock(
     apis: tuple[str, ...],
@@ -50,6 +55,7 @@ def mock(
     fault_rate: float,
     latency_ms: float,
     max_body_bytes: int,
+    self_check: bool,
     print_only: bool,
 ) -> None:
     """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (by default a project's configured APIs,
@@ -68,6 +74,7 @@ def mock(
             fault_rate=fault_rate,
             latency_ms=latency_ms,
             max_body_bytes=max_body_bytes,
+            self_check=self_check,
         )
         app = create_app(targets or None, config=config)
     except SpecError as exc:
@@ -88,6 +95,9 @@ def mock(
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if self_check:
+            found = sum(len(v) for v in app.state.mock.violations().values())
+            click.echo(f"self-check: {found} response(s) broke the spec", err=True)
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -143,7 +143,7 @@ def test_generate_check_validate_and_conform_act_on_the_configured_apis(
 
     valid = runner.invoke(main, ["validate"])
     assert valid.exit_code == 0 and "1 spec(s) checked: 0 error(s)" in valid.output
-    conformed = runner.invoke(main, ["conform"])
+    conformed = runner.invoke(main, ["conform", "--quiet"])
     assert conformed.exit_code == 0, conformed.output
     assert conformed.output.splitlines()[2].split()[:2] == ["shop", "4/4"]  # named after the configuration
     junit = (tmp_path / "out" / "reports" / "junit.xml").read_text(encoding="utf-8")

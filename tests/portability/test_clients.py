@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,20 @@ def test_the_generated_client_compiles(api: str, language: str, tmp_path: Path) 
         _go(client, tmp_path, api)
     else:
         _java(client, tmp_path, bundle)
+
+
+def test_the_readme_commands_generate_what_they_say(tmp_path: Path) -> None:
+    """The README's "Using the specs from other languages" block, run as printed: bundle, then the three
+    generator commands (PyPI's openapi-generator-cli on PATH, as the README says)."""
+    from tests.packaging.readme import commands
+
+    bin_dirs = [str(Path(sys.executable).parent), str(TOOLS / "venv" / "bin")]
+    need("openapi-generator-cli (PyPI)", TOOLS / "venv" / "bin" / "openapi-generator-cli")
+    env = {**os.environ, "PATH": os.pathsep.join([*bin_dirs, os.environ.get("PATH", "")])}
+    lines = commands("Using the specs from other languages")
+    assert lines[0] == "specforge bundle" and len(lines) == 4
+    for line in lines:
+        run(["bash", "-c", line], cwd=tmp_path, env=env, timeout=900)
+    for folder in ("typescript/bitfaktura", "go/efactori", "java/facturare"):
+        generated = [p for p in (tmp_path / "clients" / folder).rglob("*") if p.suffix in (".ts", ".go", ".java")]
+        assert generated, f"clients/{folder} holds no source"

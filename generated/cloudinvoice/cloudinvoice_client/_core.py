@@ -16,6 +16,7 @@ from ._request import (
     Credential,
     apply_body_credentials,
     encode_form,
+    encode_multipart,
     encode_query,
     format_path,
     is_retryable_status,
@@ -107,6 +108,8 @@ class ClientCore:
             content["json"] = jsonable(body)
         elif endpoint.encoding == "form" and body is not None:
             content["data"] = dict(encode_form(body))
+        elif endpoint.encoding == "multipart" and isinstance(body, Mapping):
+            content["content"], merged_headers["Content-Type"] = encode_multipart(body)
         elif endpoint.encoding in ("bytes", "text", "multipart") and body is not None:
             content["content"] = body
             if endpoint.content_type:

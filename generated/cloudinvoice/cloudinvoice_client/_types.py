@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum
-from typing import Any, Final, TypedDict
+from typing import IO, Any, Final, TypedDict
 
 import httpx2
 
 __all__ = [
     "NOT_GIVEN",
+    "FileInput",
     "Omit",
     "OpenEnum",
     "OpenIntEnum",
@@ -17,6 +18,10 @@ __all__ = [
     "RequestOptions",
     "omit",
 ]
+
+
+# A file to upload in a multipart body: its bytes, an open binary file, or (filename, content[, content type])
+FileInput = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
 
 
 class Omit:

@@ -7,8 +7,10 @@ import base64
 import datetime as dt
 import email.utils
 import enum
+import json
 import random
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,6 +25,7 @@ __all__ = [
     "Credential",
     "apply_body_credentials",
     "encode_form",
+    "encode_multipart",
     "encode_query",
     "format_path",
     "is_retryable_status",
@@ -116,6 +119,44 @@ def encode_form(body: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def _file_part(name: str, value: Any) -> tuple[str, bytes, str] | None:
+    """(filename, content, content type) when ``value`` is a file: bytes, a binary file, or a tuple of them."""
+    if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[0], str):
+        content = value[1].read() if hasattr(value[1], "read") else value[1]
+        kind = value[2] if len(value) == 3 else "application/octet-stream"
+        return value[0], bytes(content), str(kind)
+    if isinstance(value, bytes | bytearray):
+        return name, bytes(value), "application/octet-stream"
+    if hasattr(value, "read"):
+        filename = str(getattr(value, "name", name)).replace("\\", "/").rsplit("/", 1)[-1]
+        return filename, bytes(value.read()), "application/octet-stream"
+    return None
+
+
+def encode_multipart(body: Mapping[str, Any]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body and its Content-Type (with the boundary): files as file parts, other values
+    as text fields (objects and lists as JSON), a list of files as one part each."""
+    boundary = secrets.token_hex(16)
+    chunks: list[bytes] = []
+    for name, value in body.items():
+        if isinstance(value, Omit) or value is None:
+            continue
+        for item in value if isinstance(value, list) and value and _file_part(name, value[0]) else [value]:
+            file = _file_part(name, item)
+            quoted = name.replace('"', "%22")
+            if file is not None:
+                filename = file[0].replace('"', "%22")
+                head = f'Content-Disposition: form-data; name="{quoted}"; filename="{filename}"\r\n'
+                head += f"Content-Type: {file[2]}\r\n"
+                data = file[1]
+            else:
+                text = item if isinstance(item, str) else json.dumps(jsonable(item))
+                head, data = f'Content-Disposition: form-data; name="{quoted}"\r\n', text.encode("utf-8")
+            chunks.append(f"--{boundary}\r\n{head}\r\n".encode() + data + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
 def format_path(template: str, values: Mapping[str, Any]) -> str:
