@@ -21,6 +21,7 @@ from conformance.mock.credentials import CredentialSlot, Tenants, credential_slo
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
 from conformance.mock.server import ApiServer
+from conformance.mock.shared import SharedState
 
 __all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
 
@@ -50,6 +51,7 @@ class MockState:
 
     servers: dict[str, ApiServer]
     config: MockConfig
+    shared: SharedState | None = None
 
     def reset(self) -> None:
         for server in self.servers.values():
@@ -124,17 +126,19 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
                 models.append(load_api(Path(spec_path), name))
             else:
                 models.append(load_api(target))
+    shared = SharedState.open(config.state_file) if config.state_file else None
     servers: dict[str, ApiServer] = {}
     for model in models:
         slots = credential_slots(model.model)
         tenants = Tenants(model.name, slots, config.demo_tenants, extra.get(model.name, []))
-        servers[model.name] = ApiServer(model, tenants, config)
+        servers[model.name] = ApiServer(model, tenants, config, shared)
     app = Starlette(
         routes=[Mount(f"/{name}", app=server) for name, server in servers.items()],
         middleware=[Middleware(_Dispatch, servers=servers)],
     )
-    app.state.mock = MockState(servers, config)
+    app.state.mock = MockState(servers, config, shared)
     if config.seed_data:
         for server in servers.values():
-            seed(server)
+            if not server.store.count():  # a kept state is seeded once, when it is new
+                seed(server)
     return app

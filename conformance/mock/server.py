@@ -18,6 +18,7 @@ from conformance.mock.request import BodyProblem, parse_body, parse_parameters
 from conformance.mock.resources import Resources
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
+from conformance.mock.shared import SharedState
 from conformance.mock.store import Store, TenantKey
 
 __all__ = ["ApiServer", "Reply"]
@@ -38,10 +39,10 @@ class DroppedConnection(Exception):
 class ApiServer:
     """One API of the mock; an ASGI application mounted at ``/<name>``."""
 
-    def __init__(self, api: ServedApi, tenants: Tenants, config: MockConfig) -> None:
+    def __init__(self, api: ServedApi, tenants: Tenants, config: MockConfig, shared: SharedState | None = None) -> None:
         self.api, self.tenants, self.config = api, tenants, config
         self.sampler = Sampler(api.schemas)
-        self.store = Store()
+        self.store = Store(api.name, shared)
         self.resources = Resources(api, self.sampler, self.store)
         self.random = random.Random(config.random_seed)
         self.replies = Replies(api, self.sampler, self.resources, config)

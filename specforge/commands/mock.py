@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import tempfile
 from pathlib import Path
 
 import click
 
 from apimodel.diagnostics import SpecError
 from conformance.mock import MockConfig, MockConfigError, create_app
+from specforge.commands.serving import serve
 
 __all__ = ["banner", "bind", "mock"]
 
@@ -37,6 +40,18 @@ def banner(app: object, host: str, port: int) -> str:
 @click.option("--fault-rate", default=0.0, type=float, help="Share of requests (0..1) given a random fault.")
 @click.option("--latency-ms", default=0.0, type=float, help="Delay every response by this many milliseconds.")
 @click.option("--max-body-bytes", default=1_000_000, type=int, show_default=True, help="Bigger bodies get 413.")
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Keep the objects in this SQLite file: they survive a restart, and mocks given the same file share them.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Serve from this many processes sharing one state (a temporary file unless --state names one).",
+)
 @click.option("--print-only", is_flag=True, help="Print the base URLs and credentials, then exit.")
 def mock(
     apis: tuple[str, ...],
@@ -49,6 +64,8 @@ def mock(
     fault_rate: float,
     latency_ms: float,
     max_body_bytes: int,
+    state: Path | None,
+    workers: int,
     print_only: bool,
 ) -> None:
     """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (all of ours by default)."""
@@ -56,33 +73,36 @@ def mock(
         raise click.UsageError("--name goes with exactly one --spec")
     targets: list[str | Path] = list(apis)
     targets += [f"{name}={specs[0]}"] if name else list(specs)
-    try:
-        config = MockConfig(
-            tenants_file=tenants,
-            seed_data=seed_data,
-            fault_rate=fault_rate,
-            latency_ms=latency_ms,
-            max_body_bytes=max_body_bytes,
-        )
-        app = create_app(targets or None, config=config)
-    except SpecError as exc:
-        raise click.ClickException(str(exc)) from None
-    except MockConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    if not app.state.mock.servers:
-        raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
-    if print_only:
-        click.echo(banner(app, host, port))
-        return
-    import uvicorn
-
-    sock = bind(host, port)  # bound before the banner, so `--port 0` prints the port it got
-    click.echo(banner(app, host, sock.getsockname()[1]), nl=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    with contextlib.ExitStack() as cleanup:
+        if workers > 1 and state is None and not print_only:
+            state = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="specforge-mock-"))) / "state.sqlite"
+        try:
+            config = MockConfig(
+                tenants_file=tenants,
+                seed_data=seed_data,
+                fault_rate=fault_rate,
+                latency_ms=latency_ms,
+                max_body_bytes=max_body_bytes,
+                state_file=state,
+            )
+            app = create_app(targets or None, config=config)
+        except (SpecError, MockConfigError) as exc:
+            raise click.ClickException(str(exc)) from None
+        if not app.state.mock.servers:
+            raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
+        if print_only:
+            click.echo(banner(app, host, port))
+            return
+        sock = bind(host, port)  # bound before the banner, so `--port 0` prints the port it got
+        click.echo(banner(app, host, sock.getsockname()[1]), nl=True)
+        if state is not None or workers > 1:
+            click.echo(f"state: {state} ({workers} worker{'s' if workers > 1 else ''})")
+        try:
+            code = serve(app, sock, workers)
+        finally:
+            sock.close()
+    if code:
+        raise SystemExit(code)
 
 
 def bind(host: str, port: int) -> socket.socket:
