@@ -104,6 +104,7 @@ def render_markdown(
         "",
         *_table(["", ""], [[key, value] for key, value in machine.items()]),
         "",
+        *_load_note(machine),
     ]
     for group in dict.fromkeys(c.group for c in comparisons):
         rows = [
@@ -139,6 +140,20 @@ def render_markdown(
         out += [f"{number}. {line}" for number, line in enumerate(notes.lines, start=1)]
         out.append("")
     return "\n".join(out)
+
+
+def _load_note(machine: Mapping[str, str]) -> list[str]:
+    """A warning when other work kept the cores busy: such figures are noisy and need a re-run on a quiet machine."""
+    cores = int(machine["cores"]) if machine.get("cores", "").isdigit() else 0
+    loads = [float(v) for key, text in machine.items() if key.startswith("load average") for v in text.split()[:1]]
+    if not cores or not loads or max(loads) <= cores / 2:
+        return []
+    return [
+        f"**The machine was busy**: a 1-minute load average up to {max(loads):.1f} on {cores} cores, most of it other",
+        "people's jobs. Absolute figures are low and noisy; ratios taken in the same run, alternating, are the",
+        "better guide, and every figure here needs a re-run on a quiet machine before it is quoted as settled.",
+        "",
+    ]
 
 
 def _figure_json(figure: Figure) -> dict[str, Any]:

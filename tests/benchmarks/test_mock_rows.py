@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.cli import _merge
 from benchmarks.harness import Failed, Settings
 from benchmarks.loadgen import Load, run_wrk
 from benchmarks.proc import free_port, serve
+from benchmarks.report import render_json, render_markdown
+from benchmarks.stats import Comparison, Figure
 from benchmarks.suites.mock_calls import plan
 from benchmarks.suites.mock_scale import _filled, _per_call
 
@@ -96,3 +99,26 @@ def test_growth_rows_send_a_page_of_ten_from_a_filled_tenant(tmp_path: Path) -> 
     with pytest.raises(Failed):
         _per_call(server, path, f"per_page=5&api_token={token['api_token']}".encode(), 1)
     assert Settings(repeat=1, timeout=10, quick=True, work=tmp_path).selected("mock", "scale")
+
+
+def test_update_of_a_whole_group_drops_its_old_rows(tmp_path: Path) -> None:
+    def row(group: str, case: str, value: float) -> Comparison:
+        return Comparison(group, case, "wall time", "s", "lower", Figure((value,)))
+
+    old = [row("generation", "petstore", 1.0), row("mock", "read: old name", 2.0), row("mock", "kept?", 3.0)]
+    (tmp_path / "results.json").write_text(render_json(old, [], {}, {"repeat": 3}), encoding="utf-8")
+    fresh = [row("mock", "list: new name", 4.0)]
+    merged, _, settings = _merge(tmp_path, fresh, [], {"only": ["mock:*"], "command": "x"})
+    assert [(c.group, c.case) for c in merged] == [("generation", "petstore"), ("mock", "list: new name")]
+    merged, _, _ = _merge(tmp_path, fresh, [], {"only": ["mock:scale"], "command": "x"})
+    assert [c.case for c in merged] == ["petstore", "read: old name", "kept?", "list: new name"]
+    assert settings["updates"] == [{"only": ["mock:*"], "command": "x"}]
+
+
+def test_a_busy_machine_is_said_in_the_results() -> None:
+    busy = {"cores": "2", "load average at start (1/5/15 min)": "7.5 7.0 6.0", "load average at end": "0.2"}
+    quiet = {"cores": "2", "load average at start (1/5/15 min)": "0.4 0.3 0.2"}
+    text = render_markdown([], [], busy, {"repeat": 3})
+    assert "The machine was busy**: a 1-minute load average up to 7.5 on 2 cores" in text
+    assert "re-run on a quiet machine" in text
+    assert "busy" not in render_markdown([], [], quiet, {"repeat": 3})
