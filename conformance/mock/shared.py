@@ -68,6 +68,7 @@ class SharedState:
         self._lock = threading.RLock()
         self._pid = -1
         self._db: sqlite3.Connection | None = None
+        self._seen: dict[str, int] = {}  # per API: SQLite's data_version when it last took changes in
 
     @classmethod
     def open(cls, path: Path) -> SharedState:
@@ -117,6 +118,7 @@ class SharedState:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             self._db, self._pid = db, os.getpid()
+            self._seen.clear()  # data_version counts per connection
         return self._db
 
     def close(self) -> None:
@@ -147,6 +149,15 @@ class SharedState:
     def load(self, api: str) -> list[Change]:
         """Every object of ``api``, in the order they were first written."""
         return self.since(api, 0)
+
+    def news(self, api: str, version: int) -> list[Change]:
+        """:meth:`since`, asked only when another connection committed since ``api`` last asked (a cheap check)."""
+        with self._lock:
+            stamp = int(self._connection().execute("PRAGMA data_version").fetchone()[0])
+            if self._seen.get(api) == stamp:
+                return []
+            self._seen[api] = stamp
+            return self.since(api, version)
 
     def since(self, api: str, version: int) -> list[Change]:
         """Objects of ``api`` written or deleted after ``version``, in the order they were first written."""

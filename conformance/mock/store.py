@@ -122,7 +122,7 @@ class Store:
         """Take in what other processes wrote to the shared state since this one last looked."""
         if self.shared is not None:
             with self.lock:
-                self._take(self.shared.since(self.api, self._version))
+                self._take(self.shared.news(self.api, self._version))
 
     def _write(self, changes: list[tuple[BucketKey, str, dict[str, Any] | None]]) -> None:
         if not changes:

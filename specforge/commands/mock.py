@@ -93,20 +93,26 @@ def mock(
         if print_only:
             click.echo(banner(app, host, port))
             return
-        sock = bind(host, port)  # bound before the banner, so `--port 0` prints the port it got
-        click.echo(banner(app, host, sock.getsockname()[1]), nl=True)
+        # bound before the banner, so `--port 0` prints the port it got; workers get a socket each on one port,
+        # so the kernel spreads connections over them (one shared socket gives most to whichever wakes first)
+        socks = [bind(host, port, share=workers > 1)]
+        socks += [bind(host, socks[0].getsockname()[1], share=True) for _ in range(workers - 1)]
+        click.echo(banner(app, host, socks[0].getsockname()[1]), nl=True)
         if state is not None or workers > 1:
             click.echo(f"state: {state} ({workers} worker{'s' if workers > 1 else ''})")
         try:
-            code = serve(app, sock, workers)
+            code = serve(app, socks)
         finally:
-            sock.close()
+            for sock in socks:
+                sock.close()
     if code:
         raise SystemExit(code)
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, share: bool = False) -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0: a free one); one-line error when it cannot bind.
+
+    ``share`` sets ``SO_REUSEPORT``: each worker listens on a socket of its own on the same port.
 
     The protocol is named (``IPPROTO_TCP``, not 0): asyncio turns Nagle's algorithm off only on sockets that
     say they are TCP, and the accepted connections inherit it. Without it every kept-alive request waited
@@ -115,6 +121,8 @@ def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if share:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:

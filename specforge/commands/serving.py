@@ -1,8 +1,8 @@
-"""Serving the mock's ASGI application on a bound socket: in this process, or in N forked workers.
+"""Serving the mock's ASGI application on bound sockets: in this process, or in one forked worker per socket.
 
-Workers share the listening socket (the kernel hands each new connection to one of them) and the mock's
-state through its SQLite file. The parent only forwards SIGINT and SIGTERM and waits; when one worker dies,
-it stops the others and says which one and how.
+Each worker listens on a socket of its own, all bound to one port with ``SO_REUSEPORT`` (the kernel spreads
+new connections over them), and the workers share the mock's state through its SQLite file. The parent only
+forwards SIGINT and SIGTERM and waits; when one worker dies, it stops the others and says which one and how.
 """
 
 from __future__ import annotations
@@ -24,20 +24,23 @@ def _run(app: Any, sock: socket.socket) -> None:
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
-def serve(app: Any, sock: socket.socket, workers: int) -> int:
-    """Serve until told to stop; the exit code (0, or 1 when a worker died on its own)."""
-    if workers == 1:
-        _run(app, sock)
+def serve(app: Any, socks: list[socket.socket]) -> int:
+    """Serve until told to stop, one worker per socket; the exit code (0, or 1 when a worker died on its own)."""
+    if len(socks) == 1:
+        _run(app, socks[0])
         return 0
     shared = app.state.mock.shared
     if shared is not None:
         shared.close()  # a SQLite connection must not cross a fork: each worker opens its own
     children: list[int] = []
-    for _ in range(workers):
+    for sock in socks:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child; the tests see it over loopback
             code = 1
             try:
+                for other in socks:
+                    if other is not sock:
+                        other.close()
                 _run(app, sock)
                 code = 0
             finally:
