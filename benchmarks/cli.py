@@ -146,6 +146,8 @@ def _merge(
     for comparison in comparisons:  # keep the group order of the earlier run
         index = max((i for i, c in enumerate(merged) if c.group == comparison.group), default=len(merged) - 1)
         merged.insert(index + 1, comparison)
+    # a group replaced whole keeps its place among the others
+    merged.sort(key=lambda c: GROUPS.index(c.group) if c.group in GROUPS else len(GROUPS))
     checked = {(q.case, q.tool) for q in quality}
     merged_quality = [q for q in old_quality if (q.case, q.tool) not in checked] + quality
     settings["updates"] = [*settings.get("updates", []), record]

@@ -38,6 +38,8 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:.1f} µs" if value < 1000 else f"{value / 1000:.2f} ms"
     if unit == "MiB":
         return f"{value:.0f} MiB" if value >= 10 else f"{value:.1f} MiB"
+    if unit in ("bytes", "answers"):
+        return f"{value:,.0f} {unit}"
     if unit in ("req/s", "cases/s"):
         return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
     return f"{value:.3g} {unit}".strip()

@@ -14,7 +14,7 @@ from benchmarks.cli import _merge
 from benchmarks.harness import Failed, Settings
 from benchmarks.loadgen import Load, run_wrk
 from benchmarks.proc import free_port, serve
-from benchmarks.report import render_json, render_markdown
+from benchmarks.report import format_value, render_json, render_markdown
 from benchmarks.stats import Comparison, Figure
 from benchmarks.suites.mock_calls import plan
 from benchmarks.suites.mock_scale import _filled, _per_call
@@ -47,6 +47,7 @@ def test_wrk_figures_and_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         body=b'{"name": "R\\"ex"}',
         headers={"Content-Type": "application/json"},
     )
+    assert format_value(2820.4, "bytes") == "2,820 bytes" and format_value(0, "answers") == "0 answers"
     assert figures == {"rps": 2000.0, "p50": 1.5, "p99": 9.0, "non2xx": 4.0}  # socket errors count as not 2xx
     script = seen.read_text(encoding="utf-8")
     assert 'wrk.method = "POST"' in script
@@ -106,12 +107,13 @@ def test_update_of_a_whole_group_drops_its_old_rows(tmp_path: Path) -> None:
         return Comparison(group, case, "wall time", "s", "lower", Figure((value,)))
 
     old = [row("generation", "petstore", 1.0), row("mock", "read: old name", 2.0), row("mock", "kept?", 3.0)]
+    old.append(row("conformance", "facturare", 5.0))
     (tmp_path / "results.json").write_text(render_json(old, [], {}, {"repeat": 3}), encoding="utf-8")
     fresh = [row("mock", "list: new name", 4.0)]
     merged, _, settings = _merge(tmp_path, fresh, [], {"only": ["mock:*"], "command": "x"})
-    assert [(c.group, c.case) for c in merged] == [("generation", "petstore"), ("mock", "list: new name")]
+    assert [c.case for c in merged] == ["petstore", "list: new name", "facturare"]  # the group keeps its place
     merged, _, _ = _merge(tmp_path, fresh, [], {"only": ["mock:scale"], "command": "x"})
-    assert [c.case for c in merged] == ["petstore", "read: old name", "kept?", "list: new name"]
+    assert [c.case for c in merged] == ["petstore", "read: old name", "kept?", "list: new name", "facturare"]
     assert settings["updates"] == [{"only": ["mock:*"], "command": "x"}]
 
 
