@@ -122,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only": list(settings.only),
         "duration_s": round(time.perf_counter() - started, 1),
         "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "load_start": machine["load average at start (1/5/15 min)"],
     }
     machine["load average at end (1/5/15 min)"] = " ".join(f"{v:.1f}" for v in os.getloadavg())
     out.mkdir(parents=True, exist_ok=True)

@@ -106,7 +106,7 @@ def render_markdown(
         "",
         *_table(["", ""], [[key, value] for key, value in machine.items()]),
         "",
-        *_load_note(machine),
+        *_load_note(machine, settings),
     ]
     for group in dict.fromkeys(c.group for c in comparisons):
         rows = [
@@ -135,7 +135,11 @@ def render_markdown(
     updates = settings.get("updates") or []
     if updates:
         out += ["## Rows re-measured after the full run", ""]
-        out += [f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions)" for u in updates]
+        out += [
+            f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions"
+            + (f", load average at start {u['load_start']})" if u.get("load_start") else ")")
+            for u in updates
+        ]
         out.append("")
     if notes.lines:
         out += ["## Notes", ""]
@@ -144,10 +148,13 @@ def render_markdown(
     return "\n".join(out)
 
 
-def _load_note(machine: Mapping[str, str]) -> list[str]:
-    """A warning when other work kept the cores busy: such figures are noisy and need a re-run on a quiet machine."""
+def _load_note(machine: Mapping[str, str], settings: Mapping[str, Any]) -> list[str]:
+    """A warning when other work kept the cores busy (in this run or in a re-measuring one): such figures are noisy
+    and need a re-run on a quiet machine."""
     cores = int(machine["cores"]) if machine.get("cores", "").isdigit() else 0
-    loads = [float(v) for key, text in machine.items() if key.startswith("load average") for v in text.split()[:1]]
+    texts = [text for key, text in machine.items() if key.startswith("load average")]
+    texts += [str(u.get("load_start") or "") for u in settings.get("updates") or []]
+    loads = [float(v) for text in texts for v in text.split()[:1]]
     if not cores or not loads or max(loads) <= cores / 2:
         return []
     return [

@@ -124,3 +124,8 @@ def test_a_busy_machine_is_said_in_the_results() -> None:
     assert "The machine was busy**: a 1-minute load average up to 7.5 on 2 cores" in text
     assert "re-run on a quiet machine" in text
     assert "busy" not in render_markdown([], [], quiet, {"repeat": 3})
+    update = {"command": "python -m benchmarks --only x", "repeat": 3, "load_start": "6.0 1 1"}
+    updated = {"repeat": 3, "updates": [update]}
+    text = render_markdown([], [], quiet, updated)
+    assert "up to 6.0 on 2 cores" in text  # a busy re-measuring run counts too
+    assert "(3 repetitions, load average at start 6.0 1 1)" in text
