@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -102,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         conform_repeat=arguments.conform_repeat,
     )
     settings.work.mkdir(parents=True, exist_ok=True)
+    machine = describe_machine()  # before the run: its load average is the one at the start
     started = time.perf_counter()
     comparisons: list[Comparison] = []
     quality: list[QualityCheck] = []
@@ -120,8 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only": list(settings.only),
         "duration_s": round(time.perf_counter() - started, 1),
         "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "load_start": machine["load average at start (1/5/15 min)"],
     }
-    machine = describe_machine()
+    machine["load average at end (1/5/15 min)"] = " ".join(f"{v:.1f}" for v in os.getloadavg())
     out.mkdir(parents=True, exist_ok=True)
     if arguments.update and (out / "results.json").is_file():
         comparisons, quality, record = _merge(out, comparisons, quality, record)
@@ -139,10 +142,13 @@ def _merge(
     """The earlier full run with the rows measured now in place of their old selves."""
     old_comparisons, old_quality, settings = load_json((out / "results.json").read_text(encoding="utf-8"))
     fresh = {(c.group, c.case) for c in comparisons}
-    merged = [c for c in old_comparisons if (c.group, c.case) not in fresh]
+    whole = {pattern.split(":", 1)[0] for pattern in record["only"] if pattern.endswith(":*")}  # 'mock:*'
+    merged = [c for c in old_comparisons if (c.group, c.case) not in fresh and c.group not in whole]
     for comparison in comparisons:  # keep the group order of the earlier run
         index = max((i for i, c in enumerate(merged) if c.group == comparison.group), default=len(merged) - 1)
         merged.insert(index + 1, comparison)
+    # a group replaced whole keeps its place among the others
+    merged.sort(key=lambda c: GROUPS.index(c.group) if c.group in GROUPS else len(GROUPS))
     checked = {(q.case, q.tool) for q in quality}
     merged_quality = [q for q in old_quality if (q.case, q.tool) not in checked] + quality
     settings["updates"] = [*settings.get("updates", []), record]

@@ -38,6 +38,8 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:.1f} µs" if value < 1000 else f"{value / 1000:.2f} ms"
     if unit == "MiB":
         return f"{value:.0f} MiB" if value >= 10 else f"{value:.1f} MiB"
+    if unit in ("bytes", "answers"):
+        return f"{value:,.0f} {unit}"
     if unit in ("req/s", "cases/s"):
         return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
     return f"{value:.3g} {unit}".strip()
@@ -104,6 +106,7 @@ def render_markdown(
         "",
         *_table(["", ""], [[key, value] for key, value in machine.items()]),
         "",
+        *_load_note(machine, settings),
     ]
     for group in dict.fromkeys(c.group for c in comparisons):
         rows = [
@@ -132,13 +135,34 @@ def render_markdown(
     updates = settings.get("updates") or []
     if updates:
         out += ["## Rows re-measured after the full run", ""]
-        out += [f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions)" for u in updates]
+        out += [
+            f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions"
+            + (f", load average at start {u['load_start']})" if u.get("load_start") else ")")
+            for u in updates
+        ]
         out.append("")
     if notes.lines:
         out += ["## Notes", ""]
         out += [f"{number}. {line}" for number, line in enumerate(notes.lines, start=1)]
         out.append("")
     return "\n".join(out)
+
+
+def _load_note(machine: Mapping[str, str], settings: Mapping[str, Any]) -> list[str]:
+    """A warning when other work kept the cores busy (in this run or in a re-measuring one): such figures are noisy
+    and need a re-run on a quiet machine."""
+    cores = int(machine["cores"]) if machine.get("cores", "").isdigit() else 0
+    texts = [text for key, text in machine.items() if key.startswith("load average")]
+    texts += [str(u.get("load_start") or "") for u in settings.get("updates") or []]
+    loads = [float(v) for text in texts for v in text.split()[:1]]
+    if not cores or not loads or max(loads) <= cores / 2:
+        return []
+    return [
+        f"**The machine was busy**: a 1-minute load average up to {max(loads):.1f} on {cores} cores, most of it other",
+        "people's jobs. Absolute figures are low and noisy; ratios taken in the same run, alternating, are the",
+        "better guide, and every figure here needs a re-run on a quiet machine before it is quoted as settled.",
+        "",
+    ]
 
 
 def _figure_json(figure: Figure) -> dict[str, Any]:

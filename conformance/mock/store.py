@@ -1,63 +1,168 @@
-"""In-memory state: objects per tenant, resource and parent, with server-assigned ids and numbers."""
+"""The mock's state: objects per tenant, resource and parent, with server-assigned ids and numbers.
+
+By default everything lives in this process's memory. Given a :class:`~conformance.mock.shared.SharedState`
+(``specforge mock --state PATH`` or ``--workers N``), every write also goes to a SQLite file under its write
+lock, and every read first takes in what other processes wrote since, so all workers see one state that
+outlives a restart. Reads always come from memory, through the bucket's indexes.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Store", "TenantKey"]
+from conformance.mock.index import Bucket
+
+if TYPE_CHECKING:
+    from conformance.mock.shared import Change, SharedState
+
+__all__ = ["BucketKey", "Store", "TenantKey"]
 
 TenantKey = int | str
-_Bucket = tuple[TenantKey, str, tuple[str, ...]]
+BucketKey = tuple[TenantKey, str, tuple[str, ...]]
+_EMPTY = Bucket()
 
 
 class Store:
-    """Everything the mock remembers; one lock keeps concurrent writers consistent."""
+    """Everything one API of the mock remembers; one lock keeps concurrent writers consistent."""
 
-    def __init__(self) -> None:
+    def __init__(self, api: str = "", shared: SharedState | None = None) -> None:
         self.lock = threading.RLock()
-        self._objects: dict[_Bucket, dict[str, dict[str, Any]]] = {}
+        self.api, self.shared = api, shared
+        self._buckets: dict[BucketKey, Bucket] = {}
         self._counters: dict[tuple[TenantKey, str], int] = {}
+        self._where: dict[int, tuple[BucketKey, str]] = {}  # id(stored object) -> where it is stored
+        self._born: dict[tuple[BucketKey, str], int] = {}  # shared state: when each object was first written
+        self._version = 0  # shared state: the last change taken in
+        if shared is not None:
+            self._take(shared.load(api))
 
-    def reset(self) -> None:
-        with self.lock:
-            self._objects.clear()
-            self._counters.clear()
+    # -- reading -----------------------------------------------------------------------------------
+    def bucket(self, tenant: TenantKey, resource: str, parents: tuple[str, ...] = ()) -> Bucket:
+        """The bucket to read (never to write: writes go through :meth:`put`, :meth:`replace`, :meth:`delete`)."""
+        self.refresh()
+        return self._buckets.get((tenant, resource, parents), _EMPTY)
 
+    def get(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str) -> dict[str, Any] | None:
+        return self.bucket(tenant, resource, parents).objects.get(key)
+
+    def first(self, tenant: TenantKey, resource: str, parents: tuple[str, ...]) -> dict[str, Any] | None:
+        """The one object of a singleton resource, if any."""
+        return next(iter(self.bucket(tenant, resource, parents).objects.values()), None)
+
+    def find_any(self, tenant: TenantKey, resource: str, key: str) -> dict[str, Any] | None:
+        """An object of ``resource`` under any parent (for ``expand``)."""
+        self.refresh()
+        for (owner, name, _), bucket in list(self._buckets.items()):
+            if owner == tenant and name == resource and key in bucket.objects:
+                return bucket.objects[key]
+        return None
+
+    def search(self, resource: str, field: str, value: str) -> Iterator[tuple[TenantKey, dict[str, Any]]]:
+        """Objects of ``resource`` in any tenant whose ``field`` equals ``value`` (share-link lookups)."""
+        self.refresh()
+        for (owner, name, _), bucket in list(self._buckets.items()):
+            if name == resource:
+                for obj in list(bucket.objects.values()):
+                    if str(obj.get(field)) == value:
+                        yield owner, obj
+
+    def count(self, resource: str | None = None) -> int:
+        """How many objects (of ``resource``, or of any) are stored, in every tenant."""
+        self.refresh()
+        return sum(len(bucket) for (_, name, _), bucket in self._buckets.items() if resource in (None, name))
+
+    # -- writing -----------------------------------------------------------------------------------
     def next_number(self, tenant: TenantKey, counter: str, *, peek: bool = False) -> int:
+        if self.shared is not None:
+            return self.shared.next_number(self.api, tenant, counter, peek=peek)
         with self.lock:
             value = self._counters.get((tenant, counter), 0) + 1
             if not peek:
                 self._counters[(tenant, counter)] = value
             return value
 
-    def bucket(self, tenant: TenantKey, resource: str, parents: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
-        with self.lock:
-            return self._objects.setdefault((tenant, resource, parents), {})
-
     def put(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str, obj: dict[str, Any]) -> None:
-        with self.lock:
-            self._objects.setdefault((tenant, resource, parents), {})[key] = obj
+        self._write([((tenant, resource, parents), key, obj)])
 
-    def get(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str) -> dict[str, Any] | None:
-        return self._objects.get((tenant, resource, parents), {}).get(key)
+    def replace(self, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """Put ``new`` where ``old`` is stored (same tenant, bucket, key and place); ``new`` when ``old`` is not."""
+        with self.lock:
+            where = self._where.get(id(old))
+            if where is not None and self._buckets[where[0]].objects.get(where[1]) is old:
+                self._write([(where[0], where[1], new)])
+            return new
 
     def delete(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str) -> dict[str, Any] | None:
         with self.lock:
-            return self._objects.get((tenant, resource, parents), {}).pop(key, None)
+            found = self.get(tenant, resource, parents, key)
+            if found is not None:
+                self._write([((tenant, resource, parents), key, None)])
+            return found
 
-    def find_any(self, tenant: TenantKey, resource: str, key: str) -> dict[str, Any] | None:
-        """An object of ``resource`` under any parent (for ``expand``)."""
-        for (owner, name, _), objects in list(self._objects.items()):
-            if owner == tenant and name == resource and key in objects:
-                return objects[key]
-        return None
+    def clear(self, tenant: TenantKey, resource: str, parents: tuple[str, ...]) -> None:
+        """Remove every object of one bucket (a singleton about to be created anew)."""
+        with self.lock:
+            where = (tenant, resource, parents)
+            self._write([(where, key, None) for key in list(self.bucket(*where).objects)])
 
-    def search(self, resource: str, field: str, value: str) -> Iterator[tuple[TenantKey, dict[str, Any]]]:
-        """Objects of ``resource`` in any tenant whose ``field`` equals ``value`` (share-link lookups)."""
-        for (owner, name, _), objects in list(self._objects.items()):
-            if name == resource:
-                for obj in list(objects.values()):
-                    if str(obj.get(field)) == value:
-                        yield owner, obj
+    def reset(self) -> None:
+        """Forget everything: objects and counters (tests start each case from here)."""
+        with self.lock:
+            if self.shared is not None:
+                self._version = self.shared.reset(self.api)
+            self._buckets.clear()
+            self._counters.clear()
+            self._where.clear()
+            self._born.clear()
+
+    # -- keeping memory and the shared file in step -------------------------------------------------
+    def refresh(self) -> None:
+        """Take in what other processes wrote to the shared state since this one last looked."""
+        if self.shared is not None:
+            with self.lock:
+                self._take(self.shared.news(self.api, self._version))
+
+    def _write(self, changes: list[tuple[BucketKey, str, dict[str, Any] | None]]) -> None:
+        if not changes:
+            return
+        with self.lock:
+            if self.shared is None:
+                for where, key, obj in changes:
+                    self._apply(where, key, obj)
+                return
+            with self.shared.writing(self.api, self._version) as (earlier, version):
+                self._take(earlier)
+                for where, key, obj in changes:
+                    born = self._born.get((where, key), version) if obj is not None else version
+                    self.shared.record(self.api, where, key, obj, version, born)
+                    self._apply(where, key, obj, born)
+            self._version = version
+
+    def _take(self, changes: list[Change]) -> None:
+        for change in changes:
+            where, key = change.where, change.key
+            known = self._born.get((where, key))
+            if known is not None and change.obj is not None and known != change.born:
+                self._apply(where, key, None)  # deleted and made again elsewhere: it moves to the end
+            self._apply(where, key, change.obj, change.born)
+            self._version = max(self._version, change.version)
+
+    def _apply(self, where: BucketKey, key: str, obj: dict[str, Any] | None, born: int | None = None) -> None:
+        bucket = self._buckets.get(where)
+        if obj is None:
+            old = bucket.pop(key) if bucket is not None else None
+            if old is not None:
+                self._where.pop(id(old), None)
+            self._born.pop((where, key), None)
+            return
+        if bucket is None:
+            bucket = self._buckets[where] = Bucket()
+        old = bucket.objects.get(key)
+        if old is not None:
+            self._where.pop(id(old), None)
+        bucket.put(key, obj)
+        self._where[id(obj)] = (where, key)
+        if born is not None:
+            self._born[(where, key)] = born

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import tempfile
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import click
 from apimodel.diagnostics import SpecError
 from conformance.mock import MockConfig, MockConfigError, create_app
 from specforge.commands.project import config_or_exit
+from specforge.commands.serving import serve
 
 __all__ = ["banner", "bind", "mock"]
 
@@ -39,6 +42,18 @@ def banner(app: object, host: str, port: int) -> str:
 @click.option("--latency-ms", default=0.0, type=float, help="Delay every response by this many milliseconds.")
 @click.option("--max-body-bytes", default=1_000_000, type=int, show_default=True, help="Bigger bodies get 413.")
 @click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Keep the objects in this SQLite file: they survive a restart, and mocks given the same file share them.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Serve from this many processes sharing one state (a temporary file unless --state names one).",
+)
+@click.option(
     "--self-check",
     is_flag=True,
     help="Validate every response as sent against the spec; each one that breaks it is logged on stderr.",
@@ -55,6 +70,8 @@ def mock(
     fault_rate: float,
     latency_ms: float,
     max_body_bytes: int,
+    state: Path | None,
+    workers: int,
     self_check: bool,
     print_only: bool,
 ) -> None:
@@ -67,41 +84,50 @@ def mock(
     if not targets:  # a project's configured APIs, else all of ours
         project = config_or_exit()
         targets = [entry.target for entry in project.apis] if project is not None else []
-    try:
-        config = MockConfig(
-            tenants_file=tenants,
-            seed_data=seed_data,
-            fault_rate=fault_rate,
-            latency_ms=latency_ms,
-            max_body_bytes=max_body_bytes,
-            self_check=self_check,
-        )
-        app = create_app(targets or None, config=config)
-    except SpecError as exc:
-        raise click.ClickException(str(exc)) from None
-    except MockConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    if not app.state.mock.servers:
-        raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
-    if print_only:
-        click.echo(banner(app, host, port))
-        return
-    import uvicorn
+    with contextlib.ExitStack() as cleanup:
+        if workers > 1 and state is None and not print_only:
+            state = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="specforge-mock-"))) / "state.sqlite"
+        try:
+            config = MockConfig(
+                tenants_file=tenants,
+                seed_data=seed_data,
+                fault_rate=fault_rate,
+                latency_ms=latency_ms,
+                max_body_bytes=max_body_bytes,
+                state_file=state,
+                self_check=self_check,
+            )
+            app = create_app(targets or None, config=config)
+        except (SpecError, MockConfigError) as exc:
+            raise click.ClickException(str(exc)) from None
+        if not app.state.mock.servers:
+            raise click.ClickException("no spec could be loaded; run `specforge validate` to see why")
+        if print_only:
+            click.echo(banner(app, host, port))
+            return
+        # bound before the banner, so `--port 0` prints the port it got; workers get a socket each on one port,
+        # so the kernel spreads connections over them (one shared socket gives most to whichever wakes first)
+        socks = [bind(host, port, share=workers > 1)]
+        socks += [bind(host, socks[0].getsockname()[1], share=True) for _ in range(workers - 1)]
+        click.echo(banner(app, host, socks[0].getsockname()[1]), nl=True)
+        if state is not None or workers > 1:
+            click.echo(f"state: {state} ({workers} worker{'s' if workers > 1 else ''})")
+        try:
+            code = serve(app, socks)
+        finally:
+            for sock in socks:
+                sock.close()
+            if self_check:
+                found = sum(len(v) for v in app.state.mock.violations().values())
+                click.echo(f"self-check: {found} response(s) broke the spec (this process)", err=True)
+    if code:
+        raise SystemExit(code)
 
-    sock = bind(host, port)  # bound before the banner, so `--port 0` prints the port it got
-    click.echo(banner(app, host, sock.getsockname()[1]), nl=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
-        if self_check:
-            found = sum(len(v) for v in app.state.mock.violations().values())
-            click.echo(f"self-check: {found} response(s) broke the spec", err=True)
 
-
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, share: bool = False) -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0: a free one); one-line error when it cannot bind.
+
+    ``share`` sets ``SO_REUSEPORT``: each worker listens on a socket of its own on the same port.
 
     The protocol is named (``IPPROTO_TCP``, not 0): asyncio turns Nagle's algorithm off only on sockets that
     say they are TCP, and the accepted connections inherit it. Without it every kept-alive request waited
@@ -110,6 +136,8 @@ def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if share:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:

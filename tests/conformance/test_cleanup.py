@@ -17,9 +17,8 @@ CUSTOMER_OPERATIONS = ("listCustomers", "createCustomer", "retrieveCustomer", "u
 
 
 def _stored(app: Any, api: str, resource: str) -> int:
-    store = app.state.mock.servers[api].store
-    # The store has no public count; its buckets are keyed (tenant, resource, parents).
-    return sum(len(objects) for (_, name, _), objects in store._objects.items() if name == resource)
+    count: int = app.state.mock.servers[api].store.count(resource)
+    return count
 
 
 def _run(app: Any, allow_writes: bool) -> Any:

@@ -1,0 +1,77 @@
+"""Serving the mock's ASGI application on bound sockets: in this process, or in one forked worker per socket.
+
+Each worker listens on a socket of its own, all bound to one port with ``SO_REUSEPORT`` (the kernel spreads
+new connections over them), and the workers share the mock's state through its SQLite file. The parent only
+forwards SIGINT and SIGTERM and waits; when one worker dies, it stops the others and says which one and how.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+from types import FrameType
+from typing import Any
+
+__all__ = ["serve"]
+
+
+def _run(app: Any, sock: socket.socket) -> None:
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def serve(app: Any, socks: list[socket.socket]) -> int:
+    """Serve until told to stop, one worker per socket; the exit code (0, or 1 when a worker died on its own)."""
+    if len(socks) == 1:
+        _run(app, socks[0])
+        return 0
+    shared = app.state.mock.shared
+    if shared is not None:
+        shared.close()  # a SQLite connection must not cross a fork: each worker opens its own
+    children: list[int] = []
+    for sock in socks:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child; the tests see it over loopback
+            code = 1
+            try:
+                for other in socks:
+                    if other is not sock:
+                        other.close()
+                _run(app, sock)
+                code = 0
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        children.append(pid)
+    stopping = False
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    code = 0
+    while children:
+        pid, status = os.waitpid(-1, 0)
+        if pid not in children:
+            continue
+        children.remove(pid)
+        if not stopping:
+            print(f"specforge mock: worker {pid} stopped ({_describe(status)}); stopping the others", file=sys.stderr)
+            code = 1
+            forward(signal.SIGTERM, None)
+    return code
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"

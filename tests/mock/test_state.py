@@ -1,0 +1,203 @@
+"""``--state``: objects kept in a SQLite file, shared by every mock and worker serving it, and refused clearly
+when the file is not a mock state of this version."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from click.testing import CliRunner
+
+from conformance.mock import MockConfig, MockConfigError, create_app, demo_credentials
+from conformance.mock.shared import SharedState
+from specforge.cli import main
+from tests.mock.helpers import MINIBILL, CheckedClient
+
+BODY = {"invoice": {"buyer_name": "Acme", "kind": "vat", "issue_date": "2024-01-10"}}
+
+
+def _client(state: Path) -> CheckedClient:
+    return CheckedClient(create_app([MINIBILL], config=MockConfig(state_file=state)), "minibill")
+
+
+def _token(tenant: int = 0) -> dict[str, str]:
+    return {"api_token": demo_credentials(str(MINIBILL), tenant)["MINI_TOKEN"]}
+
+
+def _ids(client: CheckedClient, **params: Any) -> list[int]:
+    ids: list[int] = []
+    page = 1
+    while True:
+        response = client.get("/invoices.json", params={**_token(), "per_page": 50, "page": page, **params})
+        assert response.status_code == 200
+        ids += [item["id"] for item in response.json()]
+        if len(response.json()) < 50:
+            return ids
+        page += 1
+
+
+def test_objects_survive_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "mock.sqlite"
+    first = _client(state)
+    made = [first.post("/invoices.json", params=_token(), json=BODY).json()["id"] for _ in range(3)]
+    changed = first.put(f"/invoices/{made[1]}.json", params=_token(), json={"invoice": {"buyer_name": "Changed"}})
+    assert changed.status_code == 200
+    first.delete(f"/invoices/{made[2]}.json", params=_token())
+    first.close()
+    again = _client(state)
+    assert _ids(again) == made[:2]
+    assert again.get(f"/invoices/{made[1]}.json", params=_token()).json()["buyer_name"] == "Changed"
+    assert again.get(f"/invoices/{made[2]}.json", params=_token()).status_code == 404
+    newer = again.post("/invoices.json", params=_token(), json=BODY).json()["id"]
+    assert newer not in made  # the id counter survived too
+
+
+def test_two_mocks_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
+    state = tmp_path / "mock.sqlite"
+    one, two = _client(state), _client(state)
+    made: list[int] = []
+    lock = threading.Lock()
+
+    def create(client: CheckedClient) -> None:
+        for _ in range(15):
+            created = client.post("/invoices.json", params=_token(), json=BODY).json()["id"]
+            with lock:
+                made.append(created)
+
+    threads = [threading.Thread(target=create, args=(c,)) for c in (one, two, one, two)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(made)) == 60  # no id given twice
+    assert sorted(_ids(one)) == sorted(_ids(two)) == sorted(made)
+    assert _ids(one) == _ids(two)  # the same order everywhere
+    changed = {"invoice": {**BODY["invoice"], "kind": "proforma"}}
+    assert one.put(f"/invoices/{made[0]}.json", params=_token(), json=changed).status_code == 200
+    assert two.get(f"/invoices/{made[0]}.json", params=_token()).json()["kind"] == "proforma"
+    assert _ids(two, kind="proforma") == [made[0]]
+    two.delete(f"/invoices/{made[1]}.json", params=_token())
+    assert one.get(f"/invoices/{made[1]}.json", params=_token()).status_code == 404
+    assert made[1] not in _ids(one)
+    assert _ids(one, order="id.desc") == sorted(set(made) - {made[1]}, reverse=True)
+    one.app.state.mock.reset()
+    assert _ids(two) == []
+
+
+def _refusal(path: Path) -> str:
+    result = CliRunner().invoke(main, ["mock", "--spec", str(MINIBILL), "--state", str(path), "--port", "0"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert str(path) in lines[0]
+    return lines[0]
+
+
+def test_a_file_that_is_no_state_is_refused_in_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database, it is a note" * 100)
+    assert "move it away or give another --state" in _refusal(junk)
+    assert junk.read_bytes().startswith(b"this is not")  # never reset silently
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER)")
+    assert "not a mock state file (tables: invoices)" in _refusal(other)
+
+    missing = tmp_path / "no-such-dir" / "state.sqlite"
+    assert "is not a directory" in _refusal(missing)
+
+
+def test_a_state_of_another_format_version_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "old.sqlite"
+    SharedState.open(state).close()
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE name = 'format_version'")
+    message = _refusal(state)
+    assert "format 0, this mock reads format 1" in message
+    assert "delete the file to start afresh" in message
+    with pytest.raises(MockConfigError):
+        create_app([MINIBILL], config=MockConfig(state_file=state))
+
+
+def test_seed_data_goes_into_a_new_state_once(tmp_path: Path) -> None:
+    state = tmp_path / "seeded.sqlite"
+    config = MockConfig(state_file=state, seed_data=True)
+    first = CheckedClient(create_app([MINIBILL], config=config), "minibill")
+    seeded = _ids(first)
+    assert seeded
+    second = CheckedClient(create_app([MINIBILL], config=config), "minibill")
+    assert _ids(second) == seeded
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.mark.slow
+def test_workers_share_one_state_over_loopback(tmp_path: Path) -> None:
+    """Two workers behind one port: every object created through either is listed and read once through both."""
+    entry = "from specforge.cli import main; main()"
+    command = [sys.executable, "-c", entry, "mock", "--spec", str(MINIBILL), "--port", "0", "--workers", "2"]
+    command += ["--state", str(tmp_path / "shared.sqlite")]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        port = re.findall(r":(\d+)/minibill", process.stdout.readline())[0]
+        while not process.stdout.readline().startswith("state:"):
+            pass
+        base = f"http://127.0.0.1:{port}/minibill"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx2.get(f"{base}/invoices.json", params=_token(), timeout=2)
+                break
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        workers = [int(p) for p in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+        assert len(workers) == 2
+        before = {pid: _cpu_ticks(pid) for pid in workers}
+        made: list[int] = []
+        lock = threading.Lock()
+
+        def create() -> None:
+            for _ in range(25):  # a new connection per request, so the kernel spreads them over the workers
+                response = httpx2.post(f"{base}/invoices.json", params=_token(), json=BODY, timeout=10)
+                assert response.status_code == 201, response.text
+                with lock:
+                    made.append(response.json()["id"])
+
+        threads = [threading.Thread(target=create) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert len(made) == 200 and len(set(made)) == 200
+        for _ in range(6):
+            listed: list[int] = []
+            for page in range(1, 6):
+                params = {**_token(), "per_page": 50, "page": page}
+                listed += [o["id"] for o in httpx2.get(f"{base}/invoices.json", params=params, timeout=10).json()]
+            assert sorted(listed) == sorted(made)
+        for number in made[::10]:
+            assert httpx2.get(f"{base}/invoices/{number}.json", params=_token(), timeout=10).status_code == 200
+        assert all(_cpu_ticks(pid) > before[pid] for pid in workers), "one worker served nothing"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+    assert process.returncode == 0
