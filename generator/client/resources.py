@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from apimodel import Operation as ModelOperation
+from apimodel.project import TEMPLATES_DIR
 from generator.client.ir import Operation, Resource
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, unique_name
 
 __all__ = ["group_resources"]
 
-_CLIENT_ATTRIBUTES = frozenset({"close", "with_options", "base_url", "timeout", "max_retries"})
+_RUNTIME = ("_core.py", "_base_client.py")  # the classes a generated Client inherits from
+
+
+@functools.cache
+def client_attributes() -> frozenset[str]:
+    """Names a resource attribute must not take: every method and attribute of the runtime classes a client
+    inherits (``request``, ``stream``, ``close``, ``base_url``…), read from the runtime templates themselves."""
+    names = {"with_options"}
+    for name in _RUNTIME:
+        tree = ast.parse((TEMPLATES_DIR / "package" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+                names.add(node.attr)
+    return frozenset(names)
+
 
 Build = Callable[[ModelOperation, PythonIdentifier], list[Operation]]
 
@@ -25,7 +44,7 @@ def group_resources(operations: Sequence[ModelOperation], build: Build) -> tuple
         for part in op.resource.split("."):
             node = node.setdefault(python_identifier(part, fallback="resource"), {"__ops__": []})
         node["__ops__"].append(op)
-    return _build_level(tree, "", build, reserved=_CLIENT_ATTRIBUTES)
+    return _build_level(tree, "", build, reserved=client_attributes())
 
 
 def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: frozenset[str]) -> tuple[Resource, ...]:

@@ -98,3 +98,14 @@ def test_ir_uses_x_hints_and_decides_every_name(tmp_path: Path) -> None:
     assert [(c.argument, c.kind) for c in ir.credentials] == [("api_key", "basic"), ("api_token", "query")]
     assert [s.name for s in ir.servers] == ["production", "sandbox"]
     assert ir.errors.type_expression == "types.Error" and ir.errors.match_in_success == (("code", "error"),)
+
+
+def test_a_resource_never_takes_a_name_the_client_runtime_uses(tmp_path: Path) -> None:
+    """betfair.com (APIs.guru) has a resource named "request": as ``client.request`` it would hide the runtime's
+    own ``request`` method, which every call goes through."""
+    ok = {"200": {"description": "ok"}}
+    paths = {f"/{name}": {"get": {"responses": ok}} for name in ("request", "stream", "close", "things")}
+    spec = tmp_path / "clash.yaml"
+    spec.write_text(yaml.safe_dump({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}))
+    attributes = {r.attribute for r in build_client(load_spec(spec), api="clash", regenerate="x").ir.resources}
+    assert attributes == {"request_2", "stream_2", "close_2", "things"}

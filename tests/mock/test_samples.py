@@ -91,3 +91,19 @@ def test_an_api_key_in_authorization_may_come_after_a_word() -> None:
     assert read_slot(slot, {"authorization": "abc123"}, {}, {}, None) == "abc123"
     declared = CredentialSlot("CLOUDINVOICE_API_KEY", "TokenAuth", "apikey-header", "Authorization", prefix="Token ")
     assert read_slot(declared, {"authorization": "Bearer abc123"}, {}, {}, None) is None
+
+
+def test_a_stored_object_renders_to_the_same_pdf_whenever_it_is_downloaded() -> None:
+    """fpdf2 stamps the render time into /CreationDate and the /ID hash: two downloads of one invoice a second
+    apart differed (a client comparing a download with its stream saw two documents). The stamp is now the
+    object's own created_at, so the bytes depend on the object alone."""
+    import time
+
+    from conformance.mock.views import render_view
+
+    invoice = {"id": 7, "number": "INV-0007", "created_at": 1_700_000_000, "items": [{"name": "Widget", "qty": 1}]}
+    first, media = render_view("pdf", "invoices", invoice)
+    time.sleep(1.1)
+    assert media == "application/pdf" and render_view("pdf", "invoices", invoice)[0] == first
+    assert b"D:20231114" in first  # 1_700_000_000 is 2023-11-14 22:13:20 UTC
+    assert render_view("pdf", "invoices", {**invoice, "created_at": 1_600_000_000})[0] != first
