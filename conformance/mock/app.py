@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Sequence
@@ -94,9 +95,39 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
         takes_json, example = body_example(server, op)
         if not takes_json:
             continue
+        schema = next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
         for tenant in range(len(server.tenants)):
-            for _ in range(per_resource):
-                server.resources.create(tenant, op, ParsedRequest(body=example))
+            for index in range(per_resource):
+                body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
+                server.resources.create(tenant, op, ParsedRequest(body=body))
+
+
+def _distinct(schemas: Any, schema: Any, value: Any, mark: str, depth: int = 0) -> Any:
+    """``value`` with ``mark`` appended to its free-text strings (no enum, format, pattern or tight length).
+
+    Each tenant's seeded objects then differ from every other tenant's, as on a real API, where two accounts
+    never hold the same object: a tenant-isolation check must not take two equal seeds for a leak.
+    """
+    node = schemas.resolve(schema) if schema is not None else {}
+    if depth > 4 or not isinstance(node, dict):
+        return value
+    if isinstance(value, dict):
+        own = node.get("properties")
+        properties: dict[str, Any] = own if isinstance(own, dict) else {}
+        for part in node.get("allOf") or ():
+            part = schemas.resolve(part)
+            if isinstance(part, dict) and isinstance(part.get("properties"), dict):
+                properties = {**part["properties"], **properties}
+        for key, item in value.items():
+            if key in properties:
+                value[key] = _distinct(schemas, properties[key], item, mark, depth + 1)
+        return value
+    if isinstance(value, list):
+        return [_distinct(schemas, node.get("items"), item, mark, depth + 1) for item in value]
+    free = node.get("type") == "string" and not any(k in node for k in ("enum", "format", "pattern", "const"))
+    if isinstance(value, str) and value and free and len(value) + len(mark) + 1 <= node.get("maxLength", 10**6):
+        return f"{value} {mark}"
+    return value
 
 
 class _Dispatch:

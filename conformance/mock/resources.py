@@ -20,6 +20,11 @@ from conformance.mock.store import Store, TenantKey
 
 __all__ = ["Outcome", "Resources"]
 
+# Ids come from one sequence per resource across all tenants, as on the real APIs (an Invoiced or Fakturownia id
+# names one object in the whole service): another tenant asking for it gets 404, never its own object of that id.
+# Numbering that users see (invoice numbers, ``x-fill: sequence:``) stays per tenant.
+IDS: TenantKey = "*"
+
 
 @dataclass
 class Outcome:
@@ -98,7 +103,7 @@ class Resources:
             elif not creating:
                 continue
             elif fill == "id" and (name not in given or obj[name] is None or spec.get("readOnly")):
-                number = self.store.next_number(tenant, f"id:{op.resource}")
+                number = self.store.next_number(IDS, f"id:{op.resource}")
                 obj[name] = str(number) if self.schemas.schema_type(spec) == "string" else number
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
@@ -108,9 +113,7 @@ class Resources:
                     obj[name] = fill[len("sequence:") :].format(n=number)
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
-        fill_line_ids(
-            self.schemas, schema, obj, lambda lines: self.store.next_number(tenant, f"id:{op.resource}.{lines}")
-        )
+        fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
         compute(self.schemas, schema, obj, keep)
 
     def _build_object(
@@ -256,7 +259,7 @@ class Resources:
         return Outcome(obj=obj)
 
     def next_number(self, tenant: TenantKey, op: Operation) -> str:
-        number = self.store.next_number(tenant, f"id:{op.resource}", peek=True)
+        number = self.store.next_number(IDS, f"id:{op.resource}", peek=True)
         for name, prop in self.schemas.properties(self.resource_schema(op)).items():
             fill = hints.fill(self.schemas.resolve(prop))
             if fill is not None and fill.startswith("sequence:"):
