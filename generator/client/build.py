@@ -9,7 +9,7 @@ from apimodel import build_api
 from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
 from generator.client.ir import ClientIR
-from generator.client.models import empty_models, generate_models
+from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
 from generator.client.resources import group_resources
@@ -34,7 +34,7 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     model = build_api(document, api)
     diagnostics: list[Diagnostic] = list(model.diagnostics)
     header = file_header(document.label, regenerate)
-    text = json.dumps(document.data, default=str)
+    text = json.dumps(fold_null_branches(document.data), default=str)
     has_schemas = bool((document.data.get("components") or {}).get("schemas"))
     models_source, kept = (
         generate_models(document.label, text, header, diagnostics) if has_schemas else (empty_models(header), {})

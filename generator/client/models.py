@@ -13,7 +13,7 @@ from typing import Any
 
 from apimodel.diagnostics import Diagnostic
 
-__all__ = ["empty_models", "generate_models"]
+__all__ = ["empty_models", "fold_null_branches", "generate_models"]
 
 _ENUM_BASES = {"str": "OpenStrEnum", "int": "OpenIntEnum", "float": "OpenEnum", "": "OpenEnum"}
 _ENUM_BASE = re.compile(r"\((?:(str|int|float), )?Enum\):$", re.MULTILINE)
@@ -22,6 +22,36 @@ _ENUM_BASE = re.compile(r"\((?:(str|int|float), )?Enum\):$", re.MULTILINE)
 def empty_models(header: str) -> str:
     """The ``types`` module of a spec without component schemas."""
     return f"{header}\n\nfrom __future__ import annotations\n\n__all__: list[str] = []\n"
+
+
+def _is_null_only(node: Any) -> bool:
+    """OpenAPI 3.0's way of saying "null" in a union: ``{type: T, nullable: true, enum: [null]}``."""
+    return isinstance(node, dict) and node.get("nullable") is True and node.get("enum") == [None]
+
+
+def fold_null_branches(node: Any) -> Any:
+    """A copy of ``node`` where a union with a null-only branch becomes the rest of the union, nullable.
+
+    ``anyOf: [{$ref: X}, {type: object, nullable: true, enum: [null]}]`` is how a spec says "X or null" in a way
+    every validator agrees on; datamodel-code-generator would make the null branch a model of its own, so the
+    models see ``allOf: [{$ref: X}], nullable: true`` (``X | None``) instead. Validation keeps the spec as written.
+    """
+    if isinstance(node, list):
+        return [fold_null_branches(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: fold_null_branches(value) for key, value in node.items()}
+    for key in ("anyOf", "oneOf"):
+        branches = out.get(key)
+        if isinstance(branches, list) and len(branches) > 1 and any(_is_null_only(b) for b in branches):
+            rest = [b for b in branches if not _is_null_only(b)]
+            del out[key]
+            if len(rest) == 1:
+                out["allOf"] = [*out.get("allOf", []), rest[0]]
+            else:
+                out[key] = rest
+            out["nullable"] = True
+    return out
 
 
 _RUFF_SETTINGS = 'line-length = 120\ntarget-version = "py311"\n'

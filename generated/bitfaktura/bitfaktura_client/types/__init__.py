@@ -1315,7 +1315,10 @@ class Invoice(BaseModel):
     )
     currency: str | None = Field(None, examples=["UAH"])
     lang: Lang | None = None
-    payment_type: PaymentType | None = None
+    payment_type: PaymentType | None = Field(
+        None,
+        description="The payment method, or null when the invoice names none (recorded responses of GET, create and update show `payment_type: null`).",
+    )
     seller_name: str | None = None
     seller_tax_no: str | None = None
     seller_bank: str | None = None
@@ -1356,7 +1359,10 @@ class Invoice(BaseModel):
         ...,
         description="Public token: `https://{prefix}.bitfaktura.com.ua/invoice/{token}` shows the invoice and `.../invoice/{token}.pdf` serves its PDF, both without authentication.",
     )
-    view_url: AnyUrl = Field(..., description="The public view link built from `token`.")
+    view_url: AnyUrl | None = Field(
+        None,
+        description="The public view link built from `token`. Not always sent: responses to create and update carry it, while recorded responses of `GET /invoices/{id}.json` do not; build the link from `token` then.",
+    )
     payment_url: AnyUrl | None = None
     from_api: bool | None = None
     sent_time: AwareDatetime | None = None

@@ -1421,7 +1421,7 @@ class Event(BaseModel):
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object28 | None = Field(Object28.event, description="Object type, always `event`.")
-    timestamp: int = Field(..., description="When it happened (UNIX timestamp).")
+    timestamp: int | None = Field(None, description="When it happened (UNIX timestamp).")
     data: Data = Field(
         ...,
         description="The object the event is about, and for `*.updated` events the previous values of what changed.",
@@ -1573,7 +1573,10 @@ class Customer(BaseModel):
     cc_gateway: int | None = Field(None, description="ID of the merchant account used for card payments.")
     metadata: Metadata | None = None
     taxes: list[TaxRate] | None = Field(None, description="Tax rates applied to the customer's documents.")
-    payment_source: PaymentSource | None = Field(None, description="Default payment source, when one is attached.")
+    payment_source: PaymentSource | None = Field(
+        None,
+        description="Default payment source, or null when none is attached (the documentation's customer objects show `payment_source: null`).",
+    )
     sign_up_url: AnyUrl | None = Field(None, description="URL of the customer's sign-up page.")
     statement_pdf_url: AnyUrl | None = Field(None, description="URL of the customer's statement PDF.")
     created_at: int = Field(..., description="UNIX timestamp when the object was created.")
@@ -1607,7 +1610,7 @@ class PendingLineItem(BaseModel):
     taxes: list[Tax] | None = Field(None, description="Taxes on this line.")
     metadata: Metadata | None = None
     amount: float | None = Field(None, description="Line total, computed as `quantity` x `unit_cost`.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
+    created_at: int | None = Field(None, description="UNIX timestamp when the object was created.")
     updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
 
 
@@ -2014,7 +2017,10 @@ class Estimate(BaseModel):
     )
     draft: bool | None = Field(False, description="When true the estimate is a draft and not yet outstanding.")
     closed: bool | None = Field(False, description="When true the estimate is closed.")
-    approved: str | None = Field(None, description="Name or initials of the person who approved the estimate.")
+    approved: str | bool | None = Field(
+        None,
+        description="Name or initials of the person who approved the estimate; null until approved. The documentation's voided estimate shows `false` here, so a boolean is accepted too.",
+    )
     status: Status5 | None = Field(Status5.not_sent, description="Computed state of the estimate.")
     date: int | None = Field(None, description="Estimate date (UNIX timestamp); the current time when omitted.")
     expiration_date: int | None = Field(None, description="When the estimate expires (UNIX timestamp).")
