@@ -66,8 +66,12 @@ def invoiced_sdk(mocks: Mocks) -> Sdk:
 def fakturownia_client_sdk(mocks: Mocks) -> Iterator[Sdk]:
     api = mocks.start("bitfaktura")
     token = api.credentials["BITFAKTURA_API_TOKEN"]
-    client = fakturownia_client.FakturowniaClient("acme.fakturownia.pl", token, transport=HttpxToMock(api), max_retries=0)
-    bad = fakturownia_client.FakturowniaClient("acme.fakturownia.pl", "wrong-token", transport=HttpxToMock(api), max_retries=0)
+    client = fakturownia_client.FakturowniaClient(
+        "acme.fakturownia.pl", token, transport=HttpxToMock(api), max_retries=0
+    )
+    bad = fakturownia_client.FakturowniaClient(
+        "acme.fakturownia.pl", "wrong-token", transport=HttpxToMock(api), max_retries=0
+    )
     yield Sdk(api, client, bad)
     client.close()
     bad.close()
