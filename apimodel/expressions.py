@@ -143,9 +143,13 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:
         return [_eval(e, names) for e in node.elts]
     if isinstance(node, ast.IfExp):
         return _eval(node.body, names) if _eval(node.test, names) else _eval(node.orelse, names)
-    if isinstance(node, ast.BoolOp):
-        values = (_eval(v, names) for v in node.values)
-        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.BoolOp):  # as Python: the value that decides (``price_gross or 0``)
+        value = None
+        for operand in node.values:
+            value = _eval(operand, names)
+            if bool(value) != isinstance(node.op, ast.And):
+                return value
+        return value
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, names)
         if isinstance(node.op, ast.Not):

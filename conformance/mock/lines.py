@@ -35,7 +35,8 @@ def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozense
         for name, _, _, rule in rules
         if rule.remaining is not None and obj.get(name) is not None and obj.get(rule.remaining) is not None
     }
-    for name, _, spec, rule in _ordered(rules):
+    ordered = _ordered(rules)
+    for name, _, spec, rule in ordered + ordered:  # twice: a cycle (net from gross, gross from net) settles
         if rule.default and obj.get(name) is not None:
             continue
         if rule.remaining is not None:
@@ -60,7 +61,7 @@ def _ordered(rules: list[tuple[str, Any, Any, Computed]]) -> list[tuple[str, Any
             return
         visiting.add(name)
         rule = by_name[name][3]
-        reads = rule.expr.names() if rule.expr is not None else {rule.remaining, rule.copy}
+        reads = rule.expr.names() if rule.expr is not None else {rule.remaining, rule.copy, rule.sum, *rule.product}
         for other in sorted(n for n in reads if n in by_name and n != name):
             visit(other)
         done.append(by_name[name])

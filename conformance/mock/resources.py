@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,12 @@ from conformance.mock.shaping import build, coerce_to, pick_variant, repair, str
 from conformance.mock.store import Store, TenantKey
 
 __all__ = ["Outcome", "Resources"]
+
+
+def _period() -> dict[str, int]:
+    """The current period, for numbering formats such as ``{n}/{month}/{year}``."""
+    today = datetime.date.today()
+    return {"year": today.year, "month": today.month}
 
 
 @dataclass
@@ -106,7 +113,7 @@ class Resources:
             elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}")
                 try:
-                    obj[name] = fill[len("sequence:") :].format(n=number)
+                    obj[name] = fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
         fill_line_ids(
@@ -293,7 +300,7 @@ class Resources:
             if fill is not None and fill.startswith("sequence:"):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}", peek=True)
                 try:
-                    return fill[len("sequence:") :].format(n=number)
+                    return fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     return str(number)
         return str(number)

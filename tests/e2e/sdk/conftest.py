@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-import httpx2
 import fakturownia.core
 import fakturownia_client
+import httpx
+import httpx2
 import invoiced
 import pytest
 
