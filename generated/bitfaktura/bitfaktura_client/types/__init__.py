@@ -424,8 +424,12 @@ class InvoicePosition(BaseModel):
     price_gross: DecimalString | None = Field(
         None, description="Unit gross price; when omitted, the net price plus the tax rate."
     )
-    total_price_net: DecimalString | None = None
-    total_price_gross: DecimalString | None = None
+    total_price_net: DecimalString | None = Field(
+        None, description="Line net total, from the line's gross total and the tax rate."
+    )
+    total_price_gross: DecimalString | None = Field(
+        None, description="Line gross total; quantity x unit gross price when not sent."
+    )
     discount: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
     discount_percent: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
     code: str | None = None
