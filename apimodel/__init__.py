@@ -13,6 +13,7 @@ from typing import Any
 from apimodel.build import build_api
 from apimodel.facts import (
     Api,
+    Apply,
     BodySetting,
     Computed,
     Credential,
@@ -34,6 +35,7 @@ from apimodel.project import resolve_spec, split_target
 
 __all__ = [
     "Api",
+    "Apply",
     "BodySetting",
     "Computed",
     "Credential",

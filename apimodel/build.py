@@ -193,6 +193,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
         )
     resources = _resources(schemas, operations)
     credentials = read_credentials(name, data, schemas, problems)
+    hints.check_computed(data, problems)
     raw_info = data.get("info")
     info: Mapping[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     return Api(

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from apimodel.diagnostics import Diagnostic
+from apimodel.expressions import Expression
 
 __all__ = [
     "Api",
+    "Apply",
     "BodySetting",
     "Computed",
     "Credential",
@@ -23,6 +25,7 @@ __all__ = [
     "PagingStyle",
     "Parameter",
     "Reason",
+    "Refusal",
     "Resource",
     "Role",
     "Server",
@@ -118,6 +121,30 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A state in which the API refuses an action: when ``when`` holds, the answer is ``message``."""
+
+    when: Expression
+    message: str
+
+
+@dataclass(frozen=True)
+class Apply:
+    """An effect on other objects: each line of ``lines`` (the object itself when ``None``) that matches moves
+    its ``amount`` onto the object of ``target`` whose id the line's ``key`` holds (payments settling invoices)."""
+
+    target: str  # the resource of the objects changed
+    key: str  # the line's field naming the target object
+    amount: str  # the line's field holding the amount
+    field: str  # the target's field changed
+    sign: int  # -1: subtract the amount (a balance), 1: add it (an amount paid)
+    lines: str | None = None
+    match: tuple[tuple[str, Any], ...] = ()
+    when: Expression | None = None  # on the object: only when this holds (a payment marked paid)
+    refuse: tuple[Refusal, ...] = ()  # on the target, with ``amount`` bound to the line's amount
+
+
+@dataclass(frozen=True)
 class Effect:
     """What an action does to the object its path names (:func:`apimodel.hints.operation_hints`)."""
 
@@ -127,10 +154,18 @@ class Effect:
     set_from_body: tuple[tuple[str, str], ...] = ()
     header: str | None = None
     refuse_unless: tuple[str, ...] = ()
+    when: Expression | None = None  # the changes apply only when this holds on the object (``body``: the request)
+    refuse: tuple[Refusal, ...] = ()  # states in which the action is refused with the API's own error
+    apply: tuple[Apply, ...] = ()  # effects on related objects (a create's, or an action's)
 
     @property
     def changes_fields(self) -> bool:
         return bool(self.set or self.set_from_query or self.set_from_body)
+
+    @property
+    def acts(self) -> bool:
+        """Whether the effect does anything beyond guarding the operation (refusals alone do not)."""
+        return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply)
 
 
 @dataclass(frozen=True)
@@ -141,6 +176,9 @@ class Computed:
     product: tuple[str, ...] = ()  # factors multiplied per line (or on the object itself)
     field: str | None = None  # the line's field to add up
     copy: str | None = None  # another property of the object
+    expr: Expression | None = None  # an expression over the object's fields
+    default: bool = False  # computed only where the object has no value (the caller's value stays)
+    remaining: str | None = None  # what is still owed of this property: what was settled stays settled
 
 
 @dataclass(frozen=True)

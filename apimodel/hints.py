@@ -6,12 +6,14 @@ hint is absent. Malformed hints become warnings in ``problems`` and count as abs
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from apimodel.diagnostics import Diagnostic, join_pointer
-from apimodel.facts import BodySetting, Computed, Effect, ErrorKind, Filter, Pagination, Reason
+from apimodel.expressions import Expression, ExpressionError, parse
+from apimodel.facts import Apply, BodySetting, Computed, Effect, ErrorKind, Filter, Pagination, Reason, Refusal
 
 __all__ = [
     "ACTION",
@@ -39,6 +41,7 @@ __all__ = [
     "SchemeHints",
     "body_credentials",
     "body_settings",
+    "check_computed",
     "computed",
     "content_type_required",
     "document_pointer",
@@ -163,7 +166,62 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
     )
 
 
-def _effect(raw: Any) -> Effect | None:
+@functools.lru_cache(maxsize=1024)
+def _parsed(source: str) -> Expression:
+    return parse(source)
+
+
+def _expression(raw: Any, pointer: str, problems: Problems | None) -> Expression | None:
+    """An expression hint (apimodel/expressions.py); a malformed one is a warning and counts as absent."""
+    if raw is None:
+        return None
+    try:
+        if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+            raise ExpressionError("an expression is a string")
+        return _parsed(str(raw))
+    except ExpressionError as exc:
+        if problems is not None:
+            problems.warn(pointer, "bad-expression", f"{raw!r}: {exc}", "see 'Expressions' in specs/README.md")
+        return None
+
+
+def _refusals(raw: Any, pointer: str, problems: Problems | None) -> tuple[Refusal, ...]:
+    """``refuse: {"<expression>": "<the API's message>"}``."""
+    found = []
+    for source, message in _pairs(raw):
+        expression = _expression(source, f"{pointer}/refuse", problems)
+        if expression is not None:
+            found.append(Refusal(expression, str(message)))
+    return tuple(found)
+
+
+def _apply(raw: Any, pointer: str, problems: Problems | None) -> tuple[Apply, ...]:
+    entries = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    found = []
+    for index, entry in enumerate(entries):
+        where = f"{pointer}/apply/{index}"
+        changed = _text(entry.get("subtract-from")) or _text(entry.get("add-to")) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not _text(entry.get("target")) or not _text(entry.get("key")) or not changed:
+            if problems is not None:
+                problems.warn(where, "bad-apply", "apply needs target, key and subtract-from or add-to")
+            continue
+        found.append(
+            Apply(
+                target=str(entry["target"]),
+                key=str(entry["key"]),
+                amount=_text(entry.get("amount")) or "amount",
+                field=changed,
+                sign=-1 if _text(entry.get("subtract-from")) else 1,
+                lines=_text(entry.get("lines")),
+                match=_pairs(entry.get("match")),
+                when=_expression(entry.get("if"), f"{where}/if", problems),
+                refuse=_refusals(entry.get("refuse"), where, problems),
+            )
+        )
+    return tuple(found)
+
+
+def _effect(raw: Any, pointer: str = "", problems: Problems | None = None) -> Effect | None:
     if not isinstance(raw, dict) or not raw:
         return None
     refuse = raw.get("refuse-unless")
@@ -174,6 +232,9 @@ def _effect(raw: Any) -> Effect | None:
         set_from_body=tuple((k, str(v)) for k, v in _pairs(raw.get("set-from-body"))),
         header=_text(raw.get("header")),
         refuse_unless=tuple(str(n) for n in refuse) if isinstance(refuse, list) else (),
+        when=_expression(raw.get("if"), f"{pointer}/if", problems),
+        refuse=_refusals(raw.get("refuse"), pointer, problems),
+        apply=_apply(raw.get("apply"), pointer, problems),
     )
 
 
@@ -188,7 +249,7 @@ def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Proble
         resource=_text(operation.get(RESOURCE)),
         action=_text(operation.get(ACTION)),
         pagination=_pagination(operation.get(PAGINATION), pointer, problems),
-        effect=_effect(operation.get(EFFECT)),
+        effect=_effect(operation.get(EFFECT), f"{pointer}/{EFFECT}", problems),
         view=view,
         safe=safe if isinstance(safe, bool) else None,
     )
@@ -223,7 +284,7 @@ def fill(resolved: Any) -> str | None:
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
 
 
-def computed(prop: Any, resolved: Any) -> Computed | None:
+def computed(prop: Any, resolved: Any, pointer: str = "", problems: Problems | None = None) -> Computed | None:
     """``x-computed`` beside a ``$ref`` or on the schema it names."""
     raw = next(
         (n.get(COMPUTED) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(COMPUTED), dict)),
@@ -237,7 +298,23 @@ def computed(prop: Any, resolved: Any) -> Computed | None:
         product=tuple(str(p) for p in product) if isinstance(product, list) else (),
         field=_text(raw.get("field")),
         copy=_text(raw.get("copy")),
+        expr=_expression(raw.get("expr"), f"{pointer}/{COMPUTED}/expr", problems),
+        default=raw.get("default") is True,
+        remaining=_text(raw.get("remaining")),
     )
+
+
+def check_computed(data: Any, problems: Problems, pointer: str = "") -> None:
+    """Warn about every malformed ``x-computed`` expression in the document (they are read lazily, per write)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == COMPUTED:
+                computed(data, value if isinstance(value, dict) else None, pointer, problems)
+            else:
+                check_computed(value, problems, pointer + join_pointer(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            check_computed(value, problems, pointer + join_pointer(index))
 
 
 def expand(prop: Any, resolved: Any) -> str | None:

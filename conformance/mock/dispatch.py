@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apimodel import Operation
+from conformance.mock import effects
 from conformance.mock.errors import declared_status
 from conformance.mock.model import ServedApi
 from conformance.mock.replies import VIEW_TYPES, Replies, Reply
@@ -53,11 +54,13 @@ class Dispatcher:
             return self.replies.error(op, "not_found", "no such object")
         elif obj is None:
             return self.replies.declared(op, status, None, {}) if status.isdigit() else self.replies.json(200, None)
-        elif role == "update" or (op.method in ("PUT", "PATCH") and effect is None):
+        elif (message := effects.refused(effect, obj, request.body)) is not None:
+            return self.replies.refusal(op, message) or self.replies.error(op, "validation", message)
+        elif role == "update" or (op.method in ("PUT", "PATCH") and (effect is None or not effect.acts)):
             outcome, written = res.update(tenant, op, request, obj), True
-        elif (role == "delete" or op.method == "DELETE") and effect is None:
+        elif (role == "delete" or op.method == "DELETE") and (effect is None or not effect.acts):
             outcome = res.delete(tenant, op, request, obj)
-        elif op.pagination and op.method == "GET" and effect is None:
+        elif op.pagination and op.method == "GET" and (effect is None or not effect.acts):
             outcome = res.item_list(tenant, op, request, obj)
         else:
             wanted = list(effect.refuse_unless) if effect is not None else []
@@ -66,6 +69,8 @@ class Dispatcher:
                 if refused is not None:
                     return refused
             outcome = res.act(tenant, op, request, obj)
+        if outcome.error == "refused":
+            return self.replies.refusal(op, outcome.message) or self.replies.error(op, "validation", outcome.message)
         if view is not None:
             return self.replies.view_reply(op, status, view, outcome, written)
         return self.replies.reply(op, tenant, status, outcome, request)

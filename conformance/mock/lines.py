@@ -4,44 +4,92 @@ attributes on update."""
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from apimodel import Computed, hints
+from apimodel.expressions import number as _number
 from conformance.mock.schema import SchemaSet
 
 __all__ = ["compute", "fill_line_ids", "merge_nested"]
 
 
 def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset()) -> None:
-    """Apply the computed-field rules, lines first, except to the fields in ``keep`` (set explicitly by an action)."""
+    """Apply the computed-field rules, lines first, except to the fields in ``keep`` (set explicitly by an action);
+    each rule after the computed fields it reads, so an expression sees the totals of the same write."""
     props = schemas.properties(schema)
     for name, prop in props.items():  # lines first: their own computed fields feed the totals
         value = obj.get(name)
         spec = schemas.resolve(prop)
         if isinstance(value, list) and isinstance(spec, dict):
+            item = spec.get("items") or {}
             for line in value:
                 if isinstance(line, dict):
-                    compute(schemas, spec.get("items") or {}, line)
-    for name, prop in props.items():
-        spec = schemas.resolve(prop)
-        rule = hints.computed(prop, spec)
-        if rule is None or name in keep:
+                    _defaults(schemas, item, line)
+                    compute(schemas, item, line)
+    rules = [(n, p, schemas.resolve(p), r) for n, p in props.items() if (r := hints.computed(p, schemas.resolve(p)))]
+    rules = [rule for rule in rules if rule[0] not in keep]
+    settled = {
+        name: (_number(obj.get(rule.remaining)) or 0.0) - (_number(obj.get(name)) or 0.0)
+        for name, _, _, rule in rules
+        if rule.remaining is not None and obj.get(name) is not None and obj.get(rule.remaining) is not None
+    }
+    ordered = _ordered(rules)
+    for name, _, spec, rule in ordered + ordered:  # twice: a cycle (net from gross, gross from net) settles
+        if rule.default and obj.get(name) is not None:
             continue
-        total: float | None = None
-        if rule.copy is not None:
-            total = _number(obj.get(rule.copy))
-        elif rule.sum is not None:
-            lines = obj.get(rule.sum) or []
-            lines = list(lines.values()) if isinstance(lines, dict) else lines
-            total = 0.0
-            for line in lines if isinstance(lines, list) else []:
-                if isinstance(line, dict):
-                    total += _line_value(line, rule) or 0.0
-        elif rule.product:
-            total = _line_value(obj, rule)  # None when a factor is missing: a total the caller sent stays
+        if rule.remaining is not None:
+            owed = _number(obj.get(rule.remaining))
+            total = None if owed is None else owed - settled.get(name, 0.0)
+        elif rule.expr is not None:
+            total = rule.expr.evaluate(obj)
+        else:
+            total = _total(obj, rule)
         if total is not None:
-            obj[name] = _typed(schemas.schema_type(spec), total)
+            obj[name] = _typed(schemas.schema_type(spec), total, spec)
+
+
+def _ordered(rules: list[tuple[str, Any, Any, Computed]]) -> list[tuple[str, Any, Any, Computed]]:
+    """The rules with each after the computed fields it reads (schema order otherwise; a cycle keeps it)."""
+    by_name = {rule[0]: rule for rule in rules}
+    done: list[tuple[str, Any, Any, Computed]] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in visiting or any(r[0] == name for r in done):
+            return
+        visiting.add(name)
+        rule = by_name[name][3]
+        reads = rule.expr.names() if rule.expr is not None else {rule.remaining, rule.copy, rule.sum, *rule.product}
+        for other in sorted(n for n in reads if n in by_name and n != name):
+            visit(other)
+        done.append(by_name[name])
+
+    for name in by_name:
+        visit(name)
+    return done
+
+
+def _total(obj: dict[str, Any], rule: Computed) -> float | None:
+    if rule.copy is not None:
+        return _number(obj.get(rule.copy))
+    if rule.sum is not None:
+        lines = obj.get(rule.sum) or []
+        lines = list(lines.values()) if isinstance(lines, dict) else lines
+        lines = lines if isinstance(lines, list) else []
+        return sum((_line_value(line, rule) or 0.0) for line in lines if isinstance(line, dict))
+    if rule.product:
+        return _line_value(obj, rule)  # None when a factor is missing: a total the caller sent stays
+    return None
+
+
+def _defaults(schemas: SchemaSet, schema: Any, line: dict[str, Any]) -> None:
+    """A line's missing properties that have a ``default`` take it, as an object's own do on create."""
+    for name, prop in schemas.properties(schema).items():
+        spec = schemas.resolve(prop)
+        if name not in line and isinstance(spec, dict) and "default" in spec:
+            line[name] = copy.deepcopy(spec["default"])
 
 
 def fill_line_ids(schemas: SchemaSet, schema: Any, obj: dict[str, Any], next_id: Callable[[str], int]) -> None:
@@ -83,17 +131,6 @@ def merge_nested(base: Any, incoming: Any) -> Any:
     return result
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, dict):  # a money map ({_: 12.5, EUR: 12.5}): the document-currency amount
-        value = value.get("_", next(iter(value.values()), None))
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
     if rule.product:
         result = 1.0
@@ -106,7 +143,13 @@ def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
     return _number(line.get(str(rule.field)))
 
 
-def _typed(kind: str | None, value: float) -> Any:
+def _typed(kind: str | None, value: Any, spec: Any = None) -> Any:
+    if isinstance(value, bool | str | list | dict):
+        return value
+    fmt = spec.get("format") if isinstance(spec, dict) else None
+    if kind == "string" and fmt in ("date", "date-time"):  # a UNIX time, in the property's form
+        moment = datetime.datetime.fromtimestamp(value, datetime.UTC)
+        return moment.date().isoformat() if fmt == "date" else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if kind == "string":
         return f"{value:.2f}"
     if kind == "integer":

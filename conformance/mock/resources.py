@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from apimodel import Effect, Operation, hints
 from apimodel.shapes import locate_resource
+from conformance.mock.effects import Movement, guard_holds, move, movements
 from conformance.mock.lines import compute, fill_line_ids, merge_nested
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
@@ -24,6 +26,12 @@ __all__ = ["Outcome", "Resources"]
 # names one object in the whole service): another tenant asking for it gets 404, never its own object of that id.
 # Numbering that users see (invoice numbers, ``x-fill: sequence:``) stays per tenant.
 IDS: TenantKey = "*"
+
+
+def _period() -> dict[str, int]:
+    """The current period, for numbering formats such as ``{n}/{month}/{year}``."""
+    today = datetime.date.today()
+    return {"year": today.year, "month": today.month}
 
 
 @dataclass
@@ -110,7 +118,7 @@ class Resources:
             elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}")
                 try:
-                    obj[name] = fill[len("sequence:") :].format(n=number)
+                    obj[name] = fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
@@ -181,6 +189,9 @@ class Resources:
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
         """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
         obj = self._build_object(tenant, op, self._payload(op, request.body), None)
+        refusal = self._move(tenant, op, obj)
+        if refusal is not None:
+            return Outcome(error="refused", message=refusal)
         id_name = self.id_field(op)
         if key is not None and id_name in self.schemas.properties(self.resource_schema(op)):
             obj[id_name] = coerce_to(self.schemas, self.schemas.properties(self.resource_schema(op))[id_name], key)
@@ -193,8 +204,30 @@ class Resources:
         return Outcome(obj=obj)
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
-        updated = self._build_object(tenant, op, self._payload(op, request.body), obj)
+        payload = self._payload(op, request.body)
+        updated = self._build_object(tenant, op, payload, obj)
+        effect = op.effect
+        if effect is not None and effect.set and guard_holds(effect, updated, payload):  # PATCH {sent: true}
+            updated = self._build_object(tenant, op, {}, {**updated, **dict(effect.set)}, frozenset(dict(effect.set)))
         return Outcome(obj=self.store.replace(obj, updated))
+
+    def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
+        """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any."""
+        moves = movements(op.effect, obj)
+        if not moves:
+            return None
+
+        def write(movement: Movement, target: dict[str, Any], changes: dict[str, Any]) -> None:
+            owner = self.api.model.resource(movement.rule.target)
+            target_op = self.api.model.operation(*owner.operations[0].split(" ", 1)) if owner else None
+            if target_op is not None:
+                props = self.schemas.properties(self.resource_schema(target_op))
+                typed = {k: coerce_to(self.schemas, props[k], v) if k in props else v for k, v in changes.items()}
+                rebuilt = self._build_object(tenant, target_op, {}, {**target, **typed}, frozenset(typed))
+                self.store.replace(target, rebuilt)
+
+        with self.store.lock:
+            return move(moves, lambda resource, key: self.store.find_any(tenant, resource, key), write)
 
     def delete(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         parents = self._parents(op, request)
@@ -241,6 +274,11 @@ class Resources:
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         effect = op.effect or Effect()
+        refusal = self._move(tenant, op, obj)
+        if refusal is not None:
+            return Outcome(error="refused", message=refusal)
+        if not guard_holds(effect, obj, self._payload(op, request.body)):
+            return Outcome(obj=obj)
         changes: dict[str, Any] = dict(effect.set)
         for key, name in effect.set_from_query:
             if name in request.query:
@@ -265,7 +303,7 @@ class Resources:
             if fill is not None and fill.startswith("sequence:"):
                 number = self.store.next_number(tenant, f"seq:{op.resource}:{name}", peek=True)
                 try:
-                    return fill[len("sequence:") :].format(n=number)
+                    return fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     return str(number)
         return str(number)

@@ -414,13 +414,22 @@ class InvoicePosition(BaseModel):
     invoice_id: int | None = None
     product_id: int | None = None
     name: str
-    quantity: DecimalString | None = None
+    quantity: DecimalString | None = Field(None, description="Quantity; 1 when omitted.")
     quantity_unit: str | None = None
     tax: TaxRate | None = None
-    price_net: DecimalString | None = None
-    price_gross: DecimalString | None = None
-    total_price_net: DecimalString | None = None
-    total_price_gross: DecimalString | None = None
+    price_net: DecimalString | None = Field(
+        None,
+        description="Unit net price; when omitted, derived from the unit or total gross price and the tax rate (a rate that is a word, `zw` or `np`, is 0 %).",
+    )
+    price_gross: DecimalString | None = Field(
+        None, description="Unit gross price; when omitted, the net price plus the tax rate."
+    )
+    total_price_net: DecimalString | None = Field(
+        None, description="Line net total, from the line's gross total and the tax rate."
+    )
+    total_price_gross: DecimalString | None = Field(
+        None, description="Line gross total; quantity x unit gross price when not sent."
+    )
     discount: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
     discount_percent: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
     code: str | None = None
@@ -1296,14 +1305,17 @@ class Invoice(BaseModel):
     kind: InvoiceKind | None = None
     income: bool | None = Field(None, description="True for income (sales) documents, false for expenses.")
     place: str | None = None
-    issue_date: date | None = None
+    issue_date: date | None = Field(None, description="Issue date; today when not sent.")
     sell_date: str | None = Field(None, pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
     transaction_date: date | None = None
     payment_to: date | None = None
     payment_to_kind: PaymentToKind | None = None
     paid_date: date | None = None
-    status: InvoiceStatus | None = None
-    paid: DecimalString | None = None
+    status: InvoiceStatus | None = Field(
+        None,
+        description="`issued` when not sent; `paid` once the amount paid covers the gross total (a paid banking payment with the invoice's `invoice_id` adds to it); sending the invoice by email makes an issued invoice `sent`.",
+    )
+    paid: DecimalString | None = Field(None, description="Amount paid so far; 0 when not sent.")
     price_net: str = Field(
         ..., description="Net total, the sum of the positions' `total_price_net`.", pattern="^-?[0-9]+(\\.[0-9]+)?$"
     )

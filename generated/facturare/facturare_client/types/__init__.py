@@ -1729,9 +1729,7 @@ class Invoice(BaseModel):
     subtotal: float | None = Field(None, description="Sum of the line amounts.")
     discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
     taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(
-        None, description="Subtotal less discounts plus taxes. (The mock computes it from the lines only.)"
-    )
+    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
     balance: float | None = Field(None, description="Amount still owed.")
     payment_plan: int | None = Field(None, description="ID of the payment plan, when one is attached.")
     ship_to: ShipTo | None = None
@@ -1915,9 +1913,7 @@ class CreditNote(BaseModel):
     subtotal: float | None = Field(None, description="Sum of the line amounts.")
     discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
     taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(
-        None, description="Subtotal less discounts plus taxes. (The mock computes it from the lines only.)"
-    )
+    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
     balance: float | None = Field(None, description="Credit not applied yet.")
     url: AnyUrl | None = Field(None, description="Link to the credit note in the customer portal.")
     pdf_url: AnyUrl | None = Field(None, description="Link to the credit note PDF.")
@@ -2030,9 +2026,7 @@ class Estimate(BaseModel):
     subtotal: float | None = Field(None, description="Sum of the line amounts.")
     discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
     taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(
-        None, description="Subtotal less discounts plus taxes. (The mock computes it from the lines only.)"
-    )
+    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
     deposit: float | None = Field(0, description="Deposit required on approval.")
     deposit_paid: bool | None = Field(False, description="Whether the deposit was paid.")
     ship_to: ShipTo | None = None
