@@ -11,6 +11,7 @@ from apimodel.diagnostics import Diagnostic
 from apimodel.loader import load_spec
 from apimodel.project import TEMPLATES_DIR
 from generator.client.build import build_client
+from generator.client.ir import ClientIR
 from generator.client.render import Templates, load_templates, render
 
 __all__ = ["Generated", "generate_files"]
@@ -21,6 +22,7 @@ class Generated:
     files: dict[str, str]
     diagnostics: tuple[Diagnostic, ...]
     operations: int
+    ir: ClientIR
 
 
 def generate_files(
@@ -50,4 +52,4 @@ def generate_files(
         install_path=install_path,
     )
     operations = json.loads(files[f"{result.ir.package}/_provenance.json"])["operations"]
-    return Generated(files, result.ir.diagnostics, operations)
+    return Generated(files, result.ir.diagnostics, operations, result.ir)
