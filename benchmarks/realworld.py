@@ -59,7 +59,7 @@ def _generate(entry: Entry, out: Path, row: Row) -> str | None:
 
     package = _package(entry.name)
     try:
-        result = generate_files(entry.path, api=package, regenerate="x", generator_version="0")
+        result = generate_files(entry.path, api=package, regenerate="x", generator_version="0", force=True)
     except SpecError as exc:
         row.problems.append(f"generate: {str(exc).splitlines()[0]}")
         return None
