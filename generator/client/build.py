@@ -9,6 +9,7 @@ from typing import Any
 from apimodel import build_api
 from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
+from generator.client.hoist import hoist_inline_responses
 from generator.client.ir import ClientIR
 from generator.client.models import empty_models, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
@@ -50,6 +51,9 @@ def _replaced(node: Any, tokens: list[str], value: Any) -> Any:
 
 def build_client(document: SpecDocument, *, api: str, regenerate: str, package: str | None = None) -> BuildResult:
     """The IR of ``api``'s client; its package is ``package`` (default ``<api>_client``)."""
+    data, _ = hoist_inline_responses(document.data)
+    if data is not document.data:  # the model sees the named schemas; headers and hashes keep the spec's bytes
+        document = SpecDocument(document.path, document.label, data, document.raw)
     model = build_api(document, api)
     diagnostics: list[Diagnostic] = list(model.diagnostics)
     header = file_header(document.label, regenerate)

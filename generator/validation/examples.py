@@ -85,26 +85,35 @@ class _ExampleChecker:
             if isinstance(resolved, dict) and "value" in resolved:
                 candidates.append((where + "/value", resolved["value"]))
         for where, value in candidates:
-            for message in self._errors(schema, value, writing=writing):
-                yield Diagnostic(
-                    self.label,
-                    where,
-                    "example-invalid",
-                    f"example does not match its schema {message}",
-                    "fix the example or the schema",
-                )
+            yield from self._check(schema, value, where, writing=writing)
+
+    def _check(self, schema: Any, value: Any, where: str, *, writing: bool) -> Iterator[Diagnostic]:
+        try:
+            messages = self._errors(schema, value, writing=writing)
+        except RecursionError:  # a recursive schema the validator follows too deep
+            yield Diagnostic(
+                self.label,
+                where,
+                "example-unchecked",
+                "example could not be checked: its schema recurses deeper than the JSON schema validator follows",
+                "check it by hand",
+                "warning",
+            )
+            return
+        for message in messages:
+            yield Diagnostic(
+                self.label,
+                where,
+                "example-invalid",
+                f"example does not match its schema {message}",
+                "fix the example or the schema",
+            )
 
     def check_component_examples(self) -> Iterator[Diagnostic]:
         for name, schema in sorted((self.components.get("schemas") or {}).items()):
             if isinstance(schema, dict) and "example" in schema:
-                for message in self._errors(schema, schema["example"], writing=False):
-                    yield Diagnostic(
-                        self.label,
-                        join_pointer("components", "schemas", name, "example"),
-                        "example-invalid",
-                        f"example does not match its schema {message}",
-                        "fix the example or the schema",
-                    )
+                where = join_pointer("components", "schemas", name, "example")
+                yield from self._check(schema, schema["example"], where, writing=False)
 
 
 def check_examples(label: str, data: dict[str, Any], *, require: bool) -> Iterator[Diagnostic]:
