@@ -77,7 +77,8 @@ def _shared_error_schema(schemas: Schemas, operations: Iterable[OperationRef]) -
     name = min(counts, key=lambda n: (-counts[n], -uses[n], n))  # most operations, then most responses
     return (
         name,
-        f"{name} is the error schema of {counts[name]} operation(s), {uses[name]} of {total} {statuses} JSON error responses",
+        f"{name} is the error schema of {counts[name]} operation(s), "
+        f"{uses[name]} of {total} {statuses} JSON error responses",
     )
 
 

@@ -26,8 +26,8 @@ def ref_cycles(data: dict[str, Any]) -> list[list[str]]:
             except KeyError:
                 target = None
                 break
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            target = local_ref_target(ref) if isinstance(ref, str) else None
+            next_ref = node.get("$ref") if isinstance(node, dict) else None
+            target = local_ref_target(next_ref) if isinstance(next_ref, str) else None
         if target is not None and target in chain:
             members = chain[chain.index(target) :]
             start = members.index(min(members))
