@@ -123,7 +123,8 @@ def test_generate_refuses_what_validate_rejects_unless_forced(
     out = tmp_path / "out"
     refused = CliRunner().invoke(main, ["generate", "--spec", str(path), "--out", str(out)])
     assert refused.exit_code == 1
-    assert found[0].format() in refused.output  # the very line validate prints
+    where = f"spec.json#{pointer}" if pointer else "spec.json"
+    assert f"error[{code}] {where}: {found[0].message}; {found[0].hint}\n" in refused.output  # as validate says it
     assert "error[spec-invalid]" in refused.output and "--force" in refused.output
     assert not out.exists()
     forced = CliRunner().invoke(main, ["generate", "--spec", str(path), "--out", str(out), "--force"])
