@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,12 +91,17 @@ class _ExampleChecker:
     def _check(self, schema: Any, value: Any, where: str, *, writing: bool) -> Iterator[Diagnostic]:
         try:
             messages = self._errors(schema, value, writing=writing)
-        except RecursionError:  # a recursive schema the validator follows too deep
+        except (RecursionError, re.error) as exc:  # a schema recursing too deep, a pattern Python cannot read
+            why = (
+                f"pattern {exc.pattern!r} is not a Python regex ({exc.msg})"
+                if isinstance(exc, re.error)
+                else ("its schema recurses deeper than the JSON schema validator follows")
+            )
             yield Diagnostic(
                 self.label,
                 where,
                 "example-unchecked",
-                "example could not be checked: its schema recurses deeper than the JSON schema validator follows",
+                f"example could not be checked: {why}"[:300],
                 "check it by hand",
                 "warning",
             )

@@ -192,3 +192,15 @@ def test_an_example_behind_a_ref_is_named_where_it_is_written(tmp_path: Path) ->
     data["components"]["examples"] = {"Bad": {"value": {"n": "not a number"}}}
     _, found = validate_path(_write(tmp_path, "ex.json", data))
     assert [(d.code, d.pointer) for d in found] == [("example-invalid", "/components/examples/Bad/value")]
+
+
+def test_a_pattern_python_cannot_read_leaves_the_example_unchecked_not_a_crash(tmp_path: Path) -> None:
+    data = _base()
+    data["components"]["schemas"]["A"] = {"type": "string", "pattern": "^[a-z]+\\z", "example": "abc"}
+    path = _write(tmp_path, "pattern.json", data)
+    _, found = validate_path(path)
+    assert [(d.code, d.severity, d.pointer) for d in found] == [
+        ("example-unchecked", "warning", "/components/schemas/A/example")
+    ]
+    result = CliRunner().invoke(main, ["generate", "--spec", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
