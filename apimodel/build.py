@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,8 @@ __all__ = ["build_api"]
 _RESERVED_HEADERS = frozenset({"accept", "content-type", "authorization"})  # OpenAPI: such parameters are ignored
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _ENVIRONMENT_WORDS = frozenset({"sandbox", "production", "staging", "test", "demo", "live"})
+_PATH_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+UNDECLARED = "not declared by the spec; taken as a string"
 _SCHEMA_RANK = {"retrieve": 0, "create": 1, "update": 2, "list": 3}
 
 
@@ -48,6 +51,11 @@ def _parameters(schemas: Schemas, ref: OperationRef) -> tuple[Parameter, ...]:
             schema=schema,
             raw=param,
         )
+    for name in _PATH_TEMPLATE.findall(ref.path):  # a template the spec never declares: a string, so it can be sent
+        if ("path", name) not in merged:
+            merged[("path", name)] = Parameter(
+                name, "path", True, "simple", False, UNDECLARED, schema={"type": "string"}
+            )
     return tuple(merged.values())
 
 

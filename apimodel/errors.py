@@ -31,14 +31,19 @@ def _throttled(kinds: tuple[ErrorKind, ...]) -> tuple[int, tuple[tuple[str, Any]
     return None if kind.status == 429 or kind.status >= 500 or not fixed else (kind.status, fixed)
 
 
-def _shared_error_schema(schemas: Schemas, operations: Iterable[OperationRef]) -> tuple[str | None, int, int]:
-    """The component schema most 4xx/5xx/default JSON responses use, how many use it, and how many there are."""
+def _error_schema_counts(
+    schemas: Schemas, operations: Iterable[OperationRef], chosen: Any
+) -> tuple[Counter[str], Counter[str], int]:
+    """How many operations and responses name each component schema in the JSON error responses whose status
+    ``chosen`` accepts, and how many such responses there are."""
     counts: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
     total = 0
     for ref in operations:
         responses = ref.operation.get("responses")
+        named: set[str] = set()
         for code, response in responses.items() if isinstance(responses, dict) else ():
-            if not (str(code)[:1] in "45" or code == "default"):
+            if not chosen(str(code)):
                 continue
             content = schemas.mapping(response).get("content")
             for media, body in content.items() if isinstance(content, dict) else ():
@@ -48,11 +53,33 @@ def _shared_error_schema(schemas: Schemas, operations: Iterable[OperationRef]) -
                 target = (body or {}).get("schema") if isinstance(body, dict) else None
                 name = target.get("$ref") if isinstance(target, dict) else None
                 if isinstance(name, str) and name.startswith(_SCHEMA_PREFIX):
-                    counts[name] += 1
+                    named.add(name)
+                    uses[name] += 1
+        counts.update(named)
+    return counts, uses, total
+
+
+def _client_error(code: str) -> bool:
+    return (code[:1] == "4" and code != "429") or code == "default"
+
+
+def _shared_error_schema(schemas: Schemas, operations: Iterable[OperationRef]) -> tuple[str | None, str]:
+    """The component schema the most operations use for their 4xx (not 429) and default JSON responses (else
+    for any 4xx/5xx), how many operations use it, and how many such responses there are."""
+    operations = list(operations)
+    counts, uses, total = _error_schema_counts(schemas, operations, _client_error)
+    statuses = "4xx/default"
     if not counts:
-        return None, 0, total
-    name, used = counts.most_common(1)[0]
-    return name, used, total
+        counts, uses, total = _error_schema_counts(schemas, operations, lambda code: code[:1] in "45")
+        statuses = "4xx/5xx"
+    if not counts:
+        return None, "no error response names a component schema"
+    name = min(counts, key=lambda n: (-counts[n], -uses[n], n))  # most operations, then most responses
+    return (
+        name,
+        f"{name} is the error schema of {counts[name]} operation(s), "
+        f"{uses[name]} of {total} {statuses} JSON error responses",
+    )
 
 
 def read_errors(data: Mapping[str, Any], schemas: Schemas, operations: list[OperationRef]) -> ErrorModel:
@@ -65,11 +92,8 @@ def read_errors(data: Mapping[str, Any], schemas: Schemas, operations: list[Oper
             declared.kinds,
             _throttled(declared.kinds),
         )
-    schema_ref, used, total = _shared_error_schema(schemas, operations)
-    if schema_ref is None:
-        reason = Reason("inferred", "no error response names a component schema")
-    else:
-        reason = Reason("inferred", f"{schema_ref} is the schema of {used} of {total} JSON error responses")
+    schema_ref, why = _shared_error_schema(schemas, operations)
+    reason = Reason("inferred", why)
     if declared is None:
         return ErrorModel(schema_ref, reason)
     return ErrorModel(schema_ref, reason, declared.match_in_success, declared.kinds, _throttled(declared.kinds))

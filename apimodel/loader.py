@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from apimodel.diagnostics import Diagnostic, SpecError
+from apimodel.diagnostics import Diagnostic, SpecError, escape_pointer, join_pointer
 from apimodel.project import display_path
 
-__all__ = ["SpecDocument", "load_spec", "resolve_pointer"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "SpecDocument", "load_spec", "resolve_pointer"]
+
+MAX_BYTES = 64 * 1024 * 1024  # the largest public specs are about 10 MB
+MAX_DEPTH = 200  # nested mappings and lists; real specs stay under 40, and every consumer handles 200
 
 # The C loader is about ten times faster on Stripe-sized specs; PyYAML may be built without it.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,6 +47,9 @@ def load_spec(path: Path, label: str | None = None) -> SpecDocument:
     """
     label = label or display_path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            size = path.stat().st_size // (1024 * 1024)
+            raise _fail(label, "too-large", f"is {size} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split it")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise _fail(label, "not-found", "no such file", "check the path or the API name") from None
@@ -56,12 +63,17 @@ def load_spec(path: Path, label: str | None = None) -> SpecDocument:
         raise _fail(label, "not-yaml", f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        where = _deep_json_pointer(text) if path.suffix == ".json" else None
+        raise _too_deep(label, where or "") from None
     except json.JSONDecodeError as exc:
         raise _fail(label, "not-yaml", f"is not valid JSON: {exc.msg} at line {exc.lineno}", "fix the syntax") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "cannot be parsed"
+        if "nesting depth" in problem:  # libyaml's own limit (1000 levels)
+            raise _fail(label, "too-deep", f"is nested deeper than 1000 levels{where}", _DEPTH_HINT) from None
         raise _fail(label, "not-yaml", f"is not valid YAML: {problem}{where}", "fix the syntax") from None
     if not isinstance(data, dict):
         raise _fail(
@@ -78,9 +90,62 @@ def load_spec(path: Path, label: str | None = None) -> SpecDocument:
         raise _fail(
             label, "not-openapi", f"is not an OpenAPI 3.x document ({found})", "convert it to OpenAPI 3.0 or 3.1"
         )
+    deep = _deep_pointer(data)
+    if deep is not None:
+        raise _too_deep(label, deep)
     if not isinstance(data.get("paths", {}), dict):
         raise _fail(label, "not-openapi", "'paths' is not a mapping", "see the OpenAPI 3 'paths' object")
     return SpecDocument(path=path, label=label, data=data, raw=raw)
+
+
+_DEPTH_HINT = "name the inner schemas under components/schemas and refer to them with $ref"
+_COLON = re.compile(r"\s*:")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _too_deep(label: str, pointer: str) -> SpecError:
+    return SpecError(
+        [Diagnostic(label, pointer, "too-deep", f"is nested deeper than {MAX_DEPTH} levels here", _DEPTH_HINT)]
+    )
+
+
+def _deep_pointer(data: Any) -> str | None:
+    """The pointer of the first value nested deeper than :data:`MAX_DEPTH`, walked without recursion."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return where
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        for key, value in items:
+            if isinstance(value, dict | list):
+                stack.append((value, f"{where}/{escape_pointer(str(key))}", depth + 1))
+    return None
+
+
+def _deep_json_pointer(text: str) -> str | None:
+    """Where JSON text nests deeper than :data:`MAX_DEPTH` (for text too deep for the parser itself)."""
+    path: list[str | int] = []  # key or index of each open container; a key is "" until it is read
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            if len(path) > MAX_DEPTH:
+                return join_pointer(*path)
+            path.append("" if token == "{" else 0)
+        elif token in "}]":
+            if path:
+                path.pop()
+        elif token == ",":
+            if path and isinstance(path[-1], int):
+                path[-1] += 1
+        elif token != ":" and path and isinstance(path[-1], str) and _COLON.match(text, match.end()):
+            path[-1] = json.loads(token)  # a key: the string is followed by ':'
+    return None
 
 
 def resolve_pointer(document: Any, pointer: str) -> Any:
@@ -92,7 +157,10 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
         key = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+        elif key.isdigit() and (int(key) in node if isinstance(node, dict) else isinstance(node, list)):
+            # a list index, or a key YAML read as a number (`200:`)
+            if isinstance(node, list) and int(key) >= len(node):
+                raise KeyError(pointer)
             node = node[int(key)]
         else:
             raise KeyError(pointer)

@@ -12,7 +12,7 @@ from apimodel.facts import Reason, Role
 from apimodel.naming import snake_case
 from apimodel.walk import OperationRef
 
-__all__ = ["Placement", "collection_paths", "path_segments", "place"]
+__all__ = ["VERBS", "Placement", "collection_paths", "path_segments", "place"]
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 _PARAM = re.compile(r"\{([^{}]+)\}")
@@ -23,6 +23,8 @@ _CRUD: dict[str, Role] = {
     "update": "update",
     "delete": "delete",
 }
+# the word a name uses for an HTTP method (never the method itself: ``replace_tags``, not ``put_tags``)
+VERBS: dict[str, str] = {"get": "retrieve", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
 # the verb on a collection path (``/pets``) and on an item path (``/pets/{id}``)
 _ON_COLLECTION: dict[str, tuple[str, Role]] = {
     "get": ("list", "list"),
@@ -174,7 +176,7 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
         whom = "one object of the collection" if ends_with_param else "the collection"
         return _inferred(resource, action, role, item, params, where, f"{method.upper()} on {whom}")
     action = snake_case(last) or method
-    action = action if method in ("post", "get") else f"{method}_{action}"
+    action = action if method in ("post", "get") else f"{VERBS.get(method, method)}_{action}"
     named: Role = "list" if method == "get" and list_shaped(trimmed) is True else "action"
     acted_on = None if named == "list" or not after_param else params[-1]
     on = "an object" if acted_on else "the collection"

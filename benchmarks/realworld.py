@@ -9,6 +9,7 @@ own spec (responses that break it, 5xx), and the conformance result. ``--largest
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,9 @@ from pathlib import Path
 
 from apimodel import load_api
 from apimodel.diagnostics import SpecError
+from apimodel.naming import snake_case
 from benchmarks.corpus import CorpusError, Entry, sample
+from generator.client.pipeline import Generated
 
 __all__ = ["Row", "check_spec", "main"]
 
@@ -38,6 +41,10 @@ class Row:
     mock_violations: int | None = None  # responses of the mock that break the spec
     server_errors: int | None = None  # 5xx from the mock
     conform: str = "not run"
+    methods: int = 0  # methods of the generated client (each operation's main method)
+    untyped: int = 0  # of them, returning ``dict[str, Any]`` although the spec has a JSON response
+    glued: int = 0  # method names that glue the HTTP verb to a path fragment (``post_messages_json``)
+    numbered: int = 0  # model names that are a word and a number (``Item53``)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -52,7 +59,7 @@ def _generate(entry: Entry, out: Path, row: Row) -> str | None:
 
     package = _package(entry.name)
     try:
-        result = generate_files(entry.path, api=package, regenerate="x", generator_version="0")
+        result = generate_files(entry.path, api=package, regenerate="x", generator_version="0", force=True)
     except SpecError as exc:
         row.problems.append(f"generate: {str(exc).splitlines()[0]}")
         return None
@@ -61,9 +68,33 @@ def _generate(entry: Entry, out: Path, row: Row) -> str | None:
         return None
     errors = [d for d in result.diagnostics if d.severity == "error"]
     row.problems += [f"generate: {d.format()[:160]}" for d in errors[:3]]
+    _names_and_types(result, row)
     write_tree(out, result.files)
     row.generated = True
     return f"{package}_client"
+
+
+_NUMBERED = re.compile(r"[A-Z][A-Za-z]*?[0-9]+")
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _glued(name: str, method: str, path: str) -> bool:
+    """``post_messages_json`` on ``POST /Messages.json``: the verb, then words that are only the path's; or a
+    name ending in the path's file extension (``messages_json``)."""
+    words = set(re.split(r"[^0-9a-z]+", snake_case(path)))
+    head, _, rest = name.partition("_")
+    if "." in path and name.endswith("_" + path.rsplit(".", 1)[1].lower()):
+        return True
+    return head in _VERBS and head == method.lower() and bool(rest) and set(rest.split("_")) <= words
+
+
+def _names_and_types(result: Generated, row: Row) -> None:
+    for resource in result.ir.all_resources():
+        for op in resource.operations:
+            row.methods += 1
+            row.untyped += op.response_kind == "json" and op.return_annotation == "dict[str, Any]"
+            row.glued += _glued(op.name, op.http_method, op.path)
+    row.numbered = sum(1 for name in result.ir.model_names if _NUMBERED.fullmatch(name))
 
 
 def _type_check(module: str, out: Path, row: Row) -> None:
@@ -137,10 +168,11 @@ def _cell(value: object) -> str:
 
 def table(rows: list[Row]) -> str:
     header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "mock violations", "5xx"]
+    header += ["dict methods", "glued names", "numbered models"]
     lines = [" | ".join([*header, "conform", "s"]), " | ".join("---" for _ in range(len(header) + 2))]
     for r in rows:
         cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors]
-        cells += [r.mock_violations, r.server_errors, r.conform, f"{r.seconds:.0f}"]
+        cells += [r.mock_violations, r.server_errors, r.untyped, r.glued, r.numbered, r.conform, f"{r.seconds:.0f}"]
         lines.append(" | ".join(_cell(c) for c in cells))
     lists = sum(r.lists for r in rows)
     paged = sum(r.paginated for r in rows)
@@ -148,7 +180,9 @@ def table(rows: list[Row]) -> str:
         f"{len(rows)} specs: {sum(r.generated for r in rows)} generate, {sum(r.imports for r in rows)} import, "
         f"{sum(1 for r in rows if r.mypy_errors == 0)} pass mypy --strict, "
         f"{sum(1 for r in rows if r.mock_violations == 0 and r.server_errors == 0)} mocked without a violation; "
-        f"lists paginated: {paged} of {lists}"
+        f"lists paginated: {paged} of {lists}; methods returning dict[str, Any]: "
+        f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
+        f"numbered models: {sum(r.numbered for r in rows)}"
     ]
     return "\n".join([*lines, "", *summary])
 

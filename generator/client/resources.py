@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from apimodel import Operation as ModelOperation
+from apimodel.naming import snake_case
 from apimodel.project import TEMPLATES_DIR
+from apimodel.roles import VERBS
 from generator.client.ir import Operation, Resource
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, unique_name
 
@@ -47,6 +50,23 @@ def group_resources(operations: Sequence[ModelOperation], build: Build) -> tuple
     return _build_level(tree, "", build, reserved=client_attributes())
 
 
+_VERSION = re.compile(r"_v\d+(?:_\d+)*$")
+
+
+def meaningful_operation_id(op: ModelOperation) -> PythonIdentifier | None:
+    """The operationId as a method name, without the resource's own words (``Logger_CreateOrUpdate`` on
+    ``loggers`` is ``create_or_update``); ``None`` when it only repeats the HTTP method and the path
+    (``put_folders_id#add_shared_link``, ``post_messages_json``)."""
+    words = _VERSION.sub("", snake_case(op.operation_id)).split("_")
+    path_words = set(snake_case(op.path).split("_")) | {op.method.lower(), "id"}
+    if not op.operation_id or set(words) <= path_words:
+        return None
+    resource = {w for part in op.resource.split(".") for w in snake_case(part).split("_")}
+    resource |= {w[:-1] for w in resource if w.endswith("s")}
+    kept = [w for w in words if w not in resource] or words
+    return python_identifier("_".join(kept))
+
+
 def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: frozenset[str]) -> tuple[Resource, ...]:
     resources = []
     taken: set[str] = set(reserved)
@@ -61,9 +81,9 @@ def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: fro
         for op in sorted(node["__ops__"], key=lambda o: (o.path, o.method)):
             name = python_identifier(op.action, fallback="call")
             if name in method_taken or f"{name}_stream" in method_taken:
-                name = python_identifier(f"{op.method.lower()}_{op.action}")
-            if name in method_taken:
-                name = python_identifier(op.operation_id or op.action)
+                name = meaningful_operation_id(op) or python_identifier(
+                    f"{VERBS.get(op.method.lower(), 'call')}_{name}"
+                )
             final = PythonIdentifier(unique_name(name, method_taken))
             operation, *others = build(op, final)
             if operation.stream_name:

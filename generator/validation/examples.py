@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,14 +28,20 @@ def is_json_media_type(media_type: str) -> bool:
 
 
 def _deref(data: dict[str, Any], node: Any) -> Any:
+    return _deref_at(data, node, "")[0]
+
+
+def _deref_at(data: dict[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
+    """``node`` (found at ``pointer``) with its ``$ref`` chain followed, and the pointer where it really is."""
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
+        pointer = node["$ref"].lstrip("#")
         try:
-            node = resolve_pointer(data, node["$ref"].lstrip("#"))
+            node = resolve_pointer(data, pointer)
         except KeyError:
-            return None
+            return None, pointer
         seen += 1
-    return node
+    return node, pointer
 
 
 class _ExampleChecker:
@@ -73,42 +80,56 @@ class _ExampleChecker:
         schema = media.get("schema")
         candidates: list[tuple[str, Any]] = []
         if "example" in media:
-            candidates.append((join_pointer("example"), media["example"]))
+            candidates.append((pointer + join_pointer("example"), media["example"]))
         for name, example in (media.get("examples") or {}).items():
-            resolved = _deref(self.data, example)
+            resolved, where = _deref_at(self.data, example, pointer + join_pointer("examples", name))
             if isinstance(resolved, dict) and "value" in resolved:
-                candidates.append((join_pointer("examples", name, "value"), resolved["value"]))
+                candidates.append((where + "/value", resolved["value"]))
         for where, value in candidates:
-            for message in self._errors(schema, value, writing=writing):
-                yield Diagnostic(
-                    self.label,
-                    pointer + where,
-                    "example-invalid",
-                    f"example does not match its schema {message}",
-                    "fix the example or the schema",
-                )
+            yield from self._check(schema, value, where, writing=writing)
+
+    def _check(self, schema: Any, value: Any, where: str, *, writing: bool) -> Iterator[Diagnostic]:
+        try:
+            messages = self._errors(schema, value, writing=writing)
+        except (RecursionError, re.error) as exc:  # a schema recursing too deep, a pattern Python cannot read
+            why = (
+                f"pattern {exc.pattern!r} is not a Python regex ({exc.msg})"
+                if isinstance(exc, re.error)
+                else ("its schema recurses deeper than the JSON schema validator follows")
+            )
+            yield Diagnostic(
+                self.label,
+                where,
+                "example-unchecked",
+                f"example could not be checked: {why}"[:300],
+                "check it by hand",
+                "warning",
+            )
+            return
+        for message in messages:
+            yield Diagnostic(
+                self.label,
+                where,
+                "example-invalid",
+                f"example does not match its schema {message}",
+                "fix the example or the schema",
+            )
 
     def check_component_examples(self) -> Iterator[Diagnostic]:
         for name, schema in sorted((self.components.get("schemas") or {}).items()):
             if isinstance(schema, dict) and "example" in schema:
-                for message in self._errors(schema, schema["example"], writing=False):
-                    yield Diagnostic(
-                        self.label,
-                        join_pointer("components", "schemas", name, "example"),
-                        "example-invalid",
-                        f"example does not match its schema {message}",
-                        "fix the example or the schema",
-                    )
+                where = join_pointer("components", "schemas", name, "example")
+                yield from self._check(schema, schema["example"], where, writing=False)
 
 
 def check_examples(label: str, data: dict[str, Any], *, require: bool) -> Iterator[Diagnostic]:
     checker = _ExampleChecker(label, data)
     yield from checker.check_component_examples()
     for op in iter_operations(data):
-        body = _deref(data, op.operation.get("requestBody"))
+        body, at = _deref_at(data, op.operation.get("requestBody"), op.pointer + "/requestBody")
         if isinstance(body, dict):
             for media_type, media in (body.get("content") or {}).items():
-                pointer = join_pointer("paths", op.path, op.method, "requestBody", "content", media_type)
+                pointer = at + join_pointer("content", media_type)
                 if isinstance(media, dict):
                     yield from checker.check_media(media, pointer, writing=True)
                     if require and is_json_media_type(media_type) and not _has_example(data, media):
@@ -120,15 +141,13 @@ def check_examples(label: str, data: dict[str, Any], *, require: bool) -> Iterat
                             "add a realistic example",
                         )
         for status, response in (op.operation.get("responses") or {}).items():
-            resolved = _deref(data, response)
+            resolved, at = _deref_at(data, response, op.pointer + join_pointer("responses", status))
             if not isinstance(resolved, dict):
                 continue
             for media_type, media in (resolved.get("content") or {}).items():
                 if not isinstance(media, dict):
                     continue
-                pointer = join_pointer("paths", op.path, op.method, "responses", status, "content", media_type)
-                if isinstance(response, dict) and "$ref" in response:
-                    pointer = join_pointer(*response["$ref"].lstrip("#/").split("/"), "content", media_type)
+                pointer = at + join_pointer("content", media_type)
                 yield from checker.check_media(media, pointer, writing=False)
                 success = str(status).startswith("2")
                 if require and success and is_json_media_type(media_type) and not _has_example(data, media):

@@ -9,10 +9,41 @@ from apimodel.diagnostics import Diagnostic, join_pointer
 from apimodel.loader import resolve_pointer
 from apimodel.walk import iter_refs, local_ref_target
 
-__all__ = ["check_references", "check_unused_components"]
+__all__ = ["check_references", "check_unused_components", "ref_cycles"]
+
+
+def ref_cycles(data: dict[str, Any]) -> list[list[str]]:
+    """Chains of ``$ref`` that come back to where they started with nothing in between (``A: {$ref: B}``,
+    ``B: {$ref: A}``): each cycle once, as the pointers of its members, smallest first."""
+    cycles: dict[tuple[str, ...], list[str]] = {}
+    for ref, where in iter_refs(data):
+        chain = [where]
+        target = local_ref_target(ref)
+        while target is not None and target not in chain:
+            chain.append(target)
+            try:
+                node = resolve_pointer(data, target)
+            except KeyError:
+                target = None
+                break
+            next_ref = node.get("$ref") if isinstance(node, dict) else None
+            target = local_ref_target(next_ref) if isinstance(next_ref, str) else None
+        if target is not None and target in chain:
+            members = chain[chain.index(target) :]
+            start = members.index(min(members))
+            cycles.setdefault(tuple(sorted(members)), members[start:] + members[:start])
+    return sorted(cycles.values())
 
 
 def check_references(label: str, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    for members in ref_cycles(data):
+        yield Diagnostic(
+            label,
+            members[0],
+            "ref-cycle",
+            "'$ref' chain comes back to itself: " + " -> ".join(members + members[:1]),
+            "give one of them a schema of its own (a recursive schema needs a property between the references)",
+        )
     for ref, where in iter_refs(data):
         target = local_ref_target(ref)
         if target is None:

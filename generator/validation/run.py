@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
-
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from typing import Literal
 
 from apimodel import build_api
-from apimodel.diagnostics import Diagnostic, SpecError, join_pointer
+from apimodel.diagnostics import Diagnostic, SpecError
 from apimodel.loader import SpecDocument, load_spec
 from apimodel.project import resolve_spec
 from generator.validation.examples import check_examples
 from generator.validation.operations import check_house_operations, check_operation_ids
 from generator.validation.portable import check_portability
 from generator.validation.references import check_references, check_unused_components
+from generator.validation.schema import schema_diagnostics
 from generator.validation.seeds import check_seed_coverage
 
 __all__ = ["Profile", "validate_document", "validate_path"]
@@ -24,34 +23,11 @@ Profile = Literal["house", "generic"]
 """``house``: our own specs, held to specs/README.md. ``generic``: any OpenAPI document."""
 
 
-def _schema_diagnostics(label: str, data: dict[str, Any]) -> list[Diagnostic]:
-    validator_class: Any = (
-        OpenAPIV31SpecValidator if str(data.get("openapi")).startswith("3.1") else OpenAPIV30SpecValidator
-    )
-    diagnostics = []
-    try:
-        for error in validator_class(data).iter_errors():
-            pointer = join_pointer(*getattr(error, "path", ()))
-            message = getattr(error, "message", str(error)).splitlines()[0]
-            if len(message) > 240:
-                message = message[:237] + "..."
-            diagnostics.append(
-                Diagnostic(label, pointer, "openapi-schema", message, "see the OpenAPI specification for this object")
-            )
-    except Exception as exc:  # the validator gives up on some broken documents; say so, don't crash
-        diagnostics.append(
-            Diagnostic(
-                label, "", "openapi-schema", f"the OpenAPI validator stopped: {exc}"[:300], "fix the other errors first"
-            )
-        )
-    return diagnostics
-
-
 def validate_document(document: SpecDocument, *, api: str | None, profile: Profile) -> list[Diagnostic]:
     label, data = document.label, document.data
     found: list[Diagnostic] = list(check_references(label, data))
     if not found:  # the schema validator raises on dangling references
-        found.extend(_schema_diagnostics(label, data))
+        found.extend(schema_diagnostics(label, data))
     unused = check_unused_components(label, data)
     found.extend(unused if profile == "house" else (replace(d, severity="warning") for d in unused))
     found.extend(check_operation_ids(label, data, required=profile == "house"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ class GenTarget:
     package: str | None = None  # default <api>_client
     install_path: str | None = None  # the README's `pip install -e` folder (default generated/<api>)
 
-    def files(self, templates: Templates) -> Generated:
+    def files(self, templates: Templates, *, force: bool = False) -> Generated:
         return generate_files(
             self.spec,
             api=self.api,
@@ -43,6 +44,7 @@ class GenTarget:
             label=self.label,
             package=self.package,
             install_path=self.install_path,
+            force=force,
         )
 
 
@@ -107,8 +109,29 @@ def _spec_target(apis: tuple[str, ...], spec: str, out: Path | None, name: str |
         raise click.UsageError("--spec needs --out DIR")
     ours_name, path = resolve_spec(spec)
     api = str(python_identifier(name or ours_name or path.stem, fallback="api"))
-    regenerate = f"specforge generate --spec {ours_name or display_path(path)} --out {display_path(out)} --name {api}"
-    return GenTarget(api, path, out, regenerate, install_path=display_path(out))
+    root = project_root(out)
+    label = None if ours_name else _relative(path, root)
+    out_label = _relative(out, root)
+    regenerate = f"specforge generate --spec {ours_name or label} --out {out_label} --name {api}"
+    return GenTarget(api, path, out, regenerate, label=label, install_path=out_label)
+
+
+_PROJECT_MARKERS = ("specforge.toml", "pyproject.toml", ".git")
+
+
+def project_root(out: Path) -> Path:
+    """The project a client is generated into: the nearest folder above ``out`` with a ``specforge.toml``,
+    ``pyproject.toml`` or ``.git``, else the folder holding ``out``. Headers name paths relative to it, so
+    they read the same whatever the current folder and however ``--out`` and ``--spec`` are spelled."""
+    resolved = out.resolve()
+    for folder in resolved.parents:
+        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
+            return folder
+    return resolved.parent
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), root)).as_posix()
 
 
 def _write(folder: Path, result: Generated) -> list[str]:
@@ -130,7 +153,10 @@ def _write(folder: Path, result: Generated) -> list[str]:
 @click.option("--out", "out", type=click.Path(path_type=Path), help="Folder of the generated project (with --spec).")
 @click.option("--name", "name", help="API name; the package is <name>_client (default: the spec file's stem).")
 @click.option("--check", is_flag=True, help="Exit 1 with a unified diff when the output folder is out of date.")
-def generate(apis: tuple[str, ...], spec: str | None, out: Path | None, name: str | None, check: bool) -> None:
+@click.option("--force", is_flag=True, help="Generate even from a spec with errors; each error says what was done.")
+def generate(
+    apis: tuple[str, ...], spec: str | None, out: Path | None, name: str | None, check: bool, force: bool
+) -> None:
     """Generate typed Python clients: a project's (its [tool.specforge] configuration), ours into
     generated/<api>/ in a checkout, or any spec with --spec PATH --out DIR."""
     if spec is None:
@@ -152,7 +178,7 @@ def generate(apis: tuple[str, ...], spec: str | None, out: Path | None, name: st
         return
     try:
         for target in targets:
-            result = target.files(templates)
+            result = target.files(templates, force=force)
             _report(result)
             changed = _write(target.out, result)
             shown = target.install_path or display_path(target.out)
