@@ -163,6 +163,12 @@ class Effect:
         return bool(self.set or self.set_from_query or self.set_from_body)
 
     @property
+    def refuses(self) -> bool:
+        """Whether the API refuses this action in some states of the objects it touches (a schema-valid request
+        can then be answered with an error: paying a voided invoice)."""
+        return bool(self.refuse or self.refuse_unless or any(rule.refuse for rule in self.apply))
+
+    @property
     def acts(self) -> bool:
         """Whether the effect does anything beyond guarding the operation (refusals alone do not)."""
         return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply)
