@@ -131,7 +131,11 @@ def project_root(out: Path) -> Path:
 
 
 def _relative(path: Path, root: Path) -> str:
-    return Path(os.path.relpath(path.resolve(), root)).as_posix()
+    """``path`` relative to the project; a path outside it stays absolute (``../../tmp/x.yaml`` helps nobody)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        return resolved.as_posix()
+    return Path(os.path.relpath(resolved, root)).as_posix()
 
 
 def _write(folder: Path, result: Generated) -> list[str]:
