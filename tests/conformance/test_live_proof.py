@@ -1,0 +1,126 @@
+"""Live, read-only conformance catches drift: a seeded mock on 127.0.0.1, a mutating proxy in front of it, and
+``conform`` in live read-only mode (``Target(live=True)``, as ``specforge conform --url`` runs) against the proxy.
+
+The proxy forwards every request over loopback to the real mock and passes the answers through the drift injector
+(:mod:`conformance.inject`), which rewrites them the way an API drifts from its documentation. Read-only runs
+call only safe operations (reads, and the spec's ``x-safe`` POSTs), so what they can catch is what a read shows:
+ids, types, formats, enum values, statuses, content types, envelopes, paging headers, auth and tenant isolation
+on the seeded objects. ``ignore-write`` needs a write and stays with the full-mode proof (``test_proof.py``).
+
+With no mutation, the same run finds nothing: the check for false positives. By default each mutation runs on
+one API (taken in turn, so all five APIs are exercised) and every API runs unmutated;
+``SPECFORGE_PROOF_FULL=1`` runs every mutation on every API it applies to.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx2
+import pytest
+
+from apimodel import load_api
+from apimodel.project import API_NAMES
+from conformance.bench import serve_mock
+from conformance.engine import ApiResult, Target, run_spec
+from conformance.inject import MUTATIONS, DriftInjector
+from conformance.mock import MockConfig, create_app
+from conformance.presets import QUICK
+from conformance.suite import mock_tenants
+from conformance.testing import describe
+from tests.conformance.proof import proof_operations
+from tests.conformance.test_proof import EXPECTED_CHECKS
+
+NEEDS_WRITES = {"ignore-write": "a read-only run writes nothing, so a write the API ignores cannot show"}
+_HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}
+
+
+class Proxy:
+    """An ASGI app that forwards each request to ``upstream`` (a real server) and answers with its reply."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k.decode().lower() not in _HOP_BY_HOP]
+        target = scope["raw_path"].decode() + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
+        # a client per request: it lives and closes on the serving loop, which stops with the server
+        async with httpx2.AsyncClient(base_url=self.upstream, timeout=30.0) as client:
+            reply = await client.request(scope["method"], target, headers=headers, content=body)
+        out = [(k.encode(), v.encode()) for k, v in reply.headers.items() if k.lower() not in _HOP_BY_HOP]
+        await send({"type": "http.response.start", "status": reply.status_code, "headers": out})
+        await send({"type": "http.response.body", "body": reply.content})
+
+
+def _cases() -> list[tuple[str, str | None]]:
+    full = os.environ.get("SPECFORGE_PROOF_FULL") == "1"
+    models = {api: load_api(api) for api in API_NAMES}
+    cases: list[tuple[str, str | None]] = [(api, None) for api in API_NAMES]
+    for index, name in enumerate(m for m in MUTATIONS if m not in NEEDS_WRITES):
+        applies = [api for api in API_NAMES if MUTATIONS[name].applies(models[api])]
+        chosen = applies if full else applies[index % len(applies) :][:1] if applies else []
+        cases += [(api, name) for api in chosen]
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def upstreams() -> Iterator[dict[str, str]]:
+    """One seeded mock of the five APIs, served on 127.0.0.1 for the whole module."""
+    app = create_app(list(API_NAMES), config=MockConfig(seed_data=True))
+    with serve_mock(API_NAMES, app=app) as url:
+        yield {api: url.format(api=api).rsplit("/", 1)[0] for api in API_NAMES}
+
+
+def run_live(api: str, mutation: str | None, upstream: str) -> ApiResult:
+    model = load_api(api)
+    tenants = mock_tenants(model)
+    proxy: Any = Proxy(upstream)
+    # The faithful run calls every safe operation (a false positive anywhere fails it); a mutated one, the
+    # operations the full-mode proof picks for that mutation, of which the run keeps the safe ones.
+    options = replace(QUICK, max_examples=3, seed=5)
+    if mutation is not None:
+        proxy = DriftInjector(proxy, model, [mutation], prefix=f"/{model.name}", tenants=tenants)
+        options = replace(options, max_examples=5, operations=proof_operations(model, mutation))
+    with serve_mock([api], app=proxy) as url:
+        return run_spec(
+            model,
+            Target(url.format(api=model.name), live=True),
+            credentials=tenants[0],
+            other_tenants=tenants[1:],
+            options=options,
+        )
+
+
+def test_the_cases_cover_every_api_and_every_mutation_a_read_can_show() -> None:
+    assert {api for api, _ in CASES} == set(API_NAMES)
+    assert {m for _, m in CASES if m} == set(MUTATIONS) - set(NEEDS_WRITES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("api", "mutation"), CASES, ids=[f"{a}-{m or 'faithful'}" for a, m in CASES])
+def test_live_read_only_run_catches_drift_and_nothing_else(
+    api: str, mutation: str | None, upstreams: dict[str, str]
+) -> None:
+    result = run_live(api, mutation, upstreams[api])
+    assert result.unchecked is None, describe(result)
+    assert result.operations_reached > 0, describe(result)
+    if mutation is None:
+        assert not result.drifts and not result.errors, f"false positive on the faithful mock:\n{describe(result)}"
+        return
+    expected = MUTATIONS[mutation].detected_as
+    caught = [d for d in result.drifts if d.kind in expected and d.check in EXPECTED_CHECKS[mutation]]
+    assert caught, f"{mutation} not caught in a live read-only run as {sorted(expected)}:\n{describe(result)}"
