@@ -131,9 +131,12 @@ class SyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = response.json() if response.content else None
+        data = client._json(call.endpoint, response) if response.content else None
         raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
+        where = f"/{call.paging.items}" if isinstance(data, dict) else ""
+        self.items: list[T] = client._validate(
+            call.endpoint, response, ("list", call.item_type), raw_items, call.options, where
+        )
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
@@ -175,9 +178,12 @@ class AsyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = response.json() if response.content else None
+        data = client._json(call.endpoint, response) if response.content else None
         raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
+        where = f"/{call.paging.items}" if isinstance(data, dict) else ""
+        self.items: list[T] = client._validate(
+            call.endpoint, response, ("list", call.item_type), raw_items, call.options, where
+        )
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
