@@ -23,7 +23,9 @@ __all__ = [
     "Deviation",
     "DeviationKind",
     "attach",
+    "deviation_at",
     "deviations",
+    "escape",
     "log_deviations",
     "parse_lenient",
     "validate_watching_enums",
@@ -166,7 +168,7 @@ class _Walker:
             return [self.value(item, v, f"{pointer}/{i}", depth + 1) for i, v in enumerate(data)]
         if origin is dict and isinstance(data, dict):
             _, item = typing.get_args(base) or (Any, Any)
-            return {k: self.value(item, v, f"{pointer}/{_escape(str(k))}", depth + 1) for k, v in data.items()}
+            return {k: self.value(item, v, f"{pointer}/{escape(str(k))}", depth + 1) for k, v in data.items()}
         if origin in (typing.Union, types.UnionType):
             return self._union(base, data, pointer, depth, error)
         return self._note(tp, data, pointer, error)
@@ -176,7 +178,7 @@ class _Walker:
         used: set[str] = set()
         for name, info in model.model_fields.items():
             key = info.alias if info.alias is not None and info.alias in data else name
-            where = f"{pointer}/{_escape(key)}"
+            where = f"{pointer}/{escape(key)}"
             if key in data:
                 used.add(key)
                 values[name] = self.value(_field_type(model, name), data[key], where, depth + 1)
@@ -218,6 +220,11 @@ class _Walker:
         return data
 
 
+def deviation_at(pointer: str, expected: str, value: Any) -> Deviation:
+    """A value that is not what was expected, where nothing finer can be said."""
+    return Deviation(pointer, "null" if value is None else "type", expected, _json_type(value))
+
+
 def _unannotated(tp: Any) -> Any:
     while typing.get_origin(tp) is Annotated:
         tp = typing.get_args(tp)[0]
@@ -253,5 +260,6 @@ def _json_type(value: Any) -> str:
     return "object" if isinstance(value, dict) else type(value).__name__
 
 
-def _escape(key: str) -> str:
+def escape(key: str) -> str:
+    """``key`` as one JSON pointer segment."""
     return key.replace("~", "~0").replace("/", "~1")

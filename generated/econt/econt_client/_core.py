@@ -19,7 +19,7 @@ from ._exceptions import (
     RateLimitError,
     status_error_class,
 )
-from ._lenient import attach, log_deviations, parse_lenient, validate_watching_enums
+from ._lenient import attach, deviation_at, escape, log_deviations, parse_lenient, validate_watching_enums
 from ._request import (
     Credential,
     apply_body_credentials,
@@ -257,7 +257,7 @@ class ClientCore:
         """``data`` as ``ref``: strictly first (the happy path); if that fails, leniently with deviations
         logged and attached, unless the client or the call is strict (then the pydantic error is raised)."""
         adapter = self._adapter(ref)
-        if (options or {}).get("strict", self._strict):
+        if self._is_strict(options):
             return adapter.validate_python(data)
         try:
             value, unknown = validate_watching_enums(adapter, data)
@@ -276,6 +276,37 @@ class ClientCore:
             )
         log_deviations(self._logger, self._warned, endpoint.operation or f"{endpoint.method} {endpoint.path}", found)
         return attach(value, found, pointer)
+
+    def _is_strict(self, options: RequestOptions | None) -> bool:
+        return bool((options or {}).get("strict", self._strict))
+
+    def _page(
+        self,
+        endpoint: Endpoint,
+        response: httpx2.Response,
+        key: str,
+        item_type: TypeRef,
+        options: RequestOptions | None,
+    ) -> tuple[Any, list[Any], list[Any]]:
+        """A page's JSON body, its items as sent and as parsed: a bare array, or an object with its items under
+        ``key`` (an object whose list is null or not a list is an empty page, with that deviation noted)."""
+        data = self._json(endpoint, response) if response.content else None
+        if data is None or isinstance(data, list):
+            return data, data or [], self._validate(endpoint, response, ("list", item_type), data or [], options)
+        where = f"/{escape(key)}"
+        if not isinstance(data, dict) or key not in data:
+            raise APIResponseValidationError(
+                f"{endpoint.operation or endpoint.path}: expected a page of items (a JSON array, or an object with "
+                f"{key!r}), got {type(data).__name__ if not isinstance(data, dict) else 'an object without it'}",
+                response=response,
+                body=data,
+            )
+        raw = data[key]
+        if isinstance(raw, list) or self._is_strict(options):
+            return data, raw, self._validate(endpoint, response, ("list", item_type), raw, options, where)
+        found = (deviation_at(where, "list", raw),)
+        log_deviations(self._logger, self._warned, endpoint.operation or f"{endpoint.method} {endpoint.path}", found)
+        return data, [], attach([], found)
 
 
 def _given(value: Any) -> bool:

@@ -131,12 +131,8 @@ class SyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = client._json(call.endpoint, response) if response.content else None
-        raw_items = call.paging.items_of(data)
-        where = f"/{call.paging.items}" if isinstance(data, dict) else ""
-        self.items: list[T] = client._validate(
-            call.endpoint, response, ("list", call.item_type), raw_items, call.options, where
-        )
+        data, raw_items, items = client._page(call.endpoint, response, call.paging.items, call.item_type, call.options)
+        self.items: list[T] = items
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
@@ -178,12 +174,8 @@ class AsyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = client._json(call.endpoint, response) if response.content else None
-        raw_items = call.paging.items_of(data)
-        where = f"/{call.paging.items}" if isinstance(data, dict) else ""
-        self.items: list[T] = client._validate(
-            call.endpoint, response, ("list", call.item_type), raw_items, call.options, where
-        )
+        data, raw_items, items = client._page(call.endpoint, response, call.paging.items, call.item_type, call.options)
+        self.items: list[T] = items
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 

@@ -24,7 +24,9 @@ __all__ = [
     "Deviation",
     "DeviationKind",
     "attach",
+    "deviation_at",
     "deviations",
+    "escape",
     "log_deviations",
     "parse_lenient",
     "validate_watching_enums",
@@ -167,7 +169,7 @@ class _Walker:
             return [self.value(item, v, f"{pointer}/{i}", depth + 1) for i, v in enumerate(data)]
         if origin is dict and isinstance(data, dict):
             _, item = typing.get_args(base) or (Any, Any)
-            return {k: self.value(item, v, f"{pointer}/{_escape(str(k))}", depth + 1) for k, v in data.items()}
+            return {k: self.value(item, v, f"{pointer}/{escape(str(k))}", depth + 1) for k, v in data.items()}
         if origin in (typing.Union, types.UnionType):
             return self._union(base, data, pointer, depth, error)
         return self._note(tp, data, pointer, error)
@@ -177,7 +179,7 @@ class _Walker:
         used: set[str] = set()
         for name, info in model.model_fields.items():
             key = info.alias if info.alias is not None and info.alias in data else name
-            where = f"{pointer}/{_escape(key)}"
+            where = f"{pointer}/{escape(key)}"
             if key in data:
                 used.add(key)
                 values[name] = self.value(_field_type(model, name), data[key], where, depth + 1)
@@ -219,6 +221,11 @@ class _Walker:
         return data
 
 
+def deviation_at(pointer: str, expected: str, value: Any) -> Deviation:
+    """A value that is not what was expected, where nothing finer can be said."""
+    return Deviation(pointer, "null" if value is None else "type", expected, _json_type(value))
+
+
 def _unannotated(tp: Any) -> Any:
     while typing.get_origin(tp) is Annotated:
         tp = typing.get_args(tp)[0]
@@ -254,5 +261,6 @@ def _json_type(value: Any) -> str:
     return "object" if isinstance(value, dict) else type(value).__name__
 
 
-def _escape(key: str) -> str:
+def escape(key: str) -> str:
+    """``key`` as one JSON pointer segment."""
     return key.replace("~", "~0").replace("/", "~1")
