@@ -162,7 +162,7 @@ class _Walker:
             return base.model_construct(root)
         if isinstance(base, type) and issubclass(base, BaseModel):
             if not isinstance(data, dict):
-                return self._note(base, data, pointer, error)
+                return self._note(base, data, pointer, error, detail=False)
             return self._model(base, data, pointer, depth)
         if origin is list and isinstance(data, list):
             (item,) = typing.get_args(base) or (Any,)
@@ -208,14 +208,14 @@ class _Walker:
         self.found.extend(best[1])
         return best[0]
 
-    def _note(self, tp: Any, data: Any, pointer: str, error: Exception | None) -> Any:
+    def _note(self, tp: Any, data: Any, pointer: str, error: Exception | None, *, detail: bool = True) -> Any:
         if error is None:  # it validated, with an enum value the spec does not list: keep the open enum member
             value = _adapter(tp).validate_python(data)
             self.found.append(Deviation(pointer, "enum", _describe(tp), f"unlisted value {_json_type(data)}"))
             return value
         kind: DeviationKind = "null" if data is None else "type"
         expected = _describe(tp)
-        if isinstance(error, ValidationError) and data is not None and error.error_count():
+        if detail and isinstance(error, ValidationError) and data is not None and error.error_count():
             expected = f"{expected} ({error.errors(include_url=False, include_input=False)[0]['msg']})"
         self.found.append(Deviation(pointer, kind, expected, _json_type(data)))
         return data
