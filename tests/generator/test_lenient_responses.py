@@ -200,3 +200,27 @@ def test_async_client_is_lenient_too(billing: ModuleType) -> None:
 
     got = asyncio.run(run())
     assert got.lines[0].name == "Tea" and ("/number", "null") in {(d.pointer, d.kind) for d in billing.deviations(got)}
+
+
+def test_enum_in_a_union_branch_that_lost_is_no_deviation(
+    generate_client: GenerateClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stripe-style sources: ``oneOf`` objects told apart by a one-value ``object`` enum. Trying the card branch
+    on a bank account meets an unlisted value; the result holds none, so nothing is reported."""
+    spec = lenient_spec()
+    schemas = spec["components"]["schemas"]
+    for name, tag in (("Card", "card"), ("BankAccount", "bank_account")):
+        schemas[name] = {
+            "type": "object",
+            "required": ["object"],
+            "properties": {"object": {"type": "string", "enum": [tag]}, "last4": {"type": "string"}},
+        }
+    schemas["Invoice"]["properties"]["source"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Card"}, {"$ref": "#/components/schemas/BankAccount"}]
+    }
+    module = generate_client(spec, "sources")
+    got = make(module, answering({**GOOD, "source": {"object": "bank_account", "last4": "4242"}})).invoices.retrieve(1)
+    assert isinstance(got.source, module.types.BankAccount)
+    assert module.deviations(got) == () and not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    drifted = make(module, answering({**GOOD, "source": {"object": "sepa_debit"}})).invoices.retrieve(1)
+    assert [(d.pointer, d.kind) for d in module.deviations(drifted)] == [("/source/object", "enum")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import types
 import typing
 import weakref
@@ -36,6 +37,7 @@ DeviationKind = Literal["missing", "null", "type", "enum"]
 _MAX_DEPTH = 64
 _BY_ID: dict[int, tuple[Deviation, ...]] = {}
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})  # never an enum member: no need to look inside
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,44 @@ class _DeviatingDict(dict[Any, Any]):
 
 
 def validate_watching_enums(adapter: TypeAdapter[Any], data: Any) -> tuple[Any, bool]:
-    """Strict validation, and whether it met an enum value the spec does not list; raises ``ValidationError``."""
+    """Strict validation, and whether the result holds an enum value the spec does not list (a union's branch
+    that lost may have made one: only those in the result count); raises ``ValidationError``."""
     seen: list[object] = []
     token = UNKNOWN_ENUM_VALUES.set(seen)
     try:
         value = adapter.validate_python(data)
     finally:
         UNKNOWN_ENUM_VALUES.reset(token)
-    return value, bool(seen)
+    return value, bool(seen) and _outlived(seen) and _holds(value, {id(member) for member in seen})
+
+
+def _outlived(made: list[object]) -> bool:
+    """Whether any of ``made`` is referenced from elsewhere than ``made`` (the result holds it): a cheap test
+    before walking the result. The count a list alone gives is measured, not assumed; no refcounts, no test."""
+    count = getattr(sys, "getrefcount", None)
+    if count is None:
+        return True
+    baseline = max(count(probe) for probe in [object()])
+    return any(count(member) > baseline for member in made)
+
+
+def _holds(value: Any, ids: set[int]) -> bool:
+    """Whether ``value`` (a parsed result) holds one of the objects ``ids`` names (iterative: results are big)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _LEAVES:
+            continue
+        if id(item) in ids:
+            return True
+        if kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is dict:
+            stack.extend(item.values())
+        elif isinstance(item, BaseModel):
+            stack.extend(item.__dict__.values())
+    return False
 
 
 def parse_lenient(tp: Any, data: Any, pointer: str = "") -> tuple[Any, tuple[Deviation, ...]]:

@@ -58,7 +58,7 @@ class RequestOptions(TypedDict, total=False):
     strict: bool
 
 
-# While a response is parsed, the values no enum lists (the parser then looks for where they are)
+# While a response is parsed, the members made for values no enum lists (a union's rejected branch makes some too)
 UNKNOWN_ENUM_VALUES: ContextVar[list[object] | None] = ContextVar("unknown_enum_values", default=None)
 
 
@@ -67,14 +67,14 @@ def _unknown_member(cls: type[Enum], base: Any, value: object) -> Any:
     member: Any = base.__new__(cls, value)
     member._name_ = "UNKNOWN"
     member._value_ = value
-    _note_unknown(value)
+    _note_unknown(member)
     return member
 
 
-def _note_unknown(value: object) -> None:
+def _note_unknown(member: object) -> None:
     seen = UNKNOWN_ENUM_VALUES.get()
     if seen is not None:
-        seen.append(value)
+        seen.append(member)
 
 
 class OpenStrEnum(StrEnum):
@@ -101,5 +101,5 @@ class OpenEnum(Enum):
         member: Any = object.__new__(cls)
         member._name_ = "UNKNOWN"
         member._value_ = value
-        _note_unknown(value)
+        _note_unknown(member)
         return member
