@@ -84,7 +84,7 @@ def _parse(settings: Settings) -> list[Comparison]:
     measures: dict[str, Measure | Failed] = {
         "json.loads": _workload("benchmarks.workloads.parse", ["json", str(payload)], settings)
     }
-    for tool_name, kind in ((OURS, "pydantic-list"), (OPC, "attrs-from-dict")):
+    for tool_name, kind in ((OURS, "client-runtime"), (OPC, "attrs-from-dict")):
         output = _output(tool_name, spec, settings)
         if isinstance(output, Failed):
             measures[tool_name] = output

@@ -1,8 +1,9 @@
 """Parse a list response into models: ``python -m benchmarks.workloads.parse KIND PAYLOAD [MODULE CLASS]``.
 
 KIND is ``json`` (``json.loads`` only), ``attrs-from-dict`` (openapi-python-client: ``from_dict``
-per item) or ``pydantic-list`` (one ``TypeAdapter(list[Model])`` over the items, as our generated
-pagination does). Prints the median seconds of the timed loops.
+per item), ``pydantic-list`` (one ``TypeAdapter(list[Model])`` over the items) or ``client-runtime``
+(our generated runtime's own parse of a page's items: strict validation first, the lenient walk only
+when that fails). Prints the median seconds of the timed loops.
 """
 
 from __future__ import annotations
@@ -31,7 +32,28 @@ def parser_for(kind: str, module: str, name: str) -> Callable[[bytes], Any]:
 
         adapter: Any = TypeAdapter(list[model])  # built once, as the generated client caches its adapters
         return lambda body: adapter.validate_python(json.loads(body)["data"])
+    if kind == "client-runtime":
+        return _client_runtime(module, name)
     raise SystemExit(f"unknown parser kind {kind!r}")
+
+
+def _client_runtime(module: str, name: str) -> Callable[[bytes], Any]:
+    """What a generated client does with a page's items: ``ClientCore._validate`` of ``list[Model]``."""
+    package = module.rpartition(".types")[0]
+    core: Any = importlib.import_module(f"{package}._core")
+    endpoint: Any = importlib.import_module(f"{package}._endpoint").Endpoint("GET", "/items", operation="items.list")
+    client = core.ClientCore(
+        base_url="http://127.0.0.1:9",
+        credentials=(),
+        timeout=1.0,
+        max_retries=0,
+        default_headers={},
+        types_module=module,
+        error_type=None,
+        error_match={},
+    )
+    ref = ("list", f"types.{name}")
+    return lambda body: client._validate(endpoint, None, ref, json.loads(body)["data"], None)
 
 
 def main(argv: list[str]) -> None:

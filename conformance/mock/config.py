@@ -41,6 +41,9 @@ class MockConfig:
     random_seed: int | None = None
     demo_tenants: int = 2
     check_responses: bool = True
+    # every success JSON body drifts from its schema like a real API's (conformance.mock.chaos); a request asks
+    # for it alone with ``Prefer: chaos``; the drift is repeatable for a given ``random_seed``
+    chaos: bool = False
     # validate every response as sent (errors included) against the spec and count what breaks it
     self_check: bool = False
     names: tuple[tuple[str, str], ...] = field(default=())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -10,6 +11,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
+from conformance.mock.chaos import CHAOS_HEADER, drift, drift_random, header_value, wants_chaos
 from conformance.mock.config import MockConfig
 from conformance.mock.credentials import Tenants
 from conformance.mock.dispatch import Dispatcher
@@ -22,7 +24,7 @@ from conformance.mock.schema import FieldError
 from conformance.mock.shaping import coerce_to
 from conformance.mock.shared import SharedState
 from conformance.mock.store import Store, TenantKey
-from conformance.mock.validation import validate_response
+from conformance.mock.validation import json_response_schema, validate_response
 
 __all__ = ["ApiServer", "Reply"]
 
@@ -79,15 +81,37 @@ class ApiServer:
             raise DroppedConnection("connection dropped on request (injected fault)")
         if scope["method"] == "HEAD":
             body = b""
-        if self.config.self_check:
-            media = next((v for k, v in extra.items() if k.lower() == "content-type"), "")
+        media = next((v for k, v in extra.items() if k.lower() == "content-type"), "")
+        if self.config.self_check:  # the body as the mock made it: chaos drift is on purpose, not a violation
             for problem in validate_response(self.api, scope["method"], path, status, media, body):
                 self.violations.append(str(problem))
                 _log.warning("self-check: %s: %s", self.api.name, problem)
+        if 200 <= status < 300 and body and (self.config.chaos or wants_chaos(headers.get("prefer", ""))):
+            body, extra = self._chaos(scope["method"], path, scope.get("query_string", b""), status, media, body, extra)
         raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
+
+    def _chaos(
+        self, method: str, path: str, query: bytes, status: int, media: str, body: bytes, extra: dict[str, str]
+    ) -> tuple[bytes, dict[str, str]]:
+        """The body drifted from its schema (chaos mode), and the headers with ``X-Mock-Chaos`` saying how."""
+        schema = json_response_schema(self.api, method, path, status, media)
+        if schema is None:
+            return body, extra
+        try:
+            value = json.loads(body)
+        except ValueError:
+            return body, extra
+        value, changes = drift(
+            self.api.schemas, schema, value, drift_random(self.config.random_seed, method, path, query)
+        )
+        if not changes:
+            return body, extra
+        report = header_value(changes).encode("latin-1", "replace").decode("latin-1")
+        _log.debug("chaos: %s %s %s: %s", self.api.name, method, path, report)
+        return json.dumps(value).encode(), {**extra, CHAOS_HEADER: report}
 
     async def _read_body(self, receive: Receive) -> bytes:
         chunks, size = [], 0

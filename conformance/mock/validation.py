@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from conformance.mock.model import ServedApi
 
-__all__ = ["ResponseProblem", "validate_response"]
+__all__ = ["ResponseProblem", "json_response_schema", "validate_response"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,19 @@ def validate_response(
     if schema is None:
         return []
     return [ResponseProblem(f"{where} {e.param}", e.message) for e in api.schemas.errors(schema, value, "response")]
+
+
+def json_response_schema(api: ServedApi, method: str, path: str, status: int, content_type: str) -> object | None:
+    """The schema the spec declares for this JSON response, or None (not JSON, not declared, no schema)."""
+    match = api.routes.match(method, path)
+    if match is None or match.target is None:
+        return None
+    responses = match.target.responses
+    response = next((responses[k] for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None)
+    content = (response or {}).get("content") or {}
+    media = content_type.split(";")[0].strip().lower()
+    declared = next((m for m in content if m.lower() == media), None)
+    if declared is None or "json" not in declared:
+        return None
+    schema: object | None = (content[declared] or {}).get("schema")
+    return schema

@@ -23,14 +23,16 @@ RUNTIME_FILES: tuple[str, ...] = (
     "_core.py",
     "_endpoint.py",
     "_exceptions.py",
+    "_lenient.py",
     "_request.py",
     "_types.py",
     "pagination.py",
 )
 EXCEPTIONS: tuple[str, ...] = (
-    "APIConnectionError", "APIError", "APIReportedError", "APIStatusError", "APITimeoutError", "AuthenticationError",
-    "BadRequestError", "ClientError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
-    "RateLimitError", "ServerError", "UnprocessableEntityError",
+    "APIConnectionError", "APIError", "APIReportedError", "APIResponseDecodeError", "APIResponseError",
+    "APIResponseValidationError", "APIStatusError", "APITimeoutError", "AuthenticationError", "BadRequestError",
+    "ClientError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError", "RateLimitError",
+    "ServerError", "UnprocessableEntityError",
 )  # fmt: skip
 
 
@@ -245,6 +247,8 @@ def render(
             "ENVIRONMENTS",
             "AsyncClient",
             "Client",
+            "Deviation",
+            "deviations",
             "NOT_GIVEN",
             "Omit",
             "RequestOptions",

@@ -58,6 +58,16 @@ def banner(app: object, host: str, port: int) -> str:
     is_flag=True,
     help="Validate every response as sent against the spec; each one that breaks it is logged on stderr.",
 )
+@click.option(
+    "--chaos",
+    is_flag=True,
+    help="Success bodies drift from their schema like real APIs' (unknown fields and enum values, nulls, "
+    "missing fields, numbers as strings); each response's X-Mock-Chaos header says how. A request alone can ask "
+    "with the header 'Prefer: chaos'.",
+)
+@click.option(
+    "--random-seed", type=int, default=None, help="Seed of random faults and chaos drift: the same seed, the same run."
+)
 @click.option("--print-only", is_flag=True, help="Print the base URLs and credentials, then exit.")
 def mock(
     apis: tuple[str, ...],
@@ -73,6 +83,8 @@ def mock(
     state: Path | None,
     workers: int,
     self_check: bool,
+    chaos: bool,
+    random_seed: int | None,
     print_only: bool,
 ) -> None:
     """Serve the stateful mock: each API under http://HOST:PORT/<api>/ (by default a project's configured APIs,
@@ -96,6 +108,8 @@ def mock(
                 max_body_bytes=max_body_bytes,
                 state_file=state,
                 self_check=self_check,
+                chaos=chaos,
+                random_seed=random_seed,
             )
             app = create_app(targets or None, config=config)
         except (SpecError, MockConfigError) as exc:
@@ -112,6 +126,8 @@ def mock(
         click.echo(banner(app, host, socks[0].getsockname()[1]), nl=True)
         if state is not None or workers > 1:
             click.echo(f"state: {state} ({workers} worker{'s' if workers > 1 else ''})")
+        if chaos:
+            click.echo(f"chaos: success bodies drift from their schema (seed {random_seed or 0}; see X-Mock-Chaos)")
         try:
             code = serve(app, socks)
         finally:

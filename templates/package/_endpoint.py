@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
-__all__ = ["BodyEncoding", "Endpoint", "ResponseKind", "TypeRef", "resolve_type", "type_adapter"]
+__all__ = ["BodyEncoding", "Endpoint", "ResponseKind", "TypeRef", "resolve_type", "resolved_type", "type_adapter"]
 
 ResponseKind = Literal["json", "bytes", "text", "headers", "empty"]
 BodyEncoding = Literal["json", "form", "multipart", "bytes", "text", "none"]
@@ -52,6 +52,7 @@ class Endpoint:
     content_type: str | None = None
     idempotent: bool = True
     body_credentials: bool = False
+    operation: str = ""  # the method a user called, ``invoices.retrieve``: named in warnings and errors
 
 
 def type_adapter(types_module: str, ref: TypeRef) -> TypeAdapter[Any]:
@@ -63,3 +64,8 @@ def type_adapter(types_module: str, ref: TypeRef) -> TypeAdapter[Any]:
         adapter = TypeAdapter(resolve_type(ref, importlib.import_module(types_module)))
         _ADAPTERS[key] = adapter
     return adapter
+
+
+def resolved_type(types_module: str, ref: TypeRef) -> Any:
+    """The type ``ref`` describes, its model names looked up in ``types_module``."""
+    return resolve_type(ref, importlib.import_module(types_module))

@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 from apimodel.project import GENERATED_DIR
-from conformance.mock import create_app, demo_credentials
+from conformance.mock import MockConfig, create_app, demo_credentials
 from conformance.mock.transport import SyncASGITransport
 
 __all__ = ["FaultOnce", "Loop", "client_module", "loop"]
@@ -36,6 +36,7 @@ class FaultOnce(httpx2.BaseTransport):
         self.inner = inner
         self.armed: str | None = None
         self.sent: list[tuple[str, str, int]] = []
+        self.chaos: list[str] = []  # each response's X-Mock-Chaos (what chaos mode changed), "" when none
 
     def arm(self, kind: str) -> None:
         self.armed = kind
@@ -48,6 +49,7 @@ class FaultOnce(httpx2.BaseTransport):
             self.armed = None
         response = self.inner.handle_request(request)
         self.sent.append((request.method, request.url.path, response.status_code))
+        self.chaos.append(response.headers.get("x-mock-chaos", ""))
         return response
 
 
@@ -64,10 +66,10 @@ class Loop:
     credentials: dict[str, str] = field(repr=False, default_factory=dict)
 
 
-def loop(api: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loop]:
+def loop(api: str, monkeypatch: pytest.MonkeyPatch, config: MockConfig | None = None) -> Iterator[Loop]:
     module = client_module(api)
     credentials = demo_credentials(api)
-    transport = FaultOnce(SyncASGITransport(create_app([api])))
+    transport = FaultOnce(SyncASGITransport(create_app([api], config=config)))
     base = f"http://mock/{api}"
     for name, value in credentials.items():
         monkeypatch.setenv(name, value)

@@ -104,6 +104,9 @@ class Client(SyncAPIClient):
 
     Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_API_TOKEN, BITFAKTURA_INTEGRATION_TOKEN, BITFAKTURA_API_TOKEN).
     ``base_url`` (or ``BITFAKTURA_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     accounts: Accounts
@@ -136,9 +139,11 @@ class Client(SyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_token=api_token,
                 login=login,
@@ -180,6 +185,9 @@ class AsyncClient(AsyncAPIClient):
 
     Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_API_TOKEN, BITFAKTURA_INTEGRATION_TOKEN, BITFAKTURA_API_TOKEN).
     ``base_url`` (or ``BITFAKTURA_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     accounts: AsyncAccounts
@@ -212,9 +220,11 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_token=api_token,
                 login=login,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from enum import Enum, IntEnum, StrEnum
 from typing import IO, Any, Final, TypedDict
 
@@ -10,6 +11,7 @@ import httpx2
 
 __all__ = [
     "NOT_GIVEN",
+    "UNKNOWN_ENUM_VALUES",
     "FileInput",
     "Omit",
     "OpenEnum",
@@ -53,6 +55,11 @@ class RequestOptions(TypedDict, total=False):
     idempotency_key: str
     extra_headers: dict[str, str]
     extra_query: dict[str, Any]
+    strict: bool
+
+
+# While a response is parsed, the members made for values no enum lists (a union's rejected branch makes some too)
+UNKNOWN_ENUM_VALUES: ContextVar[list[object] | None] = ContextVar("unknown_enum_values", default=None)
 
 
 def _unknown_member(cls: type[Enum], base: Any, value: object) -> Any:
@@ -60,7 +67,14 @@ def _unknown_member(cls: type[Enum], base: Any, value: object) -> Any:
     member: Any = base.__new__(cls, value)
     member._name_ = "UNKNOWN"
     member._value_ = value
+    _note_unknown(member)
     return member
+
+
+def _note_unknown(member: object) -> None:
+    seen = UNKNOWN_ENUM_VALUES.get()
+    if seen is not None:
+        seen.append(member)
 
 
 class OpenStrEnum(StrEnum):
@@ -87,4 +101,5 @@ class OpenEnum(Enum):
         member: Any = object.__new__(cls)
         member._name_ = "UNKNOWN"
         member._value_ = value
+        _note_unknown(member)
         return member

@@ -68,7 +68,7 @@ class SyncAPIClient(ClientCore):
         request = self._build(self._http, endpoint, options=opts, **request_parts(parts))
         response = self._send(endpoint, request, opts, stream=False)
         self._check(response)
-        return self._parse(endpoint, response)
+        return self._parse(endpoint, response, opts)
 
     def request_raw(
         self, endpoint: Endpoint, *, url: str | None = None, options: RequestOptions | None = None, **parts: Any
@@ -144,7 +144,7 @@ class AsyncAPIClient(ClientCore):
         request = self._build(self._http, endpoint, options=opts, **request_parts(parts))
         response = await self._send(endpoint, request, opts, stream=False)
         self._check(response)
-        return self._parse(endpoint, response)
+        return self._parse(endpoint, response, opts)
 
     async def request_raw(
         self, endpoint: Endpoint, *, url: str | None = None, options: RequestOptions | None = None, **parts: Any

@@ -68,6 +68,9 @@ class Client(SyncAPIClient):
 
     Credentials not passed are read from the environment (CLOUDINVOICE_API_KEY).
     ``base_url`` (or ``CLOUDINVOICE_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     clients: Clients
@@ -85,9 +88,11 @@ class Client(SyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_key=api_key,
                 environment=environment,
@@ -114,6 +119,9 @@ class AsyncClient(AsyncAPIClient):
 
     Credentials not passed are read from the environment (CLOUDINVOICE_API_KEY).
     ``base_url`` (or ``CLOUDINVOICE_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     clients: AsyncClients
@@ -131,9 +139,11 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_key=api_key,
                 environment=environment,

@@ -131,9 +131,8 @@ class SyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = response.json() if response.content else None
-        raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
+        data, raw_items, items = client._page(call.endpoint, response, call.paging.items, call.item_type, call.options)
+        self.items: list[T] = items
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 
@@ -175,9 +174,8 @@ class AsyncPage(Generic[T]):
         self._client = client
         self._call = call
         self.response = response
-        data = response.json() if response.content else None
-        raw_items = call.paging.items_of(data)
-        self.items: list[T] = client._adapter(("list", call.item_type)).validate_python(raw_items)
+        data, raw_items, items = client._page(call.endpoint, response, call.paging.items, call.item_type, call.options)
+        self.items: list[T] = items
         self.total: int | None = call.paging.total(data, response)
         self._next = call.paging.next(query, len(raw_items), data, response)
 

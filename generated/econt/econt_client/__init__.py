@@ -8,6 +8,9 @@ from ._exceptions import (
     APIConnectionError,
     APIError,
     APIReportedError,
+    APIResponseDecodeError,
+    APIResponseError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -21,6 +24,7 @@ from ._exceptions import (
     ServerError,
     UnprocessableEntityError,
 )
+from ._lenient import Deviation, deviations
 from ._types import NOT_GIVEN, Omit, RequestOptions, omit
 from .pagination import AsyncPage, AsyncPager, SyncPage
 
@@ -28,6 +32,9 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIReportedError",
+    "APIResponseDecodeError",
+    "APIResponseError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
@@ -38,6 +45,7 @@ __all__ = [
     "Client",
     "ClientError",
     "ConflictError",
+    "Deviation",
     "ENVIRONMENTS",
     "InternalServerError",
     "NOT_GIVEN",
@@ -49,6 +57,7 @@ __all__ = [
     "ServerError",
     "SyncPage",
     "UnprocessableEntityError",
+    "deviations",
     "omit",
 ]
 

@@ -68,6 +68,9 @@ class Client(SyncAPIClient):
 
     Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN, ECONT_LANGUAGE).
     ``base_url`` (or ``ECONT_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     invoices: Invoices
@@ -84,9 +87,11 @@ class Client(SyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 client_id=client_id,
                 token=token,
@@ -112,6 +117,9 @@ class AsyncClient(AsyncAPIClient):
 
     Credentials not passed are read from the environment (ECONT_CLIENT_ID, ECONT_TOKEN, ECONT_LANGUAGE).
     ``base_url`` (or ``ECONT_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     invoices: AsyncInvoices
@@ -128,9 +136,11 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 client_id=client_id,
                 token=token,

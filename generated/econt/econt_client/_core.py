@@ -10,8 +10,16 @@ from typing import Any
 import httpx2
 from pydantic import TypeAdapter, ValidationError
 
-from ._endpoint import Endpoint, TypeRef, type_adapter
-from ._exceptions import APIReportedError, APIStatusError, RateLimitError, status_error_class
+from ._endpoint import Endpoint, TypeRef, resolved_type, type_adapter
+from ._exceptions import (
+    APIReportedError,
+    APIResponseDecodeError,
+    APIResponseValidationError,
+    APIStatusError,
+    RateLimitError,
+    status_error_class,
+)
+from ._lenient import attach, deviation_at, escape, log_deviations, parse_lenient, validate_watching_enums
 from ._request import (
     Credential,
     apply_body_credentials,
@@ -46,6 +54,7 @@ class ClientCore:
         throttled: tuple[int, Mapping[str, Any]] | None = None,
         initial_retry_delay: float = 0.5,
         max_retry_delay: float = 30.0,
+        strict: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._credentials = credentials
@@ -60,6 +69,8 @@ class ClientCore:
         self._max_retry_delay = max_retry_delay
         self._secret_params = frozenset(c.name for c in credentials if c.kind == "query")
         self._logger = logging.getLogger(types_module.rpartition(".")[0])
+        self._strict = strict
+        self._warned: set[tuple[str, str]] = set()  # (operation, deviation kind) already logged as a warning
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -191,7 +202,7 @@ class ClientCore:
             and all(data.get(key) == value for key, value in self._error_match.items())
         )
 
-    def _parse(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
+    def _parse(self, endpoint: Endpoint, response: httpx2.Response, options: RequestOptions) -> Any:
         if endpoint.response == "bytes":
             return response.content
         if endpoint.response == "text":
@@ -200,15 +211,102 @@ class ClientCore:
             return dict(response.headers.items())
         if not response.content:
             return None
-        try:
-            data = response.json()
-        except ValueError:
-            return None if endpoint.response == "empty" else response.text
+        if endpoint.response == "empty":
+            try:
+                data = response.json()
+            except ValueError:
+                return None
+        else:
+            data = self._json(endpoint, response)
         if self._reported_error(response, data):
             raise self._error(response, reported=True)
         if endpoint.response == "empty" or endpoint.response_type is None:
             return data
-        return self._adapter(endpoint.response_type).validate_python(data)
+        return self._validate(endpoint, response, endpoint.response_type, data, options)
+
+    def _json(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
+        """The JSON body, or :class:`APIResponseDecodeError` naming what came instead."""
+        try:
+            return response.json()
+        except ValueError:
+            pass
+        start = self._redact(response.content[:200])
+        kind = response.headers.get("content-type") or "no content type"
+        raise APIResponseDecodeError(
+            f"{endpoint.operation or endpoint.path}: expected a JSON body, got {kind} "
+            f"({len(response.content)} bytes, status {response.status_code}) starting {start!r}",
+            response=response,
+            body_start=start,
+        )
+
+    def _redact(self, data: bytes) -> bytes:
+        for credential in self._credentials:
+            for secret in {credential.value, credential.wire_value, credential.password} - {""}:
+                data = data.replace(secret.encode(), b"[redacted]")
+        return data
+
+    def _validate(
+        self,
+        endpoint: Endpoint,
+        response: httpx2.Response,
+        ref: TypeRef,
+        data: Any,
+        options: RequestOptions | None,
+        pointer: str = "",
+    ) -> Any:
+        """``data`` as ``ref``: strictly first (the happy path); if that fails, leniently with deviations
+        logged and attached, unless the client or the call is strict (then the pydantic error is raised)."""
+        adapter = self._adapter(ref)
+        if self._is_strict(options):
+            return adapter.validate_python(data)
+        try:
+            value, unknown = validate_watching_enums(adapter, data)
+        except ValidationError:
+            pass
+        else:
+            if not unknown:
+                return value
+        value, found = parse_lenient(resolved_type(self._types_module, ref), data, pointer)
+        root = [d for d in found if d.pointer == pointer and d.kind != "enum"]
+        if root:
+            raise APIResponseValidationError(
+                f"{endpoint.operation or endpoint.path}: the body has nothing of its schema's shape: {root[0]}",
+                response=response,
+                body=data,
+            )
+        log_deviations(self._logger, self._warned, endpoint.operation or f"{endpoint.method} {endpoint.path}", found)
+        return attach(value, found, pointer)
+
+    def _is_strict(self, options: RequestOptions | None) -> bool:
+        return bool((options or {}).get("strict", self._strict))
+
+    def _page(
+        self,
+        endpoint: Endpoint,
+        response: httpx2.Response,
+        key: str,
+        item_type: TypeRef,
+        options: RequestOptions | None,
+    ) -> tuple[Any, list[Any], list[Any]]:
+        """A page's JSON body, its items as sent and as parsed: a bare array, or an object with its items under
+        ``key`` (an object whose list is null or not a list is an empty page, with that deviation noted)."""
+        data = self._json(endpoint, response) if response.content else None
+        if data is None or isinstance(data, list):
+            return data, data or [], self._validate(endpoint, response, ("list", item_type), data or [], options)
+        where = f"/{escape(key)}"
+        if not isinstance(data, dict) or key not in data:
+            raise APIResponseValidationError(
+                f"{endpoint.operation or endpoint.path}: expected a page of items (a JSON array, or an object with "
+                f"{key!r}), got {type(data).__name__ if not isinstance(data, dict) else 'an object without it'}",
+                response=response,
+                body=data,
+            )
+        raw = data[key]
+        if isinstance(raw, list) or self._is_strict(options):
+            return data, raw, self._validate(endpoint, response, ("list", item_type), raw, options, where)
+        found = (deviation_at(where, "list", raw),)
+        log_deviations(self._logger, self._warned, endpoint.operation or f"{endpoint.method} {endpoint.path}", found)
+        return data, [], attach([], found)
 
 
 def _given(value: Any) -> bool:

@@ -11,6 +11,9 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIReportedError",
+    "APIResponseDecodeError",
+    "APIResponseError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -42,6 +45,31 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class APIResponseError(APIError):
+    """A successful response whose body the client cannot use. ``body`` is what came: the raw bytes when they
+    were not JSON, else the decoded JSON; ``content_type`` is the response's ``Content-Type``."""
+
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.content_type = response.headers.get("content-type", "")
+        self.body = body
+
+
+class APIResponseDecodeError(APIResponseError):
+    """JSON was promised, something else came; ``body_start`` holds its first bytes."""
+
+    def __init__(self, message: str, *, response: httpx2.Response, body_start: bytes) -> None:
+        super().__init__(message, response=response, body=response.content)
+        self.body_start = body_start
+
+
+class APIResponseValidationError(APIResponseError):
+    """The JSON body has nothing of the shape its schema promised (a list where an object was expected).
+    Deviations inside a body that does have its shape never raise unless the client is strict."""
 
 
 class APIStatusError(APIError):

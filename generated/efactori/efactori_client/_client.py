@@ -102,6 +102,9 @@ class Client(SyncAPIClient):
 
     Credentials not passed are read from the environment (EFACTORI_COMPANY_UUID, EFACTORI_ACCESS_TOKEN, EFACTORI_SESSION_KEY).
     ``base_url`` (or ``EFACTORI_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     contact_people: ContactPeople
@@ -135,9 +138,11 @@ class Client(SyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 company_uuid=company_uuid,
                 access_token=access_token,
@@ -180,6 +185,9 @@ class AsyncClient(AsyncAPIClient):
 
     Credentials not passed are read from the environment (EFACTORI_COMPANY_UUID, EFACTORI_ACCESS_TOKEN, EFACTORI_SESSION_KEY).
     ``base_url`` (or ``EFACTORI_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     contact_people: AsyncContactPeople
@@ -213,9 +221,11 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 company_uuid=company_uuid,
                 access_token=access_token,

@@ -91,6 +91,9 @@ class Client(SyncAPIClient):
 
     Credentials not passed are read from the environment (FACTURARE_API_KEY).
     ``base_url`` (or ``FACTURARE_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     charges: Charges
@@ -120,9 +123,11 @@ class Client(SyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_key=api_key,
                 environment=environment,
@@ -161,6 +166,9 @@ class AsyncClient(AsyncAPIClient):
 
     Credentials not passed are read from the environment (FACTURARE_API_KEY).
     ``base_url`` (or ``FACTURARE_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
+    A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
+    logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
+    pydantic's ``ValidationError`` instead.
     """
 
     charges: AsyncCharges
@@ -190,9 +198,11 @@ class AsyncClient(AsyncAPIClient):
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
+            strict=strict,
             **_settings(
                 api_key=api_key,
                 environment=environment,

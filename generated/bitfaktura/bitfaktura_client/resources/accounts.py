@@ -21,6 +21,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Account",
     accept="application/json",
     idempotent=True,
+    operation="accounts.retrieve",
 )
 _CREATE = Endpoint(
     "POST",
@@ -32,6 +33,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="accounts.create",
 )
 
 

@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.CategoryList",
     accept="application/json",
     idempotent=True,
+    operation="categories.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 _CREATE = Endpoint(
@@ -34,6 +35,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="categories.create",
 )
 _LIST_XML = Endpoint(
     "GET",
@@ -41,6 +43,7 @@ _LIST_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="categories.list_xml",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -49,6 +52,7 @@ _DELETE = Endpoint(
     response_type="types.StatusMessage",
     accept="application/json",
     idempotent=True,
+    operation="categories.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -57,6 +61,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Category",
     accept="application/json",
     idempotent=True,
+    operation="categories.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -68,6 +73,7 @@ _UPDATE = Endpoint(
     content_type="application/json",
     idempotent=True,
     body_credentials=True,
+    operation="categories.update",
 )
 _RETRIEVE_XML = Endpoint(
     "GET",
@@ -75,6 +81,7 @@ _RETRIEVE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="categories.retrieve_xml",
 )
 
 

@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.InvoiceList",
     accept="application/json",
     idempotent=True,
+    operation="invoices.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 _CREATE = Endpoint(
@@ -37,6 +38,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.create",
 )
 _LIST_XML = Endpoint(
     "GET",
@@ -44,6 +46,7 @@ _LIST_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="invoices.list_xml",
 )
 _CREATE_XML = Endpoint(
     "POST",
@@ -53,6 +56,7 @@ _CREATE_XML = Endpoint(
     encoding="bytes",
     content_type="application/xml",
     idempotent=False,
+    operation="invoices.create_xml",
 )
 _CANCEL = Endpoint(
     "POST",
@@ -64,6 +68,7 @@ _CANCEL = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.cancel",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -72,6 +77,7 @@ _DELETE = Endpoint(
     response_type="types.StatusMessage",
     accept="application/json",
     idempotent=True,
+    operation="invoices.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -80,6 +86,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=True,
+    operation="invoices.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -91,6 +98,7 @@ _UPDATE = Endpoint(
     content_type="application/json",
     idempotent=True,
     body_credentials=True,
+    operation="invoices.update",
 )
 _DOWNLOAD_PDF = Endpoint(
     "GET",
@@ -98,6 +106,7 @@ _DOWNLOAD_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="invoices.download_pdf",
 )
 _DELETE_XML = Endpoint(
     "DELETE",
@@ -105,6 +114,7 @@ _DELETE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="invoices.delete_xml",
 )
 _RETRIEVE_XML = Endpoint(
     "GET",
@@ -112,6 +122,7 @@ _RETRIEVE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="invoices.retrieve_xml",
 )
 _ADD_ATTACHMENT = Endpoint(
     "POST",
@@ -120,6 +131,7 @@ _ADD_ATTACHMENT = Endpoint(
     response_type="types.ActionResult",
     accept="application/json",
     idempotent=False,
+    operation="invoices.add_attachment",
 )
 _DOWNLOAD_ATTACHMENTS_ZIP = Endpoint(
     "GET",
@@ -127,6 +139,7 @@ _DOWNLOAD_ATTACHMENTS_ZIP = Endpoint(
     response="bytes",
     accept="application/zip",
     idempotent=True,
+    operation="invoices.download_attachments_zip",
 )
 _CHANGE_STATUS = Endpoint(
     "POST",
@@ -135,6 +148,7 @@ _CHANGE_STATUS = Endpoint(
     response_type="types.ActionResult",
     accept="application/json",
     idempotent=False,
+    operation="invoices.change_status",
 )
 _GET_NEW_ATTACHMENT_CREDENTIALS = Endpoint(
     "GET",
@@ -143,6 +157,7 @@ _GET_NEW_ATTACHMENT_CREDENTIALS = Endpoint(
     response_type="types.AttachmentCredentials",
     accept="application/json",
     idempotent=True,
+    operation="invoices.get_new_attachment_credentials",
 )
 _SEND_BY_EMAIL = Endpoint(
     "POST",
@@ -151,6 +166,7 @@ _SEND_BY_EMAIL = Endpoint(
     response_type="types.ActionResult",
     accept="application/json",
     idempotent=False,
+    operation="invoices.send_by_email",
 )
 _SEND_BY_EMAIL_XML = Endpoint(
     "POST",
@@ -158,6 +174,7 @@ _SEND_BY_EMAIL_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=False,
+    operation="invoices.send_by_email_xml",
 )
 
 

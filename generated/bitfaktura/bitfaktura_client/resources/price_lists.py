@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.PriceListList",
     accept="application/json",
     idempotent=True,
+    operation="price_lists.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 _CREATE = Endpoint(
@@ -34,6 +35,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="price_lists.create",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -42,6 +44,7 @@ _DELETE = Endpoint(
     response_type="types.StatusMessage",
     accept="application/json",
     idempotent=True,
+    operation="price_lists.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -50,6 +53,7 @@ _RETRIEVE = Endpoint(
     response_type="types.PriceList",
     accept="application/json",
     idempotent=True,
+    operation="price_lists.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -61,6 +65,7 @@ _UPDATE = Endpoint(
     content_type="application/json",
     idempotent=True,
     body_credentials=True,
+    operation="price_lists.update",
 )
 
 

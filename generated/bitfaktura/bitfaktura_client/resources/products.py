@@ -23,6 +23,7 @@ _DOWNLOAD_PAYMENT_WIDGET = Endpoint(
     response="bytes",
     accept="application/javascript",
     idempotent=True,
+    operation="products.download_payment_widget",
 )
 _LIST = Endpoint(
     "GET",
@@ -31,6 +32,7 @@ _LIST = Endpoint(
     response_type="types.ProductList",
     accept="application/json",
     idempotent=True,
+    operation="products.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 _CREATE = Endpoint(
@@ -43,6 +45,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="products.create",
 )
 _LIST_XML = Endpoint(
     "GET",
@@ -50,6 +53,7 @@ _LIST_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="products.list_xml",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -58,6 +62,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Product",
     accept="application/json",
     idempotent=True,
+    operation="products.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -69,6 +74,7 @@ _UPDATE = Endpoint(
     content_type="application/json",
     idempotent=True,
     body_credentials=True,
+    operation="products.update",
 )
 _RETRIEVE_XML = Endpoint(
     "GET",
@@ -76,6 +82,7 @@ _RETRIEVE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="products.retrieve_xml",
 )
 
 

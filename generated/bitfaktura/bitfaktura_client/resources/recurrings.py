@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.RecurringList",
     accept="application/json",
     idempotent=True,
+    operation="recurrings.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 _CREATE = Endpoint(
@@ -34,6 +35,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="recurrings.create",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -45,6 +47,7 @@ _UPDATE = Endpoint(
     content_type="application/json",
     idempotent=True,
     body_credentials=True,
+    operation="recurrings.update",
 )
 
 

@@ -24,6 +24,7 @@ _LOGIN = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="users.login",
 )
 _CREATE = Endpoint(
     "POST",
@@ -35,6 +36,7 @@ _CREATE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="users.create",
 )
 
 

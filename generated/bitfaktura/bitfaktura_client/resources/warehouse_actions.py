@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.WarehouseActionList",
     accept="application/json",
     idempotent=True,
+    operation="warehouse_actions.list",
 )
 _LIST_PAGING = Paging("page", page="page", per_page="per_page")
 

@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.ClientPage",
     accept="application/json",
     idempotent=True,
+    operation="clients.list",
 )
 _LIST_PAGING = Paging("offset", count="count", items="results", limit="limit", offset="offset")
 _CREATE = Endpoint(
@@ -33,6 +34,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="clients.create",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -41,6 +43,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Client",
     accept="application/json",
     idempotent=True,
+    operation="clients.retrieve",
 )
 _UPDATE = Endpoint(
     "POST",
@@ -51,6 +54,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="clients.update",
 )
 
 

@@ -26,6 +26,7 @@ _LIST = Endpoint(
     response_type="types.DocumentPage",
     accept="application/json",
     idempotent=True,
+    operation="documents.list",
 )
 _LIST_PAGING = Paging("offset", count="count", items="results", limit="limit", offset="offset")
 _CREATE = Endpoint(
@@ -37,6 +38,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="documents.create",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -45,6 +47,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Document",
     accept="application/json",
     idempotent=True,
+    operation="documents.retrieve",
 )
 _SEND_BY_EMAIL = Endpoint(
     "POST",
@@ -55,6 +58,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="documents.send_by_email",
 )
 _DOWNLOAD_PDF = Endpoint(
     "GET",
@@ -62,6 +66,7 @@ _DOWNLOAD_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="documents.download_pdf",
 )
 
 

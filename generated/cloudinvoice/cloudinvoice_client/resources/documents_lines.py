@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.DocumentLinePage",
     accept="application/json",
     idempotent=True,
+    operation="documents.lines.list",
 )
 _LIST_PAGING = Paging("offset", count="count", items="results", limit="limit", offset="offset")
 

@@ -21,6 +21,7 @@ _STATUS = Endpoint(
     response_type="types.Status",
     accept="application/json",
     idempotent=True,
+    operation="service.status",
 )
 _INFO = Endpoint(
     "GET",
@@ -29,6 +30,7 @@ _INFO = Endpoint(
     response_type="types.Info",
     accept="application/json",
     idempotent=True,
+    operation="service.info",
 )
 
 

@@ -22,6 +22,7 @@ _SEND_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="invoices.send_pdf",
 )
 _PUT = Endpoint(
     "POST",
@@ -33,6 +34,7 @@ _PUT = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put",
 )
 _PUT_1C = Endpoint(
     "POST",
@@ -44,6 +46,7 @@ _PUT_1C = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put_1c",
 )
 _PUT_OSCOMMERCE = Endpoint(
     "POST",
@@ -55,6 +58,7 @@ _PUT_OSCOMMERCE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put_oscommerce",
 )
 _PUT_OPENCART = Endpoint(
     "POST",
@@ -66,6 +70,7 @@ _PUT_OPENCART = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put_opencart",
 )
 _PUT_PRESTASHOP = Endpoint(
     "POST",
@@ -77,6 +82,7 @@ _PUT_PRESTASHOP = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put_prestashop",
 )
 _PUT_WOOCOMMERCE = Endpoint(
     "POST",
@@ -88,6 +94,7 @@ _PUT_WOOCOMMERCE = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.put_woocommerce",
 )
 _MAKE_NEW = Endpoint(
     "POST",
@@ -99,6 +106,7 @@ _MAKE_NEW = Endpoint(
     content_type="application/json",
     idempotent=False,
     body_credentials=True,
+    operation="invoices.make_new",
 )
 
 

@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.ContactList",
     accept="application/json",
     idempotent=True,
+    operation="contacts.list",
 )
 _LIST_PAGING = Paging("offset", count="count", default_per_page=100, items="items", limit="limit", offset="offset")
 _NEXT_NUMBER = Endpoint(
@@ -29,6 +30,7 @@ _NEXT_NUMBER = Endpoint(
     "/v1/contacts.json",
     response="headers",
     idempotent=True,
+    operation="contacts.next_number",
 )
 _CREATE = Endpoint(
     "POST",
@@ -39,6 +41,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="contacts.create",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -47,6 +50,7 @@ _DELETE = Endpoint(
     response_type="types.Success",
     accept="application/json",
     idempotent=True,
+    operation="contacts.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -55,6 +59,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Contact",
     accept="application/json",
     idempotent=True,
+    operation="contacts.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -65,6 +70,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="contacts.update",
 )
 
 

@@ -23,6 +23,7 @@ _CREATE_ACCESS_TOKEN = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="oauth2.create_access_token",
 )
 _VERIFY_TWO_FACTOR = Endpoint(
     "PUT",
@@ -33,6 +34,7 @@ _VERIFY_TWO_FACTOR = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="oauth2.verify_two_factor",
 )
 
 

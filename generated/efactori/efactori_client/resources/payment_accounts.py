@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.PaymentAccountList",
     accept="application/json",
     idempotent=True,
+    operation="payment_accounts.list",
 )
 _LIST_PAGING = Paging("offset", count="count", default_per_page=100, items="items", limit="limit", offset="offset")
 _CREATE = Endpoint(
@@ -33,6 +34,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="payment_accounts.create",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -41,6 +43,7 @@ _DELETE = Endpoint(
     response_type="types.Success",
     accept="application/json",
     idempotent=True,
+    operation="payment_accounts.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -49,6 +52,7 @@ _RETRIEVE = Endpoint(
     response_type="types.PaymentAccount",
     accept="application/json",
     idempotent=True,
+    operation="payment_accounts.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -59,6 +63,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="payment_accounts.update",
 )
 
 

@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.PosTicketList",
     accept="application/json",
     idempotent=True,
+    operation="pos_tickets.list",
 )
 _LIST_PAGING = Paging("offset", count="count", default_per_page=100, items="items", limit="limit", offset="offset")
 _NEXT_NUMBER = Endpoint(
@@ -32,6 +33,7 @@ _NEXT_NUMBER = Endpoint(
     "/v1/postickets.json",
     response="headers",
     idempotent=True,
+    operation="pos_tickets.next_number",
 )
 _CREATE = Endpoint(
     "POST",
@@ -42,6 +44,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="pos_tickets.create",
 )
 _RETRIEVE_HTML = Endpoint(
     "GET",
@@ -49,6 +52,7 @@ _RETRIEVE_HTML = Endpoint(
     response="text",
     accept="text/html",
     idempotent=True,
+    operation="pos_tickets.retrieve_html",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -57,6 +61,7 @@ _DELETE = Endpoint(
     response_type="types.Success",
     accept="application/json",
     idempotent=True,
+    operation="pos_tickets.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -65,6 +70,7 @@ _RETRIEVE = Endpoint(
     response_type="types.PosTicket",
     accept="application/json",
     idempotent=True,
+    operation="pos_tickets.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -75,6 +81,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="pos_tickets.update",
 )
 _DOWNLOAD_PDF = Endpoint(
     "GET",
@@ -82,6 +89,7 @@ _DOWNLOAD_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="pos_tickets.download_pdf",
 )
 _RETRIEVE_XML = Endpoint(
     "GET",
@@ -89,6 +97,7 @@ _RETRIEVE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="pos_tickets.retrieve_xml",
 )
 _ADD_DOCUMENT_EVENT = Endpoint(
     "POST",
@@ -99,6 +108,7 @@ _ADD_DOCUMENT_EVENT = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="pos_tickets.add_document_event",
 )
 _SEND_BY_EMAIL = Endpoint(
     "POST",
@@ -109,6 +119,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="pos_tickets.send_by_email",
 )
 _ADD_PAYMENT = Endpoint(
     "POST",
@@ -119,6 +130,7 @@ _ADD_PAYMENT = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="pos_tickets.add_payment",
 )
 
 

@@ -23,6 +23,7 @@ _LIST = Endpoint(
     response_type="types.ProductList",
     accept="application/json",
     idempotent=True,
+    operation="products.list",
 )
 _LIST_PAGING = Paging("offset", count="count", default_per_page=100, items="items", limit="limit", offset="offset")
 _NEXT_NUMBER = Endpoint(
@@ -30,6 +31,7 @@ _NEXT_NUMBER = Endpoint(
     "/v1/products.json",
     response="headers",
     idempotent=True,
+    operation="products.next_number",
 )
 _CREATE = Endpoint(
     "POST",
@@ -40,6 +42,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="products.create",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -48,6 +51,7 @@ _DELETE = Endpoint(
     response_type="types.Success",
     accept="application/json",
     idempotent=True,
+    operation="products.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -56,6 +60,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Product",
     accept="application/json",
     idempotent=True,
+    operation="products.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -66,6 +71,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="products.update",
 )
 
 

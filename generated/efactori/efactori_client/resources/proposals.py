@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.ProposalList",
     accept="application/json",
     idempotent=True,
+    operation="proposals.list",
 )
 _LIST_PAGING = Paging("offset", count="count", default_per_page=100, items="items", limit="limit", offset="offset")
 _NEXT_NUMBER = Endpoint(
@@ -32,6 +33,7 @@ _NEXT_NUMBER = Endpoint(
     "/v1/proposals.json",
     response="headers",
     idempotent=True,
+    operation="proposals.next_number",
 )
 _CREATE = Endpoint(
     "POST",
@@ -42,6 +44,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="proposals.create",
 )
 _RETRIEVE_HTML = Endpoint(
     "GET",
@@ -49,6 +52,7 @@ _RETRIEVE_HTML = Endpoint(
     response="text",
     accept="text/html",
     idempotent=True,
+    operation="proposals.retrieve_html",
 )
 _DELETE = Endpoint(
     "DELETE",
@@ -57,6 +61,7 @@ _DELETE = Endpoint(
     response_type="types.Success",
     accept="application/json",
     idempotent=True,
+    operation="proposals.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -65,6 +70,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Proposal",
     accept="application/json",
     idempotent=True,
+    operation="proposals.retrieve",
 )
 _UPDATE = Endpoint(
     "PUT",
@@ -75,6 +81,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="proposals.update",
 )
 _DOWNLOAD_PDF = Endpoint(
     "GET",
@@ -82,6 +89,7 @@ _DOWNLOAD_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="proposals.download_pdf",
 )
 _RETRIEVE_XML = Endpoint(
     "GET",
@@ -89,6 +97,7 @@ _RETRIEVE_XML = Endpoint(
     response="text",
     accept="application/xml",
     idempotent=True,
+    operation="proposals.retrieve_xml",
 )
 _ADD_DOCUMENT_EVENT = Endpoint(
     "POST",
@@ -99,6 +108,7 @@ _ADD_DOCUMENT_EVENT = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="proposals.add_document_event",
 )
 _SEND_BY_EMAIL = Endpoint(
     "POST",
@@ -109,6 +119,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="proposals.send_by_email",
 )
 
 

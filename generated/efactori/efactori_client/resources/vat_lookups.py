@@ -23,6 +23,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="vat_lookups.create",
 )
 
 

@@ -24,6 +24,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="charges.create",
 )
 
 

@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.CouponList",
     accept="application/json",
     idempotent=True,
+    operation="coupons.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -33,12 +34,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="coupons.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/coupons/{id}",
     response="empty",
     idempotent=True,
+    operation="coupons.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -47,6 +50,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Coupon",
     accept="application/json",
     idempotent=True,
+    operation="coupons.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -57,6 +61,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="coupons.update",
 )
 
 

@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.CreditNoteList",
     accept="application/json",
     idempotent=True,
+    operation="credit_notes.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -36,12 +37,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="credit_notes.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/credit_notes/{id}",
     response="empty",
     idempotent=True,
+    operation="credit_notes.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -50,6 +53,7 @@ _RETRIEVE = Endpoint(
     response_type="types.CreditNote",
     accept="application/json",
     idempotent=True,
+    operation="credit_notes.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -60,6 +64,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="credit_notes.update",
 )
 _LIST_ATTACHMENTS = Endpoint(
     "GET",
@@ -68,6 +73,7 @@ _LIST_ATTACHMENTS = Endpoint(
     response_type="types.AttachmentList",
     accept="application/json",
     idempotent=True,
+    operation="credit_notes.list_attachments",
 )
 _LIST_ATTACHMENTS_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _SEND_BY_EMAIL = Endpoint(
@@ -79,6 +85,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="credit_notes.send_by_email",
 )
 _VOID = Endpoint(
     "POST",
@@ -87,6 +94,7 @@ _VOID = Endpoint(
     response_type="types.CreditNote",
     accept="application/json",
     idempotent=False,
+    operation="credit_notes.void",
 )
 _RETRIEVE_PDF = Endpoint(
     "GET",
@@ -94,6 +102,7 @@ _RETRIEVE_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="credit_notes.retrieve_pdf",
 )
 
 

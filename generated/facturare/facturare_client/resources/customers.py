@@ -27,6 +27,7 @@ _LIST = Endpoint(
     response_type="types.CustomerList",
     accept="application/json",
     idempotent=True,
+    operation="customers.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -38,12 +39,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/customers/{id}",
     response="empty",
     idempotent=True,
+    operation="customers.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -52,6 +55,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Customer",
     accept="application/json",
     idempotent=True,
+    operation="customers.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -62,6 +66,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.update",
 )
 _RETRIEVE_BALANCE = Endpoint(
     "GET",
@@ -70,6 +75,7 @@ _RETRIEVE_BALANCE = Endpoint(
     response_type="types.CustomerBalance",
     accept="application/json",
     idempotent=True,
+    operation="customers.retrieve_balance",
 )
 _CONSOLIDATE_INVOICES = Endpoint(
     "POST",
@@ -80,6 +86,7 @@ _CONSOLIDATE_INVOICES = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.consolidate_invoices",
 )
 _SEND_STATEMENT_BY_EMAIL = Endpoint(
     "POST",
@@ -90,6 +97,7 @@ _SEND_STATEMENT_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.send_statement_by_email",
 )
 _SEND_STATEMENT_BY_LETTER = Endpoint(
     "POST",
@@ -100,6 +108,7 @@ _SEND_STATEMENT_BY_LETTER = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.send_statement_by_letter",
 )
 _SEND_STATEMENT_BY_TEXT_MESSAGE = Endpoint(
     "POST",
@@ -110,6 +119,7 @@ _SEND_STATEMENT_BY_TEXT_MESSAGE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.send_statement_by_text_message",
 )
 
 

@@ -23,6 +23,7 @@ _INVOICE = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=False,
+    operation="customers.line_items.invoice",
 )
 _LIST = Endpoint(
     "GET",
@@ -31,6 +32,7 @@ _LIST = Endpoint(
     response_type="types.PendingLineItemList",
     accept="application/json",
     idempotent=True,
+    operation="customers.line_items.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -42,12 +44,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.line_items.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/customers/{customer_id}/line_items/{id}",
     response="empty",
     idempotent=True,
+    operation="customers.line_items.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -56,6 +60,7 @@ _RETRIEVE = Endpoint(
     response_type="types.PendingLineItem",
     accept="application/json",
     idempotent=True,
+    operation="customers.line_items.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -66,6 +71,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.line_items.update",
 )
 
 

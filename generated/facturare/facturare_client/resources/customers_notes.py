@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.NoteList",
     accept="application/json",
     idempotent=True,
+    operation="customers.notes.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 

@@ -20,12 +20,14 @@ _DELETE_BANK_ACCOUNT = Endpoint(
     "/customers/{customer_id}/bank_accounts/{id}",
     response="empty",
     idempotent=True,
+    operation="customers.payment_sources.delete_bank_account",
 )
 _DELETE_CARD = Endpoint(
     "DELETE",
     "/customers/{customer_id}/cards/{id}",
     response="empty",
     idempotent=True,
+    operation="customers.payment_sources.delete_card",
 )
 _LIST = Endpoint(
     "GET",
@@ -34,6 +36,7 @@ _LIST = Endpoint(
     response_type="types.PaymentSourceList",
     accept="application/json",
     idempotent=True,
+    operation="customers.payment_sources.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -45,6 +48,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="customers.payment_sources.create",
 )
 
 

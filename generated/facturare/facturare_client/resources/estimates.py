@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.EstimateList",
     accept="application/json",
     idempotent=True,
+    operation="estimates.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -36,12 +37,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="estimates.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/estimates/{id}",
     response="empty",
     idempotent=True,
+    operation="estimates.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -50,6 +53,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Estimate",
     accept="application/json",
     idempotent=True,
+    operation="estimates.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -60,6 +64,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="estimates.update",
 )
 _LIST_ATTACHMENTS = Endpoint(
     "GET",
@@ -68,6 +73,7 @@ _LIST_ATTACHMENTS = Endpoint(
     response_type="types.AttachmentList",
     accept="application/json",
     idempotent=True,
+    operation="estimates.list_attachments",
 )
 _LIST_ATTACHMENTS_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _SEND_BY_EMAIL = Endpoint(
@@ -79,6 +85,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="estimates.send_by_email",
 )
 _INVOICE = Endpoint(
     "POST",
@@ -87,6 +94,7 @@ _INVOICE = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=False,
+    operation="estimates.invoice",
 )
 _VOID = Endpoint(
     "POST",
@@ -95,6 +103,7 @@ _VOID = Endpoint(
     response_type="types.Estimate",
     accept="application/json",
     idempotent=False,
+    operation="estimates.void",
 )
 _RETRIEVE_PDF = Endpoint(
     "GET",
@@ -102,6 +111,7 @@ _RETRIEVE_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="estimates.retrieve_pdf",
 )
 
 

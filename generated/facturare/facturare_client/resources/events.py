@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.EventList",
     accept="application/json",
     idempotent=True,
+    operation="events.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _RETRIEVE = Endpoint(
@@ -31,6 +32,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Event",
     accept="application/json",
     idempotent=True,
+    operation="events.retrieve",
 )
 
 

@@ -23,12 +23,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="files.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/files/{id}",
     response="empty",
     idempotent=True,
+    operation="files.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -37,6 +39,7 @@ _RETRIEVE = Endpoint(
     response_type="types.FacturareFile",
     accept="application/json",
     idempotent=True,
+    operation="files.retrieve",
 )
 
 

@@ -27,6 +27,7 @@ _LIST = Endpoint(
     response_type="types.InvoiceList",
     accept="application/json",
     idempotent=True,
+    operation="invoices.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -38,12 +39,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="invoices.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/invoices/{id}",
     response="empty",
     idempotent=True,
+    operation="invoices.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -52,6 +55,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=True,
+    operation="invoices.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -62,6 +66,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="invoices.update",
 )
 _LIST_ATTACHMENTS = Endpoint(
     "GET",
@@ -70,6 +75,7 @@ _LIST_ATTACHMENTS = Endpoint(
     response_type="types.AttachmentList",
     accept="application/json",
     idempotent=True,
+    operation="invoices.list_attachments",
 )
 _LIST_ATTACHMENTS_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _SEND_BY_EMAIL = Endpoint(
@@ -81,6 +87,7 @@ _SEND_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="invoices.send_by_email",
 )
 _SEND_BY_LETTER = Endpoint(
     "POST",
@@ -89,6 +96,7 @@ _SEND_BY_LETTER = Endpoint(
     response_type="types.LetterList",
     accept="application/json",
     idempotent=False,
+    operation="invoices.send_by_letter",
 )
 _PAY = Endpoint(
     "POST",
@@ -97,6 +105,7 @@ _PAY = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=False,
+    operation="invoices.pay",
 )
 _SEND_BY_TEXT_MESSAGE = Endpoint(
     "POST",
@@ -107,6 +116,7 @@ _SEND_BY_TEXT_MESSAGE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="invoices.send_by_text_message",
 )
 _VOID = Endpoint(
     "POST",
@@ -115,6 +125,7 @@ _VOID = Endpoint(
     response_type="types.Invoice",
     accept="application/json",
     idempotent=False,
+    operation="invoices.void",
 )
 _RETRIEVE_PDF = Endpoint(
     "GET",
@@ -122,6 +133,7 @@ _RETRIEVE_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="invoices.retrieve_pdf",
 )
 
 

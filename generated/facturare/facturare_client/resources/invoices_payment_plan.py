@@ -19,6 +19,7 @@ _DELETE = Endpoint(
     "/invoices/{invoice_id}/payment_plan",
     response="empty",
     idempotent=True,
+    operation="invoices.payment_plan.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -27,6 +28,7 @@ _RETRIEVE = Endpoint(
     response_type="types.PaymentPlan",
     accept="application/json",
     idempotent=True,
+    operation="invoices.payment_plan.retrieve",
 )
 _CREATE = Endpoint(
     "PUT",
@@ -37,6 +39,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=True,
+    operation="invoices.payment_plan.create",
 )
 
 

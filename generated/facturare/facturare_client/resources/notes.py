@@ -22,6 +22,7 @@ _LIST = Endpoint(
     response_type="types.NoteList",
     accept="application/json",
     idempotent=True,
+    operation="notes.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -33,12 +34,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="notes.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/notes/{id}",
     response="empty",
     idempotent=True,
+    operation="notes.delete",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -49,6 +52,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="notes.update",
 )
 
 

@@ -25,6 +25,7 @@ _LIST = Endpoint(
     response_type="types.PaymentList",
     accept="application/json",
     idempotent=True,
+    operation="payments.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -36,6 +37,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="payments.create",
 )
 _VOID = Endpoint(
     "DELETE",
@@ -44,6 +46,7 @@ _VOID = Endpoint(
     response_type="types.Payment",
     accept="application/json",
     idempotent=True,
+    operation="payments.void",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -52,6 +55,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Payment",
     accept="application/json",
     idempotent=True,
+    operation="payments.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -62,6 +66,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="payments.update",
 )
 _SEND_RECEIPT_BY_EMAIL = Endpoint(
     "POST",
@@ -72,6 +77,7 @@ _SEND_RECEIPT_BY_EMAIL = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="payments.send_receipt_by_email",
 )
 _RETRIEVE_PDF = Endpoint(
     "GET",
@@ -79,6 +85,7 @@ _RETRIEVE_PDF = Endpoint(
     response="bytes",
     accept="application/pdf",
     idempotent=True,
+    operation="payments.retrieve_pdf",
 )
 
 

@@ -23,6 +23,7 @@ _LIST = Endpoint(
     response_type="types.PlanList",
     accept="application/json",
     idempotent=True,
+    operation="plans.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -34,12 +35,14 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="plans.create",
 )
 _DELETE = Endpoint(
     "DELETE",
     "/plans/{id}",
     response="empty",
     idempotent=True,
+    operation="plans.delete",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -48,6 +51,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Plan",
     accept="application/json",
     idempotent=True,
+    operation="plans.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -58,6 +62,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="plans.update",
 )
 
 

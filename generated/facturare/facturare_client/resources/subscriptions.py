@@ -23,6 +23,7 @@ _LIST = Endpoint(
     response_type="types.SubscriptionList",
     accept="application/json",
     idempotent=True,
+    operation="subscriptions.list",
 )
 _LIST_PAGING = Paging("link", default_per_page=25, page="page", per_page="per_page", total_header="X-Total-Count")
 _CREATE = Endpoint(
@@ -34,6 +35,7 @@ _CREATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="subscriptions.create",
 )
 _PREVIEW = Endpoint(
     "POST",
@@ -44,6 +46,7 @@ _PREVIEW = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="subscriptions.preview",
 )
 _CANCEL = Endpoint(
     "DELETE",
@@ -52,6 +55,7 @@ _CANCEL = Endpoint(
     response_type="types.Subscription",
     accept="application/json",
     idempotent=True,
+    operation="subscriptions.cancel",
 )
 _RETRIEVE = Endpoint(
     "GET",
@@ -60,6 +64,7 @@ _RETRIEVE = Endpoint(
     response_type="types.Subscription",
     accept="application/json",
     idempotent=True,
+    operation="subscriptions.retrieve",
 )
 _UPDATE = Endpoint(
     "PATCH",
@@ -70,6 +75,7 @@ _UPDATE = Endpoint(
     encoding="json",
     content_type="application/json",
     idempotent=False,
+    operation="subscriptions.update",
 )
 
 
