@@ -12,7 +12,7 @@ from apimodel import Computed, hints
 from apimodel.expressions import number as _number
 from conformance.mock.schema import SchemaSet
 
-__all__ = ["compute", "fill_line_ids", "merge_nested"]
+__all__ = ["compute", "fill_line_ids", "merge_nested", "stale_defaults"]
 
 
 def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset()) -> None:
@@ -108,9 +108,37 @@ def fill_line_ids(schemas: SchemaSet, schema: Any, obj: dict[str, Any], next_id:
                 line["id"] = str(number) if schemas.schema_type(id_spec) == "string" else number
 
 
-def merge_nested(base: Any, incoming: Any) -> Any:
+def stale_defaults(schemas: SchemaSet, line_schema: Any) -> dict[str, frozenset[str]]:
+    """For each of a line's computed fields that keeps a value once it has one (``default``), the fields it is
+    computed from, through other computed fields too: when an edit changes one, the kept value is stale."""
+    reads: dict[str, set[str]] = {}
+    kept: list[str] = []
+    for name, prop in schemas.properties(line_schema).items():
+        rule = hints.computed(prop, schemas.resolve(prop))
+        if rule is not None:
+            names = rule.expr.names() if rule.expr is not None else {rule.remaining, rule.copy, rule.sum, *rule.product}
+            reads[name] = {n for n in names if n}
+            if rule.default:
+                kept.append(name)
+    found: dict[str, frozenset[str]] = {}
+    for name in kept:
+        seen: set[str] = set()
+        todo = list(reads[name])
+        while todo:
+            field = todo.pop()
+            if field not in seen:
+                seen.add(field)
+                todo.extend(reads.get(field, ()))
+        found[name] = frozenset(seen - {name})
+    return found
+
+
+def merge_nested(base: Any, incoming: Any, stale: dict[str, frozenset[str]] | None = None) -> Any:
     """Rails nested attributes: ``{id, ...}`` edits that line, ``{id, _destroy: 1}`` deletes it,
-    a line without ``id`` is appended; lines not mentioned stay."""
+    a line without ``id`` is appended; lines not mentioned stay.
+
+    ``stale`` (:func:`stale_defaults`): an edited line forgets the kept computed values that read a field the edit
+    changes and does not send itself (a new quantity gives a new gross total; the unit price it sends stays)."""
     if not isinstance(base, list) or not isinstance(incoming, list):
         return incoming
     if not all(isinstance(line, dict) for line in incoming):
@@ -125,7 +153,12 @@ def merge_nested(base: Any, incoming: Any) -> Any:
             if destroy:
                 result.remove(by_id.pop(key))
             else:
-                by_id[key].update(changes)
+                line = by_id[key]
+                changed = {k for k, v in changes.items() if line.get(k) != v}
+                for name, reads in (stale or {}).items():
+                    if name not in changes and reads & changed:
+                        line.pop(name, None)
+                line.update(changes)
         elif not destroy:
             result.append({k: v for k, v in changes.items() if k != "id"})
     return result

@@ -11,7 +11,7 @@ from typing import Any
 from apimodel import Effect, Operation, hints
 from apimodel.shapes import locate_resource
 from conformance.mock.effects import Movement, guard_holds, move, movements
-from conformance.mock.lines import compute, fill_line_ids, merge_nested
+from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
 from conformance.mock.query import select
@@ -24,7 +24,7 @@ __all__ = ["Outcome", "Resources"]
 
 # Ids come from one sequence per resource across all tenants, as on the real APIs (an Invoiced or Fakturownia id
 # names one object in the whole service): another tenant asking for it gets 404, never its own object of that id.
-# Numbering that users see (invoice numbers, ``x-fill: sequence:``) stays per tenant.
+# Numbering that users see (invoice numbers, the fill hint's ``sequence:``) stays per tenant.
 IDS: TenantKey = "*"
 
 
@@ -153,7 +153,9 @@ class Resources:
             if isinstance(resolved, dict) and resolved.get("readOnly") and base is not None:
                 continue
             if base is not None and self._nested_attributes:
-                value = merge_nested(obj.get(key), value)
+                line_schema = resolved.get("items") if isinstance(resolved, dict) else None
+                stale = stale_defaults(self.schemas, line_schema) if line_schema else None
+                value = merge_nested(obj.get(key), value, stale)
             obj[key] = coerce_to(self.schemas, prop, value)
         self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload), keep=keep, schema=schema)
         return repair(self.schemas, schema, obj, fallback) if props else obj

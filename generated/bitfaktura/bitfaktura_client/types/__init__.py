@@ -422,13 +422,12 @@ class InvoicePosition(BaseModel):
         description="Unit net price; when omitted, derived from the unit or total gross price and the tax rate (a rate that is a word, `zw` or `np`, is 0 %).",
     )
     price_gross: DecimalString | None = Field(
-        None, description="Unit gross price; when omitted, the net price plus the tax rate."
+        None, description="Unit gross price, the unit net price plus the tax rate."
     )
-    total_price_net: DecimalString | None = Field(
-        None, description="Line net total, from the line's gross total and the tax rate."
-    )
+    total_price_net: DecimalString | None = Field(None, description="Line net total, quantity x unit net price.")
     total_price_gross: DecimalString | None = Field(
-        None, description="Line gross total; quantity x unit gross price when not sent."
+        None,
+        description="Line gross total: as sent (the README of the public `fakturownia` client sends only this and the tax rate), else the net total plus the tax rate. A later edit of the position that changes what it is computed from (quantity, unit price, rate) and does not send it computes it again. Assumption.",
     )
     discount: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
     discount_percent: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
