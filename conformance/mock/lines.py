@@ -36,8 +36,9 @@ def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozense
         if rule.remaining is not None and obj.get(name) is not None and obj.get(rule.remaining) is not None
     }
     ordered = _ordered(rules)
+    given = {name for name, _, _, rule in rules if rule.default and obj.get(name) is not None}
     for name, _, spec, rule in ordered + ordered:  # twice: a cycle (net from gross, gross from net) settles
-        if rule.default and obj.get(name) is not None:
+        if name in given:  # a default keeps what was there before, not what the first pass put there
             continue
         if rule.remaining is not None:
             owed = _number(obj.get(rule.remaining))

@@ -184,8 +184,8 @@ def test_bitfaktura_nested_attributes_on_update(apps: dict[str, Starlette]) -> N
     assert [(p["name"], p["quantity"]) for p in updated["positions"]] == [("a", "3"), ("c", "1")]
     assert updated["positions"][0]["id"] == first and updated["positions"][1]["id"] not in (first, second)
     assert updated["price_net"] == "35.00"
-    # the gross total kept from the create (12.30) is computed again from the new quantity: 36.90 + 6.15
-    assert updated["positions"][0]["total_price_gross"] == "36.90" and updated["price_gross"] == "43.05"
+    # the gross total kept from the create (12.30) is computed again from the new quantity: 36.90, + 5.00 (no rate)
+    assert updated["positions"][0]["total_price_gross"] == "36.90" and updated["price_gross"] == "41.90"
 
 
 def test_cloudinvoice_content_type_is_required_on_every_request(apps: dict[str, Starlette]) -> None:
