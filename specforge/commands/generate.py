@@ -121,13 +121,15 @@ _PROJECT_MARKERS = ("specforge.toml", "pyproject.toml", ".git")
 
 def project_root(out: Path) -> Path:
     """The project a client is generated into: the nearest folder above ``out`` with a ``specforge.toml``,
-    ``pyproject.toml`` or ``.git``, else the folder holding ``out``. Headers name paths relative to it, so
-    they read the same whatever the current folder and however ``--out`` and ``--spec`` are spelled."""
+    ``pyproject.toml`` or ``.git``, else the current folder when ``out`` is inside it, else the folder holding
+    it. Headers name paths relative to it, so inside a project they read the same whatever the current folder
+    and however ``--out`` and ``--spec`` are spelled."""
     resolved = out.resolve()
     for folder in resolved.parents:
         if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
             return folder
-    return resolved.parent
+    here = Path.cwd().resolve()
+    return here if resolved.is_relative_to(here) else resolved.parent
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -25,10 +25,11 @@ import pytest
 from apimodel import load_api
 from apimodel.project import API_NAMES
 from conformance.bench import serve_mock
-from conformance.engine import ApiResult, Target, run_spec
+from conformance.engine import ALL_PHASES, ApiResult, Target, run_spec
 from conformance.inject import MUTATIONS, DriftInjector
 from conformance.mock import MockConfig, create_app
 from conformance.presets import QUICK
+from conformance.selection import select_operations
 from conformance.suite import mock_tenants
 from conformance.testing import describe
 from tests.conformance.proof import proof_operations
@@ -43,10 +44,12 @@ class Proxy:
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
+        self.methods: set[str] = set()  # every method the run sent: a read-only run must send no write
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
+        self.methods.add(scope["method"])
         body = b""
         while True:
             message = await receive()
@@ -85,24 +88,28 @@ def upstreams() -> Iterator[dict[str, str]]:
         yield {api: url.format(api=api).rsplit("/", 1)[0] for api in API_NAMES}
 
 
-def run_live(api: str, mutation: str | None, upstream: str) -> ApiResult:
+def run_live(api: str, mutation: str | None, upstream: str) -> tuple[ApiResult, set[str]]:
+    """The run's result, and the HTTP methods it sent through the proxy."""
     model = load_api(api)
     tenants = mock_tenants(model)
-    proxy: Any = Proxy(upstream)
+    forward = Proxy(upstream)
+    proxy: Any = forward
     # The faithful run calls every safe operation (a false positive anywhere fails it); a mutated one, the
     # operations the full-mode proof picks for that mutation, of which the run keeps the safe ones.
-    options = replace(QUICK, max_examples=3, seed=5)
-    if mutation is not None:
+    # As `specforge conform --url` runs without --allow-writes: every phase, coverage included, writes refused.
+    options = replace(QUICK, max_examples=3, seed=5, phases=ALL_PHASES, allow_writes=False)
+    if mutation is not None:  # the coverage phase adds nothing a mutation needs, and costs minutes per run
         proxy = DriftInjector(proxy, model, [mutation], prefix=f"/{model.name}", tenants=tenants)
-        options = replace(options, max_examples=5, operations=proof_operations(model, mutation))
+        options = replace(options, max_examples=5, phases=QUICK.phases, operations=proof_operations(model, mutation))
     with serve_mock([api], app=proxy) as url:
-        return run_spec(
+        result = run_spec(
             model,
             Target(url.format(api=model.name), live=True),
             credentials=tenants[0],
             other_tenants=tenants[1:],
             options=options,
         )
+    return result, forward.methods
 
 
 def test_the_cases_cover_every_api_and_every_mutation_a_read_can_show() -> None:
@@ -115,10 +122,14 @@ def test_the_cases_cover_every_api_and_every_mutation_a_read_can_show() -> None:
 def test_live_read_only_run_catches_drift_and_nothing_else(
     api: str, mutation: str | None, upstreams: dict[str, str]
 ) -> None:
-    result = run_live(api, mutation, upstreams[api])
-    assert result.unchecked is None, describe(result)
-    assert result.operations_reached > 0, describe(result)
+    result, methods = run_live(api, mutation, upstreams[api])
+    model = load_api(api)
+    safe = {key.split(" ", 1)[0] for key in select_operations(model, read_only=True)}
+    # Against a live API a read-only run must never write: schemathesis's coverage phase used to probe each path
+    # with the methods the filtered schema left out, DELETE /v1/invoices/1.json included.
+    assert methods <= safe | {"GET", "HEAD"} and not methods & {"DELETE", "PUT", "PATCH"}, sorted(methods)
     if mutation is None:
+        assert result.unchecked is None and result.operations_reached > 0, describe(result)
         assert not result.drifts and not result.errors, f"false positive on the faithful mock:\n{describe(result)}"
         return
     expected = MUTATIONS[mutation].detected_as
