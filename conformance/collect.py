@@ -9,7 +9,7 @@ from typing import Any
 
 from schemathesis.engine import events
 
-from conformance.checks.responses import is_error_envelope
+from conformance.checks.responses import is_error_envelope, is_state_refusal
 from conformance.classify import classify_failure
 from conformance.context import RunContext
 from conformance.coverage import Coverage
@@ -86,17 +86,6 @@ class Collector:
             return any(str(s) in declared for s in statuses) or "4XX" in declared or "default" in declared
         return any(c[0] in "45" or c == "default" for c in declared)
 
-    def _refused_for_state(self, operation: Any, response: Any) -> bool:
-        """A schema-valid request the spec says the API refuses in some states (the effect hint's ``refuse``):
-        answered with the API's error envelope and a status the operation declares, it is the documented refusal
-        (paying a voided invoice, applying more than the balance), not a rejection of valid data."""
-        found = self.context.model.operation(operation.method, operation.path)
-        if found is None or found.effect is None or not found.effect.refuses or response is None:
-            return False
-        status = response.status_code
-        declared = str(status) in found.responses or f"{str(status)[0]}XX" in found.responses
-        return 400 <= status < 500 and declared and is_error_envelope(self.context.model, response)
-
     def _failure(self, recorder: Any, case_id: str, check: Any) -> None:
         failure = check.failure_info.failure
         if check.name == "negative_data_rejection" and "Invalid component: positive test case" in str(
@@ -121,7 +110,9 @@ class Collector:
         operation = case.operation
         if check.name == "negative_data_rejection" and not self.context.live and not self._can_refuse(operation):
             return  # the spec declares no error this operation could answer with: the mock may only accept
-        if check.name == "positive_data_acceptance" and self._refused_for_state(operation, answer):
+        if check.name == "positive_data_acceptance" and is_state_refusal(
+            self.context.model, operation.method, operation.path, answer
+        ):
             return
         if check.name == "ignored_auth" and not self.context.live and not self._can_refuse(operation, (401, 403)):
             return  # the spec declares neither 401 nor 403 here: the mock refuses with what the spec declares

@@ -14,6 +14,7 @@ from conformance.context import RunContext
 __all__ = [
     "error_envelope_status",
     "is_error_envelope",
+    "is_state_refusal",
     "pagination_consistency",
     "pagination_pointer",
     "pdf_body",
@@ -193,3 +194,15 @@ def _int(value: Any, default: int | None) -> Any:
 def is_error_envelope(api: Api, response: Any) -> bool:
     """Whether ``response`` carries the API's error envelope (whatever its status)."""
     return api.errors.is_envelope(body_json(response))
+
+
+def is_state_refusal(api: Api, method: str, path: str, response: Any) -> bool:
+    """A schema-valid request the spec says the API refuses in some states (the effect hint's ``refuse``),
+    answered with the API's error envelope and a 4xx the operation declares: the documented refusal (paying a
+    voided invoice, applying more than the balance), not a rejection of valid data."""
+    found = api.operation(method.upper(), path)
+    if found is None or found.effect is None or not found.effect.refuses or response is None:
+        return False
+    status = response.status_code
+    declared = str(status) in found.responses or f"{str(status)[0]}XX" in found.responses
+    return 400 <= status < 500 and declared and is_error_envelope(api, response)

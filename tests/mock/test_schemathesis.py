@@ -29,6 +29,7 @@ from schemathesis.generation.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apimodel.project import API_NAMES
+from conformance.checks.responses import is_state_refusal
 from conformance.mock import create_app, demo_credentials, load_api
 
 pytestmark = pytest.mark.slow
@@ -169,24 +170,9 @@ def _prepare(api: str, case: schemathesis.Case) -> None:
         case.headers = {**(case.headers or {}), "Content-Type": required}
 
 
-def _state_refusal(api: str, case: schemathesis.Case, response: Any) -> bool:
-    """A schema-valid request the spec says the API refuses in some states (the effect hint's ``refuse``:
-    paying a voided invoice, overpaying), answered with the API's error envelope and a declared 4xx. Schemathesis
-    cannot know the state, so its positive-data check stays out of these; ``conform`` decides the same way
-    (``conformance/collect.py``)."""
-    model = _model(api).model
-    op = model.operation(case.operation.method.upper(), case.operation.path)
-    if op is None or op.effect is None or not op.effect.refuses or not 400 <= response.status_code < 500:
-        return False
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return str(response.status_code) in op.responses and model.errors.is_envelope(body)
-
-
 def _validate(api: str, case: schemathesis.Case, response: Any) -> None:
-    refused = _state_refusal(api, case, response)
+    # schemathesis cannot know the state a refusal depends on; conform decides the same way (conformance/collect.py)
+    refused = is_state_refusal(_model(api).model, case.operation.method, case.operation.path, response)
     case.validate_response(response, excluded_checks=[positive_data_acceptance] if refused else None)
 
 
