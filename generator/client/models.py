@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from apimodel.diagnostics import Diagnostic
+from generator.client.lazymodels import defer_builds
 
 __all__ = ["empty_models", "fold_null_branches", "generate_models"]
 
@@ -120,7 +121,7 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
         if str(m.get("source_ref", "")).startswith(prefix) and m.get("source_path", [None] * 4)[3:] == []
     }
     # EmailStr needs the optional email-validator package; an e-mail address is a plain string to the client
-    source = _sort_imports(_builtin_generics(_open_enums(re.sub(r"\bEmailStr\b", "str", source))))
+    source = defer_builds(_sort_imports(_builtin_generics(_open_enums(re.sub(r"\bEmailStr\b", "str", source)))))
     tree = ast.parse(source)
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     defined |= {

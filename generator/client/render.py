@@ -11,7 +11,9 @@ from typing import Any
 
 import jinja2
 
+from generator.client.imports import from_import, isort_key
 from generator.client.ir import ClientIR, FieldIR, Operation, Resource
+from generator.client.lazymodels import types_files
 from generator.client.readme import resource_example, uses_models
 from generator.client.typeref import type_ref_source
 from generator.client.version import package_version
@@ -102,7 +104,7 @@ def load_templates(root: Path) -> Templates:
         doc=_doc,
         annotate=_annotate,
         call_lines=_call_lines,
-        from_import=_from_import,
+        from_import=from_import,
         typeref=type_ref_source,
     )
     digest = hashlib.sha256()
@@ -151,17 +153,6 @@ def _unshadow(resource: Resource) -> Resource:
     return replace(resource, operations=tuple(operations))
 
 
-def _isort_key(name: str) -> tuple[str, str]:
-    return name.lower(), name
-
-
-def _from_import(module: str, names: list[str]) -> str:
-    """``from module import a, b`` sorted as isort does, wrapped in parentheses past 120 characters."""
-    ordered = sorted(names, key=_isort_key)
-    line = f"from {module} import {', '.join(ordered)}"
-    return line if len(line) <= 120 else f"from {module} import (\n" + "".join(f"    {n},\n" for n in ordered) + ")"
-
-
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -206,7 +197,7 @@ def _resource_imports(resource: Resource) -> list[str]:
     if has_paging:
         local.append("from ..pagination import AsyncPager, Paging, SyncPage, async_list, sync_list")
     for child in resource.children:
-        local.append(_from_import(f".{child.module}", [child.class_name, f"Async{child.class_name}"]))
+        local.append(from_import(f".{child.module}", [child.class_name, f"Async{child.class_name}"]))
     lines = [*std, ""] if std else []
     lines += local
     if "TYPE_CHECKING" in typing_names:
@@ -241,7 +232,7 @@ def render(
     for name, text in templates.runtime.items():
         files[f"{package}/{name}"] = f"{header}\n{text}"
     files[f"{package}/py.typed"] = f"{header}\n"
-    files[f"{package}/types/__init__.py"] = models_source
+    files.update(types_files(package, models_source, header))
     exported = sorted(
         [
             "ENVIRONMENTS",
@@ -262,7 +253,7 @@ def render(
     files[f"{package}/__init__.py"] = env.get_template("package/__init__.py.jinja").render(
         **common, exceptions=EXCEPTIONS, exported=exported
     )
-    top_classes = sorted((n for r in ir.resources for n in (r.class_name, f"Async{r.class_name}")), key=_isort_key)
+    top_classes = sorted((n for r in ir.resources for n in (r.class_name, f"Async{r.class_name}")), key=isort_key)
     files[f"{package}/_client.py"] = env.get_template("package/_client.py.jinja").render(
         **common, top_classes=top_classes
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
+from collections.abc import Mapping
 from contextvars import ContextVar
 from enum import Enum, IntEnum, StrEnum
 from typing import IO, Any, Final, TypedDict
@@ -12,6 +15,7 @@ __all__ = [
     "NOT_GIVEN",
     "UNKNOWN_ENUM_VALUES",
     "FileInput",
+    "LazyExports",
     "Omit",
     "OpenEnum",
     "OpenIntEnum",
@@ -102,3 +106,40 @@ class OpenEnum(Enum):
         member._value_ = value
         _note_unknown(member)
         return member
+
+
+class LazyExports:
+    """A package's names, each imported from its own module when first asked for (resources, a large spec's models).
+
+    ``table`` maps a name to its module and the names it refers to. Loading a name loads those too and puts each
+    into the module whose annotations use it, so pydantic finds it when a model's validator is built; nothing
+    else is imported.
+    """
+
+    def __init__(self, package: str, table: Mapping[str, tuple[str, tuple[str, ...]]]) -> None:
+        self._package = package
+        self._table = table
+        self._ready: set[str] = set()
+        self._lock = threading.RLock()
+
+    def _class(self, name: str) -> Any:
+        return getattr(importlib.import_module(f"{self._package}.{self._table[name][0]}"), name)
+
+    def load(self, name: str, namespace: dict[str, Any]) -> Any:
+        if name not in self._table:
+            raise AttributeError(f"module {self._package!r} has no attribute {name!r}")
+        with self._lock:
+            pending = [name]
+            while pending:
+                current = pending.pop()
+                if current in self._ready:
+                    continue
+                module, refs = self._table[current]
+                names = vars(importlib.import_module(f"{self._package}.{module}"))
+                for ref in refs:
+                    if ref not in names:
+                        names[ref] = self._class(ref)
+                    pending.append(ref)
+                self._ready.add(current)
+            value = namespace[name] = self._class(name)
+        return value

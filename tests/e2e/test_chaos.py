@@ -4,6 +4,7 @@ do, the lenient client returns models with warnings and deviations, and only a s
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import logging
 import re
@@ -44,7 +45,9 @@ def another_client(lp: Loop, **options: Any) -> Any:
 
 
 def _resources(client: Any) -> list[tuple[str, Any]]:
-    return sorted((name, r) for name, r in vars(client).items() if hasattr(r, "_client") and not name.startswith("_"))
+    """The client's top-level resources (properties, built on first access)."""
+    names = [n for n, a in vars(type(client)).items() if isinstance(a, functools.cached_property)]
+    return sorted((name, getattr(client, name)) for name in names if not name.startswith("_"))
 
 
 def _only_optional_keywords(method: Any, positional: int) -> bool:

@@ -5,40 +5,43 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._request import Credential
-from .resources import (
-    Accounts,
-    AsyncAccounts,
-    AsyncCategories,
-    AsyncClients,
-    AsyncDepartments,
-    AsyncInvoices,
-    AsyncPayments,
-    AsyncPriceLists,
-    AsyncProducts,
-    AsyncRecurrings,
-    AsyncUsers,
-    AsyncWarehouseActions,
-    AsyncWarehouseDocuments,
-    AsyncWarehouses,
-    Categories,
-    Clients,
-    Departments,
-    Invoices,
-    Payments,
-    PriceLists,
-    Products,
-    Recurrings,
-    Users,
-    WarehouseActions,
-    WarehouseDocuments,
-    Warehouses,
-)
+
+if TYPE_CHECKING:
+    from .resources import (
+        Accounts,
+        AsyncAccounts,
+        AsyncCategories,
+        AsyncClients,
+        AsyncDepartments,
+        AsyncInvoices,
+        AsyncPayments,
+        AsyncPriceLists,
+        AsyncProducts,
+        AsyncRecurrings,
+        AsyncUsers,
+        AsyncWarehouseActions,
+        AsyncWarehouseDocuments,
+        AsyncWarehouses,
+        Categories,
+        Clients,
+        Departments,
+        Invoices,
+        Payments,
+        PriceLists,
+        Products,
+        Recurrings,
+        Users,
+        WarehouseActions,
+        WarehouseDocuments,
+        Warehouses,
+    )
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
@@ -109,20 +112,6 @@ class Client(SyncAPIClient):
     pydantic's ``ValidationError`` instead.
     """
 
-    accounts: Accounts
-    categories: Categories
-    clients: Clients
-    departments: Departments
-    invoices: Invoices
-    payments: Payments
-    price_lists: PriceLists
-    products: Products
-    recurrings: Recurrings
-    users: Users
-    warehouse_actions: WarehouseActions
-    warehouse_documents: WarehouseDocuments
-    warehouses: Warehouses
-
     def __init__(
         self,
         *,
@@ -159,19 +148,84 @@ class Client(SyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.accounts = Accounts(self)
-        self.categories = Categories(self)
-        self.clients = Clients(self)
-        self.departments = Departments(self)
-        self.invoices = Invoices(self)
-        self.payments = Payments(self)
-        self.price_lists = PriceLists(self)
-        self.products = Products(self)
-        self.recurrings = Recurrings(self)
-        self.users = Users(self)
-        self.warehouse_actions = WarehouseActions(self)
-        self.warehouse_documents = WarehouseDocuments(self)
-        self.warehouses = Warehouses(self)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from .resources.accounts import Accounts
+
+        return Accounts(self)
+
+    @cached_property
+    def categories(self) -> Categories:
+        from .resources.categories import Categories
+
+        return Categories(self)
+
+    @cached_property
+    def clients(self) -> Clients:
+        from .resources.clients import Clients
+
+        return Clients(self)
+
+    @cached_property
+    def departments(self) -> Departments:
+        from .resources.departments import Departments
+
+        return Departments(self)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        from .resources.invoices import Invoices
+
+        return Invoices(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        from .resources.payments import Payments
+
+        return Payments(self)
+
+    @cached_property
+    def price_lists(self) -> PriceLists:
+        from .resources.price_lists import PriceLists
+
+        return PriceLists(self)
+
+    @cached_property
+    def products(self) -> Products:
+        from .resources.products import Products
+
+        return Products(self)
+
+    @cached_property
+    def recurrings(self) -> Recurrings:
+        from .resources.recurrings import Recurrings
+
+        return Recurrings(self)
+
+    @cached_property
+    def users(self) -> Users:
+        from .resources.users import Users
+
+        return Users(self)
+
+    @cached_property
+    def warehouse_actions(self) -> WarehouseActions:
+        from .resources.warehouse_actions import WarehouseActions
+
+        return WarehouseActions(self)
+
+    @cached_property
+    def warehouse_documents(self) -> WarehouseDocuments:
+        from .resources.warehouse_documents import WarehouseDocuments
+
+        return WarehouseDocuments(self)
+
+    @cached_property
+    def warehouses(self) -> Warehouses:
+        from .resources.warehouses import Warehouses
+
+        return Warehouses(self)
 
     def __enter__(self) -> Client:
         return self
@@ -189,20 +243,6 @@ class AsyncClient(AsyncAPIClient):
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
     pydantic's ``ValidationError`` instead.
     """
-
-    accounts: AsyncAccounts
-    categories: AsyncCategories
-    clients: AsyncClients
-    departments: AsyncDepartments
-    invoices: AsyncInvoices
-    payments: AsyncPayments
-    price_lists: AsyncPriceLists
-    products: AsyncProducts
-    recurrings: AsyncRecurrings
-    users: AsyncUsers
-    warehouse_actions: AsyncWarehouseActions
-    warehouse_documents: AsyncWarehouseDocuments
-    warehouses: AsyncWarehouses
 
     def __init__(
         self,
@@ -240,19 +280,84 @@ class AsyncClient(AsyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.accounts = AsyncAccounts(self)
-        self.categories = AsyncCategories(self)
-        self.clients = AsyncClients(self)
-        self.departments = AsyncDepartments(self)
-        self.invoices = AsyncInvoices(self)
-        self.payments = AsyncPayments(self)
-        self.price_lists = AsyncPriceLists(self)
-        self.products = AsyncProducts(self)
-        self.recurrings = AsyncRecurrings(self)
-        self.users = AsyncUsers(self)
-        self.warehouse_actions = AsyncWarehouseActions(self)
-        self.warehouse_documents = AsyncWarehouseDocuments(self)
-        self.warehouses = AsyncWarehouses(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccounts:
+        from .resources.accounts import AsyncAccounts
+
+        return AsyncAccounts(self)
+
+    @cached_property
+    def categories(self) -> AsyncCategories:
+        from .resources.categories import AsyncCategories
+
+        return AsyncCategories(self)
+
+    @cached_property
+    def clients(self) -> AsyncClients:
+        from .resources.clients import AsyncClients
+
+        return AsyncClients(self)
+
+    @cached_property
+    def departments(self) -> AsyncDepartments:
+        from .resources.departments import AsyncDepartments
+
+        return AsyncDepartments(self)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoices:
+        from .resources.invoices import AsyncInvoices
+
+        return AsyncInvoices(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        from .resources.payments import AsyncPayments
+
+        return AsyncPayments(self)
+
+    @cached_property
+    def price_lists(self) -> AsyncPriceLists:
+        from .resources.price_lists import AsyncPriceLists
+
+        return AsyncPriceLists(self)
+
+    @cached_property
+    def products(self) -> AsyncProducts:
+        from .resources.products import AsyncProducts
+
+        return AsyncProducts(self)
+
+    @cached_property
+    def recurrings(self) -> AsyncRecurrings:
+        from .resources.recurrings import AsyncRecurrings
+
+        return AsyncRecurrings(self)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
+    @cached_property
+    def warehouse_actions(self) -> AsyncWarehouseActions:
+        from .resources.warehouse_actions import AsyncWarehouseActions
+
+        return AsyncWarehouseActions(self)
+
+    @cached_property
+    def warehouse_documents(self) -> AsyncWarehouseDocuments:
+        from .resources.warehouse_documents import AsyncWarehouseDocuments
+
+        return AsyncWarehouseDocuments(self)
+
+    @cached_property
+    def warehouses(self) -> AsyncWarehouses:
+        from .resources.warehouses import AsyncWarehouses
+
+        return AsyncWarehouses(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._request import Credential
-from .resources import (
-    AsyncClients,
-    AsyncDocuments,
-    AsyncProducts,
-    AsyncService,
-    Clients,
-    Documents,
-    Products,
-    Service,
-)
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncClients,
+        AsyncDocuments,
+        AsyncProducts,
+        AsyncService,
+        Clients,
+        Documents,
+        Products,
+        Service,
+    )
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
@@ -73,11 +76,6 @@ class Client(SyncAPIClient):
     pydantic's ``ValidationError`` instead.
     """
 
-    clients: Clients
-    documents: Documents
-    products: Products
-    service: Service
-
     def __init__(
         self,
         *,
@@ -102,10 +100,30 @@ class Client(SyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.clients = Clients(self)
-        self.documents = Documents(self)
-        self.products = Products(self)
-        self.service = Service(self)
+
+    @cached_property
+    def clients(self) -> Clients:
+        from .resources.clients import Clients
+
+        return Clients(self)
+
+    @cached_property
+    def documents(self) -> Documents:
+        from .resources.documents import Documents
+
+        return Documents(self)
+
+    @cached_property
+    def products(self) -> Products:
+        from .resources.products import Products
+
+        return Products(self)
+
+    @cached_property
+    def service(self) -> Service:
+        from .resources.service import Service
+
+        return Service(self)
 
     def __enter__(self) -> Client:
         return self
@@ -123,11 +141,6 @@ class AsyncClient(AsyncAPIClient):
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
     pydantic's ``ValidationError`` instead.
     """
-
-    clients: AsyncClients
-    documents: AsyncDocuments
-    products: AsyncProducts
-    service: AsyncService
 
     def __init__(
         self,
@@ -153,10 +166,30 @@ class AsyncClient(AsyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.clients = AsyncClients(self)
-        self.documents = AsyncDocuments(self)
-        self.products = AsyncProducts(self)
-        self.service = AsyncService(self)
+
+    @cached_property
+    def clients(self) -> AsyncClients:
+        from .resources.clients import AsyncClients
+
+        return AsyncClients(self)
+
+    @cached_property
+    def documents(self) -> AsyncDocuments:
+        from .resources.documents import AsyncDocuments
+
+        return AsyncDocuments(self)
+
+    @cached_property
+    def products(self) -> AsyncProducts:
+        from .resources.products import AsyncProducts
+
+        return AsyncProducts(self)
+
+    @cached_property
+    def service(self) -> AsyncService:
+        from .resources.service import AsyncService
+
+        return AsyncService(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._request import Credential
-from .resources import (
-    AsyncInvoices,
-    Invoices,
-)
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncInvoices,
+        Invoices,
+    )
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
@@ -73,8 +76,6 @@ class Client(SyncAPIClient):
     pydantic's ``ValidationError`` instead.
     """
 
-    invoices: Invoices
-
     def __init__(
         self,
         *,
@@ -103,7 +104,12 @@ class Client(SyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.invoices = Invoices(self)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        from .resources.invoices import Invoices
+
+        return Invoices(self)
 
     def __enter__(self) -> Client:
         return self
@@ -121,8 +127,6 @@ class AsyncClient(AsyncAPIClient):
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
     pydantic's ``ValidationError`` instead.
     """
-
-    invoices: AsyncInvoices
 
     def __init__(
         self,
@@ -152,7 +156,12 @@ class AsyncClient(AsyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.invoices = AsyncInvoices(self)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoices:
+        from .resources.invoices import AsyncInvoices
+
+        return AsyncInvoices(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -5,50 +5,53 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._request import Credential
-from .resources import (
-    AsyncContactPeople,
-    AsyncContacts,
-    AsyncContactTiers,
-    AsyncCreditNotes,
-    AsyncDeliverySlips,
-    AsyncInvoices,
-    AsyncOauth2,
-    AsyncOrderSlips,
-    AsyncPaymentAccounts,
-    AsyncPaymentRequests,
-    AsyncPayments,
-    AsyncPosTickets,
-    AsyncProductGroups,
-    AsyncProducts,
-    AsyncProposals,
-    AsyncPurchaseSlips,
-    AsyncTokens,
-    AsyncVatLookups,
-    ContactPeople,
-    Contacts,
-    ContactTiers,
-    CreditNotes,
-    DeliverySlips,
-    Invoices,
-    Oauth2,
-    OrderSlips,
-    PaymentAccounts,
-    PaymentRequests,
-    Payments,
-    PosTickets,
-    ProductGroups,
-    Products,
-    Proposals,
-    PurchaseSlips,
-    Tokens,
-    VatLookups,
-)
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncContactPeople,
+        AsyncContacts,
+        AsyncContactTiers,
+        AsyncCreditNotes,
+        AsyncDeliverySlips,
+        AsyncInvoices,
+        AsyncOauth2,
+        AsyncOrderSlips,
+        AsyncPaymentAccounts,
+        AsyncPaymentRequests,
+        AsyncPayments,
+        AsyncPosTickets,
+        AsyncProductGroups,
+        AsyncProducts,
+        AsyncProposals,
+        AsyncPurchaseSlips,
+        AsyncTokens,
+        AsyncVatLookups,
+        ContactPeople,
+        Contacts,
+        ContactTiers,
+        CreditNotes,
+        DeliverySlips,
+        Invoices,
+        Oauth2,
+        OrderSlips,
+        PaymentAccounts,
+        PaymentRequests,
+        Payments,
+        PosTickets,
+        ProductGroups,
+        Products,
+        Proposals,
+        PurchaseSlips,
+        Tokens,
+        VatLookups,
+    )
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
@@ -107,25 +110,6 @@ class Client(SyncAPIClient):
     pydantic's ``ValidationError`` instead.
     """
 
-    contact_people: ContactPeople
-    contact_tiers: ContactTiers
-    contacts: Contacts
-    credit_notes: CreditNotes
-    delivery_slips: DeliverySlips
-    invoices: Invoices
-    oauth2: Oauth2
-    order_slips: OrderSlips
-    payment_accounts: PaymentAccounts
-    payment_requests: PaymentRequests
-    payments: Payments
-    pos_tickets: PosTickets
-    product_groups: ProductGroups
-    products: Products
-    proposals: Proposals
-    purchase_slips: PurchaseSlips
-    tokens: Tokens
-    vat_lookups: VatLookups
-
     def __init__(
         self,
         *,
@@ -154,24 +138,114 @@ class Client(SyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.contact_people = ContactPeople(self)
-        self.contact_tiers = ContactTiers(self)
-        self.contacts = Contacts(self)
-        self.credit_notes = CreditNotes(self)
-        self.delivery_slips = DeliverySlips(self)
-        self.invoices = Invoices(self)
-        self.oauth2 = Oauth2(self)
-        self.order_slips = OrderSlips(self)
-        self.payment_accounts = PaymentAccounts(self)
-        self.payment_requests = PaymentRequests(self)
-        self.payments = Payments(self)
-        self.pos_tickets = PosTickets(self)
-        self.product_groups = ProductGroups(self)
-        self.products = Products(self)
-        self.proposals = Proposals(self)
-        self.purchase_slips = PurchaseSlips(self)
-        self.tokens = Tokens(self)
-        self.vat_lookups = VatLookups(self)
+
+    @cached_property
+    def contact_people(self) -> ContactPeople:
+        from .resources.contact_people import ContactPeople
+
+        return ContactPeople(self)
+
+    @cached_property
+    def contact_tiers(self) -> ContactTiers:
+        from .resources.contact_tiers import ContactTiers
+
+        return ContactTiers(self)
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        from .resources.contacts import Contacts
+
+        return Contacts(self)
+
+    @cached_property
+    def credit_notes(self) -> CreditNotes:
+        from .resources.credit_notes import CreditNotes
+
+        return CreditNotes(self)
+
+    @cached_property
+    def delivery_slips(self) -> DeliverySlips:
+        from .resources.delivery_slips import DeliverySlips
+
+        return DeliverySlips(self)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        from .resources.invoices import Invoices
+
+        return Invoices(self)
+
+    @cached_property
+    def oauth2(self) -> Oauth2:
+        from .resources.oauth2 import Oauth2
+
+        return Oauth2(self)
+
+    @cached_property
+    def order_slips(self) -> OrderSlips:
+        from .resources.order_slips import OrderSlips
+
+        return OrderSlips(self)
+
+    @cached_property
+    def payment_accounts(self) -> PaymentAccounts:
+        from .resources.payment_accounts import PaymentAccounts
+
+        return PaymentAccounts(self)
+
+    @cached_property
+    def payment_requests(self) -> PaymentRequests:
+        from .resources.payment_requests import PaymentRequests
+
+        return PaymentRequests(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        from .resources.payments import Payments
+
+        return Payments(self)
+
+    @cached_property
+    def pos_tickets(self) -> PosTickets:
+        from .resources.pos_tickets import PosTickets
+
+        return PosTickets(self)
+
+    @cached_property
+    def product_groups(self) -> ProductGroups:
+        from .resources.product_groups import ProductGroups
+
+        return ProductGroups(self)
+
+    @cached_property
+    def products(self) -> Products:
+        from .resources.products import Products
+
+        return Products(self)
+
+    @cached_property
+    def proposals(self) -> Proposals:
+        from .resources.proposals import Proposals
+
+        return Proposals(self)
+
+    @cached_property
+    def purchase_slips(self) -> PurchaseSlips:
+        from .resources.purchase_slips import PurchaseSlips
+
+        return PurchaseSlips(self)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        from .resources.tokens import Tokens
+
+        return Tokens(self)
+
+    @cached_property
+    def vat_lookups(self) -> VatLookups:
+        from .resources.vat_lookups import VatLookups
+
+        return VatLookups(self)
 
     def __enter__(self) -> Client:
         return self
@@ -189,25 +263,6 @@ class AsyncClient(AsyncAPIClient):
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
     pydantic's ``ValidationError`` instead.
     """
-
-    contact_people: AsyncContactPeople
-    contact_tiers: AsyncContactTiers
-    contacts: AsyncContacts
-    credit_notes: AsyncCreditNotes
-    delivery_slips: AsyncDeliverySlips
-    invoices: AsyncInvoices
-    oauth2: AsyncOauth2
-    order_slips: AsyncOrderSlips
-    payment_accounts: AsyncPaymentAccounts
-    payment_requests: AsyncPaymentRequests
-    payments: AsyncPayments
-    pos_tickets: AsyncPosTickets
-    product_groups: AsyncProductGroups
-    products: AsyncProducts
-    proposals: AsyncProposals
-    purchase_slips: AsyncPurchaseSlips
-    tokens: AsyncTokens
-    vat_lookups: AsyncVatLookups
 
     def __init__(
         self,
@@ -237,24 +292,114 @@ class AsyncClient(AsyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.contact_people = AsyncContactPeople(self)
-        self.contact_tiers = AsyncContactTiers(self)
-        self.contacts = AsyncContacts(self)
-        self.credit_notes = AsyncCreditNotes(self)
-        self.delivery_slips = AsyncDeliverySlips(self)
-        self.invoices = AsyncInvoices(self)
-        self.oauth2 = AsyncOauth2(self)
-        self.order_slips = AsyncOrderSlips(self)
-        self.payment_accounts = AsyncPaymentAccounts(self)
-        self.payment_requests = AsyncPaymentRequests(self)
-        self.payments = AsyncPayments(self)
-        self.pos_tickets = AsyncPosTickets(self)
-        self.product_groups = AsyncProductGroups(self)
-        self.products = AsyncProducts(self)
-        self.proposals = AsyncProposals(self)
-        self.purchase_slips = AsyncPurchaseSlips(self)
-        self.tokens = AsyncTokens(self)
-        self.vat_lookups = AsyncVatLookups(self)
+
+    @cached_property
+    def contact_people(self) -> AsyncContactPeople:
+        from .resources.contact_people import AsyncContactPeople
+
+        return AsyncContactPeople(self)
+
+    @cached_property
+    def contact_tiers(self) -> AsyncContactTiers:
+        from .resources.contact_tiers import AsyncContactTiers
+
+        return AsyncContactTiers(self)
+
+    @cached_property
+    def contacts(self) -> AsyncContacts:
+        from .resources.contacts import AsyncContacts
+
+        return AsyncContacts(self)
+
+    @cached_property
+    def credit_notes(self) -> AsyncCreditNotes:
+        from .resources.credit_notes import AsyncCreditNotes
+
+        return AsyncCreditNotes(self)
+
+    @cached_property
+    def delivery_slips(self) -> AsyncDeliverySlips:
+        from .resources.delivery_slips import AsyncDeliverySlips
+
+        return AsyncDeliverySlips(self)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoices:
+        from .resources.invoices import AsyncInvoices
+
+        return AsyncInvoices(self)
+
+    @cached_property
+    def oauth2(self) -> AsyncOauth2:
+        from .resources.oauth2 import AsyncOauth2
+
+        return AsyncOauth2(self)
+
+    @cached_property
+    def order_slips(self) -> AsyncOrderSlips:
+        from .resources.order_slips import AsyncOrderSlips
+
+        return AsyncOrderSlips(self)
+
+    @cached_property
+    def payment_accounts(self) -> AsyncPaymentAccounts:
+        from .resources.payment_accounts import AsyncPaymentAccounts
+
+        return AsyncPaymentAccounts(self)
+
+    @cached_property
+    def payment_requests(self) -> AsyncPaymentRequests:
+        from .resources.payment_requests import AsyncPaymentRequests
+
+        return AsyncPaymentRequests(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        from .resources.payments import AsyncPayments
+
+        return AsyncPayments(self)
+
+    @cached_property
+    def pos_tickets(self) -> AsyncPosTickets:
+        from .resources.pos_tickets import AsyncPosTickets
+
+        return AsyncPosTickets(self)
+
+    @cached_property
+    def product_groups(self) -> AsyncProductGroups:
+        from .resources.product_groups import AsyncProductGroups
+
+        return AsyncProductGroups(self)
+
+    @cached_property
+    def products(self) -> AsyncProducts:
+        from .resources.products import AsyncProducts
+
+        return AsyncProducts(self)
+
+    @cached_property
+    def proposals(self) -> AsyncProposals:
+        from .resources.proposals import AsyncProposals
+
+        return AsyncProposals(self)
+
+    @cached_property
+    def purchase_slips(self) -> AsyncPurchaseSlips:
+        from .resources.purchase_slips import AsyncPurchaseSlips
+
+        return AsyncPurchaseSlips(self)
+
+    @cached_property
+    def tokens(self) -> AsyncTokens:
+        from .resources.tokens import AsyncTokens
+
+        return AsyncTokens(self)
+
+    @cached_property
+    def vat_lookups(self) -> AsyncVatLookups:
+        from .resources.vat_lookups import AsyncVatLookups
+
+        return AsyncVatLookups(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

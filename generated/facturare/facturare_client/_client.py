@@ -5,46 +5,49 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._request import Credential
-from .resources import (
-    AsyncCharges,
-    AsyncCoupons,
-    AsyncCreditBalanceAdjustments,
-    AsyncCreditNotes,
-    AsyncCustomers,
-    AsyncEstimates,
-    AsyncEvents,
-    AsyncFiles,
-    AsyncInvoices,
-    AsyncItems,
-    AsyncNotes,
-    AsyncPayments,
-    AsyncPlans,
-    AsyncSubscriptions,
-    AsyncTasks,
-    AsyncTaxRates,
-    Charges,
-    Coupons,
-    CreditBalanceAdjustments,
-    CreditNotes,
-    Customers,
-    Estimates,
-    Events,
-    Files,
-    Invoices,
-    Items,
-    Notes,
-    Payments,
-    Plans,
-    Subscriptions,
-    Tasks,
-    TaxRates,
-)
+
+if TYPE_CHECKING:
+    from .resources import (
+        AsyncCharges,
+        AsyncCoupons,
+        AsyncCreditBalanceAdjustments,
+        AsyncCreditNotes,
+        AsyncCustomers,
+        AsyncEstimates,
+        AsyncEvents,
+        AsyncFiles,
+        AsyncInvoices,
+        AsyncItems,
+        AsyncNotes,
+        AsyncPayments,
+        AsyncPlans,
+        AsyncSubscriptions,
+        AsyncTasks,
+        AsyncTaxRates,
+        Charges,
+        Coupons,
+        CreditBalanceAdjustments,
+        CreditNotes,
+        Customers,
+        Estimates,
+        Events,
+        Files,
+        Invoices,
+        Items,
+        Notes,
+        Payments,
+        Plans,
+        Subscriptions,
+        Tasks,
+        TaxRates,
+    )
 
 __all__ = ["ENVIRONMENTS", "AsyncClient", "Client"]
 
@@ -96,23 +99,6 @@ class Client(SyncAPIClient):
     pydantic's ``ValidationError`` instead.
     """
 
-    charges: Charges
-    coupons: Coupons
-    credit_balance_adjustments: CreditBalanceAdjustments
-    credit_notes: CreditNotes
-    customers: Customers
-    estimates: Estimates
-    events: Events
-    files: Files
-    invoices: Invoices
-    items: Items
-    notes: Notes
-    payments: Payments
-    plans: Plans
-    subscriptions: Subscriptions
-    tasks: Tasks
-    tax_rates: TaxRates
-
     def __init__(
         self,
         *,
@@ -137,22 +123,102 @@ class Client(SyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.charges = Charges(self)
-        self.coupons = Coupons(self)
-        self.credit_balance_adjustments = CreditBalanceAdjustments(self)
-        self.credit_notes = CreditNotes(self)
-        self.customers = Customers(self)
-        self.estimates = Estimates(self)
-        self.events = Events(self)
-        self.files = Files(self)
-        self.invoices = Invoices(self)
-        self.items = Items(self)
-        self.notes = Notes(self)
-        self.payments = Payments(self)
-        self.plans = Plans(self)
-        self.subscriptions = Subscriptions(self)
-        self.tasks = Tasks(self)
-        self.tax_rates = TaxRates(self)
+
+    @cached_property
+    def charges(self) -> Charges:
+        from .resources.charges import Charges
+
+        return Charges(self)
+
+    @cached_property
+    def coupons(self) -> Coupons:
+        from .resources.coupons import Coupons
+
+        return Coupons(self)
+
+    @cached_property
+    def credit_balance_adjustments(self) -> CreditBalanceAdjustments:
+        from .resources.credit_balance_adjustments import CreditBalanceAdjustments
+
+        return CreditBalanceAdjustments(self)
+
+    @cached_property
+    def credit_notes(self) -> CreditNotes:
+        from .resources.credit_notes import CreditNotes
+
+        return CreditNotes(self)
+
+    @cached_property
+    def customers(self) -> Customers:
+        from .resources.customers import Customers
+
+        return Customers(self)
+
+    @cached_property
+    def estimates(self) -> Estimates:
+        from .resources.estimates import Estimates
+
+        return Estimates(self)
+
+    @cached_property
+    def events(self) -> Events:
+        from .resources.events import Events
+
+        return Events(self)
+
+    @cached_property
+    def files(self) -> Files:
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def invoices(self) -> Invoices:
+        from .resources.invoices import Invoices
+
+        return Invoices(self)
+
+    @cached_property
+    def items(self) -> Items:
+        from .resources.items import Items
+
+        return Items(self)
+
+    @cached_property
+    def notes(self) -> Notes:
+        from .resources.notes import Notes
+
+        return Notes(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        from .resources.payments import Payments
+
+        return Payments(self)
+
+    @cached_property
+    def plans(self) -> Plans:
+        from .resources.plans import Plans
+
+        return Plans(self)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        from .resources.subscriptions import Subscriptions
+
+        return Subscriptions(self)
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        from .resources.tasks import Tasks
+
+        return Tasks(self)
+
+    @cached_property
+    def tax_rates(self) -> TaxRates:
+        from .resources.tax_rates import TaxRates
+
+        return TaxRates(self)
 
     def __enter__(self) -> Client:
         return self
@@ -170,23 +236,6 @@ class AsyncClient(AsyncAPIClient):
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
     pydantic's ``ValidationError`` instead.
     """
-
-    charges: AsyncCharges
-    coupons: AsyncCoupons
-    credit_balance_adjustments: AsyncCreditBalanceAdjustments
-    credit_notes: AsyncCreditNotes
-    customers: AsyncCustomers
-    estimates: AsyncEstimates
-    events: AsyncEvents
-    files: AsyncFiles
-    invoices: AsyncInvoices
-    items: AsyncItems
-    notes: AsyncNotes
-    payments: AsyncPayments
-    plans: AsyncPlans
-    subscriptions: AsyncSubscriptions
-    tasks: AsyncTasks
-    tax_rates: AsyncTaxRates
 
     def __init__(
         self,
@@ -212,22 +261,102 @@ class AsyncClient(AsyncAPIClient):
                 default_headers=default_headers,
             ),
         )
-        self.charges = AsyncCharges(self)
-        self.coupons = AsyncCoupons(self)
-        self.credit_balance_adjustments = AsyncCreditBalanceAdjustments(self)
-        self.credit_notes = AsyncCreditNotes(self)
-        self.customers = AsyncCustomers(self)
-        self.estimates = AsyncEstimates(self)
-        self.events = AsyncEvents(self)
-        self.files = AsyncFiles(self)
-        self.invoices = AsyncInvoices(self)
-        self.items = AsyncItems(self)
-        self.notes = AsyncNotes(self)
-        self.payments = AsyncPayments(self)
-        self.plans = AsyncPlans(self)
-        self.subscriptions = AsyncSubscriptions(self)
-        self.tasks = AsyncTasks(self)
-        self.tax_rates = AsyncTaxRates(self)
+
+    @cached_property
+    def charges(self) -> AsyncCharges:
+        from .resources.charges import AsyncCharges
+
+        return AsyncCharges(self)
+
+    @cached_property
+    def coupons(self) -> AsyncCoupons:
+        from .resources.coupons import AsyncCoupons
+
+        return AsyncCoupons(self)
+
+    @cached_property
+    def credit_balance_adjustments(self) -> AsyncCreditBalanceAdjustments:
+        from .resources.credit_balance_adjustments import AsyncCreditBalanceAdjustments
+
+        return AsyncCreditBalanceAdjustments(self)
+
+    @cached_property
+    def credit_notes(self) -> AsyncCreditNotes:
+        from .resources.credit_notes import AsyncCreditNotes
+
+        return AsyncCreditNotes(self)
+
+    @cached_property
+    def customers(self) -> AsyncCustomers:
+        from .resources.customers import AsyncCustomers
+
+        return AsyncCustomers(self)
+
+    @cached_property
+    def estimates(self) -> AsyncEstimates:
+        from .resources.estimates import AsyncEstimates
+
+        return AsyncEstimates(self)
+
+    @cached_property
+    def events(self) -> AsyncEvents:
+        from .resources.events import AsyncEvents
+
+        return AsyncEvents(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoices:
+        from .resources.invoices import AsyncInvoices
+
+        return AsyncInvoices(self)
+
+    @cached_property
+    def items(self) -> AsyncItems:
+        from .resources.items import AsyncItems
+
+        return AsyncItems(self)
+
+    @cached_property
+    def notes(self) -> AsyncNotes:
+        from .resources.notes import AsyncNotes
+
+        return AsyncNotes(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        from .resources.payments import AsyncPayments
+
+        return AsyncPayments(self)
+
+    @cached_property
+    def plans(self) -> AsyncPlans:
+        from .resources.plans import AsyncPlans
+
+        return AsyncPlans(self)
+
+    @cached_property
+    def subscriptions(self) -> AsyncSubscriptions:
+        from .resources.subscriptions import AsyncSubscriptions
+
+        return AsyncSubscriptions(self)
+
+    @cached_property
+    def tasks(self) -> AsyncTasks:
+        from .resources.tasks import AsyncTasks
+
+        return AsyncTasks(self)
+
+    @cached_property
+    def tax_rates(self) -> AsyncTaxRates:
+        from .resources.tax_rates import AsyncTaxRates
+
+        return AsyncTaxRates(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

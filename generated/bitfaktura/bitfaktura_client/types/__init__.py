@@ -14,6 +14,7 @@ class Code(OpenStrEnum):
 
 
 class FieldErrors(RootModel[dict[str, list[str]]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, list[str]]
 
 
@@ -25,12 +26,14 @@ class StatusMessage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: Code1
     message: str | None = None
 
 
 class XmlDocument(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description='An XML rendering of the same data as the `.json` sibling. Open question 20: the exact shape is undocumented; this spec assumes Rails\' `to_xml`: a single object under its singular root (`<invoice>`), a list under the plural root with `type="array"` (`<invoices type="array">`), dasherized element names (`<price-gross>`), `type` attributes on non-string values and `nil="true"` for nulls. It is kept an opaque string so that clients hand it over unparsed. Errors on `.xml` paths are declared with the JSON envelope, the only form any source shows.',
@@ -38,6 +41,7 @@ class XmlDocument(RootModel[str]):
 
 
 class InvoiceXmlRequest(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="An XML document with root `<invoice>` holding the same fields as `InvoiceInput`, positions nested as `<positions><position>...</position></positions>` (the seed's XML create example).",
@@ -45,18 +49,22 @@ class InvoiceXmlRequest(RootModel[str]):
 
 
 class PdfDocument(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A PDF file.")
 
 
 class ZipArchive(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A ZIP archive.")
 
 
 class JavaScriptSource(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(..., description="JavaScript source code.")
 
 
 class IdInput1(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
@@ -65,6 +73,7 @@ class IdInput1(RootModel[str]):
 
 
 class IdInput(RootModel[int | IdInput1]):
+    model_config = ConfigDict(defer_build=True)
     root: int | IdInput1 = Field(
         ...,
         description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
@@ -72,6 +81,7 @@ class IdInput(RootModel[int | IdInput1]):
 
 
 class AmountInput1(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).',
@@ -80,6 +90,7 @@ class AmountInput1(RootModel[str]):
 
 
 class AmountInput(RootModel[float | AmountInput1]):
+    model_config = ConfigDict(defer_build=True)
     root: float | AmountInput1 = Field(
         ...,
         description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).',
@@ -101,6 +112,7 @@ class FlagInput2(OpenStrEnum):
 
 
 class FlagInput(RootModel[bool | FlagInput1 | FlagInput2]):
+    model_config = ConfigDict(defer_build=True)
     root: bool | FlagInput1 | FlagInput2 = Field(
         ...,
         description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
@@ -108,6 +120,7 @@ class FlagInput(RootModel[bool | FlagInput1 | FlagInput2]):
 
 
 class TaxInput1(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
@@ -116,6 +129,7 @@ class TaxInput1(RootModel[str]):
 
 
 class TaxInput(RootModel[float | TaxInput1]):
+    model_config = ConfigDict(defer_build=True)
     root: float | TaxInput1 = Field(
         ...,
         description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
@@ -123,6 +137,7 @@ class TaxInput(RootModel[float | TaxInput1]):
 
 
 class PaymentToKind1(RootModel[int | None]):
+    model_config = ConfigDict(defer_build=True)
     root: int | None = Field(
         None,
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
@@ -131,6 +146,7 @@ class PaymentToKind1(RootModel[int | None]):
 
 
 class PaymentToKind2(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
@@ -139,6 +155,7 @@ class PaymentToKind2(RootModel[str]):
 
 
 class PaymentToKind(RootModel[PaymentToKind1 | PaymentToKind2]):
+    model_config = ConfigDict(defer_build=True)
     root: PaymentToKind1 | PaymentToKind2 = Field(
         ...,
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
@@ -146,6 +163,7 @@ class PaymentToKind(RootModel[PaymentToKind1 | PaymentToKind2]):
 
 
 class DecimalString(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
@@ -155,6 +173,7 @@ class DecimalString(RootModel[str]):
 
 
 class TaxRate(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description='A tax rate as the API sends it in responses (`"23"`, `"0"`, `"zw"`, `"np"`).',
@@ -214,6 +233,7 @@ class PaymentType1(OpenStrEnum):
 
 
 class PaymentType2(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates.",
@@ -222,6 +242,7 @@ class PaymentType2(RootModel[str]):
 
 
 class PaymentType(RootModel[PaymentType1 | PaymentType2]):
+    model_config = ConfigDict(defer_build=True)
     root: PaymentType1 | PaymentType2 = Field(
         ...,
         description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates.",
@@ -253,6 +274,7 @@ class Lang1(OpenStrEnum):
 
 
 class Lang2(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here.",
@@ -261,6 +283,7 @@ class Lang2(RootModel[str]):
 
 
 class Lang(RootModel[Lang1 | Lang2]):
+    model_config = ConfigDict(defer_build=True)
     root: Lang1 | Lang2 = Field(
         ...,
         description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here.",
@@ -283,6 +306,7 @@ class ExchangeKindEnum(OpenStrEnum):
 
 
 class ExchangeKind(RootModel[ExchangeKindEnum | None]):
+    model_config = ConfigDict(defer_build=True)
     root: ExchangeKindEnum | None = Field(
         None,
         description="Source of the exchange rate used to convert totals to `exchange_currency`: a central bank (ECB, NBP, CBR, NBU, NBG) or `own` (the rate in `exchange_currency_rate`). Null when no conversion.",
@@ -305,6 +329,7 @@ class AccountingKindEnum(OpenStrEnum):
 
 
 class AccountingKind(RootModel[AccountingKindEnum | None]):
+    model_config = ConfigDict(defer_build=True)
     root: AccountingKindEnum | None = Field(
         None, description="Expense category of a cost invoice (`income` false); null on income invoices."
     )
@@ -348,6 +373,7 @@ class CalculatingStrategy(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     position: Position | None = Field(None, description="How line amounts are computed.")
     sum: Sum | None = Field(None, description="How the invoice total is summed from the lines.")
@@ -385,6 +411,7 @@ class InvoiceCorrectionLineInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     quantity: AmountInput | None = None
@@ -397,6 +424,7 @@ class InvoiceCancelRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -409,6 +437,7 @@ class InvoicePosition(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     invoice_id: int | None = None
@@ -442,6 +471,7 @@ class AttachmentCredentials(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     url: AnyUrl
     AWSAccessKeyId: str
@@ -456,6 +486,7 @@ class RecurringInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     invoice_id: IdInput | None = None
@@ -480,6 +511,7 @@ class RecurringCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -491,6 +523,7 @@ class RecurringUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -502,6 +535,7 @@ class Recurring(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -518,6 +552,7 @@ class Recurring(BaseModel):
 
 
 class RecurringList(RootModel[list[Recurring]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Recurring] = Field(..., description="A page of recurring-invoice definitions (bare array).")
 
 
@@ -526,6 +561,7 @@ class PriceableType(OpenStrEnum):
 
 
 class Percentage(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="Percent change against the product's price when `use_percentage` is set; empty otherwise.",
@@ -537,6 +573,7 @@ class PriceListPositionInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = None
     field_destroy: FlagInput | None = Field(None, alias="_destroy")
@@ -557,6 +594,7 @@ class PriceListPosition(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     priceable_id: int | None = None
@@ -580,6 +618,7 @@ class WarehouseActionInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = None
     field_destroy: FlagInput | None = Field(None, alias="_destroy")
@@ -597,6 +636,7 @@ class WarehouseAction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     kind: str | None = None
@@ -615,6 +655,7 @@ class WarehouseAction(BaseModel):
 
 
 class WarehouseActionList(RootModel[list[WarehouseAction]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[WarehouseAction] = Field(..., description="A page of stock movements (bare array).")
 
 
@@ -628,6 +669,7 @@ class ClientInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Company name; required unless `company` is false.")
     shortcut: str | None = None
@@ -673,6 +715,7 @@ class ClientCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -684,6 +727,7 @@ class ClientUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -695,6 +739,7 @@ class Client(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str | None = None
@@ -741,6 +786,7 @@ class Client(BaseModel):
 
 
 class ClientList(RootModel[list[Client]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Client] = Field(..., description="A page of clients (bare array).")
 
 
@@ -748,6 +794,7 @@ class PackageProductsDetails(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: IdInput | None = None
     quantity: AmountInput | None = None
@@ -767,6 +814,7 @@ class ProductInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     code: str | None = None
@@ -811,6 +859,7 @@ class ProductCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -822,6 +871,7 @@ class ProductUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -833,6 +883,7 @@ class Product(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -878,6 +929,7 @@ class Product(BaseModel):
 
 
 class ProductList(RootModel[list[Product]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Product] = Field(..., description="A page of products (bare array).")
 
 
@@ -885,6 +937,7 @@ class CategoryInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     description: str | None = None
@@ -894,6 +947,7 @@ class CategoryCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -905,6 +959,7 @@ class CategoryUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -916,6 +971,7 @@ class Category(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -925,6 +981,7 @@ class Category(BaseModel):
 
 
 class CategoryList(RootModel[list[Category]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Category] = Field(..., description="A page of categories (bare array).")
 
 
@@ -932,6 +989,7 @@ class WarehouseInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     kind: str | None = Field(None, description="Free classification; the documentation only ever sends null.")
@@ -942,6 +1000,7 @@ class WarehouseCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -953,6 +1012,7 @@ class WarehouseUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -964,6 +1024,7 @@ class Warehouse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -974,6 +1035,7 @@ class Warehouse(BaseModel):
 
 
 class WarehouseList(RootModel[list[Warehouse]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Warehouse] = Field(..., description="A page of warehouses (bare array).")
 
 
@@ -981,6 +1043,7 @@ class DepartmentInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     shortcut: str | None = None
@@ -1000,6 +1063,7 @@ class DepartmentCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1011,6 +1075,7 @@ class DepartmentUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1022,6 +1087,7 @@ class DepartmentLogoUpload(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1035,6 +1101,7 @@ class Department(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -1054,10 +1121,12 @@ class Department(BaseModel):
 
 
 class DepartmentList(RootModel[list[Department]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Department] = Field(..., description="A page of departments (bare array).")
 
 
 class Quantity(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
@@ -1069,6 +1138,7 @@ class PaymentInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Title of the payment.")
     price: AmountInput | None = None
@@ -1118,6 +1188,7 @@ class PaymentCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1129,6 +1200,7 @@ class PaymentUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1140,6 +1212,7 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(None, description="Not needed here; accepted like on every body.")
     login: str = Field(..., description="The user's login or e-mail address.")
@@ -1153,6 +1226,7 @@ class UserLogin(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     login: str
     email: str
@@ -1167,6 +1241,7 @@ class UserInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     email: str
     password: SecretStr
@@ -1177,6 +1252,7 @@ class UserCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(None, description="Not needed here; accepted like on every body.")
     user: UserInput
@@ -1187,6 +1263,7 @@ class User(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = None
     login: str | None = None
@@ -1200,6 +1277,7 @@ class AccountInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     prefix: str = Field(..., description="Wished subdomain; another one is chosen when it is taken.")
     lang: Lang | None = None
@@ -1213,6 +1291,7 @@ class AccountOwnerInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     login: str | None = None
     email: str | None = None
@@ -1224,6 +1303,7 @@ class AccountCompanyInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     tax_no: str | None = None
@@ -1239,6 +1319,7 @@ class Account(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     prefix: str
     api_token: str | None = None
@@ -1251,12 +1332,14 @@ class BitfakturaError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: Code
     message: FieldErrors | str
 
 
 class ActionResult(RootModel[StatusMessage | BitfakturaError]):
+    model_config = ConfigDict(defer_build=True)
     root: StatusMessage | BitfakturaError = Field(
         ...,
         description='The body of an action that answers HTTP 200 either way: the success envelope, or the error envelope `{"code": "error", ...}` when the action was refused (see `x-errors.match-in-success`).',
@@ -1267,6 +1350,7 @@ class InvoicePositionInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Id of an existing position (update only).")
     field_destroy: FlagInput | None = Field(None, alias="_destroy")
@@ -1295,6 +1379,7 @@ class Invoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     user_id: int | None = None
@@ -1384,6 +1469,7 @@ class Invoice(BaseModel):
 
 
 class InvoiceList(RootModel[list[Invoice]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Invoice] = Field(..., description="A page of invoices (bare array).")
 
 
@@ -1391,6 +1477,7 @@ class PriceListInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = None
     description: str | None = None
@@ -1405,6 +1492,7 @@ class PriceListCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1416,6 +1504,7 @@ class PriceListUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1427,6 +1516,7 @@ class PriceList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str
@@ -1438,6 +1528,7 @@ class PriceList(BaseModel):
 
 
 class PriceListList(RootModel[list[PriceList]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[PriceList] = Field(..., description="A page of price lists (bare array).")
 
 
@@ -1445,6 +1536,7 @@ class WarehouseDocumentInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: WarehouseDocumentKind | None = None
     number: str | None = Field(None, description="Document number; null numbers it automatically.")
@@ -1465,6 +1557,7 @@ class WarehouseDocumentCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1476,6 +1569,7 @@ class WarehouseDocumentUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1487,6 +1581,7 @@ class WarehouseDocument(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     kind: WarehouseDocumentKind
@@ -1504,6 +1599,7 @@ class WarehouseDocument(BaseModel):
 
 
 class WarehouseDocumentList(RootModel[list[WarehouseDocument]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[WarehouseDocument] = Field(..., description="A page of warehouse documents (bare array).")
 
 
@@ -1511,6 +1607,7 @@ class Payment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     name: str | None = None
@@ -1555,6 +1652,7 @@ class Payment(BaseModel):
 
 
 class PaymentList(RootModel[list[Payment]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Payment] = Field(..., description="A page of payments (bare array).")
 
 
@@ -1562,6 +1660,7 @@ class AccountCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The partner's own API token, when not sent in the query string or a Bearer header."
@@ -1576,6 +1675,7 @@ class InvoiceInput(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     number: str | None = Field(None, description="Document number; null or absent numbers the document automatically.")
     kind: InvoiceKind | None = None
@@ -1701,6 +1801,7 @@ class InvoiceCreateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."
@@ -1714,6 +1815,7 @@ class InvoiceUpdateRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_token: str | None = Field(
         None, description="The API token, when not sent in the query string or a Bearer header."

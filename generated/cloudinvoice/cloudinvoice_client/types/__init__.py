@@ -17,6 +17,7 @@ class Status(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     status: Status1
 
@@ -25,6 +26,7 @@ class Info(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     api_version: str | None = Field(None, description="The API version.")
     user: str | None = Field(None, description="The authenticated user (an e-mail address).")
@@ -35,6 +37,7 @@ class ClientUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: str | None = Field(
         None, description="The client's code, unique in the company; documents use it.", min_length=1
@@ -64,6 +67,7 @@ class ClientPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="How many clients match, over all pages.")
     next: AnyUrl | None = Field(None, description="The next page's URL, null on the last page.")
@@ -89,6 +93,7 @@ class DocumentLine(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = None
     product_code: str | None = Field(None, description="The code of the product, if the line is for a catalogued one.")
@@ -109,6 +114,7 @@ class DocumentLinePage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int
     next: AnyUrl | None = None
@@ -120,6 +126,7 @@ class DocumentEmail(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     email: str = Field(..., description="The recipient.")
     subject: str | None = None
@@ -138,6 +145,7 @@ class ProductUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: str | None = Field(None, description="The product's code, unique in the company.", min_length=1)
     name: str | None = Field(None, min_length=1)
@@ -170,6 +178,7 @@ class ProductPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int
     next: AnyUrl | None = None
@@ -178,6 +187,7 @@ class ProductPage(BaseModel):
 
 
 class PdfFile(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A PDF document.")
 
 
@@ -185,6 +195,7 @@ class ErrorFields(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     __annotations__ = {
         "__pydantic_extra__": dict[str, str],
@@ -196,6 +207,7 @@ class Document(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int
     doc_key: str = Field(..., description="The document's key, type, series and number (e.g. `FT A/57`).")
@@ -226,6 +238,7 @@ class DocumentPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int
     next: AnyUrl | None = None
@@ -237,6 +250,7 @@ class CloudinvoiceError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     status_code: int
     error_type: str = Field(..., description="The error family, e.g. `api_error`.")

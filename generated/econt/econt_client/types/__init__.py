@@ -20,6 +20,7 @@ class Customer(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Your customer id (ignored by the API).")
     company: str | None = Field(None, description="Company name.")
@@ -40,6 +41,7 @@ class LineItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     product_id: int | None = Field(None, description="Your product id.")
     product_sku: str | None = None
@@ -73,6 +75,7 @@ class Status1(OpenStrEnum):
 
 
 class PdfFile(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A PDF document.")
 
 
@@ -81,6 +84,7 @@ class Status2(OpenStrEnum):
 
 
 class FieldMessages(RootModel[dict[str, str]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, str]
 
 
@@ -88,6 +92,7 @@ class ErrorData(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str = Field(..., description="The HTTP reason phrase or error name (e.g. `Unauthorized`).")
     message: str | FieldMessages = Field(
@@ -102,6 +107,7 @@ class Connect(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     client: str = Field(..., description="Client ID, the unique key of the e-Cont.md account.", min_length=1)
     token: str = Field(
@@ -114,6 +120,7 @@ class Order(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Your external order id.")
     order_number: str | None = Field(None, description="Your order number as shown to the customer.")
@@ -135,6 +142,7 @@ class Order(BaseModel):
 
 
 class LineItems(RootModel[dict[str, LineItem]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, LineItem] = Field(..., min_length=1)
 
 
@@ -142,6 +150,7 @@ class InvoiceReceipt(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="The e-Cont.md invoice id.")
     key: str = Field(..., description="The invoice's access key, used by `pdf/sendinvoice?key=…`.")
@@ -163,6 +172,7 @@ class EcontError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     status: Status2
     data: ErrorData
@@ -172,6 +182,7 @@ class PutInvoiceRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     connect: Connect
     order: Order
@@ -183,6 +194,7 @@ class PutInvoiceResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     status: Status
     data: InvoiceReceipt

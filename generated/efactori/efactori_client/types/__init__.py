@@ -13,12 +13,14 @@ class Success(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Identifier of the created, updated or deleted object.")
     code: str = Field(..., description="Success code, e.g. `Created`.")
 
 
 class FieldError(RootModel[dict[str, str]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, str]
 
 
@@ -26,6 +28,7 @@ class MoneyMap(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     __annotations__ = {
         "__pydantic_extra__": dict[str, float],
@@ -37,6 +40,7 @@ class LanguageMap(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     __annotations__ = {
         "__pydantic_extra__": dict[str, str],
@@ -48,6 +52,7 @@ class TierPriceMap(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     __annotations__ = {
         "__pydantic_extra__": dict[str, float],
@@ -59,10 +64,12 @@ class Paging(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
 
 
 class DocumentStatus(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ...,
         description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
@@ -85,6 +92,7 @@ class DocumentLine(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the line.")
     type: Type | None = Field(
@@ -202,6 +210,7 @@ class Invoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -377,6 +386,7 @@ class InvoiceList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[Invoice] = Field(..., description="The items of this page.")
@@ -387,6 +397,7 @@ class CreditNote(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -515,6 +526,7 @@ class CreditNoteList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[CreditNote] = Field(..., description="The items of this page.")
@@ -525,6 +537,7 @@ class Proposal(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -659,6 +672,7 @@ class ProposalList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[Proposal] = Field(..., description="The items of this page.")
@@ -669,6 +683,7 @@ class OrderSlip(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -797,6 +812,7 @@ class OrderSlipList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[OrderSlip] = Field(..., description="The items of this page.")
@@ -807,6 +823,7 @@ class DeliverySlip(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -935,6 +952,7 @@ class DeliverySlipList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[DeliverySlip] = Field(..., description="The items of this page.")
@@ -945,6 +963,7 @@ class PosTicket(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -1073,6 +1092,7 @@ class PosTicketList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[PosTicket] = Field(..., description="The items of this page.")
@@ -1083,6 +1103,7 @@ class PaymentRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -1211,6 +1232,7 @@ class PaymentRequestList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[PaymentRequest] = Field(..., description="The items of this page.")
@@ -1221,6 +1243,7 @@ class PurchaseSlip(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the document.")
     journal_id: int | None = Field(
@@ -1349,6 +1372,7 @@ class PurchaseSlipList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[PurchaseSlip] = Field(..., description="The items of this page.")
@@ -1359,6 +1383,7 @@ class Email(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the email.")
     to: str = Field(..., description="Recipients, separated by commas.")
@@ -1374,6 +1399,7 @@ class Letter(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     prior: bool | None = Field(None, description="Send as priority mail.")
     double_sided: bool | None = Field(None, description="Print on both sides of the paper.")
@@ -1383,6 +1409,7 @@ class DocumentEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the event.")
     status: DocumentStatus
@@ -1393,6 +1420,7 @@ class Contact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the contact.")
     number: int = Field(
@@ -1488,6 +1516,7 @@ class ContactList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[Contact] = Field(..., description="The items of this page.")
@@ -1498,6 +1527,7 @@ class ContactPerson(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the contact person.")
     contact_id: int = Field(..., description="Contact this person belongs to.")
@@ -1521,6 +1551,7 @@ class ContactPersonList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[ContactPerson] = Field(..., description="The items of this page.")
@@ -1531,6 +1562,7 @@ class ContactTier(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the tier; also its key in product price maps.")
     name: str = Field(..., description="Name of the tier.")
@@ -1540,6 +1572,7 @@ class ContactTierList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[ContactTier] = Field(..., description="The items of this page.")
@@ -1550,6 +1583,7 @@ class VatLookup(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     vat: str = Field(..., description="VAT number with its country prefix.", pattern="^[A-Z]{2}[0-9A-Z+*.]{2,12}$")
 
@@ -1558,6 +1592,7 @@ class VatContact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Registered name.")
     vat: str | None = Field(None, description="The VAT number, normalised.")
@@ -1572,6 +1607,7 @@ class ProductGroup(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the group.")
     name: str = Field(..., description="Name of the group.")
@@ -1589,6 +1625,7 @@ class ProductGroupList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[ProductGroup] = Field(..., description="The items of this page.")
@@ -1599,6 +1636,7 @@ class ProductLine(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     child_product_id: str = Field(
         ..., description="Id of the component product. The vendor file types it as a string and it is kept so."
@@ -1610,6 +1648,7 @@ class PaymentAccount(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the account.")
     name: str = Field(..., description="Name of the account.")
@@ -1626,6 +1665,7 @@ class PaymentAccountList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[PaymentAccount] = Field(..., description="The items of this page.")
@@ -1636,6 +1676,7 @@ class Payment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the payment.")
     payment_account_id: int = Field(..., description="Payment account the payment is booked on.")
@@ -1655,6 +1696,7 @@ class PaymentList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[Payment] = Field(..., description="The items of this page.")
@@ -1665,6 +1707,7 @@ class LoginAttempt(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     username: str = Field(..., description="The user's email address.")
     password: SecretStr = Field(..., description="The user's password.")
@@ -1678,6 +1721,7 @@ class AccessToken(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     token_type: TokenType = Field(..., description="Always `Bearer`.")
     expires_in: int | None = Field(None, description="Lifetime of the access token in seconds.")
@@ -1694,6 +1738,7 @@ class TwoFactorAuthentication(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: int = Field(..., description="Code shown by the authenticator app.", ge=0, le=99999999)
 
@@ -1702,6 +1747,7 @@ class Token(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str | None = Field(None, description="The token key; append `?token=<id>` to the URL.")
     redirect_url: AnyUrl | None = Field(None, description="With a partner's OAuth, where to send the user back to.")
@@ -1711,26 +1757,31 @@ class TokenCreated(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(..., description="The token key; append `?token=<id>` to the URL.")
     code: str = Field(..., description="Success code, e.g. `Created`.")
 
 
 class PdfFile(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A PDF file.")
 
 
 class HtmlDocument(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(..., description="An HTML page.")
 
 
 class XmlDocument(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(
         ..., description="An XML document: UBL for invoices and credit notes; not documented for the other types."
     )
 
 
 class FieldErrors(RootModel[dict[str, list[FieldError]]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, list[FieldError]]
 
 
@@ -1738,6 +1789,7 @@ class Product(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Identifier of the product.")
     productgroup_id: int = Field(..., description="Product group the product belongs to.")
@@ -1792,6 +1844,7 @@ class ProductList(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
     items: list[Product] = Field(..., description="The items of this page.")
@@ -1802,6 +1855,7 @@ class EfactoriError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: str = Field(..., description="Error name.")
     message: str = Field(..., description="Human-readable message.")

@@ -18,6 +18,7 @@ class FacturareError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type = Field(
         ...,
@@ -28,10 +29,12 @@ class FacturareError(BaseModel):
 
 
 class Metadata1(RootModel[str]):
+    model_config = ConfigDict(defer_build=True)
     root: str = Field(..., max_length=255)
 
 
 class Metadata(RootModel[dict[str, Metadata1]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, Metadata1] = Field(..., max_length=10)
 
 
@@ -39,6 +42,7 @@ class ShipTo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Recipient name.")
     attention_to: str | None = Field(None, description="Attention line.")
@@ -87,6 +91,7 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type1 | None = Field(Type1.company, description="Kind of customer.")
     name: str = Field(..., description="Customer name.")
@@ -140,6 +145,7 @@ class CustomerUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type1 | None = Field(Type1.company, description="Kind of customer.")
     name: str | None = Field(None, description="Customer name.")
@@ -193,6 +199,7 @@ class HistoryItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     timestamp: int | None = Field(None, description="When the balance changed.")
     currency: str | None = Field(
@@ -208,6 +215,7 @@ class CustomerBalance(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     available_credits: float = Field(..., description="Unused account credit.")
     currency: str = Field(
@@ -230,6 +238,7 @@ class Contact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object4 | None = Field(Object4.contact, description="Object type, always `contact`.")
@@ -254,6 +263,7 @@ class ContactCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str = Field(..., description="Contact name.")
     title: str | None = Field(None, description="Job title.")
@@ -274,6 +284,7 @@ class ContactUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Contact name.")
     title: str | None = Field(None, description="Job title.")
@@ -291,6 +302,7 @@ class ContactUpdate(BaseModel):
 
 
 class ContactList(RootModel[list[Contact]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Contact] = Field(
         ...,
         description="One page of contacts: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -316,6 +328,7 @@ class Card(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Literal["card"] = Field(..., description="Object type, always `card`.")
@@ -343,6 +356,7 @@ class BankAccount(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Literal["bank_account"] = Field(..., description="Object type, always `bank_account`.")
@@ -363,10 +377,12 @@ class BankAccount(BaseModel):
 
 
 class QueryMap(RootModel[dict[str, str]]):
+    model_config = ConfigDict(defer_build=True)
     root: dict[str, str]
 
 
 class PaymentSource(RootModel[Card | BankAccount]):
+    model_config = ConfigDict(defer_build=True)
     root: Card | BankAccount = Field(
         ..., description="A payment source: a Card or a BankAccount, told apart by `object`.", discriminator="object"
     )
@@ -381,6 +397,7 @@ class PaymentSourceCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     method: Method = Field(..., description="Kind of source.")
     make_default: bool | None = Field(False, description="When true, the new source becomes the customer's default.")
@@ -389,6 +406,7 @@ class PaymentSourceCreate(BaseModel):
 
 
 class PaymentSourceList(RootModel[list[PaymentSource]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[PaymentSource] = Field(..., description="The customer's payment sources: a bare JSON array.")
 
 
@@ -401,6 +419,7 @@ class StatementLetterRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
     items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
@@ -412,6 +431,7 @@ class ConsolidateInvoicesRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     cutoff_date: int | None = Field(
         None, description="Only invoices dated on or before this UNIX timestamp are consolidated."
@@ -422,6 +442,7 @@ class EmailRecipient(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Recipient name.")
     email: str = Field(..., description="Recipient address.")
@@ -431,6 +452,7 @@ class EmailRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     to: list[EmailRecipient] | None = Field(None, description="Recipients.")
     bcc: str | None = Field(None, description="Comma-separated addresses to blind-copy.")
@@ -446,6 +468,7 @@ class Email(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(..., description="Unique identifier (hex string).")
     object: Object8 | None = Field(Object8.email, description="Object type, always `email`.")
@@ -462,6 +485,7 @@ class Email(BaseModel):
 
 
 class EmailList(RootModel[list[Email]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Email] = Field(..., description="The emails that were queued, one per recipient.")
 
 
@@ -469,6 +493,7 @@ class TextMessageRecipient(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Recipient name.")
     phone: str = Field(..., description="Phone number in international format.")
@@ -478,6 +503,7 @@ class TextMessageRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     to: list[TextMessageRecipient] | None = Field(
         None, description="Recipients; the customer's SMS-enabled contacts when omitted."
@@ -493,6 +519,7 @@ class TextMessage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(..., description="Unique identifier (hex string).")
     object: Object9 | None = Field(Object9.text_message, description="Object type, always `text_message`.")
@@ -504,6 +531,7 @@ class TextMessage(BaseModel):
 
 
 class TextMessageList(RootModel[list[TextMessage]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[TextMessage] = Field(..., description="The text messages that were queued, one per recipient.")
 
 
@@ -515,6 +543,7 @@ class Letter(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(..., description="Unique identifier (hex string).")
     object: Object10 | None = Field(Object10.letter, description="Object type, always `letter`.")
@@ -527,6 +556,7 @@ class Letter(BaseModel):
 
 
 class LetterList(RootModel[list[Letter]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Letter] = Field(..., description="The letters that were queued.")
 
 
@@ -553,6 +583,7 @@ class Installment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Unique identifier, assigned by the API.")
     date: int = Field(..., description="Due date of the installment (UNIX timestamp).")
@@ -575,6 +606,7 @@ class Approval(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Approval ID.")
     ip: str | None = Field(None, description="IP address of the approver.")
@@ -586,6 +618,7 @@ class PaymentPlan(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object13 | None = Field(Object13.payment_plan, description="Object type, always `payment_plan`.")
@@ -599,6 +632,7 @@ class PaymentPlanCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     installments: list[Installment] = Field(..., description="The installments.", min_length=1)
 
@@ -622,6 +656,7 @@ class PaymentApplication(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type7 = Field(..., description="What the amount is applied to.")
     amount: float = Field(..., description="Amount applied.")
@@ -653,6 +688,7 @@ class PaymentCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int | None = Field(None, description="ID of the paying customer.")
     date: int | None = Field(None, description="Payment date (UNIX timestamp); the current time when omitted.")
@@ -676,6 +712,7 @@ class PaymentUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int | None = Field(None, description="ID of the paying customer.")
     date: int | None = Field(None, description="Payment date (UNIX timestamp); the current time when omitted.")
@@ -719,6 +756,7 @@ class ChargeCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer to charge.")
     method: Method4 = Field(..., description="Payment method.")
@@ -745,6 +783,7 @@ class Refund(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object16 | None = Field(Object16.refund, description="Object type, always `refund`.")
@@ -768,6 +807,7 @@ class RefundCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     amount: float = Field(..., description="Amount to refund; at most the charge amount not yet refunded.", gt=0.0)
 
@@ -806,6 +846,7 @@ class ItemCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(
         None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
@@ -833,6 +874,7 @@ class ItemUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(
         None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
@@ -846,6 +888,7 @@ class PlanTier(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     min_qty: float | None = Field(None, description="Lowest quantity of the tier.")
     max_qty: float | None = Field(None, description="Highest quantity of the tier; open-ended when absent.")
@@ -879,6 +922,7 @@ class Plan(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(
         ..., description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."
@@ -909,6 +953,7 @@ class PlanCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str | None = Field(None, description="Unique string ID; generated when omitted.")
     name: str = Field(..., description="Plan name.")
@@ -934,12 +979,14 @@ class PlanUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Plan name.")
     metadata: Metadata | None = None
 
 
 class PlanList(RootModel[list[Plan]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Plan] = Field(
         ...,
         description="One page of plans: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -954,6 +1001,7 @@ class TaxRate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(
         ..., description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."
@@ -978,6 +1026,7 @@ class TaxRateCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str | None = Field(None, description="Unique string ID; generated when omitted.")
     name: str = Field(..., description="Tax rate name.")
@@ -997,12 +1046,14 @@ class TaxRateUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Tax rate name.")
     metadata: Metadata | None = None
 
 
 class TaxRateList(RootModel[list[TaxRate]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[TaxRate] = Field(
         ...,
         description="One page of tax rates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1017,6 +1068,7 @@ class Coupon(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str = Field(
         ...,
@@ -1044,6 +1096,7 @@ class CouponCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str | None = Field(None, description="Unique string ID (the coupon code); generated when omitted.")
     name: str = Field(..., description="Coupon name.")
@@ -1065,12 +1118,14 @@ class CouponUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Coupon name.")
     metadata: Metadata | None = None
 
 
 class CouponList(RootModel[list[Coupon]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Coupon] = Field(
         ...,
         description="One page of coupons: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1085,6 +1140,7 @@ class SubscriptionAddon(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Unique identifier, assigned by the API.")
     object: Object23 | None = Field(
@@ -1125,6 +1181,7 @@ class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer to bill.")
     plan: str = Field(..., description="ID of the plan billed.")
@@ -1159,6 +1216,7 @@ class SubscriptionUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     plan: str | None = Field(None, description="ID of the plan billed.")
     quantity: int | None = Field(1, description="Quantity of the plan.", ge=0)
@@ -1222,6 +1280,7 @@ class CreditBalanceAdjustment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object26 | None = Field(
@@ -1245,6 +1304,7 @@ class CreditBalanceAdjustmentCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer credited.")
     currency: str | None = Field(
@@ -1262,6 +1322,7 @@ class CreditBalanceAdjustmentUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int | None = Field(None, description="ID of the customer credited.")
     currency: str | None = Field(
@@ -1276,6 +1337,7 @@ class CreditBalanceAdjustmentUpdate(BaseModel):
 
 
 class CreditBalanceAdjustmentList(RootModel[list[CreditBalanceAdjustment]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[CreditBalanceAdjustment] = Field(
         ...,
         description="One page of credit balance adjustments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1293,6 +1355,7 @@ class Task(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     customer_id: int = Field(..., description="ID of the customer.")
@@ -1312,6 +1375,7 @@ class TaskCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer_id: int = Field(..., description="ID of the customer.")
     name: str = Field(..., description="What to do.")
@@ -1324,6 +1388,7 @@ class TaskUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="What to do.")
     action: Action | None = Field(None, description="Kind of task.")
@@ -1332,6 +1397,7 @@ class TaskUpdate(BaseModel):
 
 
 class TaskList(RootModel[list[Task]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Task] = Field(
         ...,
         description="One page of tasks: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1342,6 +1408,7 @@ class User(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="User ID (negative for system users).")
     first_name: str | None = Field(None, description="First name.")
@@ -1361,6 +1428,7 @@ class Note(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object27 | None = Field(Object27.note, description="Object type, always `note`.")
@@ -1376,6 +1444,7 @@ class NoteCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer_id: int | None = Field(None, description="ID of the customer to attach the note to.")
     invoice_id: int | None = Field(None, description="ID of the invoice to attach the note to.")
@@ -1386,11 +1455,13 @@ class NoteUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     notes: str = Field(..., description="Text of the note.")
 
 
 class NoteList(RootModel[list[Note]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Note] = Field(
         ...,
         description="One page of notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1405,6 +1476,7 @@ class Data(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     object: dict[str, Any] = Field(..., description="The object as it was after the event.")
     previous: dict[str, Any] | None = Field(None, description="Previous values of the changed properties.")
@@ -1414,6 +1486,7 @@ class Event(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str = Field(
         ...,
@@ -1430,6 +1503,7 @@ class Event(BaseModel):
 
 
 class EventList(RootModel[list[Event]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Event] = Field(
         ...,
         description="One page of events: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1444,6 +1518,7 @@ class FacturareFile(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(None, description="MIME type.")
     id: int = Field(..., description="Unique identifier, assigned by the API.")
@@ -1459,6 +1534,7 @@ class FileCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(None, description="MIME type.")
     name: str = Field(..., description="File name.")
@@ -1467,6 +1543,7 @@ class FileCreate(BaseModel):
 
 
 class Pdf(RootModel[bytes]):
+    model_config = ConfigDict(defer_build=True)
     root: bytes = Field(..., description="A PDF document (`application/pdf`).")
 
 
@@ -1474,6 +1551,7 @@ class Discount(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Unique identifier, assigned by the API.")
     object: Object | None = Field(Object.discount, description="Object type, always `discount`.")
@@ -1489,6 +1567,7 @@ class Tax(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int | None = Field(None, description="Unique identifier, assigned by the API.")
     object: Object1 | None = Field(Object1.tax, description="Object type, always `tax`.")
@@ -1503,6 +1582,7 @@ class LineItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(
         None, description="Free-form type used to group lines in reports (`product`, `service`, `plan`, ...)."
@@ -1527,6 +1607,7 @@ class Customer(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type1 | None = Field(Type1.company, description="Kind of customer.")
     id: int = Field(..., description="Unique identifier, assigned by the API.")
@@ -1584,6 +1665,7 @@ class Customer(BaseModel):
 
 
 class CustomerList(RootModel[list[Customer]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Customer] = Field(
         ...,
         description="One page of customers: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1594,6 +1676,7 @@ class PendingLineItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(None, description="Free-form type used to group lines in reports.")
     description: str | None = Field(None, description="Description of the line.")
@@ -1618,6 +1701,7 @@ class PendingLineItemCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(None, description="Free-form type used to group lines in reports.")
     description: str | None = Field(None, description="Description of the line.")
@@ -1636,6 +1720,7 @@ class PendingLineItemUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(None, description="Free-form type used to group lines in reports.")
     description: str | None = Field(None, description="Description of the line.")
@@ -1650,6 +1735,7 @@ class PendingLineItemUpdate(BaseModel):
 
 
 class PendingLineItemList(RootModel[list[PendingLineItem]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[PendingLineItem] = Field(
         ...,
         description="One page of pending line items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1660,6 +1746,7 @@ class StatementEmailRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
     items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
@@ -1677,6 +1764,7 @@ class StatementTextMessageRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
     items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
@@ -1692,6 +1780,7 @@ class Invoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object11 | None = Field(Object11.invoice, description="Object type, always `invoice`.")
@@ -1745,6 +1834,7 @@ class InvoiceCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer to bill.")
     name: str | None = Field(None, description="Name of the invoice for internal use.")
@@ -1792,6 +1882,7 @@ class InvoiceUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Name of the invoice for internal use.")
     number: str | None = Field(
@@ -1830,6 +1921,7 @@ class InvoiceUpdate(BaseModel):
 
 
 class InvoiceList(RootModel[list[Invoice]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Invoice] = Field(
         ...,
         description="One page of invoices: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1840,6 +1932,7 @@ class Attachment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object12 | None = Field(Object12.attachment, description="Object type, always `attachment`.")
@@ -1848,6 +1941,7 @@ class Attachment(BaseModel):
 
 
 class AttachmentList(RootModel[list[Attachment]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Attachment] = Field(
         ...,
         description="One page of attachments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1858,6 +1952,7 @@ class Charge(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object15 | None = Field(Object15.charge, description="Object type, always `charge`.")
@@ -1886,6 +1981,7 @@ class CreditNote(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object17 | None = Field(Object17.credit_note, description="Object type, always `credit_note`.")
@@ -1926,6 +2022,7 @@ class CreditNoteCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer to credit.")
     invoice: int | None = Field(None, description="ID of the invoice the credit note is for.")
@@ -1957,6 +2054,7 @@ class CreditNoteUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     invoice: int | None = Field(None, description="ID of the invoice the credit note is for.")
     name: str | None = Field(None, description="Name of the credit note for internal use.")
@@ -1984,6 +2082,7 @@ class CreditNoteUpdate(BaseModel):
 
 
 class CreditNoteList(RootModel[list[CreditNote]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[CreditNote] = Field(
         ...,
         description="One page of credit notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -1994,6 +2093,7 @@ class Estimate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object18 | None = Field(Object18.estimate, description="Object type, always `estimate`.")
@@ -2041,6 +2141,7 @@ class EstimateCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int = Field(..., description="ID of the customer the estimate is for.")
     name: str | None = Field(None, description="Name of the estimate for internal use.")
@@ -2075,6 +2176,7 @@ class EstimateUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str | None = Field(None, description="Name of the estimate for internal use.")
     number: str | None = Field(
@@ -2105,6 +2207,7 @@ class EstimateUpdate(BaseModel):
 
 
 class EstimateList(RootModel[list[Estimate]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Estimate] = Field(
         ...,
         description="One page of estimates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -2115,6 +2218,7 @@ class Item(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: str | None = Field(
         None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
@@ -2144,6 +2248,7 @@ class Item(BaseModel):
 
 
 class ItemList(RootModel[list[Item]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Item] = Field(
         ...,
         description="One page of items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -2154,6 +2259,7 @@ class Subscription(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object24 | None = Field(Object24.subscription, description="Object type, always `subscription`.")
@@ -2197,6 +2303,7 @@ class Subscription(BaseModel):
 
 
 class SubscriptionList(RootModel[list[Subscription]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Subscription] = Field(
         ...,
         description="One page of subscriptions: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
@@ -2207,6 +2314,7 @@ class SubscriptionPreviewRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     customer: int | None = Field(None, description="ID of an existing customer (optional).")
     plan: str = Field(..., description="ID of the plan.")
@@ -2223,6 +2331,7 @@ class FirstInvoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: Id | None = Field(None, description="Always `false`: the invoice is not saved.")
     object: Object25 | None = Field(None, description="Object type, `invoice`.")
@@ -2249,6 +2358,7 @@ class SubscriptionPreview(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     first_invoice: FirstInvoice = Field(
         ...,
@@ -2262,6 +2372,7 @@ class Payment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: int = Field(..., description="Unique identifier, assigned by the API.")
     object: Object14 | None = Field(Object14.payment, description="Object type, always `payment`.")
@@ -2302,6 +2413,7 @@ class Payment(BaseModel):
 
 
 class PaymentList(RootModel[list[Payment]]):
+    model_config = ConfigDict(defer_build=True)
     root: list[Payment] = Field(
         ...,
         description="One page of payments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",

@@ -1,0 +1,131 @@
+"""Models cost nothing until used: validators are built on first use, and a large spec's models sit one per module,
+imported when first asked for (with the models they refer to), so touching one model of a Stripe-sized package does
+not create a thousand classes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from generator.client import lazymodels
+from generator.client.pipeline import generate_files
+from generator.client.write import write_tree
+from tests.generator.conftest import GenerateClient
+
+
+def _spec() -> dict[str, Any]:
+    ref = "#/components/schemas/"
+    node = {"$ref": ref + "Node"}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Graph", "version": "1"},
+        "servers": [{"url": "https://graph.example"}],
+        "paths": {
+            "/nodes/{id}": {
+                "get": {
+                    "operationId": "getNode",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": node}}}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                # Node and Edge refer to each other: a cycle the modules must not import eagerly
+                "Node": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "kind": {"$ref": ref + "Kind"},
+                        "edges": {"type": "array", "items": {"$ref": ref + "Edge"}},
+                        "label": {"$ref": ref + "Label"},
+                    },
+                },
+                "Edge": {
+                    "type": "object",
+                    "properties": {"to": {"$ref": ref + "Node"}, "weight": {"type": "number"}},
+                },
+                "Kind": {"type": "string", "enum": ["leaf", "branch"], "default": "leaf"},
+                "Label": {"type": "string", "maxLength": 20},
+                "Special": {"allOf": [node, {"type": "object", "properties": {"x": {"type": "integer"}}}]},
+                "Unrelated": {"type": "object", "properties": {"name": {"type": "string"}}},
+            }
+        },
+    }
+
+
+PAYLOAD = {"id": "a", "kind": "branch", "label": "root", "edges": [{"to": {"id": "b", "edges": []}, "weight": 1.5}]}
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lazymodels, "SPLIT_ABOVE", 0)
+
+
+def _loaded(package: str) -> set[str]:
+    return {m.rsplit(".", 1)[1] for m in sys.modules if m.startswith(f"{package}.types._m_")}
+
+
+def test_split_models_import_only_what_is_used_and_validate_through_cycles(
+    split: None, generate_client: GenerateClient
+) -> None:
+    module = generate_client(_spec(), "graph")
+    folder = Path(module.__file__ or "").parent
+    assert sorted(p.name for p in (folder / "types").glob("_m_*.py")) == [
+        "_m_edge.py", "_m_kind.py", "_m_label.py", "_m_node.py", "_m_special.py", "_m_unrelated.py",
+    ]  # fmt: skip
+    types = importlib.import_module("graph_client.types")
+    assert _loaded("graph_client") == set()  # importing the package and ``types`` creates no model
+    node = types.Node.model_validate(PAYLOAD)
+    assert _loaded("graph_client") == {"_m_node", "_m_edge", "_m_kind", "_m_label"}  # Node and what it uses
+    assert isinstance(node.edges[0], types.Edge) and isinstance(node.edges[0].to, types.Node)
+    assert node.kind is types.Kind.branch and node.edges[0].to.kind is types.Kind.leaf  # the enum default
+    with pytest.raises(ValueError, match="label"):
+        types.Node.model_validate({**PAYLOAD, "label": "x" * 21})  # constraints of a referenced alias hold
+    special = types.Special.model_validate({"id": "s", "x": 3})
+    assert isinstance(special, types.Node) and special.x == 3  # allOf kept as a subclass
+    assert "Unrelated" in dir(types) and "_m_unrelated" not in _loaded("graph_client")
+    with pytest.raises(AttributeError, match="has no attribute 'Missing'"):
+        types.Missing  # noqa: B018
+
+
+def test_split_models_parse_a_response_like_single_module_models(split: None, generate_client: GenerateClient) -> None:
+    module = generate_client(_spec(), "graphclient")
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json=PAYLOAD)
+
+    client = module.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    node = client.nodes.retrieve("a")
+    assert type(node).__name__ == "Node" and node.edges[0].to.id == "b"
+    edges = [{"to": {"id": "b", "edges": [], "kind": "leaf"}, "weight": 1.5}]
+    assert node.model_dump(mode="json", exclude_none=True) == PAYLOAD | {"edges": edges}
+
+
+def test_split_package_passes_ruff_and_mypy_strict(split: None, tmp_path: Path) -> None:
+    spec = tmp_path / "graph.json"
+    spec.write_text(json.dumps(_spec()), encoding="utf-8")
+    write_tree(tmp_path / "out", generate_files(spec, api="graph", regenerate="x", generator_version="0").files)
+    for command in (["ruff", "check", "-q", "."], ["mypy", "--strict", "--no-incremental", "graph_client"]):
+        run = subprocess.run([sys.executable, "-m", *command], cwd=tmp_path / "out", capture_output=True, text=True)
+        assert run.returncode == 0, f"{command[0]}: {run.stdout[-3000:]}"
+
+
+def test_small_specs_keep_one_module_whose_models_build_on_first_use(generate_client: GenerateClient) -> None:
+    module = generate_client(_spec(), "graphone")
+    types = importlib.import_module("graphone_client.types")
+    folder = Path(module.__file__ or "").parent / "types"
+    assert [p.name for p in folder.iterdir() if p.suffix == ".py"] == ["__init__.py"]
+    source = (folder / "__init__.py").read_text(encoding="utf-8")
+    assert "model_rebuild()" not in source
+    assert not types.Node.__pydantic_complete__  # nothing built at import
+    assert types.Node.model_validate(PAYLOAD).edges[0].to.id == "b"
+    assert types.Node.__pydantic_complete__
