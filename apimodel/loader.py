@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +17,48 @@ import yaml
 from apimodel.diagnostics import Diagnostic, SpecError, escape_pointer, join_pointer
 from apimodel.project import display_path
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "SpecDocument", "load_spec", "resolve_pointer"]
+__all__ = ["CACHE_ABOVE", "MAX_BYTES", "MAX_DEPTH", "SpecDocument", "cache_dir", "load_spec", "resolve_pointer"]
 
 MAX_BYTES = 64 * 1024 * 1024  # the largest public specs are about 10 MB
 MAX_DEPTH = 200  # nested mappings and lists; real specs stay under 40, and every consumer handles 200
 
 # The C loader is about ten times faster on Stripe-sized specs; PyYAML may be built without it.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Even so, a Stripe-sized YAML spec takes seconds to parse and a hundredth of that to read back from marshal:
+# large YAML specs are parsed once per content and kept (SPECFORGE_CACHE_DIR, "off" to disable).
+CACHE_ABOVE = 256 * 1024
+_CACHE_FORMAT = f"1-{sys.version_info[0]}.{sys.version_info[1]}-{yaml.__version__}"
+
+
+def cache_dir() -> Path | None:
+    """Where parsed large specs are kept, or None when caching is off."""
+    configured = os.environ.get("SPECFORGE_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "no") else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "specforge" / "parsed"
+
+
+def _cached_yaml(text: str, raw: bytes) -> Any:
+    """``text`` parsed as YAML, from the cache when this exact content was parsed before."""
+    folder = cache_dir() if len(raw) > CACHE_ABOVE else None
+    if folder is None:
+        return yaml.load(text, Loader=_Loader)
+    entry = folder / f"{hashlib.sha256(raw).hexdigest()}-{_CACHE_FORMAT}.marshal"
+    try:
+        return marshal.loads(entry.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # absent, unreadable or damaged: parse again
+    data = yaml.load(text, Loader=_Loader)
+    try:
+        blob = marshal.dumps(data)  # ValueError for values marshal cannot keep (a YAML date): not cached
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(blob)
+        os.replace(partial, entry)  # readers see the whole entry or none
+    except (OSError, ValueError):
+        pass  # a cache that cannot be written is no error: the spec was parsed
+    return data
 
 
 @dataclass
@@ -62,7 +101,7 @@ def load_spec(path: Path, label: str | None = None) -> SpecDocument:
     except UnicodeDecodeError as exc:
         raise _fail(label, "not-yaml", f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_Loader)
+        data = json.loads(text) if path.suffix == ".json" else _cached_yaml(text, raw)
     except RecursionError:
         where = _deep_json_pointer(text) if path.suffix == ".json" else None
         raise _too_deep(label, where or "") from None
@@ -110,21 +149,17 @@ def _too_deep(label: str, pointer: str) -> SpecError:
 
 
 def _deep_pointer(data: Any) -> str | None:
-    """The pointer of the first value nested deeper than :data:`MAX_DEPTH`, walked without recursion."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    """The pointer of the first value nested deeper than :data:`MAX_DEPTH`, walked without recursion (the pointer
+    is spelled only for that value: a Stripe-sized spec has 100,000 nodes)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
-        node, where, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return where
-        if isinstance(node, dict):
-            items: Any = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            continue
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return "".join(f"/{escape_pointer(str(key))}" for key in path)
+        items: Any = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
             if isinstance(value, dict | list):
-                stack.append((value, f"{where}/{escape_pointer(str(key))}", depth + 1))
+                stack.append((value, (*path, key)))
     return None
 
 

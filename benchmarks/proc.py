@@ -173,13 +173,19 @@ def _answers(port: int, probe: str) -> bool:
 
 @contextlib.contextmanager
 def serve(
-    command: Sequence[str], port: int, *, timeout: float, probe: str = "/", log: Path | None = None
+    command: Sequence[str],
+    port: int,
+    *,
+    timeout: float,
+    probe: str = "/",
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start ``command`` (which must listen on 127.0.0.1:``port``), wait until it answers HTTP, stop it after."""
     sink = log.open("wb") if log else subprocess.DEVNULL
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(command), env=_environment(None), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        list(command), env=_environment(env), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
         deadline = started + timeout

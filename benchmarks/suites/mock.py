@@ -62,7 +62,14 @@ def _command(name: str, spec: Path, port: int, mount: str, extra: tuple[str, ...
 
 
 @contextmanager
-def _server(name: str, spec: Path, mount: str, settings: Settings, extra: tuple[str, ...] = ()) -> Iterator[Server]:
+def _server(
+    name: str,
+    spec: Path,
+    mount: str,
+    settings: Settings,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
     port = free_port()
     command = _command(name, spec, port, mount, extra)
     if "--state" in extra:  # each repetition starts from an empty state
@@ -70,7 +77,7 @@ def _server(name: str, spec: Path, mount: str, settings: Settings, extra: tuple[
             Path(extra[extra.index("--state") + 1] + suffix).unlink(missing_ok=True)
     log = settings.work / f"mock-{name}.log"
     try:
-        with serve(command, port, timeout=min(settings.timeout, START_TIMEOUT), log=log) as server:
+        with serve(command, port, timeout=min(settings.timeout, START_TIMEOUT), log=log, env=env) as server:
             yield server
     except (RuntimeError, TimeoutError) as exc:
         note = f"{name} mock: {exc} (log: {log})"

@@ -11,8 +11,6 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
-from fpdf import FPDF
-
 __all__ = ["render_view"]
 
 _XML_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -59,6 +57,8 @@ def _stamp(obj: dict[str, Any]) -> datetime.datetime:
 
 
 def _pdf(resource: str, obj: dict[str, Any]) -> bytes:
+    from fpdf import FPDF  # a second to import: only a PDF download needs it
+
     pdf = FPDF()
     pdf.set_creation_date(_stamp(obj))
     pdf.add_page()
