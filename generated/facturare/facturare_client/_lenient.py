@@ -169,6 +169,8 @@ def _adapter(tp: Any) -> TypeAdapter[Any]:
 
 @functools.cache
 def _field_type(model: type[BaseModel], name: str) -> Any:
+    if not model.__pydantic_complete__:  # built on first use: until then a field may name a model not yet loaded
+        model.model_rebuild()
     info = model.model_fields[name]
     return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
 
