@@ -1,0 +1,92 @@
+"""Whole integrator workflows against the mock: what one call does shows in what later calls return."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+
+from conformance.mock import create_app
+from tests.mock.helpers import CheckedClient, api_client
+
+
+@pytest.fixture(scope="module")
+def apps() -> dict[str, Starlette]:
+    return {api: create_app([api]) for api in ("facturare",)}
+
+
+def _client(apps: dict[str, Starlette], api: str, tenant: int = 0) -> CheckedClient:
+    apps[api].state.mock.reset()
+    return api_client(apps[api], api, tenant)
+
+
+def test_pending_line_items_become_the_customers_invoice(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "facturare")
+    customer = client.post("/customers", json={"name": "Agroprod SRL"}).json()
+    pending = f"/customers/{customer['id']}/line_items"
+    empty = client.post(f"/customers/{customer['id']}/invoices")
+    assert empty.status_code == 400 and "no pending line items" in empty.json()["message"]
+    first = client.post(pending, json={"name": "Livrare", "quantity": 2, "unit_cost": 250}).json()
+    client.post(pending, json={"name": "Montaj", "quantity": 1, "unit_cost": 100})
+    answer = client.post(f"/customers/{customer['id']}/invoices")
+    assert answer.status_code == 201
+    invoice = answer.json()
+    assert invoice["customer"] == customer["id"] and invoice["object"] == "invoice"
+    assert [(i["name"], i["amount"]) for i in invoice["items"]] == [("Livrare", 500), ("Montaj", 100)]
+    assert invoice["items"][0]["id"] == first["id"]
+    assert invoice["total"] == invoice["balance"] == 600
+    assert client.get(f"/invoices/{invoice['id']}").json() == invoice
+    assert client.get(pending).json() == []  # consumed
+    again = client.post(f"/customers/{customer['id']}/invoices")
+    assert again.status_code == 400
+    other = _other_tenant(apps)
+    assert other.post(f"/customers/{customer['id']}/invoices").status_code == 404
+
+
+def _other_tenant(apps: dict[str, Starlette]) -> CheckedClient:
+    return api_client(apps["facturare"], "facturare", tenant=1)
+
+
+def test_notes_show_under_their_customer_and_invoice(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "facturare")
+    customer = client.post("/customers", json={"name": "Agroprod SRL"}).json()
+    other = client.post("/customers", json={"name": "Vinaria SRL"}).json()
+    invoice = client.post("/invoices", json={"customer": customer["id"], "items": [{"name": "x", "unit_cost": 5}]})
+    note = client.post("/notes", json={"customer_id": customer["id"], "notes": "A sunat."}).json()
+    assert note["customer"] == customer["id"] and note.get("invoice") is None
+    on_invoice = client.post("/notes", json={"invoice_id": invoice.json()["id"], "notes": "Trimisa."}).json()
+    listed = client.get(f"/customers/{customer['id']}/notes")
+    assert [n["id"] for n in listed.json()] == [note["id"]] and listed.headers["X-Total-Count"] == "1"
+    assert client.get(f"/customers/{other['id']}/notes").json() == []
+    assert [n["id"] for n in client.get(f"/invoices/{invoice.json()['id']}/notes").json()] == [on_invoice["id"]]
+    client.delete(f"/notes/{note['id']}")
+    assert client.get(f"/customers/{customer['id']}/notes").json() == []
+
+
+def test_events_record_what_happened(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "facturare")
+    customer = client.post("/customers", json={"name": "Agroprod SRL"}).json()
+    invoice = client.post(
+        "/invoices", json={"customer": customer["id"], "items": [{"name": "Hartie", "quantity": 2, "unit_cost": 50}]}
+    ).json()
+    client.patch(f"/customers/{customer['id']}", json={"email": "contabil@agroprod.md"})
+    payment = {"customer": customer["id"], "amount": 100}
+    applied = [{"type": "invoice", "invoice": invoice["id"], "amount": 100}]
+    assert client.post("/payments", json={**payment, "applied_to": applied}).status_code == 201
+    events = client.get("/events", params={"per_page": 100}).json()
+    types = [e["type"] for e in events]
+    assert types == [
+        "customer.created",
+        "invoice.created",
+        "customer.updated",
+        "invoice.updated",
+        "invoice.paid",
+        "payment.created",
+    ]
+    paid = events[types.index("invoice.paid")]
+    assert paid["data"]["object"]["id"] == invoice["id"] and paid["data"]["object"]["paid"] is True
+    assert paid["data"]["previous"]["paid"] is False and paid["data"]["previous"]["balance"] == 100
+    updated = events[types.index("customer.updated")]
+    assert updated["data"]["previous"]["email"] is None and updated["data"]["object"]["email"] == "contabil@agroprod.md"
+    assert isinstance(events[0]["timestamp"], int) and events[0]["object"] == "event"
+    assert client.get(f"/events/{paid['id']}").json() == paid
+    assert _other_tenant(apps).get("/events").json() == []  # each tenant its own log
