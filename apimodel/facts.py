@@ -197,7 +197,8 @@ class Effect:
     def refuses(self) -> bool:
         """Whether the API refuses this action in some states of the objects it touches (a schema-valid request
         can then be answered with an error: paying a voided invoice)."""
-        return bool(self.refuse or self.refuse_unless or any(rule.refuse for rule in self.apply))
+        refusing = self.refuse or self.refuse_unless or self.collect  # collect: nothing to gather is refused
+        return bool(refusing or any(rule.refuse for rule in self.apply))
 
     @property
     def acts(self) -> bool:
