@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
-from conformance.mock import create_app
+from conformance.mock import create_app, demo_credentials
 from tests.mock.helpers import CheckedClient, api_client
 
 
 @pytest.fixture(scope="module")
 def apps() -> dict[str, Starlette]:
-    return {api: create_app([api]) for api in ("facturare",)}
+    return {api: create_app([api]) for api in ("facturare", "bitfaktura")}
 
 
 def _client(apps: dict[str, Starlette], api: str, tenant: int = 0) -> CheckedClient:
@@ -90,3 +90,49 @@ def test_events_record_what_happened(apps: dict[str, Starlette]) -> None:
     assert isinstance(events[0]["timestamp"], int) and events[0]["object"] == "event"
     assert client.get(f"/events/{paid['id']}").json() == paid
     assert _other_tenant(apps).get("/events").json() == []  # each tenant its own log
+
+
+def _bf_invoice(client: CheckedClient, gross: str, email: str | None = "contabil@client.ua") -> dict:
+    position = {"name": "Послуга", "quantity": 1, "total_price_gross": gross, "tax": 23}
+    invoice = {"buyer_name": "ТОВ Клієнт", "positions": [position], **({"buyer_email": email} if email else {})}
+    answer = client.post("/invoices.json", json={"invoice": invoice})
+    assert answer.status_code == 201
+    return answer.json()
+
+
+def test_bitfaktura_sorts_money_as_numbers(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    for gross in ("60.23", "246.00", "12.30", "1000.00"):
+        _bf_invoice(client, gross)
+    listed = client.get("/invoices.json", params={"order": "price_gross.desc", "period": "all"}).json()
+    assert [i["price_gross"] for i in listed] == ["1000.00", "246.00", "60.23", "12.30"]
+
+
+def test_bitfaktura_takes_api_token_in_the_body_of_an_action(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    invoice = _bf_invoice(client, "123.00")
+    token = demo_credentials("bitfaktura")["BITFAKTURA_API_TOKEN"]
+    bare = CheckedClient(apps["bitfaktura"], "bitfaktura")  # no token in the query
+    sent = bare.post(f"/invoices/{invoice['id']}/send_by_email.json", json={"api_token": token})
+    assert sent.status_code == 200 and sent.json()["code"] == "success"
+    assert client.get(f"/invoices/{invoice['id']}.json").json()["status"] == "sent"
+    wrong = bare.post(f"/invoices/{invoice['id']}/send_by_email.json", json={"api_token": "not-a-token"})
+    assert wrong.status_code == 401
+    assert bare.post(f"/invoices/{invoice['id']}/send_by_email.json").status_code == 401
+
+
+def test_bitfaktura_wrong_states_get_the_apis_own_error(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    silent = _bf_invoice(client, "50.00", email=None)
+    refused = client.post(f"/invoices/{silent['id']}/send_by_email.json")  # nobody to send it to
+    assert refused.status_code == 200 and refused.json()["code"] == "error"
+    assert client.get(f"/invoices/{silent['id']}.json").json()["status"] == "issued"
+    rejected = _bf_invoice(client, "80.00")
+    changed = client.post(f"/invoices/{rejected['id']}/change_status.json", params={"status": "rejected"})
+    assert changed.status_code == 200
+    payment = {"banking_payment": {"name": "Plata", "price": "80.00", "invoice_id": rejected["id"], "paid": True}}
+    answer = client.post("/banking/payments.json", json=payment)
+    assert answer.status_code == 422 and "rejected invoice" in str(answer.json()["message"])
+    after = client.get(f"/invoices/{rejected['id']}.json").json()
+    assert after["status"] == "rejected" and float(after["paid"]) == 0
+    assert client.get("/banking/payments.json").json() == []  # nothing recorded
