@@ -280,6 +280,7 @@ def _resources(schemas: Schemas, operations: list[Operation]) -> tuple[Resource,
                 ),
                 expands=tuple((k, e) for k, p in props.items() if (e := hints.expand(p, schemas.resolve(p)))),
                 trash_flags=tuple(trash),
+                includes=tuple((k, i) for k, p in props.items() if (i := hints.include(p, schemas.resolve(p)))),
             )
         )
     return tuple(resources)

@@ -292,6 +292,8 @@ class Resource:
     computed: tuple[tuple[str, Computed], ...] = ()
     expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
+    # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
+    includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()
 
     @property
     def parent(self) -> str | None:

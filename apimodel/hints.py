@@ -43,6 +43,7 @@ __all__ = [
     "FILL",
     "FILTER",
     "HINTS",
+    "INCLUDE",
     "LISTS",
     "PAGINATION",
     "PREFIX",
@@ -64,6 +65,7 @@ __all__ = [
     "event_log",
     "expand",
     "fill",
+    "include",
     "operation_hints",
     "parameter_filter",
     "scheme_hints",
@@ -88,6 +90,7 @@ SAFE = "x-safe"
 FILL = "x-fill"
 COMPUTED = "x-computed"
 EXPAND = "x-expand"
+INCLUDE = "x-include"
 WRAPPER = "x-wrapper"
 FILTER = "x-filter"
 EVENTS = "x-events"
@@ -98,7 +101,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
     "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
-    "schema": (FILL, COMPUTED, EXPAND, WRAPPER),
+    "schema": (FILL, COMPUTED, EXPAND, WRAPPER, INCLUDE),
     "parameter": (FILTER,),
 }
 
@@ -367,6 +370,18 @@ def expand(prop: Any, resolved: Any) -> str | None:
         if isinstance(node, dict) and _text(node.get(EXPAND)):
             return str(node[EXPAND])
     return None
+
+
+def include(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``x-include: {resource, from: [fields]}`` on an array property: the objects of ``resource`` whose ids the
+    object's ``from`` fields hold (an id or a list of ids), embedded when the caller asks ``include=<property>``."""
+    raw = next(
+        (n.get(INCLUDE) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(INCLUDE), dict)), None
+    )
+    fields = raw.get("from") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not isinstance(fields, list):
+        return None
+    return str(raw["resource"]), tuple(str(f) for f in fields)
 
 
 def wrapper(resolved: Any) -> str | None:

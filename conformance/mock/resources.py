@@ -360,10 +360,21 @@ class Resources:
                     return str(number)
         return str(number)
 
-    def expand(self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str]) -> dict[str, Any]:
-        if not names:
+    def expand(
+        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str], included: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded."""
+        if not names and not included:
             return obj
         out = dict(obj)
+        for name, (target, fields) in self.api.model.resource_of(op).includes:
+            if name in included:
+                keys: list[Any] = []
+                for key in fields:
+                    value = obj.get(key)
+                    keys.extend(value if isinstance(value, list) else [value])
+                embedded = [self.store.find_any(tenant, target, str(k)) for k in keys if k is not None]
+                out[name] = [o for o in embedded if o is not None]
         for name, target in self.api.model.resource_of(op).expands:
             if name in names and out.get(name) is not None:
                 found = self.store.find_any(tenant, target, str(out[name]))

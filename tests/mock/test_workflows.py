@@ -136,3 +136,15 @@ def test_bitfaktura_wrong_states_get_the_apis_own_error(apps: dict[str, Starlett
     after = client.get(f"/invoices/{rejected['id']}.json").json()
     assert after["status"] == "rejected" and float(after["paid"]) == 0
     assert client.get("/banking/payments.json").json() == []  # nothing recorded
+
+
+def test_bitfaktura_payments_include_the_invoices_they_settle(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    invoice = _bf_invoice(client, "80.00")
+    payment = {"banking_payment": {"name": "Plata", "price": "80.00", "invoice_id": invoice["id"], "paid": True}}
+    assert client.post("/banking/payments.json", json=payment).status_code == 201
+    plain = client.get("/banking/payments.json").json()
+    assert len(plain) == 1 and "invoices" not in plain[0]
+    included = client.get("/banking/payments.json", params={"include": "invoices"}).json()
+    assert [i["id"] for i in included[0]["invoices"]] == [invoice["id"]]
+    assert included[0]["invoices"][0]["status"] == "paid"  # the payment settled it
