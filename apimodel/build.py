@@ -192,6 +192,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 view=hint.view,
                 safe=safe,
                 wrapper=_body_wrapper(schemas, body),
+                listing=hint.listing,
                 reasons=tuple(reasons),
                 body=body,
                 responses=answers,
@@ -202,6 +203,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
     resources = _resources(schemas, operations)
     credentials = read_credentials(name, data, schemas, problems)
     hints.check_computed(data, problems)
+    events = hints.event_log(data, problems)
     raw_info = data.get("info")
     info: Mapping[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     return Api(
@@ -225,6 +227,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
         schemas=schemas,
         _by_key={op.key: op for op in operations},
         _by_resource={r.name: r for r in resources},
+        events=events,
     )
 
 
@@ -277,6 +280,7 @@ def _resources(schemas: Schemas, operations: list[Operation]) -> tuple[Resource,
                 ),
                 expands=tuple((k, e) for k, p in props.items() if (e := hints.expand(p, schemas.resolve(p)))),
                 trash_flags=tuple(trash),
+                includes=tuple((k, i) for k, p in props.items() if (i := hints.include(p, schemas.resolve(p)))),
             )
         )
     return tuple(resources)

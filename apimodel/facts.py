@@ -145,6 +145,36 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class Collect:
+    """An action that gathers the parent's objects of its nested collection into a new object of another
+    collection and removes them (Invoiced: invoice a customer's pending line items)."""
+
+    target: str  # the resource of the new object
+    into: str  # the new object's array property the gathered objects become
+    parent: str  # the new object's field naming the parent
+    empty: str  # the API's message when there is nothing to gather
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A nested list that shows another collection's objects whose field names the parent
+    (``GET /customers/{id}/notes``: the notes whose ``customer`` is that customer)."""
+
+    resource: str
+    field: str
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """The API's event log: what the mock records on every write of the objects it names."""
+
+    resource: str  # the collection the events are stored in
+    kind: str  # the object's field naming what it is (``object``: invoice); types are ``<kind>.created`` …
+    objects: tuple[str, ...]  # the kinds that have events
+    when: tuple[tuple[str, Expression], ...] = ()  # a type recorded when its expression turns true on a write
+
+
+@dataclass(frozen=True)
 class Effect:
     """What an action does to the object its path names (:func:`apimodel.hints.operation_hints`)."""
 
@@ -157,6 +187,7 @@ class Effect:
     when: Expression | None = None  # the changes apply only when this holds on the object (``body``: the request)
     refuse: tuple[Refusal, ...] = ()  # states in which the action is refused with the API's own error
     apply: tuple[Apply, ...] = ()  # effects on related objects (a create's, or an action's)
+    collect: Collect | None = None  # the parent's objects gathered into a new object of another collection
 
     @property
     def changes_fields(self) -> bool:
@@ -166,12 +197,13 @@ class Effect:
     def refuses(self) -> bool:
         """Whether the API refuses this action in some states of the objects it touches (a schema-valid request
         can then be answered with an error: paying a voided invoice)."""
-        return bool(self.refuse or self.refuse_unless or any(rule.refuse for rule in self.apply))
+        refusing = self.refuse or self.refuse_unless or self.collect  # collect: nothing to gather is refused
+        return bool(refusing or any(rule.refuse for rule in self.apply))
 
     @property
     def acts(self) -> bool:
         """Whether the effect does anything beyond guarding the operation (refusals alone do not)."""
-        return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply)
+        return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply or self.collect)
 
 
 @dataclass(frozen=True)
@@ -210,6 +242,7 @@ class Operation:
     view: str | None  # the object rendered as a document: pdf | xml | html | zip
     safe: bool  # calling it changes nothing: a live read-only run may send it
     wrapper: str | None  # the key the resource travels under in the JSON request body (Rails style)
+    listing: Listing | None  # a nested list of another collection's objects, by the field naming the parent
     reasons: tuple[tuple[str, Reason], ...]
     body: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # resolved requestBody
     responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)  # resolved
@@ -259,6 +292,8 @@ class Resource:
     computed: tuple[tuple[str, Computed], ...] = ()
     expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
+    # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
+    includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()
 
     @property
     def parent(self) -> str | None:
@@ -377,6 +412,7 @@ class Api:
     schemas: Any = field(compare=False, repr=False)  # apimodel.schemas.Schemas of ``data``
     _by_key: Mapping[str, Operation] = field(default_factory=dict, compare=False, repr=False)
     _by_resource: Mapping[str, Resource] = field(default_factory=dict, compare=False, repr=False)
+    events: EventLog | None = None  # the event log the mock keeps
 
     def operation(self, method: str, path: str) -> Operation | None:
         return self._by_key.get(f"{method.upper()} {path}")

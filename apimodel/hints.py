@@ -13,7 +13,20 @@ from typing import Any
 
 from apimodel.diagnostics import Diagnostic, join_pointer
 from apimodel.expressions import Expression, ExpressionError, parse
-from apimodel.facts import Apply, BodySetting, Computed, Effect, ErrorKind, Filter, Pagination, Reason, Refusal
+from apimodel.facts import (
+    Apply,
+    BodySetting,
+    Collect,
+    Computed,
+    Effect,
+    ErrorKind,
+    EventLog,
+    Filter,
+    Listing,
+    Pagination,
+    Reason,
+    Refusal,
+)
 
 __all__ = [
     "ACTION",
@@ -25,10 +38,13 @@ __all__ = [
     "EFFECT",
     "ENV",
     "ERRORS",
+    "EVENTS",
     "EXPAND",
     "FILL",
     "FILTER",
     "HINTS",
+    "INCLUDE",
+    "LISTS",
     "PAGINATION",
     "PREFIX",
     "RESOURCE",
@@ -46,8 +62,10 @@ __all__ = [
     "content_type_required",
     "document_pointer",
     "error_hints",
+    "event_log",
     "expand",
     "fill",
+    "include",
     "operation_hints",
     "parameter_filter",
     "scheme_hints",
@@ -72,15 +90,18 @@ SAFE = "x-safe"
 FILL = "x-fill"
 COMPUTED = "x-computed"
 EXPAND = "x-expand"
+INCLUDE = "x-include"
 WRAPPER = "x-wrapper"
 FILTER = "x-filter"
+EVENTS = "x-events"
+LISTS = "x-lists"
 
 # Every hint, by where it sits (the test that keeps them in this module reads this).
 HINTS: dict[str, tuple[str, ...]] = {
-    "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED),
+    "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
-    "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE),
-    "schema": (FILL, COMPUTED, EXPAND, WRAPPER),
+    "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
+    "schema": (FILL, COMPUTED, EXPAND, WRAPPER, INCLUDE),
     "parameter": (FILTER,),
 }
 
@@ -141,6 +162,7 @@ class OperationHints:
     effect: Effect | None
     view: str | None
     safe: bool | None
+    listing: Listing | None = None
 
 
 def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None:
@@ -221,6 +243,29 @@ def _apply(raw: Any, pointer: str, problems: Problems | None) -> tuple[Apply, ..
     return tuple(found)
 
 
+def _collect(raw: Any, pointer: str, problems: Problems | None) -> Collect | None:
+    """``collect: {target, into, parent, empty}``: gather the parent's objects into a new ``target`` object."""
+    if raw is None:
+        return None
+    names = ("target", "into", "parent")
+    if not isinstance(raw, dict) or not all(_text(raw.get(n)) for n in names):
+        if problems is not None:
+            problems.warn(f"{pointer}/collect", "bad-collect", "collect needs target, into and parent")
+        return None
+    empty = _text(raw.get("empty")) or "There is nothing to collect."
+    return Collect(str(raw["target"]), str(raw["into"]), str(raw["parent"]), empty)
+
+
+def _listing(raw: Any, pointer: str, problems: Problems) -> Listing | None:
+    """``x-lists: {resource, field}`` on a nested list."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not _text(raw.get("field")):
+        problems.warn(f"{pointer}/{LISTS}", "bad-lists", "x-lists needs resource and field")
+        return None
+    return Listing(str(raw["resource"]), str(raw["field"]))
+
+
 def _effect(raw: Any, pointer: str = "", problems: Problems | None = None) -> Effect | None:
     if not isinstance(raw, dict) or not raw:
         return None
@@ -235,6 +280,7 @@ def _effect(raw: Any, pointer: str = "", problems: Problems | None = None) -> Ef
         when=_expression(raw.get("if"), f"{pointer}/if", problems),
         refuse=_refusals(raw.get("refuse"), pointer, problems),
         apply=_apply(raw.get("apply"), pointer, problems),
+        collect=_collect(raw.get("collect"), pointer, problems),
     )
 
 
@@ -252,6 +298,7 @@ def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Proble
         effect=_effect(operation.get(EFFECT), f"{pointer}/{EFFECT}", problems),
         view=view,
         safe=safe if isinstance(safe, bool) else None,
+        listing=_listing(operation.get(LISTS), pointer, problems),
     )
 
 
@@ -328,6 +375,18 @@ def expand(prop: Any, resolved: Any) -> str | None:
         if isinstance(node, dict) and _text(node.get(EXPAND)):
             return str(node[EXPAND])
     return None
+
+
+def include(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``x-include: {resource, from: [fields]}`` on an array property: the objects of ``resource`` whose ids the
+    object's ``from`` fields hold (an id or a list of ids), embedded when the caller asks ``include=<property>``."""
+    raw = next(
+        (n.get(INCLUDE) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(INCLUDE), dict)), None
+    )
+    fields = raw.get("from") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not isinstance(fields, list):
+        return None
+    return str(raw["resource"]), tuple(str(f) for f in fields)
 
 
 def wrapper(resolved: Any) -> str | None:
@@ -416,3 +475,21 @@ def error_hints(data: Mapping[str, Any]) -> ErrorHints | None:
         match_in_success=tuple(sorted(_pairs(raw.get("match-in-success")))),
         kinds=tuple(kinds),
     )
+
+
+def event_log(data: Mapping[str, Any], problems: Problems) -> EventLog | None:
+    """``x-events: {resource, kind, objects, when: {type: expression}}``: the event log the mock keeps."""
+    raw = data.get(EVENTS)
+    if raw is None:
+        return None
+    objects = raw.get("objects") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not isinstance(objects, list):
+        problems.warn(document_pointer(EVENTS), "bad-events", "x-events needs resource and a list of objects")
+        return None
+    when = []
+    for name, source in _pairs(raw.get("when")):
+        expression = _expression(source, f"{document_pointer(EVENTS)}/when/{name}", problems)
+        if expression is not None:
+            when.append((name, expression))
+    kind = _text(raw.get("kind")) or "object"
+    return EventLog(str(raw["resource"]), kind, tuple(str(o) for o in objects), tuple(when))

@@ -15,6 +15,7 @@ __all__ = [
     "error_envelope_status",
     "is_error_envelope",
     "is_state_refusal",
+    "is_unwritten_singleton",
     "pagination_consistency",
     "pagination_pointer",
     "pdf_body",
@@ -206,3 +207,15 @@ def is_state_refusal(api: Api, method: str, path: str, response: Any) -> bool:
     status = response.status_code
     declared = str(status) in found.responses or f"{str(status)[0]}XX" in found.responses
     return 400 <= status < 500 and declared and is_error_envelope(api, response)
+
+
+def is_unwritten_singleton(api: Api, method: str, path: str, status: int | None) -> bool:
+    """A 404 from a read of a sub-object there is at most one of per parent, written by its own call (an Invoiced
+    invoice's payment plan, which ``PUT /invoices/{id}/payment_plan`` creates): the spec declares the 404 for a
+    parent that has none, so a parent just created without one is rightly answered 404, not a resource the
+    create made and then lost (schemathesis's ``ensure_resource_availability`` takes the path prefix for that)."""
+    found = api.operation(method.upper(), path)
+    if found is None or status != 404 or "404" not in found.responses:
+        return False
+    resource = api.resource(found.resource)
+    return resource is not None and resource.singleton

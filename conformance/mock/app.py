@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import re
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
+from conformance.mock.seeding import Seeds, references_of, seed_order
 from conformance.mock.server import ApiServer
 from conformance.mock.shared import SharedState
 
@@ -86,8 +88,12 @@ def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:
 
 
 def seed(server: ApiServer, per_resource: int = 3) -> None:
-    """A few objects per top-level resource and demo tenant, made from the create operation's example."""
+    """A few objects per top-level resource and demo tenant, made from the create operation's example: references
+    name the tenant's own seeded objects (what they name is seeded first), dates start today (conformance.mock.seeding).
+    """
     done: set[str] = set()
+    creates: list[tuple[Operation, set[str]]] = []
+    examples: dict[str, tuple[Any, Any]] = {}
     for op in server.api.operations:
         if op.role != "create" or op.parent_params or op.resource in done:
             continue
@@ -96,10 +102,21 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
         if not takes_json:
             continue
         schema = next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
+        examples[op.key] = (schema, example)
+        creates.append((op, references_of(server.api.model, schema, copy.deepcopy(example))))
+    seeds, today = Seeds(server.api.model), datetime.date.today()
+    for op in seed_order(creates):
+        schema, example = examples[op.key]
         for tenant in range(len(server.tenants)):
             for index in range(per_resource):
                 body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
-                server.resources.create(tenant, op, ParsedRequest(body=body))
+                body = seeds.body(schema, body, tenant, index)
+                outcome = server.resources.create(tenant, op, ParsedRequest(body=body))
+                if outcome.obj is not None:
+                    seeds.made(tenant, op.resource, outcome.obj.get(server.resources.id_field(op)))
+                    settled = seeds.settle(server.resources.resource_schema(op), outcome.obj, body, today)
+                    if settled is not None:
+                        server.store.replace(outcome.obj, settled)
 
 
 def _distinct(schemas: Any, schema: Any, value: Any, mark: str, depth: int = 0) -> Any:

@@ -112,7 +112,8 @@ class Tenants:
         requirements = op.security or ()
         if op.security == ():  # `security: []`: this operation needs no credentials at all
             return AuthResult(None)
-        uses_body = bool(body_slots) and op.body is not None
+        # a body credential counts in any JSON body sent, declared or not (Rails reads body parameters on every action)
+        uses_body = bool(body_slots) and (op.body is not None or isinstance(body, dict))
         if not any(requirements) and not uses_body:
             return AuthResult(None)
         failure = AuthResult(None, "unauthorized", "Missing credentials")

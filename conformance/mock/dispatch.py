@@ -46,6 +46,8 @@ class Dispatcher:
             return int(status) if status.isdigit() else 200, {"content-type": media}, data
         if role == "list":
             outcome = res.list_objects(tenant, op, request)
+        elif effect is not None and effect.collect is not None and op.item_param is None:
+            outcome, written = res.collect(tenant, op, request), True
         elif role == "create" or (obj is None and op.item_param is None and op.method == "POST" and op.body):
             outcome, written = res.create(tenant, op, request), True
         elif obj is None and role == "update" and op.item_param is not None and not self._can_say_missing(op):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,10 +29,18 @@ def equal(actual: Any, wanted: Any) -> bool:
     return str(actual) == str(wanted)
 
 
+_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+
+
 def sort_key(value: Any) -> tuple[int, Any]:
-    """The order of a list sorted on a field: missing first, then numbers, then everything else as text."""
+    """The order of a list sorted on a field: missing first, then numbers, then everything else as text. Money
+    sent as text (BitFaktura's ``"246.00"``) or as a map (onFact's ``{"_": 12.5}``) sorts as the number it is."""
+    if isinstance(value, dict) and "_" in value:
+        value = value["_"]
     if value is None:
         return (0, "")
+    if isinstance(value, str) and _NUMBER.match(value):
+        value = float(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (1, -math.inf if value != value else value)  # NaN has no place in an order; it goes first
     return (2, str(value))

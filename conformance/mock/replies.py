@@ -120,10 +120,11 @@ class Replies:
         expand = request.query.get("expand")
         names = expand if isinstance(expand, list) else str(expand or "").split(",")
         names = [str(n).strip() for n in names if str(n).strip()]
-        if outcome.obj is not None and names:
-            outcome.obj = self.resources.expand(tenant, op, outcome.obj, names)
-        if outcome.page is not None and names:
-            outcome.page = [self.resources.expand(tenant, op, o, names) for o in outcome.page]
+        included = tuple(n.strip() for n in str(request.query.get("include") or "").split(",") if n.strip())
+        if outcome.obj is not None and (names or included):
+            outcome.obj = self.resources.expand(tenant, op, outcome.obj, names, included)
+        if outcome.page is not None and (names or included):
+            outcome.page = [self.resources.expand(tenant, op, o, names, included) for o in outcome.page]
         media, schema = self.resources.response_schema(op, status)
         if schema is None and (op.responses.get(status) or {}).get("content"):
             return self.declared(op, status, None, dict(outcome.headers), code)  # an XML or text answer

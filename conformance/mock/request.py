@@ -216,3 +216,15 @@ def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> 
             raise BodyProblem("validation", "the request body is not a well-formed XML document")
         return document, chosen
     return None, chosen
+
+
+def undeclared_json(content_type: str, raw: bytes, max_depth: int) -> dict[str, Any] | None:
+    """A JSON object sent to an operation that declares no body, read only for the credentials it may carry
+    (BitFaktura's ``api_token`` on ``send_by_email``: Rails reads body parameters on every action); else ``None``."""
+    if not raw or "json" not in content_type.lower():
+        return None
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) and structure_depth(body, max_depth) <= max_depth else None

@@ -11,6 +11,7 @@ from typing import Any
 from apimodel import Effect, Operation, hints
 from apimodel.shapes import locate_resource
 from conformance.mock.effects import Movement, guard_holds, move, movements
+from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
@@ -45,6 +46,7 @@ class Outcome:
     error: str | None = None
     message: str = ""
     deleted: bool = False
+    resource: str | None = None  # the collection ``obj`` belongs to, where it is not the operation's
 
 
 class Resources:
@@ -191,6 +193,11 @@ class Resources:
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
         """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
         obj = self._build_object(tenant, op, self._payload(op, request.body), None)
+        taken = _from_body(op.effect, request.body)  # a note's customer_id becomes its customer
+        if taken:
+            props = self.schemas.properties(self.resource_schema(op))
+            typed = {k: coerce_to(self.schemas, props[k], v) for k, v in taken.items() if k in props}
+            obj = self._build_object(tenant, op, {}, {**obj, **typed}, frozenset(typed))
         refusal = self._move(tenant, op, obj)
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
@@ -203,6 +210,7 @@ class Resources:
             if op.resource in self.singletons:
                 self.store.clear(tenant, op.resource, parents)
             self.store.put(tenant, op.resource, parents, key, obj)
+        self._log(tenant, None, obj)
         return Outcome(obj=obj)
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
@@ -211,7 +219,9 @@ class Resources:
         effect = op.effect
         if effect is not None and effect.set and guard_holds(effect, updated, payload):  # PATCH {sent: true}
             updated = self._build_object(tenant, op, {}, {**updated, **dict(effect.set)}, frozenset(dict(effect.set)))
-        return Outcome(obj=self.store.replace(obj, updated))
+        stored = self.store.replace(obj, updated)
+        self._log(tenant, obj, stored)
+        return Outcome(obj=stored)
 
     def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any."""
@@ -220,16 +230,55 @@ class Resources:
             return None
 
         def write(movement: Movement, target: dict[str, Any], changes: dict[str, Any]) -> None:
-            owner = self.api.model.resource(movement.rule.target)
-            target_op = self.api.model.operation(*owner.operations[0].split(" ", 1)) if owner else None
+            target_op = self._operation_of(movement.rule.target)
             if target_op is not None:
                 props = self.schemas.properties(self.resource_schema(target_op))
                 typed = {k: coerce_to(self.schemas, props[k], v) if k in props else v for k, v in changes.items()}
                 rebuilt = self._build_object(tenant, target_op, {}, {**target, **typed}, frozenset(typed))
-                self.store.replace(target, rebuilt)
+                self._log(tenant, target, self.store.replace(target, rebuilt))
 
         with self.store.lock:
             return move(moves, lambda resource, key: self.store.find_any(tenant, resource, key), write)
+
+    def _operation_of(self, resource: str, role: str | None = None) -> Operation | None:
+        """An operation of ``resource`` (of that role, where one is named): what builds its objects."""
+        owner = self.api.model.resource(resource)
+        ops = [self.api.model.operation(*key.split(" ", 1)) for key in owner.operations] if owner else []
+        return next((o for o in ops if o is not None and (role is None or o.role == role)), None)
+
+    def collect(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
+        """The effect's ``collect``: the parent's objects of this collection become the lines of a new object of
+        another collection (an invoice from a customer's pending line items), and leave this one."""
+        rule = op.effect.collect if op.effect is not None else None
+        target_op = self._operation_of(rule.target, "create") if rule is not None else None
+        parents = self._parents(op, request)
+        if rule is None or target_op is None or not parents:
+            return Outcome(error="refused", message=rule.empty if rule else "nothing to collect")
+        with self.store.lock:
+            bucket = self.store.bucket(tenant, op.resource, parents)
+            gathered = [copy.deepcopy(line) for line in select(bucket, criteria(op, {}), [])]
+            if not gathered:
+                return Outcome(error="refused", message=rule.empty)
+            props = self.schemas.properties(self.resource_schema(target_op))
+            parent = coerce_to(self.schemas, props[rule.parent], parents[-1]) if rule.parent in props else parents[-1]
+            obj = self._build_object(tenant, target_op, {rule.into: gathered, rule.parent: parent}, None)
+            self.store.put(tenant, rule.target, (), str(obj.get(self.id_field(target_op))), obj)
+            for line in gathered:
+                self.store.delete(tenant, op.resource, parents, str(line.get(self.id_field(op))))
+        self._log(tenant, None, obj)
+        return Outcome(obj=obj, resource=rule.target)
+
+    def _log(self, tenant: TenantKey, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        """Record what a write did in the API's event log, where the spec declares one."""
+        log = self.api.model.events
+        payloads = event_payloads(log, before, after)
+        event_op = self._operation_of(log.resource) if log is not None and payloads else None
+        if log is None or event_op is None:
+            return
+        for payload in payloads:
+            event = self._build_object(tenant, event_op, payload, None)
+            with self.store.lock:
+                self.store.put(tenant, log.resource, (), str(event.get(self.id_field(event_op))), event)
 
     def delete(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         parents = self._parents(op, request)
@@ -238,6 +287,7 @@ class Resources:
             return Outcome(obj=obj, deleted=True)
         key = str(obj.get(self.id_field(op)) if op.item_param is None else request.path_params.get(op.item_param))
         self.store.delete(tenant, op.resource, parents, key)
+        self._log(tenant, obj, None)
         return Outcome(obj=obj, deleted=True)
 
     def list_objects(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> Outcome:
@@ -245,6 +295,10 @@ class Resources:
         with self.store.lock:
             bucket = self.store.bucket(tenant, op.resource, self._parents(op, request))
             embedded = self._embedded(tenant, op, request)
+            if op.listing is not None and op.parent_params:  # another collection's objects naming the parent
+                key = str(request.path_params.get(op.parent_params[-1], ""))
+                others = self.store.bucket(tenant, op.listing.resource).objects.values()
+                embedded = [o for o in others if str(o.get(op.listing.field)) == key]
             if embedded is None:
                 objects: Rows = select(bucket, criteria(op, request.query), flags)
             else:  # a parent's field: filtered one by one, as there is no bucket to index
@@ -285,15 +339,11 @@ class Resources:
         for key, name in effect.set_from_query:
             if name in request.query:
                 changes[key] = request.query[name]
-        for key, pointer in effect.set_from_body:
-            found: Any = request.body
-            for token in pointer.strip("/").split("/"):
-                found = found.get(token) if isinstance(found, dict) else None
-            if found is not None:
-                changes[key] = found
+        changes.update(_from_body(effect, request.body))
         if changes:
             updated = self._build_object(tenant, op, {}, {**obj, **changes}, frozenset(changes))
-            obj = self.store.replace(obj, updated)
+            obj, before = self.store.replace(obj, updated), obj
+            self._log(tenant, before, obj)
         if effect.kind == "cancel" and not changes:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)
@@ -310,10 +360,21 @@ class Resources:
                     return str(number)
         return str(number)
 
-    def expand(self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str]) -> dict[str, Any]:
-        if not names:
+    def expand(
+        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str], included: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded."""
+        if not names and not included:
             return obj
         out = dict(obj)
+        for name, (target, fields) in self.api.model.resource_of(op).includes:
+            if name in included:
+                keys: list[Any] = []
+                for key in fields:
+                    value = obj.get(key)
+                    keys.extend(value if isinstance(value, list) else [value])
+                embedded = [self.store.find_any(tenant, target, str(k)) for k in keys if k is not None]
+                out[name] = [o for o in embedded if o is not None]
         for name, target in self.api.model.resource_of(op).expands:
             if name in names and out.get(name) is not None:
                 found = self.store.find_any(tenant, target, str(out[name]))
@@ -326,7 +387,9 @@ class Resources:
         if schema is None:
             return None
         path, target = locate_resource(self.schemas, schema)
-        same = self.schemas.resolve(target) is self.schemas.resolve(self.resource_schema(op))
+        owner = self.api.model.resource(outcome.resource) if outcome.resource else None
+        own = owner.schema if owner is not None else self.resource_schema(op)
+        same = self.schemas.resolve(target) is self.schemas.resolve(own)
         value: Any = outcome.page if outcome.page is not None else outcome.obj
         body = build(self.schemas, self.sampler, schema, path, value, same)
         media = ((op.responses.get(status) or {}).get("content") or {}).get(self.response_schema(op, status)[0])
@@ -337,6 +400,18 @@ class Resources:
         if outcome.envelope and isinstance(body, dict):
             _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
+
+
+def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:
+    """The fields the effect's ``set-from-body`` takes from the request body (each a pointer into it)."""
+    changes: dict[str, Any] = {}
+    for key, pointer in effect.set_from_body if effect is not None else ():
+        found: Any = body
+        for token in pointer.strip("/").split("/"):
+            found = found.get(token) if isinstance(found, dict) else None
+        if found is not None:
+            changes[key] = found
+    return changes
 
 
 def _place(schemas: Any, schema: Any, body: dict[str, Any], envelope: dict[str, Any]) -> None:

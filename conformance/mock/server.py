@@ -17,7 +17,7 @@ from conformance.mock.credentials import Tenants
 from conformance.mock.dispatch import Dispatcher
 from conformance.mock.model import ServedApi
 from conformance.mock.replies import Replies, Reply
-from conformance.mock.request import BodyProblem, parse_body, parse_parameters
+from conformance.mock.request import BodyProblem, parse_body, parse_parameters, undeclared_json
 from conformance.mock.resources import Resources
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
@@ -173,10 +173,12 @@ class ApiServer:
             if key is not None:
                 return self.replies.declared(op, key, prefer.get("example"), {}, int(wanted))
         try:
-            body, media = parse_body(op, headers.get("content-type", ""), raw, self.config.max_depth)
+            depth = self.config.max_depth
+            body, media = parse_body(op, headers.get("content-type", ""), raw, depth)
         except BodyProblem as problem:
             return self.replies.error(op, problem.kind, problem.message, [FieldError(problem.param, problem.message)])
-        auth = self.tenants.authenticate(op, headers, dict(query_pairs), cookies, body)
+        sent = body if body is not None or op.body else undeclared_json(headers.get("content-type", ""), raw, depth)
+        auth = self.tenants.authenticate(op, headers, dict(query_pairs), cookies, sent)
         if auth.error:
             return self.replies.error(op, auth.error, auth.message)
         if self._content_type and headers.get("content-type", "").split(";")[0].strip().lower() != self._content_type:

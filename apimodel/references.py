@@ -1,0 +1,49 @@
+"""Facts about single properties that the mock's seed data needs: which collection an id names, and which values
+are dates (and in what form). Read from the expand hint where there is one, else inferred from names and types."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from apimodel import hints
+from apimodel.facts import Api
+
+__all__ = ["DateForm", "date_form", "referenced_resource"]
+
+DateForm = Literal["date", "date-time", "unix"]
+_NOT_IDS = ("date", "date-time", "email", "uri", "binary", "byte", "password")
+_DATE_NAME = re.compile(r"(^|_)(date|at|timestamp|on|to)$|^(date|timestamp)")
+
+
+def referenced_resource(api: Api, name: str, prop: Any, resolved: Any) -> str | None:
+    """The top-level stored collection whose id the property holds: the expand hint's, else ``customer`` or
+    ``customer_id`` naming ``customers`` (``category_id``: ``categories``), when that collection exists."""
+    hinted = hints.expand(prop, resolved)
+    if hinted is not None:
+        return hinted
+    kind = resolved.get("type") if isinstance(resolved, dict) else None
+    fmt = resolved.get("format") if isinstance(resolved, dict) else None
+    if kind not in ("integer", "string", None) or fmt in _NOT_IDS:
+        return None
+    stem = name[: -len("_id")] if name.endswith("_id") else name
+    for plural in (f"{stem}s", f"{stem}es", f"{stem[:-1]}ies" if stem.endswith("y") else ""):
+        found = api.resource(plural) if plural else None
+        if found is not None and found.stored and "." not in found.name:
+            return found.name
+    return None
+
+
+def date_form(name: str, resolved: Any) -> DateForm | None:
+    """How a property holds a date: a ``date`` or ``date-time`` string, or UNIX seconds (an integer whose name says
+    date: ``due_date``, ``created_at``, ``timestamp``)."""
+    if not isinstance(resolved, dict):
+        return None
+    fmt, kind = resolved.get("format"), resolved.get("type")
+    if kind == "string" and fmt in ("date", "date-time"):
+        return "date" if fmt == "date" else "date-time"
+    if kind == "string" and _DATE_NAME.search(name) and not resolved.get("enum"):
+        return "date"  # a date without a format (``"2024-12-15"``); the value decides (only ISO dates move)
+    if kind == "integer" and _DATE_NAME.search(name):
+        return "unix"
+    return None
