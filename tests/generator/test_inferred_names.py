@@ -1,0 +1,67 @@
+"""Names inferred for a spec without our hints: format suffixes are no words, actions take the operationId."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.client.pipeline import generate_files
+
+
+def _op(operation_id: str) -> dict[str, Any]:
+    return {"operationId": operation_id, "responses": {"204": {"description": "done"}}}
+
+
+def _item(operation_id: str) -> dict[str, Any]:
+    answer = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    content = {"application/json": {"schema": answer}}
+    return {"operationId": operation_id, "responses": {"200": {"description": "ok", "content": content}}}
+
+
+ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Forum", "version": "1"},
+    "paths": {
+        "/posts.json": {"get": _item("listPosts"), "post": _item("createTopicPostPM")},
+        "/posts/{id}.json": {
+            "parameters": ID,
+            "get": _item("getPost"),
+            "put": _item("updatePost"),
+            "delete": _op("deletePost"),
+        },
+        "/posts/{id}/locked.json": {"parameters": ID, "put": _op("lockPost")},
+        "/uploads/abort-multipart.json": {"post": _op("abortMultipart")},
+        "/things/_bulk": {"patch": _op("patchBulkThings"), "put": _op("putThings")},
+    },
+}
+
+
+def _methods(tmp_path: Path) -> dict[tuple[str, str], str]:
+    spec = tmp_path / "forum.yaml"
+    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
+    result = generate_files(spec, api="forum", regenerate="test", generator_version="test")
+    return {
+        (op.http_method, op.path): f"{r.dotted}.{op.name}" for r in result.ir.all_resources() for op in r.operations
+    }
+
+
+def test_format_suffixes_name_no_resource_and_item_paths_are_crud(tmp_path: Path) -> None:
+    methods = _methods(tmp_path)
+    assert methods[("GET", "/posts.json")] == "posts.list"
+    assert methods[("POST", "/posts.json")] == "posts.create"
+    assert methods[("GET", "/posts/{id}.json")] == "posts.retrieve"
+    assert methods[("PUT", "/posts/{id}.json")] == "posts.update"
+    assert methods[("DELETE", "/posts/{id}.json")] == "posts.delete"
+
+
+def test_an_inferred_action_takes_its_meaningful_operation_id(tmp_path: Path) -> None:
+    methods = _methods(tmp_path)
+    assert methods[("PUT", "/posts/{id}/locked.json")] == "posts.lock"  # lockPost, not replace_locked_json
+    assert methods[("POST", "/uploads/abort-multipart.json")] == "uploads.abort_multipart"
+    # patchBulkThings only repeats the method and the path: the verb's word is used instead of the HTTP verb
+    assert methods[("PATCH", "/things/_bulk")] == "things.update_bulk"
+    assert methods[("PUT", "/things/_bulk")] == "things.replace_bulk"
