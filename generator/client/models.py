@@ -87,6 +87,8 @@ def _run(text: str, header: str, metadata_path: Path) -> Any:
         set_default_enum_member=True,
         use_annotated=True,
         collapse_root_models=True,
+        # an inline schema is named after its parent (``InvoiceStatus``), not numbered (``Status1``)
+        naming_strategy="parent-prefixed",
     )
 
 

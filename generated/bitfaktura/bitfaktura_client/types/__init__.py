@@ -10,11 +10,11 @@ from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootMo
 from .._types import OpenIntEnum, OpenStrEnum
 
 
-class Code(OpenStrEnum):
+class BitfakturaErrorCode(OpenStrEnum):
     error = "error"
 
 
-class Code1(OpenStrEnum):
+class StatusMessageCode(OpenStrEnum):
     success = "success"
 
 
@@ -23,7 +23,7 @@ class StatusMessage(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code1
+    code: StatusMessageCode
     message: str | None = None
 
 
@@ -52,7 +52,7 @@ ZipArchive = Annotated[bytes, Field(description="A ZIP archive.")]
 JavaScriptSource = Annotated[str, Field(description="JavaScript source code.")]
 
 
-IdInput1 = Annotated[
+IdInputIdInput = Annotated[
     str,
     Field(
         description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
@@ -61,7 +61,7 @@ IdInput1 = Annotated[
 ]
 
 
-AmountInput1 = Annotated[
+AmountInputAmountInput = Annotated[
     str,
     Field(
         description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).',
@@ -70,12 +70,12 @@ AmountInput1 = Annotated[
 ]
 
 
-class FlagInput1(OpenIntEnum):
+class FlagInputFlagInput(OpenIntEnum):
     integer_0 = 0
     integer_1 = 1
 
 
-class FlagInput2(OpenStrEnum):
+class FlagInputFlagInput1(OpenStrEnum):
     field_1 = "1"
     field_0 = "0"
     true = "true"
@@ -84,7 +84,7 @@ class FlagInput2(OpenStrEnum):
     no = "no"
 
 
-TaxInput1 = Annotated[
+TaxInputTaxInput = Annotated[
     str,
     Field(
         description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
@@ -93,7 +93,7 @@ TaxInput1 = Annotated[
 ]
 
 
-PaymentToKind1 = Annotated[
+PaymentToKindPaymentToKind = Annotated[
     int | None,
     Field(
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
@@ -102,7 +102,7 @@ PaymentToKind1 = Annotated[
 ]
 
 
-PaymentToKind2 = Annotated[
+PaymentToKindPaymentToKind1 = Annotated[
     str,
     Field(
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
@@ -146,7 +146,7 @@ class InvoiceStatus(OpenStrEnum):
     rejected = "rejected"
 
 
-class PaymentType1(OpenStrEnum):
+class PaymentTypePaymentType(OpenStrEnum):
     transfer = "transfer"
     card = "card"
     cash = "cash"
@@ -161,7 +161,7 @@ class PaymentType1(OpenStrEnum):
     off = "off"
 
 
-PaymentType2 = Annotated[
+PaymentTypePaymentType1 = Annotated[
     str,
     Field(
         description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates.",
@@ -170,7 +170,7 @@ PaymentType2 = Annotated[
 ]
 
 
-class Lang1(OpenStrEnum):
+class LangLang(OpenStrEnum):
     ua = "ua"
     pl = "pl"
     en = "en"
@@ -194,7 +194,7 @@ class Lang1(OpenStrEnum):
     fa = "fa"
 
 
-Lang2 = Annotated[
+LangLang1 = Annotated[
     str,
     Field(
         description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here.",
@@ -209,7 +209,7 @@ class DiscountKind(OpenStrEnum):
     amount = "amount"
 
 
-class ExchangeKindEnum(OpenStrEnum):
+class ExchangeKindExchangeKindEnum(OpenStrEnum):
     ecb = "ecb"
     nbp = "nbp"
     cbr = "cbr"
@@ -218,16 +218,16 @@ class ExchangeKindEnum(OpenStrEnum):
     own = "own"
 
 
-class ExchangeKind(RootModel[ExchangeKindEnum | None]):
+class ExchangeKind(RootModel[ExchangeKindExchangeKindEnum | None]):
     root: Annotated[
-        ExchangeKindEnum | None,
+        ExchangeKindExchangeKindEnum | None,
         Field(
             description="Source of the exchange rate used to convert totals to `exchange_currency`: a central bank (ECB, NBP, CBR, NBU, NBG) or `own` (the rate in `exchange_currency_rate`). Null when no conversion."
         ),
     ] = None
 
 
-class AccountingKindEnum(OpenStrEnum):
+class AccountingKindAccountingKindEnum(OpenStrEnum):
     purchases = "purchases"
     expenses = "expenses"
     media = "media"
@@ -242,9 +242,9 @@ class AccountingKindEnum(OpenStrEnum):
     no_vat_deduction = "no_vat_deduction"
 
 
-class AccountingKind(RootModel[AccountingKindEnum | None]):
+class AccountingKind(RootModel[AccountingKindAccountingKindEnum | None]):
     root: Annotated[
-        AccountingKindEnum | None,
+        AccountingKindAccountingKindEnum | None,
         Field(description="Expense category of a cost invoice (`income` false); null on income invoices."),
     ] = None
 
@@ -267,18 +267,18 @@ class PrintOption(OpenStrEnum):
     duplicate = "duplicate"
 
 
-class Position(OpenStrEnum):
+class CalculatingStrategyPosition(OpenStrEnum):
     default = "default"
     keep_gross = "keep_gross"
 
 
-class Sum(OpenStrEnum):
+class CalculatingStrategySum(OpenStrEnum):
     sum = "sum"
     keep_gross = "keep_gross"
     keep_net = "keep_net"
 
 
-class InvoiceFormPriceKind(OpenStrEnum):
+class CalculatingStrategyInvoiceFormPriceKind(OpenStrEnum):
     net = "net"
     gross = "gross"
 
@@ -288,34 +288,37 @@ class CalculatingStrategy(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    position: Annotated[Position | None, Field(description="How line amounts are computed.")] = None
-    sum: Annotated[Sum | None, Field(description="How the invoice total is summed from the lines.")] = None
+    position: Annotated[CalculatingStrategyPosition | None, Field(description="How line amounts are computed.")] = None
+    sum: Annotated[
+        CalculatingStrategySum | None, Field(description="How the invoice total is summed from the lines.")
+    ] = None
     invoice_form_price_kind: Annotated[
-        InvoiceFormPriceKind | None, Field(description="Whether unit prices on the form are net or gross.")
+        CalculatingStrategyInvoiceFormPriceKind | None,
+        Field(description="Whether unit prices on the form are net or gross."),
     ] = None
 
 
-class OidUnique(OpenStrEnum):
+class InvoiceInputOidUnique(OpenStrEnum):
     yes = "yes"
     no = "no"
 
 
-class AdvanceCreationMode(OpenStrEnum):
+class InvoiceInputAdvanceCreationMode(OpenStrEnum):
     percent = "percent"
     amount = "amount"
 
 
-class AdditionalParams(OpenStrEnum):
+class InvoiceInputAdditionalParams(OpenStrEnum):
     for_receipt = "for_receipt"
 
 
-class Kind(OpenStrEnum):
+class InvoicePositionInputKind(OpenStrEnum):
     correction = "correction"
     correction_before = "correction_before"
     correction_after = "correction_after"
 
 
-class Kind1(OpenStrEnum):
+class InvoiceCorrectionLineInputKind(OpenStrEnum):
     correction_before = "correction_before"
     correction_after = "correction_after"
 
@@ -327,24 +330,24 @@ class InvoiceCorrectionLineInput(BaseModel):
     )
     name: str | None = None
     quantity: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     total_price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
-    kind: Kind1 | None = None
+    kind: InvoiceCorrectionLineInputKind | None = None
 
 
 class InvoiceCancelRequest(BaseModel):
@@ -356,7 +359,7 @@ class InvoiceCancelRequest(BaseModel):
         str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
     ] = None
     cancel_invoice_id: Annotated[
-        int | IdInput1,
+        int | IdInputIdInput,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -448,7 +451,7 @@ class RecurringInput(BaseModel):
     )
     name: str | None = None
     invoice_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -462,13 +465,13 @@ class RecurringInput(BaseModel):
         ),
     ] = None
     issue_working_day_only: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     send_email: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -529,11 +532,11 @@ class RecurringList(RootModel[list[Recurring]]):
     root: Annotated[list[Recurring], Field(description="A page of recurring-invoice definitions (bare array).")]
 
 
-class PriceableType(OpenStrEnum):
+class PriceListPositionInputPriceableType(OpenStrEnum):
     Product = "Product"
 
 
-Percentage = Annotated[
+PriceListPositionInputPercentage = Annotated[
     str,
     Field(
         description="Percent change against the product's price when `use_percentage` is set; empty otherwise.",
@@ -549,50 +552,50 @@ class PriceListPositionInput(BaseModel):
     )
     id: int | None = None
     field_destroy: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             alias="_destroy",
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
         ),
     ] = None
     priceable_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     priceable_name: str | None = None
-    priceable_type: PriceableType | None = None
+    priceable_type: PriceListPositionInputPriceableType | None = None
     use_percentage: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     percentage: Annotated[
-        Percentage | float | AmountInput1 | None,
+        PriceListPositionInputPercentage | float | AmountInputAmountInput | None,
         Field(description="Percent change against the product's price when `use_percentage` is set; empty otherwise."),
     ] = None
     price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     use_tax: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
@@ -650,51 +653,51 @@ class WarehouseActionInput(BaseModel):
     )
     id: int | None = None
     field_destroy: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             alias="_destroy",
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
         ),
     ] = None
     product_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     product_name: str | None = None
     quantity: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
     price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
     purchase_price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     warehouse2_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -755,7 +758,7 @@ class ClientInput(BaseModel):
     street: str | None = None
     country: Annotated[str | None, Field(description="ISO 3166 country code; may be empty.")] = None
     use_delivery_address: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -772,14 +775,14 @@ class ClientInput(BaseModel):
     person: Annotated[str | None, Field(description="Contact person.")] = None
     tag_list: list[str] | None = None
     company: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     kind: ClientKind | None = None
     category_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -788,43 +791,43 @@ class ClientInput(BaseModel):
     bank_account: str | None = None
     mass_payment_code: str | None = None
     discount: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     default_tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
     price_list_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     payment_to_kind: Annotated[
-        PaymentToKind1 | PaymentToKind2 | None,
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
         Field(
             description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
         ),
     ] = None
     default_payment_type: Annotated[
-        PaymentType1 | PaymentType2 | None,
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
         Field(
             description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates."
         ),
     ] = None
     disable_auto_reminders: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     buyer_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -892,7 +895,7 @@ class Client(BaseModel):
     discount: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     default_tax: str | None = None
     payment_to_kind: Annotated[
-        PaymentToKind1 | PaymentToKind2 | None,
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
         Field(
             description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
         ),
@@ -915,31 +918,31 @@ class ClientList(RootModel[list[Client]]):
     root: Annotated[list[Client], Field(description="A page of clients (bare array).")]
 
 
-class PackageProductsDetails(BaseModel):
+class ProductInputPackageProductsDetails(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     quantity: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
 
 
-class SizeUnit(OpenStrEnum):
+class ProductInputSizeUnit(OpenStrEnum):
     m = "m"
     cm = "cm"
 
 
-class WeightUnit(OpenStrEnum):
+class ProductInputWeightUnit(OpenStrEnum):
     kg = "kg"
     g = "g"
 
@@ -954,89 +957,89 @@ class ProductInput(BaseModel):
     ean_code: str | None = None
     description: str | None = None
     price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
     price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
     category_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     tag_list: list[str] | None = None
     service: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     electronic_service: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     gtu_codes: list[str] | None = None
     limited: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     stock_level: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     purchase_price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
     ] = None
     purchase_price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     package: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     package_products_details: Annotated[
-        dict[str, PackageProductsDetails] | None,
+        dict[str, ProductInputPackageProductsDetails] | None,
         Field(
             description="Components of a bundle (`package: true`), keyed by index strings like `price_list_positions_attributes`."
         ),
     ] = None
     quantity_unit: str | None = None
     quantity: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
@@ -1045,49 +1048,49 @@ class ProductInput(BaseModel):
     supplier_code: str | None = None
     accounting_id: str | None = None
     disabled: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     use_moss: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     use_product_warehouses: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     size: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     size_width: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     size_height: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
-    size_unit: SizeUnit | None = None
+    size_unit: ProductInputSizeUnit | None = None
     weight: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
-    weight_unit: WeightUnit | None = None
+    weight_unit: ProductInputWeightUnit | None = None
 
 
 class ProductCreateRequest(BaseModel):
@@ -1365,7 +1368,7 @@ class DepartmentList(RootModel[list[Department]]):
     root: Annotated[list[Department], Field(description="A page of departments (bare array).")]
 
 
-Quantity = Annotated[
+PaymentInputQuantity = Annotated[
     str,
     Field(
         description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
@@ -1381,23 +1384,23 @@ class PaymentInput(BaseModel):
     )
     name: Annotated[str | None, Field(description="Title of the payment.")] = None
     price: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
     invoice_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     invoice_ids: Annotated[
-        list[int | IdInput1] | None, Field(description="Invoices settled by this payment, in the order given.")
+        list[int | IdInputIdInput] | None, Field(description="Invoices settled by this payment, in the order given.")
     ] = None
     paid: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -1412,25 +1415,25 @@ class PaymentInput(BaseModel):
     provider_status: str | None = None
     provider_title: str | None = None
     client_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     department_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     product_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     quantity: Annotated[
-        int | Quantity | None,
+        int | PaymentInputQuantity | None,
         Field(
             description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back)."
         ),
@@ -1446,7 +1449,7 @@ class PaymentInput(BaseModel):
     post_code: str | None = None
     country: str | None = None
     generate_invoice: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -1461,7 +1464,7 @@ class PaymentInput(BaseModel):
     oid: str | None = None
     promocode: str | None = None
     deleted: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -1557,7 +1560,7 @@ class AccountInput(BaseModel):
     )
     prefix: Annotated[str, Field(description="Wished subdomain; another one is chosen when it is taken.")]
     lang: Annotated[
-        Lang1 | Lang2 | None,
+        LangLang | LangLang1 | None,
         Field(
             description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
         ),
@@ -1613,7 +1616,7 @@ class BitfakturaError(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    code: Code
+    code: BitfakturaErrorCode
     message: str | dict[str, list[str]]
 
 
@@ -1633,14 +1636,14 @@ class InvoicePositionInput(BaseModel):
     )
     id: Annotated[int | None, Field(description="Id of an existing position (update only).")] = None
     field_destroy: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             alias="_destroy",
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
         ),
     ] = None
     product_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -1648,50 +1651,50 @@ class InvoicePositionInput(BaseModel):
     name: str | None = None
     additional_info: str | None = None
     quantity: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     quantity_unit: str | None = None
     discount_percent: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     discount: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     total_price_net: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     total_price_gross: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     tax: Annotated[
-        float | TaxInput1 | None,
+        float | TaxInputTaxInput | None,
         Field(
             description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
         ),
@@ -1700,7 +1703,9 @@ class InvoicePositionInput(BaseModel):
     gtu_code: str | None = None
     description: str | None = None
     lump_sum_tax: str | None = None
-    kind: Annotated[Kind | None, Field(description="`correction` on the lines of a correction invoice.")] = None
+    kind: Annotated[
+        InvoicePositionInputKind | None, Field(description="`correction` on the lines of a correction invoice.")
+    ] = None
     correction_before_attributes: InvoiceCorrectionLineInput | None = None
     correction_after_attributes: InvoiceCorrectionLineInput | None = None
 
@@ -1723,7 +1728,7 @@ class Invoice(BaseModel):
     transaction_date: date | None = None
     payment_to: date | None = None
     payment_to_kind: Annotated[
-        PaymentToKind1 | PaymentToKind2 | None,
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
         Field(
             description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
         ),
@@ -1756,13 +1761,13 @@ class Invoice(BaseModel):
     ] = None
     currency: Annotated[str | None, Field(examples=["UAH"])] = None
     lang: Annotated[
-        Lang1 | Lang2 | None,
+        LangLang | LangLang1 | None,
         Field(
             description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
         ),
     ] = None
     payment_type: Annotated[
-        PaymentType1 | PaymentType2 | None,
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
         Field(
             description="The payment method, or null when the invoice names none (recorded responses of GET, create and update show `payment_type: null`)."
         ),
@@ -1892,27 +1897,29 @@ class WarehouseDocumentInput(BaseModel):
     kind: WarehouseDocumentKind | None = None
     number: Annotated[str | None, Field(description="Document number; null numbers it automatically.")] = None
     warehouse_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     issue_date: date | None = None
     department_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     department_name: str | None = None
     client_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     client_name: str | None = None
-    invoice_ids: Annotated[list[int | IdInput1] | None, Field(description="Invoices linked to the document.")] = None
+    invoice_ids: Annotated[list[int | IdInputIdInput] | None, Field(description="Invoices linked to the document.")] = (
+        None
+    )
     warehouse_actions: Annotated[
         list[WarehouseActionInput] | None,
         Field(
@@ -2052,7 +2059,7 @@ class InvoiceInput(BaseModel):
     ] = None
     kind: InvoiceKind | None = None
     income: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2070,7 +2077,7 @@ class InvoiceInput(BaseModel):
         date | None, Field(description="Payment due date; applies when `payment_to_kind` is `other_date`.")
     ] = None
     payment_to_kind: Annotated[
-        PaymentToKind1 | PaymentToKind2 | None,
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
         Field(
             description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
         ),
@@ -2078,32 +2085,32 @@ class InvoiceInput(BaseModel):
     paid_date: date | None = None
     status: InvoiceStatus | None = None
     paid: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     payment_type: Annotated[
-        PaymentType1 | PaymentType2 | None,
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
         Field(
             description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates."
         ),
     ] = None
     currency: Annotated[str | None, Field(examples=["UAH"], pattern="^[A-Z]{3}$")] = None
     lang: Annotated[
-        Lang1 | Lang2 | None,
+        LangLang | LangLang1 | None,
         Field(
             description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
         ),
     ] = None
     category_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     department_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -2126,7 +2133,7 @@ class InvoiceInput(BaseModel):
     seller_phone: str | None = None
     seller_person: str | None = None
     client_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -2135,7 +2142,7 @@ class InvoiceInput(BaseModel):
     buyer_tax_no: str | None = None
     buyer_tax_no_kind: str | None = None
     disable_tax_no_validation: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2152,7 +2159,7 @@ class InvoiceInput(BaseModel):
     buyer_first_name: str | None = None
     buyer_last_name: str | None = None
     buyer_company: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2163,7 +2170,7 @@ class InvoiceInput(BaseModel):
         Field(description="`true` also writes the buyer fields sent here to the client's card (with `client_id`)."),
     ] = None
     recipient_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -2177,7 +2184,7 @@ class InvoiceInput(BaseModel):
     recipient_phone: str | None = None
     recipient_note: str | None = None
     additional_info: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2186,7 +2193,7 @@ class InvoiceInput(BaseModel):
         str | None, Field(description="Heading of the extra position column shown when `additional_info` is set.")
     ] = None
     show_discount: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2194,28 +2201,28 @@ class InvoiceInput(BaseModel):
     discount_kind: DiscountKind | None = None
     oid: Annotated[str | None, Field(description="Order id from another system (an online shop).")] = None
     oid_unique: Annotated[
-        OidUnique | None, Field(description="`yes` refuses a second invoice with the same `oid`.")
+        InvoiceInputOidUnique | None, Field(description="`yes` refuses a second invoice with the same `oid`.")
     ] = None
     warehouse_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     exclude_from_stock_level: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     use_moss: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
     ] = None
     use_oss: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2223,13 +2230,13 @@ class InvoiceInput(BaseModel):
     exchange_currency: Annotated[str | None, Field(description="Currency to convert the totals and tax to.")] = None
     exchange_kind: ExchangeKind | None = None
     exchange_currency_rate: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
     ] = None
     invoice_template_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -2240,32 +2247,32 @@ class InvoiceInput(BaseModel):
     internal_note: Annotated[str | None, Field(description="Private note, not printed.")] = None
     additional_invoice_field: str | None = None
     invoice_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     from_invoice_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     copy_invoice_from: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
     ] = None
     invoice_ids: Annotated[
-        list[int | IdInput1] | None, Field(description="Advance invoices settled by a `final` invoice.")
+        list[int | IdInputIdInput] | None, Field(description="Advance invoices settled by a `final` invoice.")
     ] = None
     advance_creation_mode: Annotated[
-        AdvanceCreationMode | None,
+        InvoiceInputAdvanceCreationMode | None,
         Field(description="How `advance_value` is read when creating an advance from an order."),
     ] = None
     advance_value: Annotated[
-        float | AmountInput1 | None,
+        float | AmountInputAmountInput | None,
         Field(
             description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
         ),
@@ -2274,14 +2281,14 @@ class InvoiceInput(BaseModel):
         str | None, Field(description="Name of the single position of an advance created from an order.")
     ] = None
     additional_params: Annotated[
-        AdditionalParams | None,
+        InvoiceInputAdditionalParams | None,
         Field(description="`for_receipt` issues the invoice for an existing receipt (`from_invoice_id`)."),
     ] = None
     delivery_date: Annotated[date | None, Field(description="Date the document was received (expenses only).")] = None
     gtu_codes: list[str] | None = None
     procedure_designations: list[str] | None = None
     split_payment: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2295,7 +2302,7 @@ class InvoiceInput(BaseModel):
     ] = None
     use_prices_from_price_lists: bool | None = None
     price_list_id: Annotated[
-        int | IdInput1 | None,
+        int | IdInputIdInput | None,
         Field(
             description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
         ),
@@ -2317,7 +2324,7 @@ class InvoiceCreateRequest(BaseModel):
         str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
     ] = None
     identify_oss: Annotated[
-        bool | FlagInput1 | FlagInput2 | None,
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
         Field(
             description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
         ),
@@ -2343,14 +2350,16 @@ __all__ = [
     "AccountInput",
     "AccountOwnerInput",
     "AccountingKind",
-    "AccountingKindEnum",
+    "AccountingKindAccountingKindEnum",
     "ActionResult",
-    "AdditionalParams",
-    "AdvanceCreationMode",
-    "AmountInput1",
+    "AmountInputAmountInput",
     "AttachmentCredentials",
     "BitfakturaError",
+    "BitfakturaErrorCode",
     "CalculatingStrategy",
+    "CalculatingStrategyInvoiceFormPriceKind",
+    "CalculatingStrategyPosition",
+    "CalculatingStrategySum",
     "Category",
     "CategoryCreateRequest",
     "CategoryInput",
@@ -2362,8 +2371,6 @@ __all__ = [
     "ClientKind",
     "ClientList",
     "ClientUpdateRequest",
-    "Code",
-    "Code1",
     "Department",
     "DepartmentCreateRequest",
     "DepartmentInput",
@@ -2372,68 +2379,69 @@ __all__ = [
     "DepartmentUpdateRequest",
     "DiscountKind",
     "ExchangeKind",
-    "ExchangeKindEnum",
-    "FlagInput1",
-    "FlagInput2",
-    "IdInput1",
+    "ExchangeKindExchangeKindEnum",
+    "FlagInputFlagInput",
+    "FlagInputFlagInput1",
+    "IdInputIdInput",
     "Invoice",
     "InvoiceCancelRequest",
     "InvoiceCorrectionLineInput",
+    "InvoiceCorrectionLineInputKind",
     "InvoiceCreateRequest",
-    "InvoiceFormPriceKind",
     "InvoiceInput",
+    "InvoiceInputAdditionalParams",
+    "InvoiceInputAdvanceCreationMode",
+    "InvoiceInputOidUnique",
     "InvoiceKind",
     "InvoiceList",
     "InvoicePosition",
     "InvoicePositionInput",
+    "InvoicePositionInputKind",
     "InvoiceStatus",
     "InvoiceUpdateRequest",
     "InvoiceXmlRequest",
     "JavaScriptSource",
-    "Kind",
-    "Kind1",
-    "Lang1",
-    "Lang2",
+    "LangLang",
+    "LangLang1",
     "LoginRequest",
-    "OidUnique",
-    "PackageProductsDetails",
     "Payment",
     "PaymentCreateRequest",
     "PaymentInput",
+    "PaymentInputQuantity",
     "PaymentList",
-    "PaymentToKind1",
-    "PaymentToKind2",
-    "PaymentType1",
-    "PaymentType2",
+    "PaymentToKindPaymentToKind",
+    "PaymentToKindPaymentToKind1",
+    "PaymentTypePaymentType",
+    "PaymentTypePaymentType1",
     "PaymentUpdateRequest",
     "PdfDocument",
-    "Percentage",
     "Period",
-    "Position",
     "PriceList",
     "PriceListCreateRequest",
     "PriceListInput",
     "PriceListList",
     "PriceListPosition",
     "PriceListPositionInput",
+    "PriceListPositionInputPercentage",
+    "PriceListPositionInputPriceableType",
     "PriceListUpdateRequest",
-    "PriceableType",
     "PrintOption",
     "Product",
     "ProductCreateRequest",
     "ProductInput",
+    "ProductInputPackageProductsDetails",
+    "ProductInputSizeUnit",
+    "ProductInputWeightUnit",
     "ProductList",
     "ProductUpdateRequest",
-    "Quantity",
     "Recurring",
     "RecurringCreateRequest",
     "RecurringInput",
     "RecurringList",
     "RecurringUpdateRequest",
-    "SizeUnit",
     "StatusMessage",
-    "Sum",
-    "TaxInput1",
+    "StatusMessageCode",
+    "TaxInputTaxInput",
     "User",
     "UserCreateRequest",
     "UserInput",
@@ -2452,7 +2460,6 @@ __all__ = [
     "WarehouseInput",
     "WarehouseList",
     "WarehouseUpdateRequest",
-    "WeightUnit",
     "XmlDocument",
     "ZipArchive",
 ]

@@ -10,7 +10,7 @@ from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 from .._types import OpenStrEnum
 
 
-class Status1(OpenStrEnum):
+class StatusStatus(OpenStrEnum):
     OK = "OK"
 
 
@@ -19,7 +19,7 @@ class Status(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    status: Status1
+    status: StatusStatus
 
 
 class Info(BaseModel):
@@ -132,7 +132,7 @@ class DocumentEmail(BaseModel):
     body: Annotated[str | None, Field(description="The message text.")] = None
 
 
-class ProductType(OpenStrEnum):
+class ProductUpdateProductType(OpenStrEnum):
     P = "P"
     S = "S"
     O = "O"
@@ -148,11 +148,11 @@ class ProductUpdate(BaseModel):
     code: Annotated[str | None, Field(description="The product's code, unique in the company.", min_length=1)] = None
     name: Annotated[str | None, Field(min_length=1)] = None
     product_type: Annotated[
-        ProductType | None,
+        ProductUpdateProductType | None,
         Field(
             description="SAF-T product type: `P` product, `S` service, `O` other, `E` excise duty, `I` tax or\nlevy.\n"
         ),
-    ] = ProductType.P
+    ] = ProductUpdateProductType.P
     unit: str | None = None
     unit_price: Annotated[
         str | None,
@@ -278,8 +278,8 @@ __all__ = [
     "PdfFile",
     "Product",
     "ProductPage",
-    "ProductType",
     "ProductUpdate",
+    "ProductUpdateProductType",
     "Status",
-    "Status1",
+    "StatusStatus",
 ]

@@ -62,11 +62,11 @@ class LineItem(BaseModel):
     ] = None
 
 
-class Status(OpenStrEnum):
+class PutInvoiceResponseStatus(OpenStrEnum):
     OK = "OK"
 
 
-class Status1(OpenStrEnum):
+class InvoiceReceiptStatus(OpenStrEnum):
     draft = "draft"
     actual = "actual"
     suspended = "suspended"
@@ -81,7 +81,7 @@ class Status1(OpenStrEnum):
 PdfFile = Annotated[bytes, Field(description="A PDF document.")]
 
 
-class Status2(OpenStrEnum):
+class EcontErrorStatus(OpenStrEnum):
     FAIL = "FAIL"
 
 
@@ -155,7 +155,7 @@ class InvoiceReceipt(BaseModel):
     id: Annotated[int, Field(description="The e-Cont.md invoice id.")]
     key: Annotated[str, Field(description="The invoice's access key, used by `pdf/sendinvoice?key=…`.")]
     status: Annotated[
-        Status1,
+        InvoiceReceiptStatus,
         Field(
             description="The invoice's status in e-Cont.md. The values are the internal statuses seen in the\nOpen.e-Cont backend (api-facts §2.5, unconfirmed for this API): `actual` is an\nissued, unpaid invoice; `part` and `full` are partly and fully paid; `sended` is\nspelled as the backend spells it.\n"
         ),
@@ -177,7 +177,7 @@ class EcontError(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    status: Status2
+    status: EcontErrorStatus
     data: ErrorData
 
 
@@ -197,15 +197,17 @@ class PutInvoiceResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    status: Status
+    status: PutInvoiceResponseStatus
     data: InvoiceReceipt
 
 __all__ = [
     "Connect",
     "Customer",
     "EcontError",
+    "EcontErrorStatus",
     "ErrorData",
     "InvoiceReceipt",
+    "InvoiceReceiptStatus",
     "Language",
     "LineItem",
     "LineItems",
@@ -213,7 +215,5 @@ __all__ = [
     "PdfFile",
     "PutInvoiceRequest",
     "PutInvoiceResponse",
-    "Status",
-    "Status1",
-    "Status2",
+    "PutInvoiceResponseStatus",
 ]

@@ -59,13 +59,13 @@ class Paging(BaseModel):
     )
 
 
-class Type(OpenStrEnum):
+class DocumentLineType(OpenStrEnum):
     line = "line"
     cost = "cost"
     section = "section"
 
 
-class DiscountType(OpenStrEnum):
+class DocumentLineDiscountType(OpenStrEnum):
     amount = "amount"
     percent = "percent"
 
@@ -77,11 +77,11 @@ class DocumentLine(BaseModel):
     )
     id: Annotated[int | None, Field(description="Identifier of the line.")] = None
     type: Annotated[
-        Type | None,
+        DocumentLineType | None,
         Field(
             description="`line` for a normal line, `cost` for a cost line, `section` for a heading that groups the lines after it."
         ),
-    ] = Type.line
+    ] = DocumentLineType.line
     unit_code_id: Annotated[str | None, Field(description="Unit of measure, a UN/ECE Recommendation 20/21 code.")] = (
         "ZZ"
     )
@@ -104,7 +104,7 @@ class DocumentLine(BaseModel):
     discount: Annotated[
         float | None, Field(description="Line discount: a percentage (0 to 100) or an amount, as `discount_type` says.")
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[DocumentLineDiscountType | None, Field(description="How `discount` is read.")] = None
     product_id: Annotated[
         int | None, Field(description="Product the line sells, if any; linking enables product history and stock.")
     ] = None
@@ -192,12 +192,12 @@ class DocumentLine(BaseModel):
     total_profit_amount: Annotated[MoneyMap | None, Field(description="Line profit. Computed by the server.")] = None
 
 
-class Vattype(OpenStrEnum):
+class InvoiceVattype(OpenStrEnum):
     excl = "excl"
     incl = "incl"
 
 
-class VatException(OpenStrEnum):
+class InvoiceVatException(OpenStrEnum):
     field_00 = "00"
     field_03 = "03"
     field_44 = "44"
@@ -206,7 +206,12 @@ class VatException(OpenStrEnum):
     field_47 = "47"
 
 
-class SectionBehavior(OpenStrEnum):
+class InvoiceDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class InvoiceSectionBehavior(OpenStrEnum):
     sum = "sum"
     price = "price"
 
@@ -306,13 +311,13 @@ class Invoice(BaseModel):
         ),
     ] = None
     vattype: Annotated[
-        Vattype | None,
+        InvoiceVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        InvoiceVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -323,7 +328,7 @@ class Invoice(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[InvoiceDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
@@ -338,7 +343,7 @@ class Invoice(BaseModel):
         date_aliased | None, Field(description="Expiry date computed from `date`, `term` and the end-of-month rule.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        InvoiceSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -464,6 +469,30 @@ class InvoiceList(BaseModel):
     paging: Paging | None = None
 
 
+class CreditNoteVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class CreditNoteVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class CreditNoteDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class CreditNoteSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
+
+
 class CreditNote(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -555,13 +584,13 @@ class CreditNote(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        CreditNoteVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        CreditNoteVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -572,12 +601,12 @@ class CreditNote(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[CreditNoteDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        CreditNoteSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -648,6 +677,30 @@ class CreditNoteList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[CreditNote], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class ProposalVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class ProposalVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class ProposalDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class ProposalSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class Proposal(BaseModel):
@@ -741,13 +794,13 @@ class Proposal(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        ProposalVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        ProposalVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -758,7 +811,7 @@ class Proposal(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[ProposalDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
@@ -770,7 +823,7 @@ class Proposal(BaseModel):
         date_aliased | None, Field(description="Expiry date computed from `date`, `term` and the end-of-month rule.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        ProposalSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -841,6 +894,30 @@ class ProposalList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[Proposal], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class OrderSlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class OrderSlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class OrderSlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class OrderSlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class OrderSlip(BaseModel):
@@ -934,13 +1011,13 @@ class OrderSlip(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        OrderSlipVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        OrderSlipVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -951,12 +1028,12 @@ class OrderSlip(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[OrderSlipDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        OrderSlipSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -1027,6 +1104,30 @@ class OrderSlipList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[OrderSlip], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class DeliverySlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class DeliverySlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class DeliverySlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class DeliverySlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class DeliverySlip(BaseModel):
@@ -1120,13 +1221,13 @@ class DeliverySlip(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        DeliverySlipVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        DeliverySlipVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -1137,12 +1238,12 @@ class DeliverySlip(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[DeliverySlipDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        DeliverySlipSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -1213,6 +1314,30 @@ class DeliverySlipList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[DeliverySlip], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PosTicketVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PosTicketVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PosTicketDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PosTicketSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PosTicket(BaseModel):
@@ -1306,13 +1431,13 @@ class PosTicket(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        PosTicketVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        PosTicketVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -1323,12 +1448,12 @@ class PosTicket(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[PosTicketDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        PosTicketSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -1399,6 +1524,30 @@ class PosTicketList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[PosTicket], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PaymentRequestVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PaymentRequestVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PaymentRequestDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PaymentRequestSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PaymentRequest(BaseModel):
@@ -1492,13 +1641,13 @@ class PaymentRequest(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        PaymentRequestVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        PaymentRequestVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -1509,12 +1658,12 @@ class PaymentRequest(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[PaymentRequestDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        PaymentRequestSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -1585,6 +1734,30 @@ class PaymentRequestList(BaseModel):
     count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
     items: Annotated[list[PaymentRequest], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PurchaseSlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PurchaseSlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PurchaseSlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PurchaseSlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PurchaseSlip(BaseModel):
@@ -1678,13 +1851,13 @@ class PurchaseSlip(BaseModel):
     ] = None
     signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
     vattype: Annotated[
-        Vattype | None,
+        PurchaseSlipVattype | None,
         Field(
             description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
         ),
     ] = None
     vat_exception: Annotated[
-        VatException | None,
+        PurchaseSlipVatException | None,
         Field(
             description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
         ),
@@ -1695,12 +1868,12 @@ class PurchaseSlip(BaseModel):
             description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
         ),
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[PurchaseSlipDiscountType | None, Field(description="How `discount` is read.")] = None
     exchange_rate: Annotated[
         float | None, Field(description="Rate from the document currency to the company currency.")
     ] = None
     section_behavior: Annotated[
-        SectionBehavior | None,
+        PurchaseSlipSectionBehavior | None,
         Field(
             description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
         ),
@@ -1813,6 +1986,20 @@ class DocumentEvent(BaseModel):
     created: Annotated[AwareDatetime | None, Field(description="When the event was recorded.")] = None
 
 
+class ContactVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class ContactDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
 class Contact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1863,7 +2050,7 @@ class Contact(BaseModel):
     email: Annotated[str | None, Field(description="Email address, or several separated by commas.")] = None
     website: Annotated[str | None, Field(description="Website.")] = None
     vat_exception: Annotated[
-        VatException | None,
+        ContactVatException | None,
         Field(
             description="Default Belgian VAT return box for this contact's documents (see the document field of the same name)."
         ),
@@ -1881,7 +2068,7 @@ class Contact(BaseModel):
     discount: Annotated[
         float | None, Field(description="Default discount for this contact, read as `discount_type` says.")
     ] = None
-    discount_type: Annotated[DiscountType | None, Field(description="How `discount` is read.")] = None
+    discount_type: Annotated[ContactDiscountType | None, Field(description="How `discount` is read.")] = None
     settlement_discount: Annotated[float | None, Field(description="Default Belgian cash discount percentage.")] = None
     settlement_term: Annotated[int | None, Field(description="Days during which the cash discount applies.")] = None
     standard_vat: Annotated[
@@ -2039,6 +2226,11 @@ class ProductGroupList(BaseModel):
     paging: Paging | None = None
 
 
+class ProductVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
 class ProductLine(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2119,7 +2311,7 @@ class LoginAttempt(BaseModel):
     password: Annotated[SecretStr, Field(description="The user's password.")]
 
 
-class TokenType(OpenStrEnum):
+class AccessTokenTokenType(OpenStrEnum):
     Bearer = "Bearer"
 
 
@@ -2128,7 +2320,7 @@ class AccessToken(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    token_type: Annotated[TokenType, Field(description="Always `Bearer`.")]
+    token_type: Annotated[AccessTokenTokenType, Field(description="Always `Bearer`.")]
     expires_in: Annotated[int | None, Field(description="Lifetime of the access token in seconds.")] = None
     access_token: Annotated[
         str, Field(description="The access token (the vendor says 255 characters).", max_length=255)
@@ -2206,9 +2398,9 @@ class Product(BaseModel):
         LanguageMap, Field(description="Name per language: `_` is the default, other keys are language ids.")
     ]
     text: Annotated[LanguageMap | None, Field(description="Description per language, same keys as `name`.")] = None
-    vattype: Annotated[Vattype | None, Field(description="Whether the prices in `price` exclude or include VAT.")] = (
-        None
-    )
+    vattype: Annotated[
+        ProductVattype | None, Field(description="Whether the prices in `price` exclude or include VAT.")
+    ] = None
     price: Annotated[
         TierPriceMap | None,
         Field(description="Sales price per contact tier: `_` is the default price, other keys are contact tier ids."),
@@ -2281,60 +2473,92 @@ class EfactoriError(BaseModel):
 
 __all__ = [
     "AccessToken",
+    "AccessTokenTokenType",
     "Contact",
+    "ContactDiscountType",
     "ContactList",
     "ContactPerson",
     "ContactPersonList",
     "ContactTier",
     "ContactTierList",
+    "ContactVatException",
     "CreditNote",
+    "CreditNoteDiscountType",
     "CreditNoteList",
+    "CreditNoteSectionBehavior",
+    "CreditNoteVatException",
+    "CreditNoteVattype",
     "DeliverySlip",
+    "DeliverySlipDiscountType",
     "DeliverySlipList",
-    "DiscountType",
+    "DeliverySlipSectionBehavior",
+    "DeliverySlipVatException",
+    "DeliverySlipVattype",
     "DocumentEvent",
     "DocumentLine",
+    "DocumentLineDiscountType",
+    "DocumentLineType",
     "EfactoriError",
     "Email",
     "HtmlDocument",
     "Invoice",
+    "InvoiceDiscountType",
     "InvoiceList",
+    "InvoiceSectionBehavior",
+    "InvoiceVatException",
+    "InvoiceVattype",
     "LanguageMap",
     "Letter",
     "LoginAttempt",
     "MoneyMap",
     "OrderSlip",
+    "OrderSlipDiscountType",
     "OrderSlipList",
+    "OrderSlipSectionBehavior",
+    "OrderSlipVatException",
+    "OrderSlipVattype",
     "Paging",
     "Payment",
     "PaymentAccount",
     "PaymentAccountList",
     "PaymentList",
     "PaymentRequest",
+    "PaymentRequestDiscountType",
     "PaymentRequestList",
+    "PaymentRequestSectionBehavior",
+    "PaymentRequestVatException",
+    "PaymentRequestVattype",
     "PdfFile",
     "PosTicket",
+    "PosTicketDiscountType",
     "PosTicketList",
+    "PosTicketSectionBehavior",
+    "PosTicketVatException",
+    "PosTicketVattype",
     "Product",
     "ProductGroup",
     "ProductGroupList",
     "ProductLine",
     "ProductList",
+    "ProductVattype",
     "Proposal",
+    "ProposalDiscountType",
     "ProposalList",
+    "ProposalSectionBehavior",
+    "ProposalVatException",
+    "ProposalVattype",
     "PurchaseSlip",
+    "PurchaseSlipDiscountType",
     "PurchaseSlipList",
-    "SectionBehavior",
+    "PurchaseSlipSectionBehavior",
+    "PurchaseSlipVatException",
+    "PurchaseSlipVattype",
     "Success",
     "TierPriceMap",
     "Token",
     "TokenCreated",
-    "TokenType",
     "TwoFactorAuthentication",
-    "Type",
     "VatContact",
-    "VatException",
     "VatLookup",
-    "Vattype",
     "XmlDocument",
 ]

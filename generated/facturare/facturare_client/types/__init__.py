@@ -10,7 +10,7 @@ from typing_extensions import TypeAliasType
 from .._types import OpenEnum, OpenStrEnum
 
 
-class Type(OpenStrEnum):
+class FacturareErrorType(OpenStrEnum):
     invalid_request = "invalid_request"
     api = "api"
 
@@ -21,7 +21,7 @@ class FacturareError(BaseModel):
         populate_by_name=True,
     )
     type: Annotated[
-        Type,
+        FacturareErrorType,
         Field(
             description="`invalid_request` for problems with the request (4xx), `api` for problems on the server side (5xx)."
         ),
@@ -32,11 +32,13 @@ class FacturareError(BaseModel):
     ] = None
 
 
-MetadataAdditionalProperty = TypeAliasType("MetadataAdditionalProperty", Annotated[str, Field(max_length=255)])
+MetadataMetadataAdditionalProperty = TypeAliasType(
+    "MetadataMetadataAdditionalProperty", Annotated[str, Field(max_length=255)]
+)
 
 
-class Metadata(RootModel[dict[str, MetadataAdditionalProperty]]):
-    root: Annotated[dict[str, MetadataAdditionalProperty], Field(max_length=10)]
+class Metadata(RootModel[dict[str, MetadataMetadataAdditionalProperty]]):
+    root: Annotated[dict[str, MetadataMetadataAdditionalProperty], Field(max_length=10)]
 
 
 class ShipTo(BaseModel):
@@ -56,28 +58,33 @@ class ShipTo(BaseModel):
     ] = None
 
 
-class Object(OpenStrEnum):
+class DiscountObject(OpenStrEnum):
     discount = "discount"
 
 
-class Object1(OpenStrEnum):
+class TaxObject(OpenStrEnum):
     tax = "tax"
 
 
-class Object2(OpenStrEnum):
+class LineItemObject(OpenStrEnum):
     line_item = "line_item"
 
 
-class Type1(OpenStrEnum):
+class CustomerType(OpenStrEnum):
     company = "company"
     person = "person"
 
 
-class Object3(OpenStrEnum):
+class CustomerObject(OpenStrEnum):
     customer = "customer"
 
 
-class DisabledPaymentMethod(OpenStrEnum):
+class CustomerCreateType(OpenStrEnum):
+    company = "company"
+    person = "person"
+
+
+class CustomerCreateDisabledPaymentMethod(OpenStrEnum):
     ach = "ach"
     cash = "cash"
     check = "check"
@@ -94,7 +101,7 @@ class CustomerCreate(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type1 | None, Field(description="Kind of customer.")] = Type1.company
+    type: Annotated[CustomerCreateType | None, Field(description="Kind of customer.")] = CustomerCreateType.company
     name: Annotated[str, Field(description="Customer name.")]
     number: Annotated[
         str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
@@ -152,8 +159,26 @@ class CustomerCreate(BaseModel):
         None
     )
     disabled_payment_methods: Annotated[
-        list[DisabledPaymentMethod] | None, Field(description="Write-only: payment methods the customer may not use.")
+        list[CustomerCreateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use."),
     ] = None
+
+
+class CustomerUpdateType(OpenStrEnum):
+    company = "company"
+    person = "person"
+
+
+class CustomerUpdateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
 
 
 class CustomerUpdate(BaseModel):
@@ -161,7 +186,7 @@ class CustomerUpdate(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type1 | None, Field(description="Kind of customer.")] = Type1.company
+    type: Annotated[CustomerUpdateType | None, Field(description="Kind of customer.")] = CustomerUpdateType.company
     name: Annotated[str | None, Field(description="Customer name.")] = None
     number: Annotated[
         str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
@@ -219,11 +244,12 @@ class CustomerUpdate(BaseModel):
         None
     )
     disabled_payment_methods: Annotated[
-        list[DisabledPaymentMethod] | None, Field(description="Write-only: payment methods the customer may not use.")
+        list[CustomerUpdateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use."),
     ] = None
 
 
-class HistoryItem(BaseModel):
+class CustomerBalanceHistoryItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -254,13 +280,15 @@ class CustomerBalance(BaseModel):
             min_length=3,
         ),
     ]
-    history: Annotated[list[HistoryItem] | None, Field(description="Credit balance over time, newest first.")] = None
+    history: Annotated[
+        list[CustomerBalanceHistoryItem] | None, Field(description="Credit balance over time, newest first.")
+    ] = None
     past_due: Annotated[bool, Field(description="True when any invoice is past due.")]
     total_outstanding: Annotated[float, Field(description="Sum of the open invoice balances.")]
     due_now: Annotated[float | None, Field(description="Amount currently due.")] = None
 
 
-class Object4(OpenStrEnum):
+class ContactObject(OpenStrEnum):
     contact = "contact"
 
 
@@ -270,7 +298,7 @@ class Contact(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object4 | None, Field(description="Object type, always `contact`.")] = Object4.contact
+    object: Annotated[ContactObject | None, Field(description="Object type, always `contact`.")] = ContactObject.contact
     name: Annotated[str, Field(description="Contact name.")]
     title: Annotated[str | None, Field(description="Job title.")] = None
     email: Annotated[str | None, Field(description="Email address.")] = None
@@ -349,15 +377,15 @@ class ContactList(RootModel[list[Contact]]):
     ]
 
 
-class Object5(OpenStrEnum):
+class PendingLineItemObject(OpenStrEnum):
     line_item = "line_item"
 
 
-class Object6(OpenStrEnum):
+class CardObject(OpenStrEnum):
     card = "card"
 
 
-class Funding(OpenStrEnum):
+class CardFunding(OpenStrEnum):
     credit = "credit"
     debit = "debit"
     prepaid = "prepaid"
@@ -375,7 +403,7 @@ class Card(BaseModel):
     last4: Annotated[str | None, Field(description="Last four digits.")] = None
     exp_month: Annotated[int | None, Field(description="Expiry month.")] = None
     exp_year: Annotated[int | None, Field(description="Expiry year.")] = None
-    funding: Annotated[Funding | None, Field(description="Funding type.")] = None
+    funding: Annotated[CardFunding | None, Field(description="Funding type.")] = None
     chargeable: Annotated[bool | None, Field(description="Whether the card can be charged.")] = None
     failure_reason: Annotated[str | None, Field(description="Why the last charge attempt failed.")] = None
     gateway: Annotated[str | None, Field(description="Payment gateway that stores the card.")] = None
@@ -387,7 +415,7 @@ class Card(BaseModel):
     updated_at: Annotated[int | None, Field(description="UNIX timestamp when the card was last updated.")] = None
 
 
-class Object7(OpenStrEnum):
+class BankAccountObject(OpenStrEnum):
     bank_account = "bank_account"
 
 
@@ -420,7 +448,7 @@ class QueryMap(RootModel[dict[str, str]]):
     root: dict[str, str]
 
 
-class Method(OpenStrEnum):
+class PaymentSourceCreateMethod(OpenStrEnum):
     card = "card"
     ach = "ach"
 
@@ -430,7 +458,7 @@ class PaymentSourceCreate(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    method: Annotated[Method, Field(description="Kind of source.")]
+    method: Annotated[PaymentSourceCreateMethod, Field(description="Kind of source.")]
     make_default: Annotated[
         bool | None, Field(description="When true, the new source becomes the customer's default.")
     ] = False
@@ -447,7 +475,17 @@ class PaymentSourceList(RootModel[list[Annotated[Card | BankAccount, Field(discr
     ]
 
 
-class Type4(OpenStrEnum):
+class StatementEmailRequestType(OpenStrEnum):
+    balance_forward = "balance_forward"
+    open_item = "open_item"
+
+
+class StatementTextMessageRequestType(OpenStrEnum):
+    balance_forward = "balance_forward"
+    open_item = "open_item"
+
+
+class StatementLetterRequestType(OpenStrEnum):
     balance_forward = "balance_forward"
     open_item = "open_item"
 
@@ -457,7 +495,9 @@ class StatementLetterRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type4 | None, Field(description="Statement kind.")] = Type4.open_item
+    type: Annotated[StatementLetterRequestType | None, Field(description="Statement kind.")] = (
+        StatementLetterRequestType.open_item
+    )
     items: Annotated[
         str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
     ] = None
@@ -495,7 +535,7 @@ class EmailRequest(BaseModel):
     message: Annotated[str | None, Field(description="Body; the template's body when omitted.")] = None
 
 
-class Object8(OpenStrEnum):
+class EmailObject(OpenStrEnum):
     email = "email"
 
 
@@ -505,7 +545,7 @@ class Email(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[str, Field(description="Unique identifier (hex string).")]
-    object: Annotated[Object8 | None, Field(description="Object type, always `email`.")] = Object8.email
+    object: Annotated[EmailObject | None, Field(description="Object type, always `email`.")] = EmailObject.email
     state: Annotated[str | None, Field(description="Delivery state, e.g. `sent`, `bounced`, `rejected`.")] = None
     reject_reason: Annotated[str | None, Field(description="Why the email was rejected, when it was.")] = None
     email: Annotated[str | None, Field(description="Recipient address.")] = None
@@ -545,7 +585,7 @@ class TextMessageRequest(BaseModel):
     )
 
 
-class Object9(OpenStrEnum):
+class TextMessageObject(OpenStrEnum):
     text_message = "text_message"
 
 
@@ -555,7 +595,9 @@ class TextMessage(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[str, Field(description="Unique identifier (hex string).")]
-    object: Annotated[Object9 | None, Field(description="Object type, always `text_message`.")] = Object9.text_message
+    object: Annotated[TextMessageObject | None, Field(description="Object type, always `text_message`.")] = (
+        TextMessageObject.text_message
+    )
     state: Annotated[str | None, Field(description="Delivery state, e.g. `sent`, `failed`.")] = None
     to: Annotated[str | None, Field(description="Recipient phone number.")] = None
     message: Annotated[str | None, Field(description="Message text as sent.")] = None
@@ -567,7 +609,7 @@ class TextMessageList(RootModel[list[TextMessage]]):
     root: Annotated[list[TextMessage], Field(description="The text messages that were queued, one per recipient.")]
 
 
-class Object10(OpenStrEnum):
+class LetterObject(OpenStrEnum):
     letter = "letter"
 
 
@@ -577,7 +619,7 @@ class Letter(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[str, Field(description="Unique identifier (hex string).")]
-    object: Annotated[Object10 | None, Field(description="Object type, always `letter`.")] = Object10.letter
+    object: Annotated[LetterObject | None, Field(description="Object type, always `letter`.")] = LetterObject.letter
     state: Annotated[str | None, Field(description="Mailing state, e.g. `queued`, `sent`.")] = None
     to: Annotated[str | None, Field(description="Postal address the letter goes to.")] = None
     num_pages: Annotated[int | None, Field(description="Number of pages.")] = None
@@ -590,11 +632,11 @@ class LetterList(RootModel[list[Letter]]):
     root: Annotated[list[Letter], Field(description="The letters that were queued.")]
 
 
-class Object11(OpenStrEnum):
+class InvoiceObject(OpenStrEnum):
     invoice = "invoice"
 
 
-class Status(OpenStrEnum):
+class InvoiceStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -605,7 +647,31 @@ class Status(OpenStrEnum):
     voided = "voided"
 
 
-class Object12(OpenStrEnum):
+class InvoiceCreateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class InvoiceUpdateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class AttachmentObject(OpenStrEnum):
     attachment = "attachment"
 
 
@@ -620,18 +686,18 @@ class Installment(BaseModel):
     balance: Annotated[float | None, Field(description="Amount of the installment still owed.")] = None
 
 
-class Object13(OpenStrEnum):
+class PaymentPlanObject(OpenStrEnum):
     payment_plan = "payment_plan"
 
 
-class Status1(OpenStrEnum):
+class PaymentPlanStatus(OpenStrEnum):
     pending_signup = "pending_signup"
     active = "active"
     finished = "finished"
     canceled = "canceled"
 
 
-class Approval(BaseModel):
+class PaymentPlanApproval(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -648,11 +714,15 @@ class PaymentPlan(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object13 | None, Field(description="Object type, always `payment_plan`.")] = Object13.payment_plan
-    status: Annotated[Status1 | None, Field(description="State of the plan.")] = Status1.pending_signup
+    object: Annotated[PaymentPlanObject | None, Field(description="Object type, always `payment_plan`.")] = (
+        PaymentPlanObject.payment_plan
+    )
+    status: Annotated[PaymentPlanStatus | None, Field(description="State of the plan.")] = (
+        PaymentPlanStatus.pending_signup
+    )
     installments: Annotated[list[Installment], Field(description="The installments, in date order.")]
     approval: Annotated[
-        Approval | None, Field(description="How the customer approved the plan; null until approved.")
+        PaymentPlanApproval | None, Field(description="How the customer approved the plan; null until approved.")
     ] = None
     created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
 
@@ -665,7 +735,7 @@ class PaymentPlanCreate(BaseModel):
     installments: Annotated[list[Installment], Field(description="The installments.", min_length=1)]
 
 
-class Type7(OpenStrEnum):
+class PaymentApplicationType(OpenStrEnum):
     applied_credit = "applied_credit"
     convenience_fee = "convenience_fee"
     credit = "credit"
@@ -674,7 +744,7 @@ class Type7(OpenStrEnum):
     invoice = "invoice"
 
 
-class DocumentType(OpenStrEnum):
+class PaymentApplicationDocumentType(OpenStrEnum):
     invoice = "invoice"
     estimate = "estimate"
     credit_note = "credit_note"
@@ -685,21 +755,34 @@ class PaymentApplication(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type7, Field(description="What the amount is applied to.")]
+    type: Annotated[PaymentApplicationType, Field(description="What the amount is applied to.")]
     amount: Annotated[float, Field(description="Amount applied.")]
     invoice: Annotated[int | None, Field(description="Invoice ID (type `invoice`).")] = None
     estimate: Annotated[int | None, Field(description="Estimate ID (type `estimate`).")] = None
     credit_note: Annotated[int | None, Field(description="Credit note ID (type `credit_note`).")] = None
     document_type: Annotated[
-        DocumentType | None, Field(description="For `applied_credit`: the kind of document the credit is applied to.")
+        PaymentApplicationDocumentType | None,
+        Field(description="For `applied_credit`: the kind of document the credit is applied to."),
     ] = None
 
 
-class Object14(OpenStrEnum):
+class PaymentObject(OpenStrEnum):
     payment = "payment"
 
 
-class Method1(OpenStrEnum):
+class PaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class PaymentCreateMethod(OpenStrEnum):
     ach = "ach"
     cash = "cash"
     check = "check"
@@ -729,13 +812,27 @@ class PaymentCreate(BaseModel):
         ),
     ] = None
     amount: Annotated[float, Field(description="Amount received.")]
-    method: Annotated[Method1 | None, Field(description="How the payment was made.")] = Method1.other
+    method: Annotated[PaymentCreateMethod | None, Field(description="How the payment was made.")] = (
+        PaymentCreateMethod.other
+    )
     ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
     reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
     notes: Annotated[str | None, Field(description="Internal notes.")] = None
     applied_to: Annotated[
         list[PaymentApplication] | None, Field(description="How the payment is applied to documents and credit.")
     ] = None
+
+
+class PaymentUpdateMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
 
 
 class PaymentUpdate(BaseModel):
@@ -756,7 +853,9 @@ class PaymentUpdate(BaseModel):
         ),
     ] = None
     amount: Annotated[float | None, Field(description="Amount received.")] = None
-    method: Annotated[Method1 | None, Field(description="How the payment was made.")] = Method1.other
+    method: Annotated[PaymentUpdateMethod | None, Field(description="How the payment was made.")] = (
+        PaymentUpdateMethod.other
+    )
     ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
     reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
     notes: Annotated[str | None, Field(description="Internal notes.")] = None
@@ -765,22 +864,22 @@ class PaymentUpdate(BaseModel):
     ] = None
 
 
-class Object15(OpenStrEnum):
+class ChargeObject(OpenStrEnum):
     charge = "charge"
 
 
-class Status2(OpenStrEnum):
+class ChargeStatus(OpenStrEnum):
     succeeded = "succeeded"
     pending = "pending"
     failed = "failed"
 
 
-class Method4(OpenStrEnum):
+class ChargeCreateMethod(OpenStrEnum):
     credit_card = "credit_card"
     ach = "ach"
 
 
-class PaymentSourceType(OpenStrEnum):
+class ChargeCreatePaymentSourceType(OpenStrEnum):
     card = "card"
     bank_account = "bank_account"
 
@@ -791,7 +890,7 @@ class ChargeCreate(BaseModel):
         populate_by_name=True,
     )
     customer: Annotated[int, Field(description="ID of the customer to charge.")]
-    method: Annotated[Method4, Field(description="Payment method.")]
+    method: Annotated[ChargeCreateMethod, Field(description="Payment method.")]
     currency: Annotated[
         str,
         Field(
@@ -803,9 +902,9 @@ class ChargeCreate(BaseModel):
     amount: Annotated[float, Field(description="Amount to charge.", gt=0.0)]
     invoiced_token: Annotated[str | None, Field(description="Token from the hosted payment form.")] = None
     gateway_token: Annotated[str | None, Field(description="Token from the payment gateway.")] = None
-    payment_source_type: Annotated[PaymentSourceType | None, Field(description="Kind of saved source to charge.")] = (
-        None
-    )
+    payment_source_type: Annotated[
+        ChargeCreatePaymentSourceType | None, Field(description="Kind of saved source to charge.")
+    ] = None
     payment_source_id: Annotated[int | None, Field(description="ID of the saved source to charge.")] = None
     receipt_email: Annotated[str | None, Field(description="Where to send the receipt.")] = None
     applied_to: Annotated[
@@ -813,8 +912,14 @@ class ChargeCreate(BaseModel):
     ] = None
 
 
-class Object16(OpenStrEnum):
+class RefundObject(OpenStrEnum):
     refund = "refund"
+
+
+class RefundStatus(OpenStrEnum):
+    succeeded = "succeeded"
+    pending = "pending"
+    failed = "failed"
 
 
 class Refund(BaseModel):
@@ -823,7 +928,7 @@ class Refund(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object16 | None, Field(description="Object type, always `refund`.")] = Object16.refund
+    object: Annotated[RefundObject | None, Field(description="Object type, always `refund`.")] = RefundObject.refund
     charge: Annotated[int | None, Field(description="ID of the refunded charge.")] = None
     amount: Annotated[float, Field(description="Amount refunded.")]
     currency: Annotated[
@@ -834,7 +939,7 @@ class Refund(BaseModel):
             min_length=3,
         ),
     ] = None
-    status: Annotated[Status2 | None, Field(description="Refund state.")] = Status2.succeeded
+    status: Annotated[RefundStatus | None, Field(description="Refund state.")] = RefundStatus.succeeded
     gateway: Annotated[str | None, Field(description="Gateway that processed the refund.")] = None
     gateway_id: Annotated[str | None, Field(description="Refund ID at the gateway.")] = None
     failure_message: Annotated[str | None, Field(description="Why the refund failed.")] = None
@@ -850,11 +955,11 @@ class RefundCreate(BaseModel):
     amount: Annotated[float, Field(description="Amount to refund; at most the charge amount not yet refunded.", gt=0.0)]
 
 
-class Object17(OpenStrEnum):
+class CreditNoteObject(OpenStrEnum):
     credit_note = "credit_note"
 
 
-class Status4(OpenStrEnum):
+class CreditNoteStatus(OpenStrEnum):
     draft = "draft"
     open = "open"
     paid = "paid"
@@ -862,11 +967,11 @@ class Status4(OpenStrEnum):
     voided = "voided"
 
 
-class Object18(OpenStrEnum):
+class EstimateObject(OpenStrEnum):
     estimate = "estimate"
 
 
-class Status5(OpenStrEnum):
+class EstimateStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -876,7 +981,7 @@ class Status5(OpenStrEnum):
     voided = "voided"
 
 
-class Object19(OpenStrEnum):
+class ItemObject(OpenStrEnum):
     item = "item"
 
 
@@ -932,23 +1037,23 @@ class PlanTier(BaseModel):
     unit_cost: Annotated[float, Field(description="Unit price within the tier.")]
 
 
-class Object20(OpenStrEnum):
+class PlanObject(OpenStrEnum):
     plan = "plan"
 
 
-class PricingMode(OpenStrEnum):
+class PlanPricingMode(OpenStrEnum):
     per_unit = "per_unit"
     volume = "volume"
     tiered = "tiered"
     custom = "custom"
 
 
-class QuantityType(OpenStrEnum):
+class PlanQuantityType(OpenStrEnum):
     constant = "constant"
     usage = "usage"
 
 
-class Interval(OpenStrEnum):
+class PlanInterval(OpenStrEnum):
     day = "day"
     week = "week"
     month = "month"
@@ -964,7 +1069,7 @@ class Plan(BaseModel):
         str,
         Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
     ]
-    object: Annotated[Object20 | None, Field(description="Object type, always `plan`.")] = Object20.plan
+    object: Annotated[PlanObject | None, Field(description="Object type, always `plan`.")] = PlanObject.plan
     name: Annotated[str, Field(description="Plan name.")]
     catalog_item: Annotated[str | None, Field(description="ID of the Item the plan bills.")] = None
     currency: Annotated[
@@ -976,16 +1081,37 @@ class Plan(BaseModel):
         ),
     ] = None
     amount: Annotated[float | None, Field(description="Price per interval (per unit for `per_unit`).")] = None
-    pricing_mode: Annotated[PricingMode | None, Field(description="How the price is computed.")] = PricingMode.per_unit
-    quantity_type: Annotated[QuantityType | None, Field(description="Whether the quantity is fixed or metered.")] = (
-        QuantityType.constant
+    pricing_mode: Annotated[PlanPricingMode | None, Field(description="How the price is computed.")] = (
+        PlanPricingMode.per_unit
     )
-    interval: Annotated[Interval, Field(description="Billing frequency.")]
+    quantity_type: Annotated[
+        PlanQuantityType | None, Field(description="Whether the quantity is fixed or metered.")
+    ] = PlanQuantityType.constant
+    interval: Annotated[PlanInterval, Field(description="Billing frequency.")]
     interval_count: Annotated[int | None, Field(description="Intervals between two billings.", ge=1)] = 1
     tiers: Annotated[list[PlanTier] | None, Field(description="Price tiers, for `volume` and `tiered` plans.")] = None
     metadata: Metadata | None = None
     created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
     updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
+
+
+class PlanCreatePricingMode(OpenStrEnum):
+    per_unit = "per_unit"
+    volume = "volume"
+    tiered = "tiered"
+    custom = "custom"
+
+
+class PlanCreateQuantityType(OpenStrEnum):
+    constant = "constant"
+    usage = "usage"
+
+
+class PlanCreateInterval(OpenStrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
 
 
 class PlanCreate(BaseModel):
@@ -1005,11 +1131,13 @@ class PlanCreate(BaseModel):
         ),
     ] = None
     amount: Annotated[float | None, Field(description="Price per interval (per unit for `per_unit`).")] = None
-    pricing_mode: Annotated[PricingMode | None, Field(description="How the price is computed.")] = PricingMode.per_unit
-    quantity_type: Annotated[QuantityType | None, Field(description="Whether the quantity is fixed or metered.")] = (
-        QuantityType.constant
+    pricing_mode: Annotated[PlanCreatePricingMode | None, Field(description="How the price is computed.")] = (
+        PlanCreatePricingMode.per_unit
     )
-    interval: Annotated[Interval, Field(description="Billing frequency.")]
+    quantity_type: Annotated[
+        PlanCreateQuantityType | None, Field(description="Whether the quantity is fixed or metered.")
+    ] = PlanCreateQuantityType.constant
+    interval: Annotated[PlanCreateInterval, Field(description="Billing frequency.")]
     interval_count: Annotated[int | None, Field(description="Intervals between two billings.", ge=1)] = 1
     tiers: Annotated[list[PlanTier] | None, Field(description="Price tiers, for `volume` and `tiered` plans.")] = None
     metadata: Metadata | None = None
@@ -1033,7 +1161,7 @@ class PlanList(RootModel[list[Plan]]):
     ]
 
 
-class Object21(OpenStrEnum):
+class TaxRateObject(OpenStrEnum):
     tax_rate = "tax_rate"
 
 
@@ -1046,7 +1174,9 @@ class TaxRate(BaseModel):
         str,
         Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
     ]
-    object: Annotated[Object21 | None, Field(description="Object type, always `tax_rate`.")] = Object21.tax_rate
+    object: Annotated[TaxRateObject | None, Field(description="Object type, always `tax_rate`.")] = (
+        TaxRateObject.tax_rate
+    )
     name: Annotated[str, Field(description="Tax rate name.")]
     currency: Annotated[
         str | None,
@@ -1103,7 +1233,7 @@ class TaxRateList(RootModel[list[TaxRate]]):
     ]
 
 
-class Object22(OpenStrEnum):
+class CouponObject(OpenStrEnum):
     coupon = "coupon"
 
 
@@ -1118,7 +1248,7 @@ class Coupon(BaseModel):
             description="Unique string ID (the coupon code), chosen on create or generated when omitted; it cannot change afterwards."
         ),
     ]
-    object: Annotated[Object22 | None, Field(description="Object type, always `coupon`.")] = Object22.coupon
+    object: Annotated[CouponObject | None, Field(description="Object type, always `coupon`.")] = CouponObject.coupon
     name: Annotated[str, Field(description="Coupon name.")]
     currency: Annotated[
         str | None,
@@ -1187,7 +1317,7 @@ class CouponList(RootModel[list[Coupon]]):
     ]
 
 
-class Object23(OpenStrEnum):
+class SubscriptionAddonObject(OpenStrEnum):
     subscription_addon = "subscription_addon"
 
 
@@ -1197,9 +1327,9 @@ class SubscriptionAddon(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
-    object: Annotated[Object23 | None, Field(description="Object type, always `subscription_addon`.")] = (
-        Object23.subscription_addon
-    )
+    object: Annotated[
+        SubscriptionAddonObject | None, Field(description="Object type, always `subscription_addon`.")
+    ] = SubscriptionAddonObject.subscription_addon
     plan: Annotated[str, Field(description="Plan ID.")]
     quantity: Annotated[int | None, Field(description="Quantity.", ge=0)] = 1
     description: Annotated[str | None, Field(description="Description on the invoice line.")] = None
@@ -1207,28 +1337,40 @@ class SubscriptionAddon(BaseModel):
     updated_at: Annotated[int | None, Field(description="UNIX timestamp when the add-on was last updated.")] = None
 
 
-class Object24(OpenStrEnum):
+class SubscriptionObject(OpenStrEnum):
     subscription = "subscription"
 
 
-class BillIn(OpenStrEnum):
+class SubscriptionBillIn(OpenStrEnum):
     advance = "advance"
     arrears = "arrears"
 
 
-class ContractRenewalMode(OpenStrEnum):
+class SubscriptionContractRenewalMode(OpenStrEnum):
     auto = "auto"
     manual = "manual"
     renew_once = "renew_once"
     none = "none"
 
 
-class Status6(OpenStrEnum):
+class SubscriptionStatus(OpenStrEnum):
     not_started = "not_started"
     active = "active"
     past_due = "past_due"
     finished = "finished"
     canceled = "canceled"
+
+
+class SubscriptionCreateBillIn(OpenStrEnum):
+    advance = "advance"
+    arrears = "arrears"
+
+
+class SubscriptionCreateContractRenewalMode(OpenStrEnum):
+    auto = "auto"
+    manual = "manual"
+    renew_once = "renew_once"
+    none = "none"
 
 
 class SubscriptionCreate(BaseModel):
@@ -1245,9 +1387,9 @@ class SubscriptionCreate(BaseModel):
     start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
         None
     )
-    bill_in: Annotated[BillIn | None, Field(description="Bill at the start or the end of each period.")] = (
-        BillIn.advance
-    )
+    bill_in: Annotated[
+        SubscriptionCreateBillIn | None, Field(description="Bill at the start or the end of each period.")
+    ] = SubscriptionCreateBillIn.advance
     bill_in_advance_days: Annotated[
         int | None, Field(description="Days before the period start to bill, when billing in advance.")
     ] = 0
@@ -1256,8 +1398,9 @@ class SubscriptionCreate(BaseModel):
     ] = False
     paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
     contract_renewal_mode: Annotated[
-        ContractRenewalMode | None, Field(description="What happens at the end of the contract period.")
-    ] = ContractRenewalMode.none
+        SubscriptionCreateContractRenewalMode | None,
+        Field(description="What happens at the end of the contract period."),
+    ] = SubscriptionCreateContractRenewalMode.none
     contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
     addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
@@ -1270,6 +1413,18 @@ class SubscriptionCreate(BaseModel):
             description="Write-only: bill on this day of the month (calendar billing); off when omitted.", ge=1, le=31
         ),
     ] = None
+
+
+class SubscriptionUpdateBillIn(OpenStrEnum):
+    advance = "advance"
+    arrears = "arrears"
+
+
+class SubscriptionUpdateContractRenewalMode(OpenStrEnum):
+    auto = "auto"
+    manual = "manual"
+    renew_once = "renew_once"
+    none = "none"
 
 
 class SubscriptionUpdate(BaseModel):
@@ -1285,9 +1440,9 @@ class SubscriptionUpdate(BaseModel):
     start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
         None
     )
-    bill_in: Annotated[BillIn | None, Field(description="Bill at the start or the end of each period.")] = (
-        BillIn.advance
-    )
+    bill_in: Annotated[
+        SubscriptionUpdateBillIn | None, Field(description="Bill at the start or the end of each period.")
+    ] = SubscriptionUpdateBillIn.advance
     bill_in_advance_days: Annotated[
         int | None, Field(description="Days before the period start to bill, when billing in advance.")
     ] = 0
@@ -1296,8 +1451,9 @@ class SubscriptionUpdate(BaseModel):
     ] = False
     paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
     contract_renewal_mode: Annotated[
-        ContractRenewalMode | None, Field(description="What happens at the end of the contract period.")
-    ] = ContractRenewalMode.none
+        SubscriptionUpdateContractRenewalMode | None,
+        Field(description="What happens at the end of the contract period."),
+    ] = SubscriptionUpdateContractRenewalMode.none
     contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
     addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
@@ -1312,15 +1468,15 @@ class SubscriptionUpdate(BaseModel):
     ] = None
 
 
-class Id(OpenEnum):
+class SubscriptionPreviewFirstInvoiceId(OpenEnum):
     boolean_False = False
 
 
-class Object25(OpenStrEnum):
+class SubscriptionPreviewFirstInvoiceObject(OpenStrEnum):
     invoice = "invoice"
 
 
-class Status7(OpenStrEnum):
+class SubscriptionPreviewFirstInvoiceStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -1331,11 +1487,11 @@ class Status7(OpenStrEnum):
     voided = "voided"
 
 
-class Subscription1(OpenEnum):
+class SubscriptionPreviewFirstInvoiceSubscription(OpenEnum):
     boolean_False = False
 
 
-class Object26(OpenStrEnum):
+class CreditBalanceAdjustmentObject(OpenStrEnum):
     credit_balance_adjustment = "credit_balance_adjustment"
 
 
@@ -1345,9 +1501,9 @@ class CreditBalanceAdjustment(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object26 | None, Field(description="Object type, always `credit_balance_adjustment`.")] = (
-        Object26.credit_balance_adjustment
-    )
+    object: Annotated[
+        CreditBalanceAdjustmentObject | None, Field(description="Object type, always `credit_balance_adjustment`.")
+    ] = CreditBalanceAdjustmentObject.credit_balance_adjustment
     customer: Annotated[int, Field(description="ID of the customer credited.")]
     currency: Annotated[
         str | None,
@@ -1411,7 +1567,7 @@ class CreditBalanceAdjustmentList(RootModel[list[CreditBalanceAdjustment]]):
     ]
 
 
-class Action(OpenStrEnum):
+class TaskAction(OpenStrEnum):
     phone = "phone"
     letter = "letter"
     email = "email"
@@ -1426,7 +1582,7 @@ class Task(BaseModel):
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
     customer_id: Annotated[int, Field(description="ID of the customer.")]
     name: Annotated[str, Field(description="What to do.")]
-    action: Annotated[Action, Field(description="Kind of task.")]
+    action: Annotated[TaskAction, Field(description="Kind of task.")]
     user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
     due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
     complete: Annotated[bool | None, Field(description="Whether the task is done.")] = False
@@ -1437,6 +1593,13 @@ class Task(BaseModel):
     updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
+class TaskCreateAction(OpenStrEnum):
+    phone = "phone"
+    letter = "letter"
+    email = "email"
+    review = "review"
+
+
 class TaskCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1444,9 +1607,16 @@ class TaskCreate(BaseModel):
     )
     customer_id: Annotated[int, Field(description="ID of the customer.")]
     name: Annotated[str, Field(description="What to do.")]
-    action: Annotated[Action, Field(description="Kind of task.")]
+    action: Annotated[TaskCreateAction, Field(description="Kind of task.")]
     user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
     due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
+
+
+class TaskUpdateAction(OpenStrEnum):
+    phone = "phone"
+    letter = "letter"
+    email = "email"
+    review = "review"
 
 
 class TaskUpdate(BaseModel):
@@ -1455,7 +1625,7 @@ class TaskUpdate(BaseModel):
         populate_by_name=True,
     )
     name: Annotated[str | None, Field(description="What to do.")] = None
-    action: Annotated[Action | None, Field(description="Kind of task.")] = None
+    action: Annotated[TaskUpdateAction | None, Field(description="Kind of task.")] = None
     user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
     due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
 
@@ -1484,7 +1654,7 @@ class User(BaseModel):
     updated_at: Annotated[int | None, Field(description="When the user was last updated.")] = None
 
 
-class Object27(OpenStrEnum):
+class NoteObject(OpenStrEnum):
     note = "note"
 
 
@@ -1494,7 +1664,7 @@ class Note(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object27 | None, Field(description="Object type, always `note`.")] = Object27.note
+    object: Annotated[NoteObject | None, Field(description="Object type, always `note`.")] = NoteObject.note
     notes: Annotated[str, Field(description="Text of the note.")]
     customer: Annotated[int | None, Field(description="ID of the customer the note is on.")] = None
     invoice: Annotated[int | None, Field(description="ID of the invoice the note is on.")] = None
@@ -1530,11 +1700,11 @@ class NoteList(RootModel[list[Note]]):
     ]
 
 
-class Object28(OpenStrEnum):
+class EventObject(OpenStrEnum):
     event = "event"
 
 
-class Data(BaseModel):
+class EventData(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1555,10 +1725,10 @@ class Event(BaseModel):
         ),
     ]
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object28 | None, Field(description="Object type, always `event`.")] = Object28.event
+    object: Annotated[EventObject | None, Field(description="Object type, always `event`.")] = EventObject.event
     timestamp: Annotated[int | None, Field(description="When it happened (UNIX timestamp).")] = None
     data: Annotated[
-        Data,
+        EventData,
         Field(
             description="The object the event is about, and for `*.updated` events the previous values of what changed."
         ),
@@ -1577,7 +1747,7 @@ class EventList(RootModel[list[Event]]):
     ]
 
 
-class Object29(OpenStrEnum):
+class FacturareFileObject(OpenStrEnum):
     file = "file"
 
 
@@ -1588,7 +1758,9 @@ class FacturareFile(BaseModel):
     )
     type: Annotated[str | None, Field(description="MIME type.")] = None
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object29 | None, Field(description="Object type, always `file`.")] = Object29.file
+    object: Annotated[FacturareFileObject | None, Field(description="Object type, always `file`.")] = (
+        FacturareFileObject.file
+    )
     name: Annotated[str, Field(description="File name.")]
     size: Annotated[int | None, Field(description="Size in bytes.", ge=0)] = None
     url: Annotated[AnyUrl, Field(description="Where the file is hosted.")]
@@ -1616,7 +1788,9 @@ class Discount(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
-    object: Annotated[Object | None, Field(description="Object type, always `discount`.")] = Object.discount
+    object: Annotated[DiscountObject | None, Field(description="Object type, always `discount`.")] = (
+        DiscountObject.discount
+    )
     amount: Annotated[
         float | None, Field(description="Discount amount; computed from the coupon when one is given.")
     ] = None
@@ -1635,7 +1809,7 @@ class Tax(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
-    object: Annotated[Object1 | None, Field(description="Object type, always `tax`.")] = Object1.tax
+    object: Annotated[TaxObject | None, Field(description="Object type, always `tax`.")] = TaxObject.tax
     amount: Annotated[float | None, Field(description="Tax amount; computed from the tax rate when one is given.")] = (
         None
     )
@@ -1658,7 +1832,9 @@ class LineItem(BaseModel):
     ] = None
     description: Annotated[str | None, Field(description="Description of the line.")] = None
     id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
-    object: Annotated[Object2 | None, Field(description="Object type, always `line_item`.")] = Object2.line_item
+    object: Annotated[LineItemObject | None, Field(description="Object type, always `line_item`.")] = (
+        LineItemObject.line_item
+    )
     catalog_item: Annotated[str | None, Field(description="ID of an Item; fills name and price from the catalog.")] = (
         None
     )
@@ -1681,9 +1857,11 @@ class Customer(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type1 | None, Field(description="Kind of customer.")] = Type1.company
+    type: Annotated[CustomerType | None, Field(description="Kind of customer.")] = CustomerType.company
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object3 | None, Field(description="Object type, always `customer`.")] = Object3.customer
+    object: Annotated[CustomerObject | None, Field(description="Object type, always `customer`.")] = (
+        CustomerObject.customer
+    )
     name: Annotated[str, Field(description="Customer name.")]
     number: Annotated[
         str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
@@ -1768,7 +1946,9 @@ class PendingLineItem(BaseModel):
     type: Annotated[str | None, Field(description="Free-form type used to group lines in reports.")] = None
     description: Annotated[str | None, Field(description="Description of the line.")] = None
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object5 | None, Field(description="Object type, always `line_item`.")] = Object5.line_item
+    object: Annotated[PendingLineItemObject | None, Field(description="Object type, always `line_item`.")] = (
+        PendingLineItemObject.line_item
+    )
     customer: Annotated[int | None, Field(description="ID of the customer the line is pending on.")] = None
     catalog_item: Annotated[str | None, Field(description="ID of an Item; fills name and price from the catalog.")] = (
         None
@@ -1843,7 +2023,9 @@ class StatementEmailRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type4 | None, Field(description="Statement kind.")] = Type4.open_item
+    type: Annotated[StatementEmailRequestType | None, Field(description="Statement kind.")] = (
+        StatementEmailRequestType.open_item
+    )
     items: Annotated[
         str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
     ] = None
@@ -1862,7 +2044,9 @@ class StatementTextMessageRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[Type4 | None, Field(description="Statement kind.")] = Type4.open_item
+    type: Annotated[StatementTextMessageRequestType | None, Field(description="Statement kind.")] = (
+        StatementTextMessageRequestType.open_item
+    )
     items: Annotated[
         str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
     ] = None
@@ -1883,7 +2067,7 @@ class Invoice(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object11 | None, Field(description="Object type, always `invoice`.")] = Object11.invoice
+    object: Annotated[InvoiceObject | None, Field(description="Object type, always `invoice`.")] = InvoiceObject.invoice
     customer: Annotated[
         int | Customer,
         Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
@@ -1909,7 +2093,9 @@ class Invoice(BaseModel):
     )
     closed: Annotated[bool | None, Field(description="When true the invoice is closed.")] = False
     paid: Annotated[bool | None, Field(description="True once the invoice is paid in full.")] = False
-    status: Annotated[Status | None, Field(description="Computed state of the invoice.")] = Status.not_sent
+    status: Annotated[InvoiceStatus | None, Field(description="Computed state of the invoice.")] = (
+        InvoiceStatus.not_sent
+    )
     attempt_count: Annotated[int | None, Field(description="Number of automatic payment attempts.")] = 0
     next_payment_attempt: Annotated[
         int | None, Field(description="Next scheduled automatic charge (UNIX timestamp).")
@@ -1994,7 +2180,7 @@ class InvoiceCreate(BaseModel):
         ),
     ] = None
     disabled_payment_methods: Annotated[
-        list[DisabledPaymentMethod] | None,
+        list[InvoiceCreateDisabledPaymentMethod] | None,
         Field(description="Write-only: payment methods the customer may not use on this invoice."),
     ] = None
     calculate_taxes: Annotated[
@@ -2047,7 +2233,7 @@ class InvoiceUpdate(BaseModel):
         ),
     ] = None
     disabled_payment_methods: Annotated[
-        list[DisabledPaymentMethod] | None,
+        list[InvoiceUpdateDisabledPaymentMethod] | None,
         Field(description="Write-only: payment methods the customer may not use on this invoice."),
     ] = None
     sent: Annotated[bool | None, Field(description="Write-only: marks the invoice as sent without sending it.")] = None
@@ -2068,7 +2254,9 @@ class Attachment(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object12 | None, Field(description="Object type, always `attachment`.")] = Object12.attachment
+    object: Annotated[AttachmentObject | None, Field(description="Object type, always `attachment`.")] = (
+        AttachmentObject.attachment
+    )
     file: FacturareFile
     created_at: Annotated[int | None, Field(description="UNIX timestamp when the object was created.")] = None
 
@@ -2088,7 +2276,7 @@ class Charge(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object15 | None, Field(description="Object type, always `charge`.")] = Object15.charge
+    object: Annotated[ChargeObject | None, Field(description="Object type, always `charge`.")] = ChargeObject.charge
     customer: Annotated[int | None, Field(description="Customer ID.")] = None
     amount: Annotated[float, Field(description="Amount charged.")]
     amount_refunded: Annotated[float | None, Field(description="Amount refunded so far.")] = None
@@ -2100,7 +2288,7 @@ class Charge(BaseModel):
             min_length=3,
         ),
     ]
-    status: Annotated[Status2, Field(description="Charge state.")]
+    status: Annotated[ChargeStatus, Field(description="Charge state.")]
     gateway: Annotated[str | None, Field(description="Gateway that processed the charge.")] = None
     gateway_id: Annotated[str | None, Field(description="Charge ID at the gateway.")] = None
     failure_message: Annotated[str | None, Field(description="Why the charge failed.")] = None
@@ -2121,7 +2309,9 @@ class CreditNote(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object17 | None, Field(description="Object type, always `credit_note`.")] = Object17.credit_note
+    object: Annotated[CreditNoteObject | None, Field(description="Object type, always `credit_note`.")] = (
+        CreditNoteObject.credit_note
+    )
     customer: Annotated[
         int | Customer,
         Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
@@ -2147,7 +2337,9 @@ class CreditNote(BaseModel):
     ] = False
     closed: Annotated[bool | None, Field(description="When true the credit note is closed.")] = False
     paid: Annotated[bool | None, Field(description="True once the credit is fully applied.")] = False
-    status: Annotated[Status4 | None, Field(description="Computed state of the credit note.")] = Status4.open
+    status: Annotated[CreditNoteStatus | None, Field(description="Computed state of the credit note.")] = (
+        CreditNoteStatus.open
+    )
     date: Annotated[
         int | None, Field(description="Credit note date (UNIX timestamp); the current time when omitted.")
     ] = None
@@ -2265,7 +2457,9 @@ class Estimate(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object18 | None, Field(description="Object type, always `estimate`.")] = Object18.estimate
+    object: Annotated[EstimateObject | None, Field(description="Object type, always `estimate`.")] = (
+        EstimateObject.estimate
+    )
     customer: Annotated[
         int | Customer,
         Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
@@ -2294,7 +2488,9 @@ class Estimate(BaseModel):
             description="Name or initials of the person who approved the estimate; null until approved. The documentation's voided estimate shows `false` here, so a boolean is accepted too."
         ),
     ] = None
-    status: Annotated[Status5 | None, Field(description="Computed state of the estimate.")] = Status5.not_sent
+    status: Annotated[EstimateStatus | None, Field(description="Computed state of the estimate.")] = (
+        EstimateStatus.not_sent
+    )
     date: Annotated[int | None, Field(description="Estimate date (UNIX timestamp); the current time when omitted.")] = (
         None
     )
@@ -2425,7 +2621,7 @@ class Item(BaseModel):
         str,
         Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
     ]
-    object: Annotated[Object19 | None, Field(description="Object type, always `item`.")] = Object19.item
+    object: Annotated[ItemObject | None, Field(description="Object type, always `item`.")] = ItemObject.item
     name: Annotated[str, Field(description="Item name.")]
     currency: Annotated[
         str | None,
@@ -2462,7 +2658,9 @@ class Subscription(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object24 | None, Field(description="Object type, always `subscription`.")] = Object24.subscription
+    object: Annotated[SubscriptionObject | None, Field(description="Object type, always `subscription`.")] = (
+        SubscriptionObject.subscription
+    )
     customer: Annotated[
         int | Customer,
         Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
@@ -2475,8 +2673,8 @@ class Subscription(BaseModel):
     start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
         None
     )
-    bill_in: Annotated[BillIn | None, Field(description="Bill at the start or the end of each period.")] = (
-        BillIn.advance
+    bill_in: Annotated[SubscriptionBillIn | None, Field(description="Bill at the start or the end of each period.")] = (
+        SubscriptionBillIn.advance
     )
     bill_in_advance_days: Annotated[
         int | None, Field(description="Days before the period start to bill, when billing in advance.")
@@ -2486,8 +2684,8 @@ class Subscription(BaseModel):
     ] = False
     paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
     contract_renewal_mode: Annotated[
-        ContractRenewalMode | None, Field(description="What happens at the end of the contract period.")
-    ] = ContractRenewalMode.none
+        SubscriptionContractRenewalMode | None, Field(description="What happens at the end of the contract period.")
+    ] = SubscriptionContractRenewalMode.none
     contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
     addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
@@ -2495,7 +2693,9 @@ class Subscription(BaseModel):
     period_start: Annotated[int | None, Field(description="Start of the current billing period.")] = None
     period_end: Annotated[int | None, Field(description="End of the current billing period.")] = None
     canceled_at: Annotated[int | None, Field(description="When the subscription was canceled.")] = None
-    status: Annotated[Status6 | None, Field(description="State of the subscription.")] = Status6.active
+    status: Annotated[SubscriptionStatus | None, Field(description="State of the subscription.")] = (
+        SubscriptionStatus.active
+    )
     contract_period_start: Annotated[int | None, Field(description="Start of the current contract period.")] = None
     contract_period_end: Annotated[int | None, Field(description="End of the current contract period.")] = None
     discounts: Annotated[list[Coupon] | None, Field(description="Coupons applied to the subscription.")] = None
@@ -2532,13 +2732,15 @@ class SubscriptionPreviewRequest(BaseModel):
     ] = None
 
 
-class FirstInvoice(BaseModel):
+class SubscriptionPreviewFirstInvoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    id: Annotated[Id | None, Field(description="Always `false`: the invoice is not saved.")] = None
-    object: Annotated[Object25 | None, Field(description="Object type, `invoice`.")] = None
+    id: Annotated[
+        SubscriptionPreviewFirstInvoiceId | None, Field(description="Always `false`: the invoice is not saved.")
+    ] = None
+    object: Annotated[SubscriptionPreviewFirstInvoiceObject | None, Field(description="Object type, `invoice`.")] = None
     customer: Annotated[int | None, Field(description="Customer ID.")] = None
     name: Annotated[str | None, Field(description="Invoice name.")] = None
     currency: Annotated[
@@ -2550,9 +2752,12 @@ class FirstInvoice(BaseModel):
         ),
     ] = None
     draft: Annotated[bool | None, Field(description="Always true for a preview.")] = None
-    status: Annotated[Status7 | None, Field(description="Always `draft` for a preview.")] = None
+    status: Annotated[
+        SubscriptionPreviewFirstInvoiceStatus | None, Field(description="Always `draft` for a preview.")
+    ] = None
     subscription: Annotated[
-        Subscription1 | None, Field(description="Always `false`: the subscription is not saved.")
+        SubscriptionPreviewFirstInvoiceSubscription | None,
+        Field(description="Always `false`: the subscription is not saved."),
     ] = None
     date: Annotated[int | None, Field(description="Invoice date.")] = None
     subtotal: Annotated[float | None, Field(description="Subtotal.")] = None
@@ -2570,7 +2775,7 @@ class SubscriptionPreview(BaseModel):
         populate_by_name=True,
     )
     first_invoice: Annotated[
-        FirstInvoice,
+        SubscriptionPreviewFirstInvoice,
         Field(
             description="The first invoice the subscription would produce. It is not saved, so the API sends `false` (not null) for `id` and `subscription` and for the `id` of its lines; the shape is otherwise an Invoice."
         ),
@@ -2585,7 +2790,7 @@ class Payment(BaseModel):
         populate_by_name=True,
     )
     id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
-    object: Annotated[Object14 | None, Field(description="Object type, always `payment`.")] = Object14.payment
+    object: Annotated[PaymentObject | None, Field(description="Object type, always `payment`.")] = PaymentObject.payment
     customer: Annotated[
         int | Customer | None,
         Field(
@@ -2610,7 +2815,7 @@ class Payment(BaseModel):
         ),
     ] = None
     amount: Annotated[float, Field(description="Amount received.")]
-    method: Annotated[Method1 | None, Field(description="How the payment was made.")] = Method1.other
+    method: Annotated[PaymentMethod | None, Field(description="How the payment was made.")] = PaymentMethod.other
     ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
     reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
     notes: Annotated[str | None, Field(description="Internal notes.")] = None
@@ -2643,171 +2848,190 @@ class PaymentList(RootModel[list[Payment]]):
     ]
 
 __all__ = [
-    "Action",
-    "Approval",
     "Attachment",
     "AttachmentList",
+    "AttachmentObject",
     "BankAccount",
-    "BillIn",
+    "BankAccountObject",
     "Card",
+    "CardFunding",
+    "CardObject",
     "Charge",
     "ChargeCreate",
+    "ChargeCreateMethod",
+    "ChargeCreatePaymentSourceType",
+    "ChargeObject",
+    "ChargeStatus",
     "ConsolidateInvoicesRequest",
     "Contact",
     "ContactCreate",
     "ContactList",
+    "ContactObject",
     "ContactUpdate",
-    "ContractRenewalMode",
     "Coupon",
     "CouponCreate",
     "CouponList",
+    "CouponObject",
     "CouponUpdate",
     "CreditBalanceAdjustment",
     "CreditBalanceAdjustmentCreate",
     "CreditBalanceAdjustmentList",
+    "CreditBalanceAdjustmentObject",
     "CreditBalanceAdjustmentUpdate",
     "CreditNote",
     "CreditNoteCreate",
     "CreditNoteList",
+    "CreditNoteObject",
+    "CreditNoteStatus",
     "CreditNoteUpdate",
     "Customer",
     "CustomerBalance",
+    "CustomerBalanceHistoryItem",
     "CustomerCreate",
+    "CustomerCreateDisabledPaymentMethod",
+    "CustomerCreateType",
     "CustomerList",
+    "CustomerObject",
+    "CustomerType",
     "CustomerUpdate",
-    "Data",
-    "DisabledPaymentMethod",
+    "CustomerUpdateDisabledPaymentMethod",
+    "CustomerUpdateType",
     "Discount",
-    "DocumentType",
+    "DiscountObject",
     "Email",
     "EmailList",
+    "EmailObject",
     "EmailRecipient",
     "EmailRequest",
     "Estimate",
     "EstimateCreate",
     "EstimateList",
+    "EstimateObject",
+    "EstimateStatus",
     "EstimateUpdate",
     "Event",
+    "EventData",
     "EventList",
+    "EventObject",
     "FacturareError",
+    "FacturareErrorType",
     "FacturareFile",
+    "FacturareFileObject",
     "FileCreate",
-    "FirstInvoice",
-    "Funding",
-    "HistoryItem",
-    "Id",
     "Installment",
-    "Interval",
     "Invoice",
     "InvoiceCreate",
+    "InvoiceCreateDisabledPaymentMethod",
     "InvoiceList",
+    "InvoiceObject",
+    "InvoiceStatus",
     "InvoiceUpdate",
+    "InvoiceUpdateDisabledPaymentMethod",
     "Item",
     "ItemCreate",
     "ItemList",
+    "ItemObject",
     "ItemUpdate",
     "Letter",
     "LetterList",
+    "LetterObject",
     "LineItem",
+    "LineItemObject",
     "Metadata",
-    "MetadataAdditionalProperty",
-    "Method",
-    "Method1",
-    "Method4",
+    "MetadataMetadataAdditionalProperty",
     "Note",
     "NoteCreate",
     "NoteList",
+    "NoteObject",
     "NoteUpdate",
-    "Object",
-    "Object1",
-    "Object10",
-    "Object11",
-    "Object12",
-    "Object13",
-    "Object14",
-    "Object15",
-    "Object16",
-    "Object17",
-    "Object18",
-    "Object19",
-    "Object2",
-    "Object20",
-    "Object21",
-    "Object22",
-    "Object23",
-    "Object24",
-    "Object25",
-    "Object26",
-    "Object27",
-    "Object28",
-    "Object29",
-    "Object3",
-    "Object4",
-    "Object5",
-    "Object6",
-    "Object7",
-    "Object8",
-    "Object9",
     "Payment",
     "PaymentApplication",
+    "PaymentApplicationDocumentType",
+    "PaymentApplicationType",
     "PaymentCreate",
+    "PaymentCreateMethod",
     "PaymentList",
+    "PaymentMethod",
+    "PaymentObject",
     "PaymentPlan",
+    "PaymentPlanApproval",
     "PaymentPlanCreate",
+    "PaymentPlanObject",
+    "PaymentPlanStatus",
     "PaymentSourceCreate",
+    "PaymentSourceCreateMethod",
     "PaymentSourceList",
-    "PaymentSourceType",
     "PaymentUpdate",
+    "PaymentUpdateMethod",
     "Pdf",
     "PendingLineItem",
     "PendingLineItemCreate",
     "PendingLineItemList",
+    "PendingLineItemObject",
     "PendingLineItemUpdate",
     "Plan",
     "PlanCreate",
+    "PlanCreateInterval",
+    "PlanCreatePricingMode",
+    "PlanCreateQuantityType",
+    "PlanInterval",
     "PlanList",
+    "PlanObject",
+    "PlanPricingMode",
+    "PlanQuantityType",
     "PlanTier",
     "PlanUpdate",
-    "PricingMode",
-    "QuantityType",
     "QueryMap",
     "Refund",
     "RefundCreate",
+    "RefundObject",
+    "RefundStatus",
     "ShipTo",
     "StatementEmailRequest",
+    "StatementEmailRequestType",
     "StatementLetterRequest",
+    "StatementLetterRequestType",
     "StatementTextMessageRequest",
-    "Status",
-    "Status1",
-    "Status2",
-    "Status4",
-    "Status5",
-    "Status6",
-    "Status7",
+    "StatementTextMessageRequestType",
     "Subscription",
-    "Subscription1",
     "SubscriptionAddon",
+    "SubscriptionAddonObject",
+    "SubscriptionBillIn",
+    "SubscriptionContractRenewalMode",
     "SubscriptionCreate",
+    "SubscriptionCreateBillIn",
+    "SubscriptionCreateContractRenewalMode",
     "SubscriptionList",
+    "SubscriptionObject",
     "SubscriptionPreview",
+    "SubscriptionPreviewFirstInvoice",
+    "SubscriptionPreviewFirstInvoiceId",
+    "SubscriptionPreviewFirstInvoiceObject",
+    "SubscriptionPreviewFirstInvoiceStatus",
+    "SubscriptionPreviewFirstInvoiceSubscription",
     "SubscriptionPreviewRequest",
+    "SubscriptionStatus",
     "SubscriptionUpdate",
+    "SubscriptionUpdateBillIn",
+    "SubscriptionUpdateContractRenewalMode",
     "Task",
+    "TaskAction",
     "TaskCreate",
+    "TaskCreateAction",
     "TaskList",
     "TaskUpdate",
+    "TaskUpdateAction",
     "Tax",
+    "TaxObject",
     "TaxRate",
     "TaxRateCreate",
     "TaxRateList",
+    "TaxRateObject",
     "TaxRateUpdate",
     "TextMessage",
     "TextMessageList",
+    "TextMessageObject",
     "TextMessageRecipient",
     "TextMessageRequest",
-    "Type",
-    "Type1",
-    "Type4",
-    "Type7",
     "User",
 ]
