@@ -60,7 +60,7 @@ _RUFF_SETTINGS = 'line-length = 120\ntarget-version = "py311"\n'
 
 def _run(text: str, header: str, metadata_path: Path) -> Any:
     # imported here: datamodel-code-generator takes seconds to import, and only generation needs it
-    from datamodel_code_generator import Formatter, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import Formatter, InputFileType, NamingStrategy, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
     # ruff format reads its settings from a folder; ours, not the caller's working directory, so the
@@ -88,7 +88,7 @@ def _run(text: str, header: str, metadata_path: Path) -> Any:
         use_annotated=True,
         collapse_root_models=True,
         # an inline schema is named after its parent (``InvoiceStatus``), not numbered (``Status1``)
-        naming_strategy="parent-prefixed",
+        naming_strategy=NamingStrategy.ParentPrefixed,
     )
 
 
