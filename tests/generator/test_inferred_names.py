@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from generator.client.pipeline import Generated, generate_files
+from tests.packaging.readme import block
 
 
 def _op(operation_id: str) -> dict[str, Any]:
@@ -118,3 +119,12 @@ def test_a_names_file_that_is_not_yaml_is_one_diagnostic(tmp_path: Path) -> None
     result = _generate(tmp_path, "operations: [unclosed\n")
     (problem,) = [d for d in result.diagnostics if d.code == "names-file"]
     assert problem.severity == "error" and problem.message.startswith("cannot be read:")
+
+
+def test_the_readme_names_file_does_what_the_readme_says(tmp_path: Path) -> None:
+    result = _generate(tmp_path, block("Use it in your project", "yaml"))
+    methods = {op.operation_id: f"{r.dotted}.{op.name}" for r in result.ir.all_resources() for op in r.operations}
+    assert methods["lockPost"] == "posts.lock_forever"
+    assert methods["abortMultipart"] == "multipart_uploads.abort"
+    assert "class Post(BaseModel)" in result.files["forum_client/types/__init__.py"]
+    assert not [d for d in result.diagnostics if d.code == "names-file"]
