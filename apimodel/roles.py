@@ -16,6 +16,8 @@ __all__ = ["VERBS", "Placement", "collection_paths", "path_segments", "place"]
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 _PARAM = re.compile(r"\{([^{}]+)\}")
+# a format suffix on a path segment (``/invoices/{id}.json``) names a representation, not a resource
+_FORMAT = re.compile(r"\.(?:json|xml|html|pdf|csv|txt|yaml|yml|zip)$", re.IGNORECASE)
 _CRUD: dict[str, Role] = {
     "list": "list",
     "create": "create",
@@ -59,9 +61,14 @@ class Placement:
         return dict(self.reasons)[fact]
 
 
+def _stem(path: str) -> str:
+    """``/invoices/{id}.json`` → ``/invoices/{id}``: the path without format suffixes."""
+    return "/".join(_FORMAT.sub("", part) for part in path.rstrip("/").split("/"))
+
+
 def path_segments(path: str) -> list[tuple[str, bool]]:
-    """Path segments as (text, is_parameter), version prefixes (``/v1``) dropped; ``.json`` kept."""
-    parts = [p for p in path.split("/") if p]
+    """Path segments as (text, is_parameter), version prefixes (``/v1``) and format suffixes (``.json``) dropped."""
+    parts = [p for p in _stem(path).split("/") if p]
     while parts and _VERSION.match(parts[0]):
         parts.pop(0)
     return [(p.strip("{}"), p.startswith("{") and p.endswith("}")) for p in parts]
@@ -73,7 +80,7 @@ def collection_paths(paths: Iterable[str]) -> frozenset[str]:
     for path in paths:
         segments = path_segments(path)
         if segments and segments[-1][1]:
-            found.add(path.rstrip("/").rsplit("/", 1)[0])
+            found.add(_stem(path).rsplit("/", 1)[0])
     return frozenset(found)
 
 
@@ -154,8 +161,8 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
     # collection above it (/customers/search)
     parent = trimmed.rsplit("/", 1)[0]
     listing = not ends_with_param and list_shaped(trimmed) is True
-    sub_collection = listing and not (parent in collections or list_shaped(parent) is True)
-    is_collection = ends_with_param or trimmed in collections or sub_collection
+    sub_collection = listing and not (_stem(parent) in collections or list_shaped(parent) is True)
+    is_collection = ends_with_param or _stem(trimmed) in collections or sub_collection
     parts = statics if is_collection else statics[:-1] or statics
     resource = ".".join(snake_case(s) or "root" for s in parts)
     if is_collection or (len(statics) == 1 and not ends_with_param):
@@ -169,7 +176,7 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
             where = "the path ends with a parameter: one object of a collection"
         elif sub_collection:
             where = "a path that answers a list of objects: a collection"
-        elif trimmed in collections:
+        elif _stem(trimmed) in collections:
             where = "an item path exists below this path: a collection"
         else:
             where = "a single static segment: a collection"

@@ -12,6 +12,7 @@ from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
 from generator.client.ir import ClientIR
 from generator.client.models import empty_models, fold_null_branches, generate_models
+from generator.client.names_file import apply_to_models, apply_to_operations, load_names
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
 from generator.client.resources import group_resources
@@ -56,12 +57,14 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         document = SpecDocument(document.path, document.label, data, document.raw)
     model = build_api(document, api)
     diagnostics: list[Diagnostic] = list(model.diagnostics)
+    names = load_names(document.path, document.label, diagnostics)
     header = file_header(document.label, regenerate)
     text = json.dumps(fold_null_branches(_without_ref_cycles(document.data)), default=str)
     has_schemas = bool((document.data.get("components") or {}).get("schemas"))
     models_source, kept = (
         generate_models(document.label, text, header, diagnostics) if has_schemas else (empty_models(header), {})
     )
+    models_source, kept = apply_to_models(models_source, kept, names, diagnostics)
     if has_schemas and not kept and not diagnostics:
         diagnostics.append(
             Diagnostic(
@@ -76,7 +79,8 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     mapper = TypeMapper(model.schemas, kept)
     context = OperationContext(document.label, mapper, body_credential_props(model))
     resources = group_resources(
-        model.operations, lambda op, name: response_views(context, op, build_operation(context, op, name))
+        apply_to_operations(model.operations, names, diagnostics),
+        lambda op, name: response_views(context, op, build_operation(context, op, name)),
     )
     package = package or python_identifier(f"{api}_client")
     required_type = model.content_type_required

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from apimodel.diagnostics import Diagnostic
+from generator.client.aliases import primitive_aliases
 from generator.client.lazymodels import defer_builds
 
 __all__ = ["empty_models", "fold_null_branches", "generate_models"]
@@ -60,7 +61,7 @@ _RUFF_SETTINGS = 'line-length = 120\ntarget-version = "py311"\n'
 
 def _run(text: str, header: str, metadata_path: Path) -> Any:
     # imported here: datamodel-code-generator takes seconds to import, and only generation needs it
-    from datamodel_code_generator import Formatter, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import Formatter, InputFileType, NamingStrategy, PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType
 
     # ruff format reads its settings from a folder; ours, not the caller's working directory, so the
@@ -85,6 +86,10 @@ def _run(text: str, header: str, metadata_path: Path) -> Any:
         formatters=[Formatter.RUFF_FORMAT],
         allow_population_by_field_name=True,
         set_default_enum_member=True,
+        use_annotated=True,
+        collapse_root_models=True,
+        # an inline schema is named after its parent (``InvoiceStatus``), not numbered (``Status1``)
+        naming_strategy=NamingStrategy.ParentPrefixed,
     )
 
 
@@ -121,14 +126,15 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
         if str(m.get("source_ref", "")).startswith(prefix) and m.get("source_path", [None] * 4)[3:] == []
     }
     # EmailStr needs the optional email-validator package; an e-mail address is a plain string to the client
-    source = defer_builds(_sort_imports(_builtin_generics(_open_enums(re.sub(r"\bEmailStr\b", "str", source)))))
+    source, aliases = primitive_aliases(re.sub(r"\bEmailStr\b", "str", source))
+    source = defer_builds(_sort_imports(_builtin_generics(_open_enums(source))))
     tree = ast.parse(source)
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     defined |= {
         t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
     }
     defined.discard("model_config")
-    names = {k: v for k, v in names.items() if v in defined}
+    names = {k: v for k, v in names.items() if v in defined and v not in aliases}
     source += "\n\n__all__ = [\n" + "".join(f'    "{name}",\n' for name in sorted(defined)) + "]\n"
     return source, names
 

@@ -59,12 +59,22 @@ def meaningful_operation_id(op: ModelOperation) -> PythonIdentifier | None:
     (``put_folders_id#add_shared_link``, ``post_messages_json``)."""
     words = _VERSION.sub("", snake_case(op.operation_id)).split("_")
     path_words = set(snake_case(op.path).split("_")) | {op.method.lower(), "id"}
+    path_words |= {w[:-1] for w in path_words if w.endswith("s")}
     if not op.operation_id or set(words) <= path_words:
         return None
     resource = {w for part in op.resource.split(".") for w in snake_case(part).split("_")}
     resource |= {w[:-1] for w in resource if w.endswith("s")}
     kept = [w for w in words if w not in resource] or words
     return python_identifier("_".join(kept))
+
+
+def _method_name(op: ModelOperation) -> PythonIdentifier:
+    """The action's name; for an action inferred from the path's last word (not a CRUD verb, not a hint),
+    the operationId where it says more than the method and the path (``anonymizeUser`` → ``anonymize``)."""
+    why = op.reason("action")
+    if op.role == "action" and why is not None and why.source == "inferred":
+        return meaningful_operation_id(op) or python_identifier(op.action, fallback="call")
+    return python_identifier(op.action, fallback="call")
 
 
 def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: frozenset[str]) -> tuple[Resource, ...]:
@@ -79,7 +89,7 @@ def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: fro
         operations = []
         views: list[Operation] = []
         for op in sorted(node["__ops__"], key=lambda o: (o.path, o.method)):
-            name = python_identifier(op.action, fallback="call")
+            name = _method_name(op)
             if name in method_taken or f"{name}_stream" in method_taken:
                 name = meaningful_operation_id(op) or python_identifier(
                     f"{VERBS.get(op.method.lower(), 'call')}_{name}"

@@ -41,9 +41,13 @@ RUN_IN_TEST_INSTALL = {
 }
 
 
+# the names file beside a spec, applied as printed (tests/generator/test_inferred_names.py)
+RUN_IN_NAMES_TEST = {("Use it in your project", "yaml")}
+
+
 def test_every_code_block_of_the_readme_is_run_by_a_test() -> None:
     shown = {(b.section, b.language) for b in blocks()}
-    run = RUN_HERE | RUN_IN_TEST_INSTALL | RUN_IN_PORTABILITY
+    run = RUN_HERE | RUN_IN_TEST_INSTALL | RUN_IN_PORTABILITY | RUN_IN_NAMES_TEST
     assert shown == run, "a README block no test runs, or a test of a block that is gone"
 
 

@@ -226,7 +226,7 @@ class Invoices:
         self,
         *,
         invoice: types.InvoiceInput,
-        identify_oss: types.FlagInput | Omit = omit,
+        identify_oss: bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"] | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -294,7 +294,7 @@ class Invoices:
     def cancel(
         self,
         *,
-        cancel_invoice_id: types.IdInput,
+        cancel_invoice_id: int | str,
         cancel_reason: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
@@ -622,7 +622,7 @@ class AsyncInvoices:
         self,
         *,
         invoice: types.InvoiceInput,
-        identify_oss: types.FlagInput | Omit = omit,
+        identify_oss: bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"] | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -690,7 +690,7 @@ class AsyncInvoices:
     async def cancel(
         self,
         *,
-        cancel_invoice_id: types.IdInput,
+        cancel_invoice_id: int | str,
         cancel_reason: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 
 from .._types import OpenIntEnum, OpenStrEnum
 
 
-class Code(OpenStrEnum):
+class BitfakturaErrorCode(OpenStrEnum):
     error = "error"
 
 
-class FieldErrors(RootModel[dict[str, list[str]]]):
-    model_config = ConfigDict(defer_build=True)
-    root: dict[str, list[str]]
-
-
-class Code1(OpenStrEnum):
+class StatusMessageCode(OpenStrEnum):
     success = "success"
 
 
@@ -28,81 +24,59 @@ class StatusMessage(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: Code1
+    code: StatusMessageCode
     message: str | None = None
 
 
-class XmlDocument(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
-        description='An XML rendering of the same data as the `.json` sibling. Open question 20: the exact shape is undocumented; this spec assumes Rails\' `to_xml`: a single object under its singular root (`<invoice>`), a list under the plural root with `type="array"` (`<invoices type="array">`), dasherized element names (`<price-gross>`), `type` attributes on non-string values and `nil="true"` for nulls. It is kept an opaque string so that clients hand it over unparsed. Errors on `.xml` paths are declared with the JSON envelope, the only form any source shows.',
-    )
+XmlDocument = Annotated[
+    str,
+    Field(
+        description='An XML rendering of the same data as the `.json` sibling. Open question 20: the exact shape is undocumented; this spec assumes Rails\' `to_xml`: a single object under its singular root (`<invoice>`), a list under the plural root with `type="array"` (`<invoices type="array">`), dasherized element names (`<price-gross>`), `type` attributes on non-string values and `nil="true"` for nulls. It is kept an opaque string so that clients hand it over unparsed. Errors on `.xml` paths are declared with the JSON envelope, the only form any source shows.'
+    ),
+]
 
 
-class InvoiceXmlRequest(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
-        description="An XML document with root `<invoice>` holding the same fields as `InvoiceInput`, positions nested as `<positions><position>...</position></positions>` (the seed's XML create example).",
-    )
+InvoiceXmlRequest = Annotated[
+    str,
+    Field(
+        description="An XML document with root `<invoice>` holding the same fields as `InvoiceInput`, positions nested as `<positions><position>...</position></positions>` (the seed's XML create example)."
+    ),
+]
 
 
-class PdfDocument(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A PDF file.")
+PdfDocument = Annotated[bytes, Field(description="A PDF file.")]
 
 
-class ZipArchive(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A ZIP archive.")
+ZipArchive = Annotated[bytes, Field(description="A ZIP archive.")]
 
 
-class JavaScriptSource(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(..., description="JavaScript source code.")
+JavaScriptSource = Annotated[str, Field(description="JavaScript source code.")]
 
 
-class IdInput1(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+IdInputIdInput = Annotated[
+    str,
+    Field(
         description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
         pattern="^-?[0-9]+$",
-    )
+    ),
+]
 
 
-class IdInput(RootModel[int | IdInput1]):
-    model_config = ConfigDict(defer_build=True)
-    root: int | IdInput1 = Field(
-        ...,
-        description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
-    )
-
-
-class AmountInput1(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+AmountInputAmountInput = Annotated[
+    str,
+    Field(
         description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).',
         pattern="^-?[0-9]+([.,][0-9]+)?$",
-    )
+    ),
+]
 
 
-class AmountInput(RootModel[float | AmountInput1]):
-    model_config = ConfigDict(defer_build=True)
-    root: float | AmountInput1 = Field(
-        ...,
-        description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).',
-    )
-
-
-class FlagInput1(OpenIntEnum):
+class FlagInputFlagInput(OpenIntEnum):
     integer_0 = 0
     integer_1 = 1
 
 
-class FlagInput2(OpenStrEnum):
+class FlagInputFlagInput1(OpenStrEnum):
     field_1 = "1"
     field_0 = "0"
     true = "true"
@@ -111,75 +85,31 @@ class FlagInput2(OpenStrEnum):
     no = "no"
 
 
-class FlagInput(RootModel[bool | FlagInput1 | FlagInput2]):
-    model_config = ConfigDict(defer_build=True)
-    root: bool | FlagInput1 | FlagInput2 = Field(
-        ...,
-        description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
-    )
-
-
-class TaxInput1(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+TaxInputTaxInput = Annotated[
+    str,
+    Field(
         description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
         pattern="^([0-9]+([.,][0-9]+)?|np|zw|disabled)$",
-    )
+    ),
+]
 
 
-class TaxInput(RootModel[float | TaxInput1]):
-    model_config = ConfigDict(defer_build=True)
-    root: float | TaxInput1 = Field(
-        ...,
-        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
-    )
-
-
-class PaymentToKind1(RootModel[int | None]):
-    model_config = ConfigDict(defer_build=True)
-    root: int | None = Field(
-        None,
+PaymentToKindPaymentToKind = Annotated[
+    int | None,
+    Field(
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
         ge=0,
-    )
+    ),
+]
 
 
-class PaymentToKind2(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+PaymentToKindPaymentToKind1 = Annotated[
+    str,
+    Field(
         description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
         pattern="^([0-9]+|other_date|off)$",
-    )
-
-
-class PaymentToKind(RootModel[PaymentToKind1 | PaymentToKind2]):
-    model_config = ConfigDict(defer_build=True)
-    root: PaymentToKind1 | PaymentToKind2 = Field(
-        ...,
-        description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown).",
-    )
-
-
-class DecimalString(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
-        description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
-        examples=["339.99"],
-        pattern="^-?[0-9]+(\\.[0-9]+)?$",
-    )
-
-
-class TaxRate(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
-        description='A tax rate as the API sends it in responses (`"23"`, `"0"`, `"zw"`, `"np"`).',
-        examples=["20"],
-        pattern="^([0-9]+(\\.[0-9]+)?|np|zw|disabled)$",
-    )
+    ),
+]
 
 
 class InvoiceKind(OpenStrEnum):
@@ -217,7 +147,7 @@ class InvoiceStatus(OpenStrEnum):
     rejected = "rejected"
 
 
-class PaymentType1(OpenStrEnum):
+class PaymentTypePaymentType(OpenStrEnum):
     transfer = "transfer"
     card = "card"
     cash = "cash"
@@ -232,24 +162,16 @@ class PaymentType1(OpenStrEnum):
     off = "off"
 
 
-class PaymentType2(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+PaymentTypePaymentType1 = Annotated[
+    str,
+    Field(
         description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates.",
         min_length=1,
-    )
+    ),
+]
 
 
-class PaymentType(RootModel[PaymentType1 | PaymentType2]):
-    model_config = ConfigDict(defer_build=True)
-    root: PaymentType1 | PaymentType2 = Field(
-        ...,
-        description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates.",
-    )
-
-
-class Lang1(OpenStrEnum):
+class LangLang(OpenStrEnum):
     ua = "ua"
     pl = "pl"
     en = "en"
@@ -273,21 +195,13 @@ class Lang1(OpenStrEnum):
     fa = "fa"
 
 
-class Lang2(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+LangLang1 = Annotated[
+    str,
+    Field(
         description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here.",
         pattern="^[a-z]{2}(-[A-Z]{2})?/[a-z]{2}(-[A-Z]{2})?$",
-    )
-
-
-class Lang(RootModel[Lang1 | Lang2]):
-    model_config = ConfigDict(defer_build=True)
-    root: Lang1 | Lang2 = Field(
-        ...,
-        description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here.",
-    )
+    ),
+]
 
 
 class DiscountKind(OpenStrEnum):
@@ -296,7 +210,7 @@ class DiscountKind(OpenStrEnum):
     amount = "amount"
 
 
-class ExchangeKindEnum(OpenStrEnum):
+class ExchangeKindExchangeKindEnum(OpenStrEnum):
     ecb = "ecb"
     nbp = "nbp"
     cbr = "cbr"
@@ -305,15 +219,17 @@ class ExchangeKindEnum(OpenStrEnum):
     own = "own"
 
 
-class ExchangeKind(RootModel[ExchangeKindEnum | None]):
+class ExchangeKind(RootModel[ExchangeKindExchangeKindEnum | None]):
     model_config = ConfigDict(defer_build=True)
-    root: ExchangeKindEnum | None = Field(
-        None,
-        description="Source of the exchange rate used to convert totals to `exchange_currency`: a central bank (ECB, NBP, CBR, NBU, NBG) or `own` (the rate in `exchange_currency_rate`). Null when no conversion.",
-    )
+    root: Annotated[
+        ExchangeKindExchangeKindEnum | None,
+        Field(
+            description="Source of the exchange rate used to convert totals to `exchange_currency`: a central bank (ECB, NBP, CBR, NBU, NBG) or `own` (the rate in `exchange_currency_rate`). Null when no conversion."
+        ),
+    ] = None
 
 
-class AccountingKindEnum(OpenStrEnum):
+class AccountingKindAccountingKindEnum(OpenStrEnum):
     purchases = "purchases"
     expenses = "expenses"
     media = "media"
@@ -328,11 +244,12 @@ class AccountingKindEnum(OpenStrEnum):
     no_vat_deduction = "no_vat_deduction"
 
 
-class AccountingKind(RootModel[AccountingKindEnum | None]):
+class AccountingKind(RootModel[AccountingKindAccountingKindEnum | None]):
     model_config = ConfigDict(defer_build=True)
-    root: AccountingKindEnum | None = Field(
-        None, description="Expense category of a cost invoice (`income` false); null on income invoices."
-    )
+    root: Annotated[
+        AccountingKindAccountingKindEnum | None,
+        Field(description="Expense category of a cost invoice (`income` false); null on income invoices."),
+    ] = None
 
 
 class Period(OpenStrEnum):
@@ -353,18 +270,18 @@ class PrintOption(OpenStrEnum):
     duplicate = "duplicate"
 
 
-class Position(OpenStrEnum):
+class CalculatingStrategyPosition(OpenStrEnum):
     default = "default"
     keep_gross = "keep_gross"
 
 
-class Sum(OpenStrEnum):
+class CalculatingStrategySum(OpenStrEnum):
     sum = "sum"
     keep_gross = "keep_gross"
     keep_net = "keep_net"
 
 
-class InvoiceFormPriceKind(OpenStrEnum):
+class CalculatingStrategyInvoiceFormPriceKind(OpenStrEnum):
     net = "net"
     gross = "gross"
 
@@ -375,34 +292,37 @@ class CalculatingStrategy(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    position: Position | None = Field(None, description="How line amounts are computed.")
-    sum: Sum | None = Field(None, description="How the invoice total is summed from the lines.")
-    invoice_form_price_kind: InvoiceFormPriceKind | None = Field(
-        None, description="Whether unit prices on the form are net or gross."
-    )
+    position: Annotated[CalculatingStrategyPosition | None, Field(description="How line amounts are computed.")] = None
+    sum: Annotated[
+        CalculatingStrategySum | None, Field(description="How the invoice total is summed from the lines.")
+    ] = None
+    invoice_form_price_kind: Annotated[
+        CalculatingStrategyInvoiceFormPriceKind | None,
+        Field(description="Whether unit prices on the form are net or gross."),
+    ] = None
 
 
-class OidUnique(OpenStrEnum):
+class InvoiceInputOidUnique(OpenStrEnum):
     yes = "yes"
     no = "no"
 
 
-class AdvanceCreationMode(OpenStrEnum):
+class InvoiceInputAdvanceCreationMode(OpenStrEnum):
     percent = "percent"
     amount = "amount"
 
 
-class AdditionalParams(OpenStrEnum):
+class InvoiceInputAdditionalParams(OpenStrEnum):
     for_receipt = "for_receipt"
 
 
-class Kind(OpenStrEnum):
+class InvoicePositionInputKind(OpenStrEnum):
     correction = "correction"
     correction_before = "correction_before"
     correction_after = "correction_after"
 
 
-class Kind1(OpenStrEnum):
+class InvoiceCorrectionLineInputKind(OpenStrEnum):
     correction_before = "correction_before"
     correction_after = "correction_after"
 
@@ -414,10 +334,25 @@ class InvoiceCorrectionLineInput(BaseModel):
         defer_build=True,
     )
     name: str | None = None
-    quantity: AmountInput | None = None
-    total_price_gross: AmountInput | None = None
-    tax: TaxInput | None = None
-    kind: Kind1 | None = None
+    quantity: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    total_price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    kind: InvoiceCorrectionLineInputKind | None = None
 
 
 class InvoiceCancelRequest(BaseModel):
@@ -426,11 +361,16 @@ class InvoiceCancelRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
-    cancel_invoice_id: IdInput
-    cancel_reason: str | None = Field(None, description="Optional reason, shown on the cancelled document.")
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
+    cancel_invoice_id: Annotated[
+        int | IdInputIdInput,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ]
+    cancel_reason: Annotated[str | None, Field(description="Optional reason, shown on the cancelled document.")] = None
 
 
 class InvoicePosition(BaseModel):
@@ -443,23 +383,53 @@ class InvoicePosition(BaseModel):
     invoice_id: int | None = None
     product_id: int | None = None
     name: str
-    quantity: DecimalString | None = Field(None, description="Quantity; 1 when omitted.")
+    quantity: Annotated[
+        str | None,
+        Field(description="Quantity; 1 when omitted.", examples=["339.99"], pattern="^-?[0-9]+(\\.[0-9]+)?$"),
+    ] = None
     quantity_unit: str | None = None
-    tax: TaxRate | None = None
-    price_net: DecimalString | None = Field(
-        None,
-        description="Unit net price; when omitted, derived from the unit or total gross price and the tax rate (a rate that is a word, `zw` or `np`, is 0 %).",
-    )
-    price_gross: DecimalString | None = Field(
-        None, description="Unit gross price, the unit net price plus the tax rate."
-    )
-    total_price_net: DecimalString | None = Field(None, description="Line net total, quantity x unit net price.")
-    total_price_gross: DecimalString | None = Field(
-        None,
-        description="Line gross total: as sent (the README of the public `fakturownia` client sends only this and the tax rate), else the net total plus the tax rate. A later edit of the position that changes what it is computed from (quantity, unit price, rate) and does not send it computes it again. Assumption.",
-    )
-    discount: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
-    discount_percent: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    tax: Annotated[
+        str | None,
+        Field(
+            description='A tax rate as the API sends it in responses (`"23"`, `"0"`, `"zw"`, `"np"`).',
+            examples=["20"],
+            pattern="^([0-9]+(\\.[0-9]+)?|np|zw|disabled)$",
+        ),
+    ] = None
+    price_net: Annotated[
+        str | None,
+        Field(
+            description="Unit net price; when omitted, derived from the unit or total gross price and the tax rate (a rate that is a word, `zw` or `np`, is 0 %).",
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    price_gross: Annotated[
+        str | None,
+        Field(
+            description="Unit gross price, the unit net price plus the tax rate.",
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    total_price_net: Annotated[
+        str | None,
+        Field(
+            description="Line net total, quantity x unit net price.",
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    total_price_gross: Annotated[
+        str | None,
+        Field(
+            description="Line gross total: as sent (the README of the public `fakturownia` client sends only this and the tax rate), else the net total plus the tax rate. A later edit of the position that changes what it is computed from (quantity, unit price, rate) and does not send it computes it again. Assumption.",
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    discount: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    discount_percent: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     code: str | None = None
     additional_info: str | None = None
     kind: str | None = None
@@ -489,21 +459,40 @@ class RecurringInput(BaseModel):
         defer_build=True,
     )
     name: str | None = None
-    invoice_id: IdInput | None = None
+    invoice_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     start_date: date | None = None
-    every: str | None = Field(
-        None,
-        description="Interval, a count and a unit letter (`1m` every month; `d`, `w`, `m`, `y`).",
-        pattern="^[0-9]+[dwmy]$",
-    )
-    issue_working_day_only: FlagInput | None = None
-    send_email: FlagInput | None = None
-    buyer_email: str | None = Field(None, description="Recipients of the issued invoices, comma-separated.")
-    end_date: str | None = Field(
-        None,
-        description='Last issue date (YYYY-MM-DD). Quirk: the documentation sends the string `"null"` for "no end date"; JSON null means the same.',
-        pattern="^([0-9]{4}-[0-9]{2}-[0-9]{2}|null)$",
-    )
+    every: Annotated[
+        str | None,
+        Field(
+            description="Interval, a count and a unit letter (`1m` every month; `d`, `w`, `m`, `y`).",
+            pattern="^[0-9]+[dwmy]$",
+        ),
+    ] = None
+    issue_working_day_only: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    send_email: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    buyer_email: Annotated[str | None, Field(description="Recipients of the issued invoices, comma-separated.")] = None
+    end_date: Annotated[
+        str | None,
+        Field(
+            description='Last issue date (YYYY-MM-DD). Quirk: the documentation sends the string `"null"` for "no end date"; JSON null means the same.',
+            pattern="^([0-9]{4}-[0-9]{2}-[0-9]{2}|null)$",
+        ),
+    ] = None
     next_invoice_date: date | None = None
 
 
@@ -513,9 +502,9 @@ class RecurringCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     recurring: RecurringInput
 
 
@@ -525,9 +514,9 @@ class RecurringUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     recurring: RecurringInput
 
 
@@ -539,9 +528,9 @@ class Recurring(BaseModel):
     )
     id: int
     name: str
-    invoice_id: int = Field(..., description="The model invoice that is copied.")
+    invoice_id: Annotated[int, Field(description="The model invoice that is copied.")]
     start_date: date
-    every: str = Field(..., pattern="^[0-9]+[dwmy]$")
+    every: Annotated[str, Field(pattern="^[0-9]+[dwmy]$")]
     issue_working_day_only: bool | None = None
     send_email: bool | None = None
     buyer_email: str | None = None
@@ -553,20 +542,20 @@ class Recurring(BaseModel):
 
 class RecurringList(RootModel[list[Recurring]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Recurring] = Field(..., description="A page of recurring-invoice definitions (bare array).")
+    root: Annotated[list[Recurring], Field(description="A page of recurring-invoice definitions (bare array).")]
 
 
-class PriceableType(OpenStrEnum):
+class PriceListPositionInputPriceableType(OpenStrEnum):
     Product = "Product"
 
 
-class Percentage(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+PriceListPositionInputPercentage = Annotated[
+    str,
+    Field(
         description="Percent change against the product's price when `use_percentage` is set; empty otherwise.",
         max_length=0,
-    )
+    ),
+]
 
 
 class PriceListPositionInput(BaseModel):
@@ -576,18 +565,55 @@ class PriceListPositionInput(BaseModel):
         defer_build=True,
     )
     id: int | None = None
-    field_destroy: FlagInput | None = Field(None, alias="_destroy")
-    priceable_id: IdInput | None = None
+    field_destroy: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            alias="_destroy",
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
+        ),
+    ] = None
+    priceable_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     priceable_name: str | None = None
-    priceable_type: PriceableType | None = None
-    use_percentage: FlagInput | None = None
-    percentage: AmountInput | Percentage | None = Field(
-        None, description="Percent change against the product's price when `use_percentage` is set; empty otherwise."
-    )
-    price_net: AmountInput | None = None
-    price_gross: AmountInput | None = None
-    use_tax: FlagInput | None = None
-    tax: TaxInput | None = None
+    priceable_type: PriceListPositionInputPriceableType | None = None
+    use_percentage: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    percentage: Annotated[
+        PriceListPositionInputPercentage | float | AmountInputAmountInput | None,
+        Field(description="Percent change against the product's price when `use_percentage` is set; empty otherwise."),
+    ] = None
+    price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    use_tax: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
 
 
 class PriceListPosition(BaseModel):
@@ -601,11 +627,32 @@ class PriceListPosition(BaseModel):
     priceable_name: str | None = None
     priceable_type: str | None = None
     use_percentage: bool | None = None
-    percentage: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
-    price_net: DecimalString | None = None
-    price_gross: DecimalString | None = None
+    percentage: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    price_net: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    price_gross: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
     use_tax: bool | None = None
-    tax: TaxRate | None = None
+    tax: Annotated[
+        str | None,
+        Field(
+            description='A tax rate as the API sends it in responses (`"23"`, `"0"`, `"zw"`, `"np"`).',
+            examples=["20"],
+            pattern="^([0-9]+(\\.[0-9]+)?|np|zw|disabled)$",
+        ),
+    ] = None
 
 
 class WarehouseDocumentKind(OpenStrEnum):
@@ -621,15 +668,56 @@ class WarehouseActionInput(BaseModel):
         defer_build=True,
     )
     id: int | None = None
-    field_destroy: FlagInput | None = Field(None, alias="_destroy")
-    product_id: IdInput | None = None
+    field_destroy: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            alias="_destroy",
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
+        ),
+    ] = None
+    product_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     product_name: str | None = None
-    quantity: AmountInput | None = None
-    tax: TaxInput | None = None
-    price_net: AmountInput | None = None
-    purchase_tax: TaxInput | None = None
-    purchase_price_net: AmountInput | None = None
-    warehouse2_id: IdInput | None = None
+    quantity: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    purchase_tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    purchase_price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    warehouse2_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
 
 
 class WarehouseAction(BaseModel):
@@ -642,13 +730,20 @@ class WarehouseAction(BaseModel):
     kind: str | None = None
     product_id: int | None = None
     product_name: str | None = None
-    quantity: DecimalString | None = None
+    quantity: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
     warehouse_id: int | None = None
     warehouse2_id: int | None = None
     warehouse_document_id: int | None = None
-    price_net: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    price_net: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     tax: str | None = None
-    purchase_price_net: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    purchase_price_net: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     purchase_tax: str | None = None
     created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
@@ -656,7 +751,7 @@ class WarehouseAction(BaseModel):
 
 class WarehouseActionList(RootModel[list[WarehouseAction]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[WarehouseAction] = Field(..., description="A page of stock movements (bare array).")
+    root: Annotated[list[WarehouseAction], Field(description="A page of stock movements (bare array).")]
 
 
 class ClientKind(OpenStrEnum):
@@ -671,7 +766,7 @@ class ClientInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Company name; required unless `company` is false.")
+    name: Annotated[str | None, Field(description="Company name; required unless `company` is false.")] = None
     shortcut: str | None = None
     tax_no_kind: str | None = None
     tax_no: str | None = None
@@ -680,35 +775,85 @@ class ClientInput(BaseModel):
     post_code: str | None = None
     city: str | None = None
     street: str | None = None
-    country: str | None = Field(None, description="ISO 3166 country code; may be empty.")
-    use_delivery_address: FlagInput | None = None
+    country: Annotated[str | None, Field(description="ISO 3166 country code; may be empty.")] = None
+    use_delivery_address: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     delivery_address: str | None = None
     first_name: str | None = None
-    last_name: str | None = Field(None, description="Required for a private person (`company: false`).")
+    last_name: Annotated[str | None, Field(description="Required for a private person (`company: false`).")] = None
     email: str | None = None
     phone: str | None = None
     mobile_phone: str | None = None
     www: str | None = None
     fax: str | None = None
     note: str | None = None
-    person: str | None = Field(None, description="Contact person.")
+    person: Annotated[str | None, Field(description="Contact person.")] = None
     tag_list: list[str] | None = None
-    company: FlagInput | None = None
+    company: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     kind: ClientKind | None = None
-    category_id: IdInput | None = None
+    category_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     bank: str | None = None
     bank_account: str | None = None
     mass_payment_code: str | None = None
-    discount: AmountInput | None = None
-    default_tax: TaxInput | None = None
-    price_list_id: IdInput | None = None
-    payment_to_kind: PaymentToKind | None = None
-    default_payment_type: PaymentType | None = None
-    disable_auto_reminders: FlagInput | None = None
-    buyer_id: IdInput | None = None
-    external_id: str | None = Field(
-        None, description="Id of this client in another system (searchable with `external_id`)."
-    )
+    discount: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    default_tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    price_list_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    payment_to_kind: Annotated[
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
+        Field(
+            description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
+        ),
+    ] = None
+    default_payment_type: Annotated[
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
+        Field(
+            description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates."
+        ),
+    ] = None
+    disable_auto_reminders: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    buyer_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    external_id: Annotated[
+        str | None, Field(description="Id of this client in another system (searchable with `external_id`).")
+    ] = None
 
 
 class ClientCreateRequest(BaseModel):
@@ -717,9 +862,9 @@ class ClientCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     client: ClientInput
 
 
@@ -729,9 +874,9 @@ class ClientUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     client: ClientInput
 
 
@@ -769,17 +914,23 @@ class Client(BaseModel):
     note: str | None = None
     tag_list: list[str] | None = None
     category_id: int | None = None
-    discount: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    discount: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     default_tax: str | None = None
-    payment_to_kind: PaymentToKind | None = None
+    payment_to_kind: Annotated[
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
+        Field(
+            description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
+        ),
+    ] = None
     default_payment_type: str | None = None
     price_list_id: int | None = None
     disable_auto_reminders: bool | None = None
     external_id: str | None = None
     accounting_id: str | None = None
-    balance: str | None = Field(
-        None, description="What the client owes (unpaid invoices minus payments).", pattern="^-?[0-9]+(\\.[0-9]+)?$"
-    )
+    balance: Annotated[
+        str | None,
+        Field(description="What the client owes (unpaid invoices minus payments).", pattern="^-?[0-9]+(\\.[0-9]+)?$"),
+    ] = None
     token: str | None = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -787,25 +938,35 @@ class Client(BaseModel):
 
 class ClientList(RootModel[list[Client]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Client] = Field(..., description="A page of clients (bare array).")
+    root: Annotated[list[Client], Field(description="A page of clients (bare array).")]
 
 
-class PackageProductsDetails(BaseModel):
+class ProductInputPackageProductsDetails(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
     )
-    id: IdInput | None = None
-    quantity: AmountInput | None = None
+    id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    quantity: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
 
 
-class SizeUnit(OpenStrEnum):
+class ProductInputSizeUnit(OpenStrEnum):
     m = "m"
     cm = "cm"
 
 
-class WeightUnit(OpenStrEnum):
+class ProductInputWeightUnit(OpenStrEnum):
     kg = "kg"
     g = "g"
 
@@ -820,39 +981,141 @@ class ProductInput(BaseModel):
     code: str | None = None
     ean_code: str | None = None
     description: str | None = None
-    price_net: AmountInput | None = None
-    tax: TaxInput | None = None
-    price_gross: AmountInput | None = None
-    currency: str | None = Field(None, pattern="^[A-Z]{3}$")
-    category_id: IdInput | None = None
+    price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
+    category_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     tag_list: list[str] | None = None
-    service: FlagInput | None = None
-    electronic_service: FlagInput | None = None
+    service: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    electronic_service: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     gtu_codes: list[str] | None = None
-    limited: FlagInput | None = None
-    stock_level: AmountInput | None = None
-    purchase_price_net: AmountInput | None = None
-    purchase_tax: TaxInput | None = None
-    purchase_price_gross: AmountInput | None = None
-    package: FlagInput | None = None
-    package_products_details: dict[str, PackageProductsDetails] | None = Field(
-        None,
-        description="Components of a bundle (`package: true`), keyed by index strings like `price_list_positions_attributes`.",
-    )
+    limited: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    stock_level: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    purchase_price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    purchase_tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
+    purchase_price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    package: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    package_products_details: Annotated[
+        dict[str, ProductInputPackageProductsDetails] | None,
+        Field(
+            description="Components of a bundle (`package: true`), keyed by index strings like `price_list_positions_attributes`."
+        ),
+    ] = None
     quantity_unit: str | None = None
-    quantity: AmountInput | None = None
+    quantity: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
     additional_info: str | None = None
     supplier_code: str | None = None
     accounting_id: str | None = None
-    disabled: FlagInput | None = None
-    use_moss: FlagInput | None = None
-    use_product_warehouses: FlagInput | None = None
-    size: AmountInput | None = None
-    size_width: AmountInput | None = None
-    size_height: AmountInput | None = None
-    size_unit: SizeUnit | None = None
-    weight: AmountInput | None = None
-    weight_unit: WeightUnit | None = None
+    disabled: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    use_moss: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    use_product_warehouses: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    size: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    size_width: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    size_height: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    size_unit: ProductInputSizeUnit | None = None
+    weight: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    weight_unit: ProductInputWeightUnit | None = None
 
 
 class ProductCreateRequest(BaseModel):
@@ -861,9 +1124,9 @@ class ProductCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     product: ProductInput
 
 
@@ -873,9 +1136,9 @@ class ProductUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     product: ProductInput
 
 
@@ -890,27 +1153,50 @@ class Product(BaseModel):
     code: str | None = None
     ean_code: str | None = None
     description: str | None = None
-    price_net: DecimalString | None = None
-    price_gross: DecimalString | None = None
-    price_tax: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
-    tax: TaxRate | None = None
+    price_net: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    price_gross: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    price_tax: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    tax: Annotated[
+        str | None,
+        Field(
+            description='A tax rate as the API sends it in responses (`"23"`, `"0"`, `"zw"`, `"np"`).',
+            examples=["20"],
+            pattern="^([0-9]+(\\.[0-9]+)?|np|zw|disabled)$",
+        ),
+    ] = None
     currency: str | None = None
     category_id: int | None = None
     tag_list: list[str] | None = None
     service: bool | None = None
     electronic_service: bool | None = None
-    limited: bool | None = Field(None, description="Whether stock is tracked.")
-    stock_level: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
-    warehouse_quantity: str | None = Field(
-        None,
-        description="Stock in the warehouse named by the `warehouse_id` query parameter.",
-        pattern="^-?[0-9]+(\\.[0-9]+)?$",
-    )
-    purchase_price_net: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
-    purchase_price_gross: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    limited: Annotated[bool | None, Field(description="Whether stock is tracked.")] = None
+    stock_level: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    warehouse_quantity: Annotated[
+        str | None,
+        Field(
+            description="Stock in the warehouse named by the `warehouse_id` query parameter.",
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
+    purchase_price_net: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    purchase_price_gross: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     purchase_tax: str | None = None
     quantity_unit: str | None = None
-    quantity: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    quantity: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     additional_info: str | None = None
     supplier_code: str | None = None
     accounting_id: str | None = None
@@ -923,14 +1209,14 @@ class Product(BaseModel):
     size_unit: str | None = None
     weight: str | None = None
     weight_unit: str | None = None
-    token: str = Field(..., description="Public token; it names the product in the payment widget URL.")
+    token: Annotated[str, Field(description="Public token; it names the product in the payment widget URL.")]
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
 
 class ProductList(RootModel[list[Product]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Product] = Field(..., description="A page of products (bare array).")
+    root: Annotated[list[Product], Field(description="A page of products (bare array).")]
 
 
 class CategoryInput(BaseModel):
@@ -949,9 +1235,9 @@ class CategoryCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     category: CategoryInput
 
 
@@ -961,9 +1247,9 @@ class CategoryUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     category: CategoryInput
 
 
@@ -982,7 +1268,7 @@ class Category(BaseModel):
 
 class CategoryList(RootModel[list[Category]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Category] = Field(..., description="A page of categories (bare array).")
+    root: Annotated[list[Category], Field(description="A page of categories (bare array).")]
 
 
 class WarehouseInput(BaseModel):
@@ -992,7 +1278,9 @@ class WarehouseInput(BaseModel):
         defer_build=True,
     )
     name: str | None = None
-    kind: str | None = Field(None, description="Free classification; the documentation only ever sends null.")
+    kind: Annotated[str | None, Field(description="Free classification; the documentation only ever sends null.")] = (
+        None
+    )
     description: str | None = None
 
 
@@ -1002,9 +1290,9 @@ class WarehouseCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     warehouse: WarehouseInput
 
 
@@ -1014,9 +1302,9 @@ class WarehouseUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     warehouse: WarehouseInput
 
 
@@ -1036,7 +1324,7 @@ class Warehouse(BaseModel):
 
 class WarehouseList(RootModel[list[Warehouse]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Warehouse] = Field(..., description="A page of warehouses (bare array).")
+    root: Annotated[list[Warehouse], Field(description="A page of warehouses (bare array).")]
 
 
 class DepartmentInput(BaseModel):
@@ -1065,9 +1353,9 @@ class DepartmentCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     department: DepartmentInput
 
 
@@ -1077,9 +1365,9 @@ class DepartmentUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     department: DepartmentInput
 
 
@@ -1089,12 +1377,12 @@ class DepartmentLogoUpload(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
-    department_logo_: bytes = Field(
-        ..., alias="department[logo]", description="The logo image file (PNG, JPEG or GIF)."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
+    department_logo_: Annotated[
+        bytes, Field(alias="department[logo]", description="The logo image file (PNG, JPEG or GIF).")
+    ]
 
 
 class Department(BaseModel):
@@ -1122,16 +1410,16 @@ class Department(BaseModel):
 
 class DepartmentList(RootModel[list[Department]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Department] = Field(..., description="A page of departments (bare array).")
+    root: Annotated[list[Department], Field(description="A page of departments (bare array).")]
 
 
-class Quantity(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
+PaymentInputQuantity = Annotated[
+    str,
+    Field(
         description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
         pattern="^[0-9]+$",
-    )
+    ),
+]
 
 
 class PaymentInput(BaseModel):
@@ -1140,27 +1428,62 @@ class PaymentInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Title of the payment.")
-    price: AmountInput | None = None
-    currency: str | None = Field(None, pattern="^[A-Z]{3}$")
-    invoice_id: IdInput | None = None
-    invoice_ids: list[IdInput] | None = Field(None, description="Invoices settled by this payment, in the order given.")
-    paid: FlagInput | None = None
+    name: Annotated[str | None, Field(description="Title of the payment.")] = None
+    price: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
+    invoice_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    invoice_ids: Annotated[
+        list[int | IdInputIdInput] | None, Field(description="Invoices settled by this payment, in the order given.")
+    ] = None
+    paid: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     paid_date: AwareDatetime | None = None
-    kind: str | None = Field(
-        None, description="Origin of the payment; `api` for payments recorded through the API.", examples=["api"]
-    )
-    provider: str | None = Field(None, description="Payment channel, e.g. `transfer`.")
+    kind: Annotated[
+        str | None,
+        Field(description="Origin of the payment; `api` for payments recorded through the API.", examples=["api"]),
+    ] = None
+    provider: Annotated[str | None, Field(description="Payment channel, e.g. `transfer`.")] = None
     provider_response: str | None = None
     provider_status: str | None = None
     provider_title: str | None = None
-    client_id: IdInput | None = None
-    department_id: IdInput | None = None
-    product_id: IdInput | None = None
-    quantity: int | Quantity | None = Field(
-        None,
-        description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back).",
-    )
+    client_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    department_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    product_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    quantity: Annotated[
+        int | PaymentInputQuantity | None,
+        Field(
+            description="How many units were paid for: a whole number, as an integer or a string of digits (responses carry it as an integer, so a fractional quantity has no faithful read-back)."
+        ),
+    ] = None
     description: str | None = None
     comment: str | None = None
     email: str | None = None
@@ -1171,7 +1494,12 @@ class PaymentInput(BaseModel):
     city: str | None = None
     post_code: str | None = None
     country: str | None = None
-    generate_invoice: FlagInput | None = None
+    generate_invoice: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     invoice_name: str | None = None
     invoice_tax_no: str | None = None
     invoice_street: str | None = None
@@ -1181,7 +1509,12 @@ class PaymentInput(BaseModel):
     invoice_comment: str | None = None
     oid: str | None = None
     promocode: str | None = None
-    deleted: FlagInput | None = None
+    deleted: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
 
 
 class PaymentCreateRequest(BaseModel):
@@ -1190,9 +1523,9 @@ class PaymentCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     banking_payment: PaymentInput
 
 
@@ -1202,9 +1535,9 @@ class PaymentUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     banking_payment: PaymentInput
 
 
@@ -1214,12 +1547,12 @@ class LoginRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(None, description="Not needed here; accepted like on every body.")
-    login: str = Field(..., description="The user's login or e-mail address.")
+    api_token: Annotated[str | None, Field(description="Not needed here; accepted like on every body.")] = None
+    login: Annotated[str, Field(description="The user's login or e-mail address.")]
     password: SecretStr
-    integration_token: str | None = Field(
-        None, description="The partner's integration token; without it `api_token` is not returned."
-    )
+    integration_token: Annotated[
+        str | None, Field(description="The partner's integration token; without it `api_token` is not returned.")
+    ] = None
 
 
 class UserLogin(BaseModel):
@@ -1230,7 +1563,7 @@ class UserLogin(BaseModel):
     )
     login: str
     email: str
-    prefix: str = Field(..., description="The account's subdomain, the `prefix` server variable.")
+    prefix: Annotated[str, Field(description="The account's subdomain, the `prefix` server variable.")]
     url: AnyUrl
     first_name: str | None = None
     last_name: str | None = None
@@ -1254,9 +1587,9 @@ class UserCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(None, description="Not needed here; accepted like on every body.")
+    api_token: Annotated[str | None, Field(description="Not needed here; accepted like on every body.")] = None
     user: UserInput
-    integration_token: str = Field(..., description="The partner's integration token.")
+    integration_token: Annotated[str, Field(description="The partner's integration token.")]
 
 
 class User(BaseModel):
@@ -1279,12 +1612,19 @@ class AccountInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    prefix: str = Field(..., description="Wished subdomain; another one is chosen when it is taken.")
-    lang: Lang | None = None
-    integration_fast_login: bool | None = Field(
-        None, description="Lets the partner's users log in to BitFaktura automatically."
-    )
-    integration_logout_url: AnyUrl | None = Field(None, description="Where users go after logging out of BitFaktura.")
+    prefix: Annotated[str, Field(description="Wished subdomain; another one is chosen when it is taken.")]
+    lang: Annotated[
+        LangLang | LangLang1 | None,
+        Field(
+            description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
+        ),
+    ] = None
+    integration_fast_login: Annotated[
+        bool | None, Field(description="Lets the partner's users log in to BitFaktura automatically.")
+    ] = None
+    integration_logout_url: Annotated[
+        AnyUrl | None, Field(description="Where users go after logging out of BitFaktura.")
+    ] = None
 
 
 class AccountOwnerInput(BaseModel):
@@ -1296,7 +1636,7 @@ class AccountOwnerInput(BaseModel):
     login: str | None = None
     email: str | None = None
     password: SecretStr | None = None
-    from_partner: str | None = Field(None, description="The partner's code.")
+    from_partner: Annotated[str | None, Field(description="The partner's code.")] = None
 
 
 class AccountCompanyInput(BaseModel):
@@ -1334,16 +1674,18 @@ class BitfakturaError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: Code
-    message: FieldErrors | str
+    code: BitfakturaErrorCode
+    message: str | dict[str, list[str]]
 
 
 class ActionResult(RootModel[StatusMessage | BitfakturaError]):
     model_config = ConfigDict(defer_build=True)
-    root: StatusMessage | BitfakturaError = Field(
-        ...,
-        description='The body of an action that answers HTTP 200 either way: the success envelope, or the error envelope `{"code": "error", ...}` when the action was refused (see `x-errors.match-in-success`).',
-    )
+    root: Annotated[
+        StatusMessage | BitfakturaError,
+        Field(
+            description='The body of an action that answers HTTP 200 either way: the success envelope, or the error envelope `{"code": "error", ...}` when the action was refused (see `x-errors.match-in-success`).'
+        ),
+    ]
 
 
 class InvoicePositionInput(BaseModel):
@@ -1352,25 +1694,78 @@ class InvoicePositionInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Id of an existing position (update only).")
-    field_destroy: FlagInput | None = Field(None, alias="_destroy")
-    product_id: IdInput | None = None
+    id: Annotated[int | None, Field(description="Id of an existing position (update only).")] = None
+    field_destroy: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            alias="_destroy",
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.',
+        ),
+    ] = None
+    product_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     name: str | None = None
     additional_info: str | None = None
-    quantity: AmountInput | None = None
+    quantity: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
     quantity_unit: str | None = None
-    discount_percent: AmountInput | None = None
-    discount: AmountInput | None = None
-    price_net: AmountInput | None = None
-    price_gross: AmountInput | None = None
-    total_price_net: AmountInput | None = None
-    total_price_gross: AmountInput | None = None
-    tax: TaxInput | None = None
+    discount_percent: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    discount: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    total_price_net: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    total_price_gross: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    tax: Annotated[
+        float | TaxInputTaxInput | None,
+        Field(
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+        ),
+    ] = None
     code: str | None = None
     gtu_code: str | None = None
     description: str | None = None
     lump_sum_tax: str | None = None
-    kind: Kind | None = Field(None, description="`correction` on the lines of a correction invoice.")
+    kind: Annotated[
+        InvoicePositionInputKind | None, Field(description="`correction` on the lines of a correction invoice.")
+    ] = None
     correction_before_attributes: InvoiceCorrectionLineInput | None = None
     correction_after_attributes: InvoiceCorrectionLineInput | None = None
 
@@ -1383,38 +1778,61 @@ class Invoice(BaseModel):
     )
     id: int
     user_id: int | None = None
-    number: str = Field(
-        ..., description="The document number; generated from the account's numbering pattern when not sent."
-    )
+    number: Annotated[
+        str, Field(description="The document number; generated from the account's numbering pattern when not sent.")
+    ]
     kind: InvoiceKind | None = None
-    income: bool | None = Field(None, description="True for income (sales) documents, false for expenses.")
+    income: Annotated[bool | None, Field(description="True for income (sales) documents, false for expenses.")] = None
     place: str | None = None
-    issue_date: date | None = Field(None, description="Issue date; today when not sent.")
-    sell_date: str | None = Field(None, pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")
+    issue_date: Annotated[date | None, Field(description="Issue date; today when not sent.")] = None
+    sell_date: Annotated[str | None, Field(pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] = None
     transaction_date: date | None = None
     payment_to: date | None = None
-    payment_to_kind: PaymentToKind | None = None
+    payment_to_kind: Annotated[
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
+        Field(
+            description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
+        ),
+    ] = None
     paid_date: date | None = None
-    status: InvoiceStatus | None = Field(
-        None,
-        description="`issued` when not sent; `paid` once the amount paid covers the gross total (a paid banking payment with the invoice's `invoice_id` adds to it); sending the invoice by email makes an issued invoice `sent`.",
-    )
-    paid: DecimalString | None = Field(None, description="Amount paid so far; 0 when not sent.")
-    price_net: str = Field(
-        ..., description="Net total, the sum of the positions' `total_price_net`.", pattern="^-?[0-9]+(\\.[0-9]+)?$"
-    )
-    price_gross: str = Field(
-        ..., description="Gross total, the sum of the positions' `total_price_gross`.", pattern="^-?[0-9]+(\\.[0-9]+)?$"
-    )
-    price_tax: str | None = Field(
-        None, description="Tax total (`price_gross` minus `price_net`).", pattern="^-?[0-9]+(\\.[0-9]+)?$"
-    )
-    currency: str | None = Field(None, examples=["UAH"])
-    lang: Lang | None = None
-    payment_type: PaymentType | None = Field(
-        None,
-        description="The payment method, or null when the invoice names none (recorded responses of GET, create and update show `payment_type: null`).",
-    )
+    status: Annotated[
+        InvoiceStatus | None,
+        Field(
+            description="`issued` when not sent; `paid` once the amount paid covers the gross total (a paid banking payment with the invoice's `invoice_id` adds to it); sending the invoice by email makes an issued invoice `sent`."
+        ),
+    ] = None
+    paid: Annotated[
+        str | None,
+        Field(
+            description="Amount paid so far; 0 when not sent.", examples=["339.99"], pattern="^-?[0-9]+(\\.[0-9]+)?$"
+        ),
+    ] = None
+    price_net: Annotated[
+        str,
+        Field(description="Net total, the sum of the positions' `total_price_net`.", pattern="^-?[0-9]+(\\.[0-9]+)?$"),
+    ]
+    price_gross: Annotated[
+        str,
+        Field(
+            description="Gross total, the sum of the positions' `total_price_gross`.", pattern="^-?[0-9]+(\\.[0-9]+)?$"
+        ),
+    ]
+    price_tax: Annotated[
+        str | None, Field(description="Tax total (`price_gross` minus `price_net`).", pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    ] = None
+    currency: Annotated[str | None, Field(examples=["UAH"])] = None
+    lang: Annotated[
+        LangLang | LangLang1 | None,
+        Field(
+            description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
+        ),
+    ] = None
+    payment_type: Annotated[
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
+        Field(
+            description="The payment method, or null when the invoice names none (recorded responses of GET, create and update show `payment_type: null`)."
+        ),
+    ] = None
     seller_name: str | None = None
     seller_tax_no: str | None = None
     seller_bank: str | None = None
@@ -1448,17 +1866,21 @@ class Invoice(BaseModel):
     discount_kind: DiscountKind | None = None
     exchange_currency: str | None = None
     exchange_kind: ExchangeKind | None = None
-    exchange_currency_rate: str | None = Field(None, pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    exchange_currency_rate: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
     accounting_kind: AccountingKind | None = None
     split_payment: bool | None = None
-    token: str = Field(
-        ...,
-        description="Public token: `https://{prefix}.bitfaktura.com.ua/invoice/{token}` shows the invoice and `.../invoice/{token}.pdf` serves its PDF, both without authentication.",
-    )
-    view_url: AnyUrl | None = Field(
-        None,
-        description="The public view link built from `token`. Not always sent: responses to create and update carry it, while recorded responses of `GET /invoices/{id}.json` do not; build the link from `token` then.",
-    )
+    token: Annotated[
+        str,
+        Field(
+            description="Public token: `https://{prefix}.bitfaktura.com.ua/invoice/{token}` shows the invoice and `.../invoice/{token}.pdf` serves its PDF, both without authentication."
+        ),
+    ]
+    view_url: Annotated[
+        AnyUrl | None,
+        Field(
+            description="The public view link built from `token`. Not always sent: responses to create and update carry it, while recorded responses of `GET /invoices/{id}.json` do not; build the link from `token` then."
+        ),
+    ] = None
     payment_url: AnyUrl | None = None
     from_api: bool | None = None
     sent_time: AwareDatetime | None = None
@@ -1470,7 +1892,7 @@ class Invoice(BaseModel):
 
 class InvoiceList(RootModel[list[Invoice]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Invoice] = Field(..., description="A page of invoices (bare array).")
+    root: Annotated[list[Invoice], Field(description="A page of invoices (bare array).")]
 
 
 class PriceListInput(BaseModel):
@@ -1481,11 +1903,13 @@ class PriceListInput(BaseModel):
     )
     name: str | None = None
     description: str | None = None
-    currency: str | None = Field(None, pattern="^[A-Z]{3}$")
-    price_list_positions_attributes: dict[str, PriceListPositionInput] | None = Field(
-        None,
-        description='Quirk: the positions are an object keyed by index strings ("0", "1", ...), Rails\' nested-attributes hash form, not an array.',
-    )
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
+    price_list_positions_attributes: Annotated[
+        dict[str, PriceListPositionInput] | None,
+        Field(
+            description='Quirk: the positions are an object keyed by index strings ("0", "1", ...), Rails\' nested-attributes hash form, not an array.'
+        ),
+    ] = None
 
 
 class PriceListCreateRequest(BaseModel):
@@ -1494,9 +1918,9 @@ class PriceListCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     price_list: PriceListInput
 
 
@@ -1506,9 +1930,9 @@ class PriceListUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     price_list: PriceListInput
 
 
@@ -1529,7 +1953,7 @@ class PriceList(BaseModel):
 
 class PriceListList(RootModel[list[PriceList]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[PriceList] = Field(..., description="A page of price lists (bare array).")
+    root: Annotated[list[PriceList], Field(description="A page of price lists (bare array).")]
 
 
 class WarehouseDocumentInput(BaseModel):
@@ -1539,18 +1963,37 @@ class WarehouseDocumentInput(BaseModel):
         defer_build=True,
     )
     kind: WarehouseDocumentKind | None = None
-    number: str | None = Field(None, description="Document number; null numbers it automatically.")
-    warehouse_id: IdInput | None = None
+    number: Annotated[str | None, Field(description="Document number; null numbers it automatically.")] = None
+    warehouse_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     issue_date: date | None = None
-    department_id: IdInput | None = None
+    department_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     department_name: str | None = None
-    client_id: IdInput | None = None
+    client_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     client_name: str | None = None
-    invoice_ids: list[IdInput] | None = Field(None, description="Invoices linked to the document.")
-    warehouse_actions: list[WarehouseActionInput] | None = Field(
-        None,
-        description="The stock lines. On update they follow Rails nested attributes (`id` edits, `id` with `_destroy: 1` deletes, no `id` appends).",
+    invoice_ids: Annotated[list[int | IdInputIdInput] | None, Field(description="Invoices linked to the document.")] = (
+        None
     )
+    warehouse_actions: Annotated[
+        list[WarehouseActionInput] | None,
+        Field(
+            description="The stock lines. On update they follow Rails nested attributes (`id` edits, `id` with `_destroy: 1` deletes, no `id` appends)."
+        ),
+    ] = None
 
 
 class WarehouseDocumentCreateRequest(BaseModel):
@@ -1559,9 +2002,9 @@ class WarehouseDocumentCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     warehouse_document: WarehouseDocumentInput
 
 
@@ -1571,9 +2014,9 @@ class WarehouseDocumentUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     warehouse_document: WarehouseDocumentInput
 
 
@@ -1600,7 +2043,7 @@ class WarehouseDocument(BaseModel):
 
 class WarehouseDocumentList(RootModel[list[WarehouseDocument]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[WarehouseDocument] = Field(..., description="A page of warehouse documents (bare array).")
+    root: Annotated[list[WarehouseDocument], Field(description="A page of warehouse documents (bare array).")]
 
 
 class Payment(BaseModel):
@@ -1611,7 +2054,14 @@ class Payment(BaseModel):
     )
     id: int
     name: str | None = None
-    price: DecimalString | None = None
+    price: Annotated[
+        str | None,
+        Field(
+            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            examples=["339.99"],
+            pattern="^-?[0-9]+(\\.[0-9]+)?$",
+        ),
+    ] = None
     currency: str | None = None
     paid: bool | None = None
     paid_date: AwareDatetime | None = None
@@ -1646,14 +2096,16 @@ class Payment(BaseModel):
     oid: str | None = None
     promocode: str | None = None
     deleted: bool | None = None
-    invoices: list[Invoice] | None = Field(None, description="The settled invoices, present with `include=invoices`.")
+    invoices: Annotated[
+        list[Invoice] | None, Field(description="The settled invoices, present with `include=invoices`.")
+    ] = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
 
 class PaymentList(RootModel[list[Payment]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Payment] = Field(..., description="A page of payments (bare array).")
+    root: Annotated[list[Payment], Field(description="A page of payments (bare array).")]
 
 
 class AccountCreateRequest(BaseModel):
@@ -1662,13 +2114,14 @@ class AccountCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The partner's own API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None,
+        Field(description="The partner's own API token, when not sent in the query string or a Bearer header."),
+    ] = None
     account: AccountInput
     user: AccountOwnerInput | None = None
     company: AccountCompanyInput | None = None
-    integration_token: str = Field(..., description="The partner's integration token.")
+    integration_token: Annotated[str, Field(description="The partner's integration token.")]
 
 
 class InvoiceInput(BaseModel):
@@ -1677,66 +2130,127 @@ class InvoiceInput(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    number: str | None = Field(None, description="Document number; null or absent numbers the document automatically.")
+    number: Annotated[
+        str | None, Field(description="Document number; null or absent numbers the document automatically.")
+    ] = None
     kind: InvoiceKind | None = None
-    income: FlagInput | None = None
+    income: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     issue_date: date | None = None
-    place: str | None = Field(None, description="Place of issue.")
-    sell_date: str | None = Field(
-        None, description="Date of sale, a full date or a month (`2024-12`).", pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
-    )
+    place: Annotated[str | None, Field(description="Place of issue.")] = None
+    sell_date: Annotated[
+        str | None,
+        Field(
+            description="Date of sale, a full date or a month (`2024-12`).", pattern="^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
+        ),
+    ] = None
     transaction_date: date | None = None
-    payment_to: date | None = Field(
-        None, description="Payment due date; applies when `payment_to_kind` is `other_date`."
-    )
-    payment_to_kind: PaymentToKind | None = None
+    payment_to: Annotated[
+        date | None, Field(description="Payment due date; applies when `payment_to_kind` is `other_date`.")
+    ] = None
+    payment_to_kind: Annotated[
+        PaymentToKindPaymentToKind | PaymentToKindPaymentToKind1 | None,
+        Field(
+            description="The payment term: a number of days (5 means five days after the issue date), `other_date` (the date in `payment_to` applies) or `off` (no term shown)."
+        ),
+    ] = None
     paid_date: date | None = None
     status: InvoiceStatus | None = None
-    paid: AmountInput | None = None
-    payment_type: PaymentType | None = None
-    currency: str | None = Field(None, examples=["UAH"], pattern="^[A-Z]{3}$")
-    lang: Lang | None = None
-    category_id: IdInput | None = None
-    department_id: IdInput | None = None
+    paid: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    payment_type: Annotated[
+        PaymentTypePaymentType | PaymentTypePaymentType1 | None,
+        Field(
+            description="Payment method. An open enum: the API accepts the listed values and also any other text, which it prints as is. Modelled as `anyOf` a closed enum of the documented values and a free string, so a generated client offers the known values while any string still validates."
+        ),
+    ] = None
+    currency: Annotated[str | None, Field(examples=["UAH"], pattern="^[A-Z]{3}$")] = None
+    lang: Annotated[
+        LangLang | LangLang1 | None,
+        Field(
+            description="Document language. One of the listed codes, or two of them joined by a slash for a bilingual document (`ua/en`). `ua` is not in the README's list but its bilingual example combines it, so the Ukrainian deployment knows the code and it is added here."
+        ),
+    ] = None
+    category_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    department_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     accounting_kind: AccountingKind | None = None
     seller_name: str | None = None
     seller_tax_no: str | None = None
-    seller_tax_no_kind: str | None = Field(
-        None, description="Kind of the seller's tax number; empty means the default national tax number."
-    )
+    seller_tax_no_kind: Annotated[
+        str | None, Field(description="Kind of the seller's tax number; empty means the default national tax number.")
+    ] = None
     seller_bank_account: str | None = None
     seller_bank: str | None = None
     seller_post_code: str | None = None
     seller_city: str | None = None
     seller_street: str | None = None
-    seller_country: str | None = Field(None, description="ISO 3166 country code.")
+    seller_country: Annotated[str | None, Field(description="ISO 3166 country code.")] = None
     seller_email: str | None = None
     seller_www: str | None = None
     seller_fax: str | None = None
     seller_phone: str | None = None
     seller_person: str | None = None
-    client_id: IdInput | None = None
+    client_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     buyer_name: str | None = None
     buyer_tax_no: str | None = None
     buyer_tax_no_kind: str | None = None
-    disable_tax_no_validation: FlagInput | None = None
+    disable_tax_no_validation: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     buyer_post_code: str | None = None
     buyer_city: str | None = None
     buyer_street: str | None = None
-    buyer_country: str | None = Field(
-        None, description="ISO 3166 country code (responses may carry a full country name)."
-    )
+    buyer_country: Annotated[
+        str | None, Field(description="ISO 3166 country code (responses may carry a full country name).")
+    ] = None
     buyer_note: str | None = None
     buyer_email: str | None = None
     buyer_phone: str | None = None
     buyer_first_name: str | None = None
     buyer_last_name: str | None = None
-    buyer_company: FlagInput | None = None
+    buyer_company: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     buyer_person: str | None = None
-    buyer_override: bool | None = Field(
-        None, description="`true` also writes the buyer fields sent here to the client's card (with `client_id`)."
-    )
-    recipient_id: IdInput | None = None
+    buyer_override: Annotated[
+        bool | None,
+        Field(description="`true` also writes the buyer fields sent here to the client's card (with `client_id`)."),
+    ] = None
+    recipient_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     recipient_name: str | None = None
     recipient_street: str | None = None
     recipient_post_code: str | None = None
@@ -1745,56 +2259,136 @@ class InvoiceInput(BaseModel):
     recipient_email: str | None = None
     recipient_phone: str | None = None
     recipient_note: str | None = None
-    additional_info: FlagInput | None = None
-    additional_info_desc: str | None = Field(
-        None, description="Heading of the extra position column shown when `additional_info` is set."
-    )
-    show_discount: FlagInput | None = None
+    additional_info: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    additional_info_desc: Annotated[
+        str | None, Field(description="Heading of the extra position column shown when `additional_info` is set.")
+    ] = None
+    show_discount: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     discount_kind: DiscountKind | None = None
-    oid: str | None = Field(None, description="Order id from another system (an online shop).")
-    oid_unique: OidUnique | None = Field(None, description="`yes` refuses a second invoice with the same `oid`.")
-    warehouse_id: IdInput | None = None
-    exclude_from_stock_level: FlagInput | None = None
-    use_moss: FlagInput | None = None
-    use_oss: FlagInput | None = None
-    exchange_currency: str | None = Field(None, description="Currency to convert the totals and tax to.")
+    oid: Annotated[str | None, Field(description="Order id from another system (an online shop).")] = None
+    oid_unique: Annotated[
+        InvoiceInputOidUnique | None, Field(description="`yes` refuses a second invoice with the same `oid`.")
+    ] = None
+    warehouse_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    exclude_from_stock_level: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    use_moss: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    use_oss: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
+    exchange_currency: Annotated[str | None, Field(description="Currency to convert the totals and tax to.")] = None
     exchange_kind: ExchangeKind | None = None
-    exchange_currency_rate: AmountInput | None = None
-    invoice_template_id: IdInput | None = None
+    exchange_currency_rate: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    invoice_template_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
     description: str | None = None
     description_footer: str | None = None
     description_long: str | None = None
-    internal_note: str | None = Field(None, description="Private note, not printed.")
+    internal_note: Annotated[str | None, Field(description="Private note, not printed.")] = None
     additional_invoice_field: str | None = None
-    invoice_id: IdInput | None = None
-    from_invoice_id: IdInput | None = None
-    copy_invoice_from: IdInput | None = None
-    invoice_ids: list[IdInput] | None = Field(None, description="Advance invoices settled by a `final` invoice.")
-    advance_creation_mode: AdvanceCreationMode | None = Field(
-        None, description="How `advance_value` is read when creating an advance from an order."
-    )
-    advance_value: AmountInput | None = None
-    position_name: str | None = Field(
-        None, description="Name of the single position of an advance created from an order."
-    )
-    additional_params: AdditionalParams | None = Field(
-        None, description="`for_receipt` issues the invoice for an existing receipt (`from_invoice_id`)."
-    )
-    delivery_date: date | None = Field(None, description="Date the document was received (expenses only).")
+    invoice_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    from_invoice_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    copy_invoice_from: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    invoice_ids: Annotated[
+        list[int | IdInputIdInput] | None, Field(description="Advance invoices settled by a `final` invoice.")
+    ] = None
+    advance_creation_mode: Annotated[
+        InvoiceInputAdvanceCreationMode | None,
+        Field(description="How `advance_value` is read when creating an advance from an order."),
+    ] = None
+    advance_value: Annotated[
+        float | AmountInputAmountInput | None,
+        Field(
+            description='A decimal as accepted on input: a JSON number or a numeric string, with a dot or a comma as the decimal separator (`10.23`, `"100"`, `"59,00"`).'
+        ),
+    ] = None
+    position_name: Annotated[
+        str | None, Field(description="Name of the single position of an advance created from an order.")
+    ] = None
+    additional_params: Annotated[
+        InvoiceInputAdditionalParams | None,
+        Field(description="`for_receipt` issues the invoice for an existing receipt (`from_invoice_id`)."),
+    ] = None
+    delivery_date: Annotated[date | None, Field(description="Date the document was received (expenses only).")] = None
     gtu_codes: list[str] | None = None
     procedure_designations: list[str] | None = None
-    split_payment: FlagInput | None = None
+    split_payment: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     accounting_vat_tax_date: date | None = None
     accounting_income_tax_date: date | None = None
     calculating_strategy: CalculatingStrategy | None = None
-    correction_reason: str | None = Field(None, description="Reason of a `correction`.")
-    show_attachments: bool | None = Field(None, description="`true` makes the attachments visible to the buyer.")
+    correction_reason: Annotated[str | None, Field(description="Reason of a `correction`.")] = None
+    show_attachments: Annotated[
+        bool | None, Field(description="`true` makes the attachments visible to the buyer.")
+    ] = None
     use_prices_from_price_lists: bool | None = None
-    price_list_id: IdInput | None = None
-    positions: list[InvoicePositionInput] | None = Field(
-        None,
-        description="The lines. On create they are the document's lines. On update they follow Rails nested attributes: an entry with `id` edits that position, one with `id` and `_destroy: 1` deletes it, one without `id` is appended; positions not listed are kept.",
-    )
+    price_list_id: Annotated[
+        int | IdInputIdInput | None,
+        Field(
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+        ),
+    ] = None
+    positions: Annotated[
+        list[InvoicePositionInput] | None,
+        Field(
+            description="The lines. On create they are the document's lines. On update they follow Rails nested attributes: an entry with `id` edits that position, one with `id` and `_destroy: 1` deletes it, one without `id` is appended; positions not listed are kept."
+        ),
+    ] = None
 
 
 class InvoiceCreateRequest(BaseModel):
@@ -1803,10 +2397,15 @@ class InvoiceCreateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
-    identify_oss: FlagInput | None = None
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
+    identify_oss: Annotated[
+        bool | FlagInputFlagInput | FlagInputFlagInput1 | None,
+        Field(
+            description='A yes/no flag as accepted on input: a boolean, 0/1, or the strings "1"/"0", "true"/"false", "yes"/"no". Responses always carry real booleans.'
+        ),
+    ] = None
     fill_default_descriptions: bool | None = None
     invoice: InvoiceInput
 
@@ -1817,9 +2416,9 @@ class InvoiceUpdateRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_token: str | None = Field(
-        None, description="The API token, when not sent in the query string or a Bearer header."
-    )
+    api_token: Annotated[
+        str | None, Field(description="The API token, when not sent in the query string or a Bearer header.")
+    ] = None
     invoice: InvoiceInput
 
 __all__ = [
@@ -1829,15 +2428,16 @@ __all__ = [
     "AccountInput",
     "AccountOwnerInput",
     "AccountingKind",
-    "AccountingKindEnum",
+    "AccountingKindAccountingKindEnum",
     "ActionResult",
-    "AdditionalParams",
-    "AdvanceCreationMode",
-    "AmountInput",
-    "AmountInput1",
+    "AmountInputAmountInput",
     "AttachmentCredentials",
     "BitfakturaError",
+    "BitfakturaErrorCode",
     "CalculatingStrategy",
+    "CalculatingStrategyInvoiceFormPriceKind",
+    "CalculatingStrategyPosition",
+    "CalculatingStrategySum",
     "Category",
     "CategoryCreateRequest",
     "CategoryInput",
@@ -1849,9 +2449,6 @@ __all__ = [
     "ClientKind",
     "ClientList",
     "ClientUpdateRequest",
-    "Code",
-    "Code1",
-    "DecimalString",
     "Department",
     "DepartmentCreateRequest",
     "DepartmentInput",
@@ -1860,76 +2457,69 @@ __all__ = [
     "DepartmentUpdateRequest",
     "DiscountKind",
     "ExchangeKind",
-    "ExchangeKindEnum",
-    "FieldErrors",
-    "FlagInput",
-    "FlagInput1",
-    "FlagInput2",
-    "IdInput",
-    "IdInput1",
+    "ExchangeKindExchangeKindEnum",
+    "FlagInputFlagInput",
+    "FlagInputFlagInput1",
+    "IdInputIdInput",
     "Invoice",
     "InvoiceCancelRequest",
     "InvoiceCorrectionLineInput",
+    "InvoiceCorrectionLineInputKind",
     "InvoiceCreateRequest",
-    "InvoiceFormPriceKind",
     "InvoiceInput",
+    "InvoiceInputAdditionalParams",
+    "InvoiceInputAdvanceCreationMode",
+    "InvoiceInputOidUnique",
     "InvoiceKind",
     "InvoiceList",
     "InvoicePosition",
     "InvoicePositionInput",
+    "InvoicePositionInputKind",
     "InvoiceStatus",
     "InvoiceUpdateRequest",
     "InvoiceXmlRequest",
     "JavaScriptSource",
-    "Kind",
-    "Kind1",
-    "Lang",
-    "Lang1",
-    "Lang2",
+    "LangLang",
+    "LangLang1",
     "LoginRequest",
-    "OidUnique",
-    "PackageProductsDetails",
     "Payment",
     "PaymentCreateRequest",
     "PaymentInput",
+    "PaymentInputQuantity",
     "PaymentList",
-    "PaymentToKind",
-    "PaymentToKind1",
-    "PaymentToKind2",
-    "PaymentType",
-    "PaymentType1",
-    "PaymentType2",
+    "PaymentToKindPaymentToKind",
+    "PaymentToKindPaymentToKind1",
+    "PaymentTypePaymentType",
+    "PaymentTypePaymentType1",
     "PaymentUpdateRequest",
     "PdfDocument",
-    "Percentage",
     "Period",
-    "Position",
     "PriceList",
     "PriceListCreateRequest",
     "PriceListInput",
     "PriceListList",
     "PriceListPosition",
     "PriceListPositionInput",
+    "PriceListPositionInputPercentage",
+    "PriceListPositionInputPriceableType",
     "PriceListUpdateRequest",
-    "PriceableType",
     "PrintOption",
     "Product",
     "ProductCreateRequest",
     "ProductInput",
+    "ProductInputPackageProductsDetails",
+    "ProductInputSizeUnit",
+    "ProductInputWeightUnit",
     "ProductList",
     "ProductUpdateRequest",
-    "Quantity",
     "Recurring",
     "RecurringCreateRequest",
     "RecurringInput",
     "RecurringList",
     "RecurringUpdateRequest",
-    "SizeUnit",
     "StatusMessage",
-    "Sum",
-    "TaxInput",
-    "TaxInput1",
-    "TaxRate",
+    "StatusMessageCode",
+    "TaxInputTaxInput",
     "User",
     "UserCreateRequest",
     "UserInput",
@@ -1948,7 +2538,6 @@ __all__ = [
     "WarehouseInput",
     "WarehouseList",
     "WarehouseUpdateRequest",
-    "WeightUnit",
     "XmlDocument",
     "ZipArchive",
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 from .._types import OpenStrEnum
 
 
-class Status1(OpenStrEnum):
+class StatusStatus(OpenStrEnum):
     OK = "OK"
 
 
@@ -19,7 +20,7 @@ class Status(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    status: Status1
+    status: StatusStatus
 
 
 class Info(BaseModel):
@@ -28,9 +29,9 @@ class Info(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    api_version: str | None = Field(None, description="The API version.")
-    user: str | None = Field(None, description="The authenticated user (an e-mail address).")
-    company: str | None = Field(None, description="The user's company.")
+    api_version: Annotated[str | None, Field(description="The API version.")] = None
+    user: Annotated[str | None, Field(description="The authenticated user (an e-mail address).")] = None
+    company: Annotated[str | None, Field(description="The user's company.")] = None
 
 
 class ClientUpdate(BaseModel):
@@ -39,15 +40,15 @@ class ClientUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: str | None = Field(
-        None, description="The client's code, unique in the company; documents use it.", min_length=1
-    )
-    name: str | None = Field(None, min_length=1)
-    vat_number: str | None = Field(None, description="Tax number (NIF for Portuguese clients).")
+    code: Annotated[
+        str | None, Field(description="The client's code, unique in the company; documents use it.", min_length=1)
+    ] = None
+    name: Annotated[str | None, Field(min_length=1)] = None
+    vat_number: Annotated[str | None, Field(description="Tax number (NIF for Portuguese clients).")] = None
     address: str | None = None
     postal_code: str | None = None
     city: str | None = None
-    country: str | None = Field("PT", description="ISO 3166-1 alpha-2 country code.", pattern="^[A-Z]{2}$")
+    country: Annotated[str | None, Field(description="ISO 3166-1 alpha-2 country code.", pattern="^[A-Z]{2}$")] = "PT"
     email: str | None = None
     phone: str | None = None
 
@@ -59,8 +60,8 @@ class Client(ClientUpdate):
     )
     id: int
     created_at: AwareDatetime | None = None
-    code: str = Field(..., description="The client's code, unique in the company; documents use it.", min_length=1)
-    name: str = Field(..., min_length=1)
+    code: Annotated[str, Field(description="The client's code, unique in the company; documents use it.", min_length=1)]
+    name: Annotated[str, Field(min_length=1)]
 
 
 class ClientPage(BaseModel):
@@ -69,9 +70,9 @@ class ClientPage(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="How many clients match, over all pages.")
-    next: AnyUrl | None = Field(None, description="The next page's URL, null on the last page.")
-    previous: AnyUrl | None = Field(None, description="The previous page's URL, null on the first page.")
+    count: Annotated[int, Field(description="How many clients match, over all pages.")]
+    next: Annotated[AnyUrl | None, Field(description="The next page's URL, null on the last page.")] = None
+    previous: Annotated[AnyUrl | None, Field(description="The previous page's URL, null on the first page.")] = None
     results: list[Client]
 
 
@@ -96,18 +97,23 @@ class DocumentLine(BaseModel):
         defer_build=True,
     )
     id: int | None = None
-    product_code: str | None = Field(None, description="The code of the product, if the line is for a catalogued one.")
-    description: str = Field(..., min_length=1)
-    unit: str | None = Field(None, description="Unit of measure (e.g. `UN`, `KG`).")
-    quantity: str = Field(..., description="A decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
-    unit_price: str = Field(
-        ..., description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"
-    )
-    discount: str | None = Field("0.00", description="Discount in percent.", pattern="^\\d+(\\.\\d+)?$")
-    tax_rate: str = Field(
-        ..., description="VAT rate in percent (e.g. `23.00`, `13.00`, `6.00`, `0.00`).", pattern="^\\d+(\\.\\d+)?$"
-    )
-    tax_exemption_reason: str | None = Field(None, description="The exemption reason, needed when `tax_rate` is 0.")
+    product_code: Annotated[
+        str | None, Field(description="The code of the product, if the line is for a catalogued one.")
+    ] = None
+    description: Annotated[str, Field(min_length=1)]
+    unit: Annotated[str | None, Field(description="Unit of measure (e.g. `UN`, `KG`).")] = None
+    quantity: Annotated[str, Field(description="A decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")]
+    unit_price: Annotated[
+        str, Field(description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
+    ]
+    discount: Annotated[str | None, Field(description="Discount in percent.", pattern="^\\d+(\\.\\d+)?$")] = "0.00"
+    tax_rate: Annotated[
+        str,
+        Field(description="VAT rate in percent (e.g. `23.00`, `13.00`, `6.00`, `0.00`).", pattern="^\\d+(\\.\\d+)?$"),
+    ]
+    tax_exemption_reason: Annotated[
+        str | None, Field(description="The exemption reason, needed when `tax_rate` is 0.")
+    ] = None
 
 
 class DocumentLinePage(BaseModel):
@@ -128,12 +134,12 @@ class DocumentEmail(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    email: str = Field(..., description="The recipient.")
+    email: Annotated[str, Field(description="The recipient.")]
     subject: str | None = None
-    body: str | None = Field(None, description="The message text.")
+    body: Annotated[str | None, Field(description="The message text.")] = None
 
 
-class ProductType(OpenStrEnum):
+class ProductUpdateProductType(OpenStrEnum):
     P = "P"
     S = "S"
     O = "O"
@@ -147,17 +153,20 @@ class ProductUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: str | None = Field(None, description="The product's code, unique in the company.", min_length=1)
-    name: str | None = Field(None, min_length=1)
-    product_type: ProductType | None = Field(
-        ProductType.P,
-        description="SAF-T product type: `P` product, `S` service, `O` other, `E` excise duty, `I` tax or\nlevy.\n",
-    )
+    code: Annotated[str | None, Field(description="The product's code, unique in the company.", min_length=1)] = None
+    name: Annotated[str | None, Field(min_length=1)] = None
+    product_type: Annotated[
+        ProductUpdateProductType | None,
+        Field(
+            description="SAF-T product type: `P` product, `S` service, `O` other, `E` excise duty, `I` tax or\nlevy.\n"
+        ),
+    ] = ProductUpdateProductType.P
     unit: str | None = None
-    unit_price: str | None = Field(
-        None, description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"
-    )
-    tax_rate: str | None = Field(None, description="VAT rate in percent.", pattern="^\\d+(\\.\\d+)?$")
+    unit_price: Annotated[
+        str | None,
+        Field(description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"),
+    ] = None
+    tax_rate: Annotated[str | None, Field(description="VAT rate in percent.", pattern="^\\d+(\\.\\d+)?$")] = None
 
 
 class Product(ProductUpdate):
@@ -167,11 +176,11 @@ class Product(ProductUpdate):
     )
     id: int
     created_at: AwareDatetime | None = None
-    code: str = Field(..., description="The product's code, unique in the company.", min_length=1)
-    name: str = Field(..., min_length=1)
-    unit_price: str = Field(
-        ..., description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"
-    )
+    code: Annotated[str, Field(description="The product's code, unique in the company.", min_length=1)]
+    name: Annotated[str, Field(min_length=1)]
+    unit_price: Annotated[
+        str, Field(description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
+    ]
 
 
 class ProductPage(BaseModel):
@@ -186,9 +195,7 @@ class ProductPage(BaseModel):
     results: list[Product]
 
 
-class PdfFile(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A PDF document.")
+PdfFile = Annotated[bytes, Field(description="A PDF document.")]
 
 
 class ErrorFields(BaseModel):
@@ -210,27 +217,30 @@ class Document(BaseModel):
         defer_build=True,
     )
     id: int
-    doc_key: str = Field(..., description="The document's key, type, series and number (e.g. `FT A/57`).")
+    doc_key: Annotated[str, Field(description="The document's key, type, series and number (e.g. `FT A/57`).")]
     document_nature: DocumentNature
     document_status: DocumentStatus
-    document_date: date = Field(..., description="The issue date.")
-    document_time: str | None = Field(
-        None, description="The issue time, hh:mm:ss, set by the API.", pattern="^\\d{2}:\\d{2}:\\d{2}$"
-    )
-    due_date: date | None = Field(None, description="The payment due date.")
-    client_code: str | None = Field(
-        None,
-        description="The code of the client the document is for; left out for an anonymous final\nconsumer. An unknown code gets the seed's validation error.\n",
-    )
-    currency: str | None = Field("EUR", description="ISO 4217 currency code.", pattern="^[A-Z]{3}$")
+    document_date: Annotated[date, Field(description="The issue date.")]
+    document_time: Annotated[
+        str | None, Field(description="The issue time, hh:mm:ss, set by the API.", pattern="^\\d{2}:\\d{2}:\\d{2}$")
+    ] = None
+    due_date: Annotated[date | None, Field(description="The payment due date.")] = None
+    client_code: Annotated[
+        str | None,
+        Field(
+            description="The code of the client the document is for; left out for an anonymous final\nconsumer. An unknown code gets the seed's validation error.\n"
+        ),
+    ] = None
+    currency: Annotated[str | None, Field(description="ISO 4217 currency code.", pattern="^[A-Z]{3}$")] = "EUR"
     notes: str | None = None
-    lines: list[DocumentLine] = Field(..., min_length=1)
-    net_total: str | None = Field(
-        None, description="The total before tax (sum of quantity × unit price).", pattern="^-?\\d+(\\.\\d+)?$"
-    )
-    tax_total: str | None = Field(None, description="The total tax.", pattern="^-?\\d+(\\.\\d+)?$")
-    gross_total: str | None = Field(None, description="The total with tax.", pattern="^-?\\d+(\\.\\d+)?$")
-    sent: bool | None = Field(False, description="Whether the document has been e-mailed through the API.")
+    lines: Annotated[list[DocumentLine], Field(min_length=1)]
+    net_total: Annotated[
+        str | None,
+        Field(description="The total before tax (sum of quantity × unit price).", pattern="^-?\\d+(\\.\\d+)?$"),
+    ] = None
+    tax_total: Annotated[str | None, Field(description="The total tax.", pattern="^-?\\d+(\\.\\d+)?$")] = None
+    gross_total: Annotated[str | None, Field(description="The total with tax.", pattern="^-?\\d+(\\.\\d+)?$")] = None
+    sent: Annotated[bool | None, Field(description="Whether the document has been e-mailed through the API.")] = False
     created_at: AwareDatetime | None = None
 
 
@@ -253,13 +263,15 @@ class CloudinvoiceError(BaseModel):
         defer_build=True,
     )
     status_code: int
-    error_type: str = Field(..., description="The error family, e.g. `api_error`.")
-    generic_msg: str = Field(..., description='A generic message (e.g. "A server error occurred.").')
-    detail_msg: str = Field(..., description="A detailed message, possibly empty.")
-    error_code: str = Field(
-        ...,
-        description="The error's code, e.g. `validation_error` (seed); the mock also uses\n`not_authenticated`, `permission_denied`, `not_found`, `method_not_allowed`,\n`payload_too_large`, `unsupported_media_type`, `throttled` and `server_error`.\n",
-    )
+    error_type: Annotated[str, Field(description="The error family, e.g. `api_error`.")]
+    generic_msg: Annotated[str, Field(description='A generic message (e.g. "A server error occurred.").')]
+    detail_msg: Annotated[str, Field(description="A detailed message, possibly empty.")]
+    error_code: Annotated[
+        str,
+        Field(
+            description="The error's code, e.g. `validation_error` (seed); the mock also uses\n`not_authenticated`, `permission_denied`, `not_found`, `method_not_allowed`,\n`payload_too_large`, `unsupported_media_type`, `throttled` and `server_error`.\n"
+        ),
+    ]
     errors: ErrorFields
 
 __all__ = [
@@ -279,8 +291,8 @@ __all__ = [
     "PdfFile",
     "Product",
     "ProductPage",
-    "ProductType",
     "ProductUpdate",
+    "ProductUpdateProductType",
     "Status",
-    "Status1",
+    "StatusStatus",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from .._types import OpenStrEnum
@@ -22,18 +24,20 @@ class Customer(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Your customer id (ignored by the API).")
-    company: str | None = Field(None, description="Company name.")
-    idno: str | None = Field(None, description="Fiscal code (IDNO) of a legal entity; empty for individuals.")
-    idnp: str | None = Field(None, description="Personal code (IDNP) of an individual; empty for companies.")
+    id: Annotated[int | None, Field(description="Your customer id (ignored by the API).")] = None
+    company: Annotated[str | None, Field(description="Company name.")] = None
+    idno: Annotated[str | None, Field(description="Fiscal code (IDNO) of a legal entity; empty for individuals.")] = (
+        None
+    )
+    idnp: Annotated[str | None, Field(description="Personal code (IDNP) of an individual; empty for companies.")] = None
     first_name: str | None = None
     last_name: str | None = None
     address_1: str | None = None
     address_2: str | None = None
     city: str | None = None
     postcode: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 country code.", pattern="^[A-Z]{2}$")
-    email: str = Field(..., description="Where the invoice is sent.")
+    country: Annotated[str | None, Field(description="ISO 3166-1 alpha-2 country code.", pattern="^[A-Z]{2}$")] = None
+    email: Annotated[str, Field(description="Where the invoice is sent.")]
     phone: str | None = None
 
 
@@ -43,26 +47,28 @@ class LineItem(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    product_id: int | None = Field(None, description="Your product id.")
+    product_id: Annotated[int | None, Field(description="Your product id.")] = None
     product_sku: str | None = None
     product_name: str | None = None
-    product_price: str | None = Field(
-        None, description="Unit price, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"
-    )
-    product_qnt: int | None = Field(None, description="Quantity.")
-    product_unit: str | None = Field(None, description="Unit of measure (e.g. `buc`, `kg`).")
-    line_total: str | None = Field(
-        None,
-        description="Line total, a decimal sent as a string (computed by you, not by the API).",
-        pattern="^-?\\d+(\\.\\d+)?$",
-    )
+    product_price: Annotated[
+        str | None, Field(description="Unit price, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
+    ] = None
+    product_qnt: Annotated[int | None, Field(description="Quantity.")] = None
+    product_unit: Annotated[str | None, Field(description="Unit of measure (e.g. `buc`, `kg`).")] = None
+    line_total: Annotated[
+        str | None,
+        Field(
+            description="Line total, a decimal sent as a string (computed by you, not by the API).",
+            pattern="^-?\\d+(\\.\\d+)?$",
+        ),
+    ] = None
 
 
-class Status(OpenStrEnum):
+class PutInvoiceResponseStatus(OpenStrEnum):
     OK = "OK"
 
 
-class Status1(OpenStrEnum):
+class InvoiceReceiptStatus(OpenStrEnum):
     draft = "draft"
     actual = "actual"
     suspended = "suspended"
@@ -74,18 +80,11 @@ class Status1(OpenStrEnum):
     refunded = "refunded"
 
 
-class PdfFile(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A PDF document.")
+PdfFile = Annotated[bytes, Field(description="A PDF document.")]
 
 
-class Status2(OpenStrEnum):
+class EcontErrorStatus(OpenStrEnum):
     FAIL = "FAIL"
-
-
-class FieldMessages(RootModel[dict[str, str]]):
-    model_config = ConfigDict(defer_build=True)
-    root: dict[str, str]
 
 
 class ErrorData(BaseModel):
@@ -94,13 +93,16 @@ class ErrorData(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str = Field(..., description="The HTTP reason phrase or error name (e.g. `Unauthorized`).")
-    message: str | FieldMessages = Field(
-        ..., description="A message, or for validation errors an object mapping each field to its message.\n"
-    )
-    code: int | None = Field(None, description="The application error code (usually 0).")
-    status: int | None = Field(None, description="The HTTP status the error stands for.")
-    type: str | None = Field(None, description="The exception class (e.g. `yii\\web\\UnauthorizedHttpException`).")
+    name: Annotated[str, Field(description="The HTTP reason phrase or error name (e.g. `Unauthorized`).")]
+    message: Annotated[
+        str | dict[str, str],
+        Field(description="A message, or for validation errors an object mapping each field to its message.\n"),
+    ]
+    code: Annotated[int | None, Field(description="The application error code (usually 0).")] = None
+    status: Annotated[int | None, Field(description="The HTTP status the error stands for.")] = None
+    type: Annotated[
+        str | None, Field(description="The exception class (e.g. `yii\\web\\UnauthorizedHttpException`).")
+    ] = None
 
 
 class Connect(BaseModel):
@@ -109,10 +111,11 @@ class Connect(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    client: str = Field(..., description="Client ID, the unique key of the e-Cont.md account.", min_length=1)
-    token: str = Field(
-        ..., description="Token, the unique key of the office (department) that issues the invoice.", min_length=1
-    )
+    client: Annotated[str, Field(description="Client ID, the unique key of the e-Cont.md account.", min_length=1)]
+    token: Annotated[
+        str,
+        Field(description="Token, the unique key of the office (department) that issues the invoice.", min_length=1),
+    ]
     language: Language
 
 
@@ -122,28 +125,32 @@ class Order(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Your external order id.")
-    order_number: str | None = Field(None, description="Your order number as shown to the customer.")
-    amount: str | None = Field(
-        None, description="Order total, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$"
-    )
-    currency: str | None = Field(None, description="ISO 4217 currency code.", pattern="^[A-Z]{3}$")
-    date_created: str | None = Field(
-        None,
-        description='When the order was created, "YYYY-MM-DD hh:mm:ss".',
-        pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$",
-    )
-    status: str | None = Field(
-        "pending",
-        description="The order's status in your shop. Open question 8: only the default `pending` is\ndocumented, so the spec leaves the value open (no enum) rather than guess the list;\nplug-ins pass their shop's own order status.\n",
-    )
-    customer_note: str | None = Field(None, description="The customer's note on the order.")
+    id: Annotated[int | None, Field(description="Your external order id.")] = None
+    order_number: Annotated[str | None, Field(description="Your order number as shown to the customer.")] = None
+    amount: Annotated[
+        str | None, Field(description="Order total, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
+    ] = None
+    currency: Annotated[str | None, Field(description="ISO 4217 currency code.", pattern="^[A-Z]{3}$")] = None
+    date_created: Annotated[
+        str | None,
+        Field(
+            description='When the order was created, "YYYY-MM-DD hh:mm:ss".',
+            pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$",
+        ),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="The order's status in your shop. Open question 8: only the default `pending` is\ndocumented, so the spec leaves the value open (no enum) rather than guess the list;\nplug-ins pass their shop's own order status.\n"
+        ),
+    ] = "pending"
+    customer_note: Annotated[str | None, Field(description="The customer's note on the order.")] = None
     billing: Customer | None = None
 
 
 class LineItems(RootModel[dict[str, LineItem]]):
     model_config = ConfigDict(defer_build=True)
-    root: dict[str, LineItem] = Field(..., min_length=1)
+    root: Annotated[dict[str, LineItem], Field(min_length=1)]
 
 
 class InvoiceReceipt(BaseModel):
@@ -152,17 +159,21 @@ class InvoiceReceipt(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="The e-Cont.md invoice id.")
-    key: str = Field(..., description="The invoice's access key, used by `pdf/sendinvoice?key=…`.")
-    status: Status1 = Field(
-        ...,
-        description="The invoice's status in e-Cont.md. The values are the internal statuses seen in the\nOpen.e-Cont backend (api-facts §2.5, unconfirmed for this API): `actual` is an\nissued, unpaid invoice; `part` and `full` are partly and fully paid; `sended` is\nspelled as the backend spells it.\n",
-    )
-    created_at: str | None = Field(
-        None,
-        description='When e-Cont.md issued the invoice, "YYYY-MM-DD hh:mm:ss".',
-        pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$",
-    )
+    id: Annotated[int, Field(description="The e-Cont.md invoice id.")]
+    key: Annotated[str, Field(description="The invoice's access key, used by `pdf/sendinvoice?key=…`.")]
+    status: Annotated[
+        InvoiceReceiptStatus,
+        Field(
+            description="The invoice's status in e-Cont.md. The values are the internal statuses seen in the\nOpen.e-Cont backend (api-facts §2.5, unconfirmed for this API): `actual` is an\nissued, unpaid invoice; `part` and `full` are partly and fully paid; `sended` is\nspelled as the backend spells it.\n"
+        ),
+    ]
+    created_at: Annotated[
+        str | None,
+        Field(
+            description='When e-Cont.md issued the invoice, "YYYY-MM-DD hh:mm:ss".',
+            pattern="^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$",
+        ),
+    ] = None
     order: Order | None = None
     customer: Customer | None = None
     items: LineItems | None = None
@@ -174,7 +185,7 @@ class EcontError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    status: Status2
+    status: EcontErrorStatus
     data: ErrorData
 
 
@@ -196,16 +207,17 @@ class PutInvoiceResponse(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    status: Status
+    status: PutInvoiceResponseStatus
     data: InvoiceReceipt
 
 __all__ = [
     "Connect",
     "Customer",
     "EcontError",
+    "EcontErrorStatus",
     "ErrorData",
-    "FieldMessages",
     "InvoiceReceipt",
+    "InvoiceReceiptStatus",
     "Language",
     "LineItem",
     "LineItems",
@@ -213,7 +225,5 @@ __all__ = [
     "PdfFile",
     "PutInvoiceRequest",
     "PutInvoiceResponse",
-    "Status",
-    "Status1",
-    "Status2",
+    "PutInvoiceResponseStatus",
 ]

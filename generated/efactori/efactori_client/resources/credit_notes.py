@@ -398,7 +398,7 @@ class CreditNotes:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a credit note
@@ -726,7 +726,7 @@ class AsyncCreditNotes:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a credit note

@@ -387,7 +387,7 @@ class DeliverySlips:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a delivery slip
@@ -691,7 +691,7 @@ class AsyncDeliverySlips:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a delivery slip

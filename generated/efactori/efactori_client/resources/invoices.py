@@ -419,7 +419,7 @@ class Invoices:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of an invoice
@@ -777,7 +777,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of an invoice

@@ -398,7 +398,7 @@ class PaymentRequests:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a payment request
@@ -726,7 +726,7 @@ class AsyncPaymentRequests:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a payment request

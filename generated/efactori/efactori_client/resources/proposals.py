@@ -389,7 +389,7 @@ class Proposals:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a proposal
@@ -695,7 +695,7 @@ class AsyncProposals:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a proposal

@@ -398,7 +398,7 @@ class PurchaseSlips:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a purchase slip
@@ -726,7 +726,7 @@ class AsyncPurchaseSlips:
         self,
         id: int,
         *,
-        status: types.DocumentStatus,
+        status: str,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Change the status of a purchase slip

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date as date_aliased
+from typing import Annotated
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
+from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
 from .._types import OpenStrEnum
 
@@ -15,13 +16,8 @@ class Success(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Identifier of the created, updated or deleted object.")
-    code: str = Field(..., description="Success code, e.g. `Created`.")
-
-
-class FieldError(RootModel[dict[str, str]]):
-    model_config = ConfigDict(defer_build=True)
-    root: dict[str, str]
+    id: Annotated[int, Field(description="Identifier of the created, updated or deleted object.")]
+    code: Annotated[str, Field(description="Success code, e.g. `Created`.")]
 
 
 class MoneyMap(BaseModel):
@@ -33,7 +29,7 @@ class MoneyMap(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": dict[str, float],
     }
-    field_: float = Field(..., alias="_", description="Amount in the document or transaction currency.")
+    field_: Annotated[float, Field(alias="_", description="Amount in the document or transaction currency.")]
 
 
 class LanguageMap(BaseModel):
@@ -45,7 +41,7 @@ class LanguageMap(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": dict[str, str],
     }
-    field_: str | None = Field(None, alias="_", description="Default text.")
+    field_: Annotated[str | None, Field(alias="_", description="Default text.")] = None
 
 
 class TierPriceMap(BaseModel):
@@ -57,7 +53,7 @@ class TierPriceMap(BaseModel):
     __annotations__ = {
         "__pydantic_extra__": dict[str, float],
     }
-    field_: float | None = Field(None, alias="_", description="Default price.")
+    field_: Annotated[float | None, Field(alias="_", description="Default price.")] = None
 
 
 class Paging(BaseModel):
@@ -68,22 +64,13 @@ class Paging(BaseModel):
     )
 
 
-class DocumentStatus(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ...,
-        description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
-        examples=["sent"],
-    )
-
-
-class Type(OpenStrEnum):
+class DocumentLineType(OpenStrEnum):
     line = "line"
     cost = "cost"
     section = "section"
 
 
-class DiscountType(OpenStrEnum):
+class DocumentLineDiscountType(OpenStrEnum):
     amount = "amount"
     percent = "percent"
 
@@ -94,105 +81,129 @@ class DocumentLine(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the line.")
-    type: Type | None = Field(
-        Type.line,
-        description="`line` for a normal line, `cost` for a cost line, `section` for a heading that groups the lines after it.",
+    id: Annotated[int | None, Field(description="Identifier of the line.")] = None
+    type: Annotated[
+        DocumentLineType | None,
+        Field(
+            description="`line` for a normal line, `cost` for a cost line, `section` for a heading that groups the lines after it."
+        ),
+    ] = DocumentLineType.line
+    unit_code_id: Annotated[str | None, Field(description="Unit of measure, a UN/ECE Recommendation 20/21 code.")] = (
+        "ZZ"
     )
-    unit_code_id: str | None = Field("ZZ", description="Unit of measure, a UN/ECE Recommendation 20/21 code.")
-    name: str = Field(..., description="Name of the product or service: the first line printed.")
-    text: str | None = Field(None, description="Extra text under the name; may contain HTML.")
-    quantity: float = Field(..., description="Quantity.")
-    price: float = Field(
-        ...,
-        description="Unit price in the document currency, excluding or including VAT as the document's `vattype` says.",
-    )
-    purchase_price: float | None = Field(
-        None, description="Unit cost in the document currency; price minus purchase price is the profit."
-    )
-    empty_goods_value: float | None = Field(
-        None, description="Deposit for empty goods in the document currency, added to the price."
-    )
-    vat: float | None = Field(None, description="VAT percentage, e.g. 21.")
-    discount: float | None = Field(
-        None, description="Line discount: a percentage (0 to 100) or an amount, as `discount_type` says."
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    product_id: int | None = Field(
-        None, description="Product the line sells, if any; linking enables product history and stock."
-    )
-    g_l_account_code: int | None = Field(
-        None,
-        description="General-ledger account for the sale, e.g. 700000. An integer here, while products and payment accounts use strings, as in the vendor file.",
-    )
-    product_number: str | None = Field(
-        None,
-        description="Product number matched by `FIND-PRODUCTS`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    product_eid: str | None = Field(
-        None,
-        description="Product external id matched by `FIND-PRODUCTS`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    base_price_excl: MoneyMap | None = Field(
-        None, description="Unit price excluding VAT, before the line discount. Computed by the server."
-    )
-    base_tax_amount: MoneyMap | None = Field(
-        None, description="Unit VAT, before the line discount. Computed by the server."
-    )
-    base_price_incl: MoneyMap | None = Field(
-        None, description="Unit price including VAT, before the line discount. Computed by the server."
-    )
-    discount_excl: MoneyMap | None = Field(None, description="Unit discount, excluding VAT. Computed by the server.")
-    tax_discount: MoneyMap | None = Field(None, description="VAT part of the unit discount. Computed by the server.")
-    discount_incl: MoneyMap | None = Field(None, description="Unit discount, including VAT. Computed by the server.")
-    price_excl: MoneyMap | None = Field(
-        None, description="Unit price excluding VAT, after the line discount. Computed by the server."
-    )
-    tax_amount: MoneyMap | None = Field(None, description="Unit VAT, after the line discount. Computed by the server.")
-    price_incl: MoneyMap | None = Field(
-        None, description="Unit price including VAT, after the line discount. Computed by the server."
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Line total excluding VAT, before the line discount. Computed by the server."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(
-        None, description="Line VAT, before the line discount. Computed by the server."
-    )
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Line total including VAT, before the line discount. Computed by the server."
-    )
-    total_discount_excl: MoneyMap | None = Field(
-        None, description="Line discount, excluding VAT. Computed by the server."
-    )
-    total_tax_discount: MoneyMap | None = Field(
-        None, description="VAT part of the line discount. Computed by the server."
-    )
-    total_discount_incl: MoneyMap | None = Field(
-        None, description="Line discount, including VAT. Computed by the server."
-    )
-    total_amount_excl: MoneyMap | None = Field(
-        None, description="Line total excluding VAT, after the line discount. Computed by the server."
-    )
-    total_tax_amount: MoneyMap | None = Field(
-        None, description="Line VAT, after the line discount. Computed by the server."
-    )
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Line total including VAT, after the line discount. Computed by the server."
-    )
-    cost_amount: MoneyMap | None = Field(None, description="Unit cost. Computed by the server.")
-    total_cost_amount: MoneyMap | None = Field(
-        None, description="Line cost (unit cost × quantity). Computed by the server."
-    )
-    profit_amount: MoneyMap | None = Field(None, description="Unit profit. Computed by the server.")
-    total_profit_amount: MoneyMap | None = Field(None, description="Line profit. Computed by the server.")
+    name: Annotated[str, Field(description="Name of the product or service: the first line printed.")]
+    text: Annotated[str | None, Field(description="Extra text under the name; may contain HTML.")] = None
+    quantity: Annotated[float, Field(description="Quantity.")]
+    price: Annotated[
+        float,
+        Field(
+            description="Unit price in the document currency, excluding or including VAT as the document's `vattype` says."
+        ),
+    ]
+    purchase_price: Annotated[
+        float | None, Field(description="Unit cost in the document currency; price minus purchase price is the profit.")
+    ] = None
+    empty_goods_value: Annotated[
+        float | None, Field(description="Deposit for empty goods in the document currency, added to the price.")
+    ] = None
+    vat: Annotated[float | None, Field(description="VAT percentage, e.g. 21.")] = None
+    discount: Annotated[
+        float | None, Field(description="Line discount: a percentage (0 to 100) or an amount, as `discount_type` says.")
+    ] = None
+    discount_type: Annotated[DocumentLineDiscountType | None, Field(description="How `discount` is read.")] = None
+    product_id: Annotated[
+        int | None, Field(description="Product the line sells, if any; linking enables product history and stock.")
+    ] = None
+    g_l_account_code: Annotated[
+        int | None,
+        Field(
+            description="General-ledger account for the sale, e.g. 700000. An integer here, while products and payment accounts use strings, as in the vendor file."
+        ),
+    ] = None
+    product_number: Annotated[
+        str | None,
+        Field(
+            description="Product number matched by `FIND-PRODUCTS`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    product_eid: Annotated[
+        str | None,
+        Field(
+            description="Product external id matched by `FIND-PRODUCTS`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    base_price_excl: Annotated[
+        MoneyMap | None,
+        Field(description="Unit price excluding VAT, before the line discount. Computed by the server."),
+    ] = None
+    base_tax_amount: Annotated[
+        MoneyMap | None, Field(description="Unit VAT, before the line discount. Computed by the server.")
+    ] = None
+    base_price_incl: Annotated[
+        MoneyMap | None,
+        Field(description="Unit price including VAT, before the line discount. Computed by the server."),
+    ] = None
+    discount_excl: Annotated[
+        MoneyMap | None, Field(description="Unit discount, excluding VAT. Computed by the server.")
+    ] = None
+    tax_discount: Annotated[
+        MoneyMap | None, Field(description="VAT part of the unit discount. Computed by the server.")
+    ] = None
+    discount_incl: Annotated[
+        MoneyMap | None, Field(description="Unit discount, including VAT. Computed by the server.")
+    ] = None
+    price_excl: Annotated[
+        MoneyMap | None, Field(description="Unit price excluding VAT, after the line discount. Computed by the server.")
+    ] = None
+    tax_amount: Annotated[
+        MoneyMap | None, Field(description="Unit VAT, after the line discount. Computed by the server.")
+    ] = None
+    price_incl: Annotated[
+        MoneyMap | None, Field(description="Unit price including VAT, after the line discount. Computed by the server.")
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None,
+        Field(description="Line total excluding VAT, before the line discount. Computed by the server."),
+    ] = None
+    base_total_tax_amount: Annotated[
+        MoneyMap | None, Field(description="Line VAT, before the line discount. Computed by the server.")
+    ] = None
+    base_total_amount_incl: Annotated[
+        MoneyMap | None,
+        Field(description="Line total including VAT, before the line discount. Computed by the server."),
+    ] = None
+    total_discount_excl: Annotated[
+        MoneyMap | None, Field(description="Line discount, excluding VAT. Computed by the server.")
+    ] = None
+    total_tax_discount: Annotated[
+        MoneyMap | None, Field(description="VAT part of the line discount. Computed by the server.")
+    ] = None
+    total_discount_incl: Annotated[
+        MoneyMap | None, Field(description="Line discount, including VAT. Computed by the server.")
+    ] = None
+    total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Line total excluding VAT, after the line discount. Computed by the server.")
+    ] = None
+    total_tax_amount: Annotated[
+        MoneyMap | None, Field(description="Line VAT, after the line discount. Computed by the server.")
+    ] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Line total including VAT, after the line discount. Computed by the server.")
+    ] = None
+    cost_amount: Annotated[MoneyMap | None, Field(description="Unit cost. Computed by the server.")] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Line cost (unit cost × quantity). Computed by the server.")
+    ] = None
+    profit_amount: Annotated[MoneyMap | None, Field(description="Unit profit. Computed by the server.")] = None
+    total_profit_amount: Annotated[MoneyMap | None, Field(description="Line profit. Computed by the server.")] = None
 
 
-class Vattype(OpenStrEnum):
+class InvoiceVattype(OpenStrEnum):
     excl = "excl"
     incl = "incl"
 
 
-class VatException(OpenStrEnum):
+class InvoiceVatException(OpenStrEnum):
     field_00 = "00"
     field_03 = "03"
     field_44 = "44"
@@ -201,7 +212,12 @@ class VatException(OpenStrEnum):
     field_47 = "47"
 
 
-class SectionBehavior(OpenStrEnum):
+class InvoiceDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class InvoiceSectionBehavior(OpenStrEnum):
     sum = "sum"
     price = "price"
 
@@ -212,174 +228,242 @@ class Invoice(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    delivery_date: Annotated[
+        date_aliased | None, Field(description="Global delivery date. Only printed when the template shows it.")
+    ] = None
+    order_reference: Annotated[
+        str | None,
+        Field(
+            description="The customer's order reference. Only printed when the template shows it. The vendor file types it `format: date`, which is a mistake: it is free text."
+        ),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    vattype: Annotated[
+        InvoiceVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        InvoiceVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[InvoiceDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    term: Annotated[
+        int | None,
+        Field(description="Days until the document expires (payment term for invoices, validity for proposals)."),
+    ] = None
+    term_end_of_month: Annotated[
+        bool | None, Field(description="Move the expiry date to the last day of its month.")
+    ] = None
+    expiration_date: Annotated[
+        date_aliased | None, Field(description="Expiry date computed from `date`, `term` and the end-of-month rule.")
+    ] = None
+    section_behavior: Annotated[
+        InvoiceSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    settlement_discount: Annotated[
+        float | None,
+        Field(
+            description="Belgian cash discount: percentage granted when the customer pays within `settlement_term` days (usually 2)."
+        ),
+    ] = None
+    settlement_term: Annotated[int | None, Field(description="Days during which the settlement discount applies.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
+    automatic_reminders: Annotated[
+        bool | None,
+        Field(
+            description="Whether automatic reminders may be sent for this invoice once it is overdue and unpaid, if the company has a reminder job."
+        ),
+    ] = True
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    online_payment_link: Annotated[
+        AnyUrl | None,
+        Field(description="Page where the customer can pay online, when an online payment integration is active."),
+    ] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    ogm: Annotated[
+        str | None,
+        Field(
+            description="Belgian structured payment message (OGM/VCS), e.g. `+++202/4005/70014+++`.",
+            pattern="^\\+\\+\\+\\d{3}/\\d{4}/\\d{5}\\+\\+\\+$",
+        ),
+    ] = None
+    codabox_uploaded: Annotated[
+        bool | None, Field(description="Whether the invoice was sent to CodaBox (Belgium; only once per invoice).")
+    ] = None
+    vat_certificate_uuid: Annotated[
+        str | None, Field(description="Id of the VAT certificate created on btw-attest.be (Belgium).")
+    ] = None
+    vat_certificate_signed: Annotated[
+        bool | None, Field(description="Whether the customer signed the VAT certificate.")
+    ] = None
+    twikey_transaction_id: Annotated[
+        str | None, Field(description="Twikey collection id, when the invoice is collected under a Twikey mandate.")
+    ] = None
+    exact_online_document_number: Annotated[str | None, Field(description="Booking number in Exact Online.")] = None
+    yuki_document_id: Annotated[str | None, Field(description="Document id in Yuki (Belgium, Netherlands).")] = None
+    basecone_document_id: Annotated[
+        str | None, Field(description="Document id in Basecone (Belgium, Netherlands).")
+    ] = None
+    clearfacts_document_id: Annotated[str | None, Field(description="Document id in ClearFacts (Belgium).")] = None
+    octopus_document_id: Annotated[
+        str | None, Field(description="Whether the document was sent to Octopus (no id comes back from Octopus).")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    locked: Annotated[
+        bool | None,
+        Field(
+            description="Set when the document was sent to an accounting system on accounts that lock documents: a locked document can be neither changed nor deleted."
+        ),
+    ] = None
+    invoice_lines: Annotated[
+        list[DocumentLine],
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ]
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    delivery_date: date_aliased | None = Field(
-        None, description="Global delivery date. Only printed when the template shows it."
-    )
-    order_reference: str | None = Field(
-        None,
-        description="The customer's order reference. Only printed when the template shows it. The vendor file types it `format: date`, which is a mistake: it is free text.",
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    term: int | None = Field(
-        None, description="Days until the document expires (payment term for invoices, validity for proposals)."
-    )
-    term_end_of_month: bool | None = Field(None, description="Move the expiry date to the last day of its month.")
-    expiration_date: date_aliased | None = Field(
-        None, description="Expiry date computed from `date`, `term` and the end-of-month rule."
-    )
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    settlement_discount: float | None = Field(
-        None,
-        description="Belgian cash discount: percentage granted when the customer pays within `settlement_term` days (usually 2).",
-    )
-    settlement_term: int | None = Field(None, description="Days during which the settlement discount applies.")
-    automatic_reminders: bool | None = Field(
-        True,
-        description="Whether automatic reminders may be sent for this invoice once it is overdue and unpaid, if the company has a reminder job.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    online_payment_link: AnyUrl | None = Field(
-        None, description="Page where the customer can pay online, when an online payment integration is active."
-    )
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    ogm: str | None = Field(
-        None,
-        description="Belgian structured payment message (OGM/VCS), e.g. `+++202/4005/70014+++`.",
-        pattern="^\\+\\+\\+\\d{3}/\\d{4}/\\d{5}\\+\\+\\+$",
-    )
-    codabox_uploaded: bool | None = Field(
-        None, description="Whether the invoice was sent to CodaBox (Belgium; only once per invoice)."
-    )
-    vat_certificate_uuid: str | None = Field(
-        None, description="Id of the VAT certificate created on btw-attest.be (Belgium)."
-    )
-    vat_certificate_signed: bool | None = Field(None, description="Whether the customer signed the VAT certificate.")
-    twikey_transaction_id: str | None = Field(
-        None, description="Twikey collection id, when the invoice is collected under a Twikey mandate."
-    )
-    exact_online_document_number: str | None = Field(None, description="Booking number in Exact Online.")
-    yuki_document_id: str | None = Field(None, description="Document id in Yuki (Belgium, Netherlands).")
-    basecone_document_id: str | None = Field(None, description="Document id in Basecone (Belgium, Netherlands).")
-    clearfacts_document_id: str | None = Field(None, description="Document id in ClearFacts (Belgium).")
-    octopus_document_id: str | None = Field(
-        None, description="Whether the document was sent to Octopus (no id comes back from Octopus)."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    locked: bool | None = Field(
-        None,
-        description="Set when the document was sent to an accounting system on accounts that lock documents: a locked document can be neither changed nor deleted.",
-    )
-    invoice_lines: list[DocumentLine] = Field(
-        ...,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class InvoiceList(BaseModel):
@@ -388,9 +472,33 @@ class InvoiceList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[Invoice] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[Invoice], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class CreditNoteVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class CreditNoteVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class CreditNoteDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class CreditNoteSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class CreditNote(BaseModel):
@@ -399,127 +507,175 @@ class CreditNote(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        CreditNoteVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        CreditNoteVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[CreditNoteDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        CreditNoteSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    creditnote_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    creditnote_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class CreditNoteList(BaseModel):
@@ -528,9 +684,33 @@ class CreditNoteList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[CreditNote] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[CreditNote], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class ProposalVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class ProposalVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class ProposalDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class ProposalSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class Proposal(BaseModel):
@@ -539,133 +719,182 @@ class Proposal(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        ProposalVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        ProposalVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[ProposalDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    term: Annotated[
+        int | None,
+        Field(description="Days until the document expires (payment term for invoices, validity for proposals)."),
+    ] = None
+    expiration_date: Annotated[
+        date_aliased | None, Field(description="Expiry date computed from `date`, `term` and the end-of-month rule.")
+    ] = None
+    section_behavior: Annotated[
+        ProposalSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    proposal_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    term: int | None = Field(
-        None, description="Days until the document expires (payment term for invoices, validity for proposals)."
-    )
-    expiration_date: date_aliased | None = Field(
-        None, description="Expiry date computed from `date`, `term` and the end-of-month rule."
-    )
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    proposal_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class ProposalList(BaseModel):
@@ -674,9 +903,33 @@ class ProposalList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[Proposal] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[Proposal], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class OrderSlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class OrderSlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class OrderSlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class OrderSlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class OrderSlip(BaseModel):
@@ -685,127 +938,175 @@ class OrderSlip(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        OrderSlipVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        OrderSlipVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[OrderSlipDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        OrderSlipSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    orderslip_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    orderslip_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class OrderSlipList(BaseModel):
@@ -814,9 +1115,33 @@ class OrderSlipList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[OrderSlip] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[OrderSlip], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class DeliverySlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class DeliverySlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class DeliverySlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class DeliverySlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class DeliverySlip(BaseModel):
@@ -825,127 +1150,175 @@ class DeliverySlip(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        DeliverySlipVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        DeliverySlipVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[DeliverySlipDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        DeliverySlipSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    deliveryslip_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    deliveryslip_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class DeliverySlipList(BaseModel):
@@ -954,9 +1327,33 @@ class DeliverySlipList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[DeliverySlip] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[DeliverySlip], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PosTicketVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PosTicketVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PosTicketDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PosTicketSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PosTicket(BaseModel):
@@ -965,127 +1362,175 @@ class PosTicket(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        PosTicketVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        PosTicketVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[PosTicketDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        PosTicketSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    posticket_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    posticket_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class PosTicketList(BaseModel):
@@ -1094,9 +1539,33 @@ class PosTicketList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[PosTicket] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[PosTicket], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PaymentRequestVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PaymentRequestVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PaymentRequestDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PaymentRequestSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PaymentRequest(BaseModel):
@@ -1105,127 +1574,175 @@ class PaymentRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        PaymentRequestVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        PaymentRequestVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[PaymentRequestDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        PaymentRequestSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    paymentrequest_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    paymentrequest_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class PaymentRequestList(BaseModel):
@@ -1234,9 +1751,33 @@ class PaymentRequestList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[PaymentRequest] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[PaymentRequest], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class PurchaseSlipVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
+
+
+class PurchaseSlipVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class PurchaseSlipDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
+
+
+class PurchaseSlipSectionBehavior(OpenStrEnum):
+    sum = "sum"
+    price = "price"
 
 
 class PurchaseSlip(BaseModel):
@@ -1245,127 +1786,175 @@ class PurchaseSlip(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the document.")
-    journal_id: int | None = Field(
-        None, description="Sales journal (numbering sequence). `null` selects the company's default journal."
+    id: Annotated[int | None, Field(description="Identifier of the document.")] = None
+    journal_id: Annotated[
+        int | None,
+        Field(description="Sales journal (numbering sequence). `null` selects the company's default journal."),
+    ] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Document currency, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    number: Annotated[
+        int | None,
+        Field(
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation)."
+        ),
+    ] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="The number with the company's number format applied, as printed on the document (the format is a company setting)."
+        ),
+    ] = None
+    date: Annotated[
+        date_aliased | None,
+        Field(description="Document date. It also selects the book year of the numbering sequence."),
+    ] = None
+    status: Annotated[
+        str | None,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ] = None
+    template_id: Annotated[
+        int | None, Field(description="Template used to render the PDF. `null` selects the default template.")
+    ] = None
+    customer_id: Annotated[
+        int | None,
+        Field(
+            description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents."
+        ),
+    ] = None
+    customer_name: Annotated[str, Field(description="Customer name as printed on the document.")]
+    customer_attn: Annotated[str | None, Field(description="Attention line (for the attention of).")] = None
+    customer_street: Annotated[str | None, Field(description="Street name.")] = None
+    customer_streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    customer_citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    customer_city: Annotated[str | None, Field(description="City.")] = None
+    customer_vat: Annotated[str | None, Field(description="Customer VAT number, with its country prefix.")] = None
+    customer_email: Annotated[
+        str | None,
+        Field(description="Address proposed when the document is emailed, instead of the linked contact's address."),
+    ] = None
+    customer_eid: Annotated[
+        str | None,
+        Field(
+            description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id)."
+        ),
+    ] = None
+    customer_phone: Annotated[
+        str | None,
+        Field(
+            description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector."
+        ),
+    ] = None
+    country_id: Annotated[
+        str | None,
+        Field(description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3),
+    ] = None
+    language_id: Annotated[
+        str | None,
+        Field(
+            description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    signature_customer: Annotated[bool | None, Field(description="Whether the customer must sign the document.")] = None
+    signature_company: Annotated[
+        bool | None, Field(description="Whether the company (the onFact user) must sign the document.")
+    ] = None
+    signature: Annotated[str | None, Field(description="Signature image, base64-encoded.")] = None
+    vattype: Annotated[
+        PurchaseSlipVattype | None,
+        Field(
+            description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT."
+        ),
+    ] = None
+    vat_exception: Annotated[
+        PurchaseSlipVatException | None,
+        Field(
+            description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None,
+        Field(
+            description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says."
+        ),
+    ] = None
+    discount_type: Annotated[PurchaseSlipDiscountType | None, Field(description="How `discount` is read.")] = None
+    exchange_rate: Annotated[
+        float | None, Field(description="Rate from the document currency to the company currency.")
+    ] = None
+    section_behavior: Annotated[
+        PurchaseSlipSectionBehavior | None,
+        Field(
+            description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices."
+        ),
+    ] = None
+    text: Annotated[str | None, Field(description="Text under the lines table; may contain HTML.")] = None
+    toptext: Annotated[
+        str | None,
+        Field(
+            description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it."
+        ),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note; never printed.")] = None
+    uuid: Annotated[
+        str | None, Field(description="Public key of the document: lets the customer open it without logging in.")
+    ] = None
+    created: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both."
+        ),
+    ] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the document was last changed.")] = None
+    deleted: Annotated[
+        bool | None,
+        Field(
+            description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document."
+        ),
+    ] = None
+    purchaseslip_lines: Annotated[
+        list[DocumentLine] | None,
+        Field(
+            description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them."
+        ),
+    ] = None
+    base_total_amount_excl: Annotated[
+        MoneyMap | None, Field(description="Total excluding VAT before the document discount.")
+    ] = None
+    base_total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total before the document discount.")] = (
+        None
     )
-    currency_id: str | None = Field(
-        None,
-        description="Document currency, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    number: int | None = Field(
-        None,
-        description="Raw sequence number, without the company's number format. Left out, the server takes the next free number (see the HEAD operation).",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="The number with the company's number format applied, as printed on the document (the format is a company setting).",
-    )
-    date: date_aliased | None = Field(
-        None, description="Document date. It also selects the book year of the numbering sequence."
-    )
-    status: DocumentStatus | None = None
-    template_id: int | None = Field(
-        None, description="Template used to render the PDF. `null` selects the default template."
-    )
-    customer_id: int | None = Field(
-        None,
-        description="Contact the document belongs to. This only links the document: no customer data is copied from the contact, so the `customer_*` fields must be sent too, and later changes to the contact do not reach existing documents.",
-    )
-    customer_name: str = Field(..., description="Customer name as printed on the document.")
-    customer_attn: str | None = Field(None, description="Attention line (for the attention of).")
-    customer_street: str | None = Field(None, description="Street name.")
-    customer_streetnumber: str | None = Field(None, description="House number and box.")
-    customer_citycode: str | None = Field(None, description="Postal code.")
-    customer_city: str | None = Field(None, description="City.")
-    customer_vat: str | None = Field(None, description="Customer VAT number, with its country prefix.")
-    customer_email: str | None = Field(
-        None, description="Address proposed when the document is emailed, instead of the linked contact's address."
-    )
-    customer_eid: str | None = Field(
-        None,
-        description="External id of the customer, matched against the contacts' `eid` by `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector (its own customer id).",
-    )
-    customer_phone: str | None = Field(
-        None,
-        description="Phone number copied to a contact created by `CREATE-CUSTOMER` or `FIND-OR-CREATE-CUSTOMER`. Not in the vendor schema; sent by the official WooCommerce connector.",
-    )
-    country_id: str | None = Field(
-        None, description="Customer country, a 3-letter id such as `BEL` or `NLD`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None,
-        description="Customer language, a 3-letter id such as `nld`, `fre`, `eng` or `ger`. The PDF is rendered in this language.",
-        max_length=3,
-        min_length=3,
-    )
-    signature_customer: bool | None = Field(None, description="Whether the customer must sign the document.")
-    signature_company: bool | None = Field(
-        None, description="Whether the company (the onFact user) must sign the document."
-    )
-    signature: str | None = Field(None, description="Signature image, base64-encoded.")
-    vattype: Vattype | None = Field(
-        None,
-        description="Whether line prices are entered excluding (`excl`) or including (`incl`) VAT. Rounding differs between the two; use `incl` to hit an exact total including VAT.",
-    )
-    vat_exception: VatException | None = Field(
-        None,
-        description="Belgian VAT return box for the document: `03` for normal domestic sales (the server turns it into 01 or 02 for lines at 6 % or 12 %), `00`, `44`, `45`, `46` or `47` for the exempt and cross-border cases. Drives mandatory legal texts and accounting exports.",
-    )
-    discount: float | None = Field(
-        None,
-        description="Document discount: a percentage (0 to 100) or an amount in the document currency, as `discount_type` says.",
-    )
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    exchange_rate: float | None = Field(None, description="Rate from the document currency to the company currency.")
-    section_behavior: SectionBehavior | None = Field(
-        None,
-        description="How `section` lines behave: `sum` groups lines that keep their own prices, `price` gives the section one price and ignores the line prices.",
-    )
-    text: str | None = Field(None, description="Text under the lines table; may contain HTML.")
-    toptext: str | None = Field(
-        None,
-        description="Text above the lines table; may contain HTML. Only shown in the web application when the company enabled it.",
-    )
-    nota: str | None = Field(None, description="Internal note; never printed.")
-    uuid: str | None = Field(
-        None, description="Public key of the document: lets the customer open it without logging in."
-    )
-    created: AwareDatetime | None = Field(
-        None,
-        description="When the document was created. The vendor file says `format: date` here but a date-time on contacts; a timestamp is assumed for both.",
-    )
-    modified: AwareDatetime | None = Field(None, description="When the document was last changed.")
-    deleted: bool | None = Field(
-        None,
-        description="Whether the document is in the trash bin. DELETE sets it; writing `false` restores the document.",
-    )
-    purchaseslip_lines: list[DocumentLine] | None = Field(
-        None,
-        description="The document lines, in print order. On update, sending this key replaces all existing lines; leaving it out keeps them.",
-    )
-    base_total_amount_excl: MoneyMap | None = Field(
-        None, description="Total excluding VAT before the document discount."
-    )
-    base_total_tax_amount: MoneyMap | None = Field(None, description="VAT total before the document discount.")
-    base_total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT before the document discount."
-    )
-    total_discount_excl: MoneyMap | None = Field(None, description="Document discount, excluding VAT.")
-    total_tax_discount: MoneyMap | None = Field(None, description="VAT part of the document discount.")
-    total_discount_incl: MoneyMap | None = Field(None, description="Document discount, including VAT.")
-    total_amount_excl: MoneyMap | None = Field(None, description="Total excluding VAT after all discounts.")
-    total_tax_amount: MoneyMap | None = Field(None, description="VAT total after all discounts.")
-    total_amount_incl: MoneyMap | None = Field(
-        None, description="Total including VAT after all discounts: the amount due."
-    )
-    total_cost_amount: MoneyMap | None = Field(None, description="Total cost (sum of line purchase prices × quantity).")
-    total_profit_amount: MoneyMap | None = Field(None, description="Total profit (amount excluding VAT minus cost).")
-    total_empty_goods_value: MoneyMap | None = Field(
-        None, description="Total deposit value of empty goods (packaging)."
-    )
+    base_total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT before the document discount.")
+    ] = None
+    total_discount_excl: Annotated[MoneyMap | None, Field(description="Document discount, excluding VAT.")] = None
+    total_tax_discount: Annotated[MoneyMap | None, Field(description="VAT part of the document discount.")] = None
+    total_discount_incl: Annotated[MoneyMap | None, Field(description="Document discount, including VAT.")] = None
+    total_amount_excl: Annotated[MoneyMap | None, Field(description="Total excluding VAT after all discounts.")] = None
+    total_tax_amount: Annotated[MoneyMap | None, Field(description="VAT total after all discounts.")] = None
+    total_amount_incl: Annotated[
+        MoneyMap | None, Field(description="Total including VAT after all discounts: the amount due.")
+    ] = None
+    total_cost_amount: Annotated[
+        MoneyMap | None, Field(description="Total cost (sum of line purchase prices × quantity).")
+    ] = None
+    total_profit_amount: Annotated[
+        MoneyMap | None, Field(description="Total profit (amount excluding VAT minus cost).")
+    ] = None
+    total_empty_goods_value: Annotated[
+        MoneyMap | None, Field(description="Total deposit value of empty goods (packaging).")
+    ] = None
 
 
 class PurchaseSlipList(BaseModel):
@@ -1374,8 +1963,8 @@ class PurchaseSlipList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[PurchaseSlip] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[PurchaseSlip], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1385,14 +1974,14 @@ class Email(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the email.")
-    to: str = Field(..., description="Recipients, separated by commas.")
-    cc: str | None = Field(None, description="Copy recipients, separated by commas.")
-    bcc: str | None = Field(None, description="Blind copy recipients, separated by commas.")
-    subject: str = Field(..., description="Subject line.")
-    text: str = Field(..., description="Body; may contain HTML.")
-    pdf_as_attachment: bool | None = Field(None, description="Attach the document's PDF (recommended).")
-    xml_as_attachment: bool | None = Field(None, description="Attach the document's UBL XML.")
+    id: Annotated[int | None, Field(description="Identifier of the email.")] = None
+    to: Annotated[str, Field(description="Recipients, separated by commas.")]
+    cc: Annotated[str | None, Field(description="Copy recipients, separated by commas.")] = None
+    bcc: Annotated[str | None, Field(description="Blind copy recipients, separated by commas.")] = None
+    subject: Annotated[str, Field(description="Subject line.")]
+    text: Annotated[str, Field(description="Body; may contain HTML.")]
+    pdf_as_attachment: Annotated[bool | None, Field(description="Attach the document's PDF (recommended).")] = None
+    xml_as_attachment: Annotated[bool | None, Field(description="Attach the document's UBL XML.")] = None
 
 
 class Letter(BaseModel):
@@ -1401,8 +1990,8 @@ class Letter(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    prior: bool | None = Field(None, description="Send as priority mail.")
-    double_sided: bool | None = Field(None, description="Print on both sides of the paper.")
+    prior: Annotated[bool | None, Field(description="Send as priority mail.")] = None
+    double_sided: Annotated[bool | None, Field(description="Print on both sides of the paper.")] = None
 
 
 class DocumentEvent(BaseModel):
@@ -1411,9 +2000,29 @@ class DocumentEvent(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the event.")
-    status: DocumentStatus
-    created: AwareDatetime | None = Field(None, description="When the event was recorded.")
+    id: Annotated[int | None, Field(description="Identifier of the event.")] = None
+    status: Annotated[
+        str,
+        Field(
+            description="Workflow status of a sales document. It cannot be written on the document itself: it changes\nwhen a document event is posted (`POST /v1/{document}/{id}/document-events.json`).\n\nOpen question 12: neither the vendor file nor the official client lists the values (the\nvendor file types the field as a plain string with no enum). This spec therefore keeps it an\nopen string, so a value nobody listed never breaks a caller. One value is confirmed by an\nofficial source: the onFact WooCommerce connector posts a `paid` event on invoices of paid\norders. The other values the examples use are assumptions: `draft`, `sent`, `accepted`,\n`refused`, `ordered`, `delivered`, `invoiced`, `partially_paid`, `expired`, `credited`,\n`cancelled`.",
+            examples=["sent"],
+        ),
+    ]
+    created: Annotated[AwareDatetime | None, Field(description="When the event was recorded.")] = None
+
+
+class ContactVatException(OpenStrEnum):
+    field_00 = "00"
+    field_03 = "03"
+    field_44 = "44"
+    field_45 = "45"
+    field_46 = "46"
+    field_47 = "47"
+
+
+class ContactDiscountType(OpenStrEnum):
+    amount = "amount"
+    percent = "percent"
 
 
 class Contact(BaseModel):
@@ -1422,94 +2031,111 @@ class Contact(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the contact.")
-    number: int = Field(
-        ...,
-        description="Contact number as a plain integer (not a string such as `C00123`: the company's number format is applied when the contact is read, see `number_formatted`). Customers and suppliers have separate sequences; ask the next free number with the HEAD operation.",
-    )
-    number_formatted: str | None = Field(
-        None,
-        description="`number` with the company's number format applied. The vendor file types it as an integer, which cannot hold a formatted number; it is a string here.",
-    )
-    name: str = Field(..., description="Name of the person or company.")
-    prospect: AwareDatetime | None = Field(
-        None, description="When the contact became a prospect; `null` if it never was."
-    )
-    customer: AwareDatetime | None = Field(
-        None, description="When the contact became a customer; `null` if it never was."
-    )
-    supplier: AwareDatetime | None = Field(
-        None, description="When the contact became a supplier; `null` if it never was."
-    )
-    street: str | None = Field(None, description="Street name.")
-    streetnumber: str | None = Field(None, description="House number and box.")
-    citycode: str | None = Field(None, description="Postal code.")
-    city: str | None = Field(None, description="City.")
-    latitude: float | None = Field(None, description="Latitude geocoded from the address.")
-    longitude: float | None = Field(None, description="Longitude geocoded from the address.")
-    country_id: str | None = Field(
-        None, description="Country, a 3-letter id such as `BEL`.", max_length=3, min_length=3
-    )
-    language_id: str | None = Field(
-        None, description="Language, a 3-letter id such as `fre` or `nld`.", max_length=3, min_length=3
-    )
-    currency_id: str | None = Field(
-        None, description="Preferred currency, an ISO 4217 code.", max_length=3, min_length=3
-    )
-    vat: str | None = Field(None, description="VAT number, with its country prefix (`BE0812345603`).")
-    phone: str | None = Field(None, description="Phone number.")
-    gsm: str | None = Field(None, description="Mobile number.")
-    fax: str | None = Field(None, description="Fax number.")
-    email: str | None = Field(None, description="Email address, or several separated by commas.")
-    website: str | None = Field(None, description="Website.")
-    vat_exception: VatException | None = Field(
-        None,
-        description="Default Belgian VAT return box for this contact's documents (see the document field of the same name).",
-    )
-    term_invoices: int | None = Field(
-        None, description="Payment term in days for this contact's invoices; `null` uses the company default."
-    )
-    term_inovices: bool | None = Field(
-        None,
-        description="Whether this contact's invoices expire at the end of the month. Spelled `term_inovices` in the vendor file and kept so here; the real name may differ. Ignored when `term_invoices` is `null`.",
-    )
-    discount: float | None = Field(None, description="Default discount for this contact, read as `discount_type` says.")
-    discount_type: DiscountType | None = Field(None, description="How `discount` is read.")
-    settlement_discount: float | None = Field(None, description="Default Belgian cash discount percentage.")
-    settlement_term: int | None = Field(None, description="Days during which the cash discount applies.")
-    standard_vat: float | None = Field(
-        None, description="Suppliers only: default VAT percentage for uploaded purchase invoices."
-    )
-    standard_purchase_category_id: int | None = Field(
-        None, description="Suppliers only: default purchase category for uploaded purchase invoices."
-    )
-    eid: str | None = Field(
-        None,
-        description="External id chosen by the integrator; matched by the import and by `FIND-OR-CREATE-CUSTOMER`. Not shown in the web application.",
-    )
-    utm_source: str | None = Field(
-        None, description="Marketing attribution: the source through which the prospect was won."
-    )
-    utm_medium: str | None = Field(
-        None, description="Marketing attribution: the medium through which the prospect was won."
-    )
-    utm_campaign: str | None = Field(
-        None, description="Marketing attribution: the campaign through which the prospect was won."
-    )
-    utm_keyword: str | None = Field(
-        None, description="Marketing attribution: the keyword through which the prospect was won."
-    )
-    utm_content: str | None = Field(
-        None, description="Marketing attribution: the content through which the prospect was won."
-    )
-    channel: str | None = Field(
-        None, description="Marketing attribution: the channel through which the prospect was won."
-    )
-    twikey_state: str | None = Field(None, description="Twikey app: state of the direct-debit mandate.")
-    twikey_collectable: str | None = Field(None, description="Twikey app: whether the mandate can be collected.")
-    twikey_startup_url: AnyUrl | None = Field(None, description="Twikey app: page where the contact signs the mandate.")
-    created: AwareDatetime | None = Field(None, description="When the contact was created.")
-    modified: AwareDatetime | None = Field(None, description="When the contact was last changed.")
+    id: Annotated[int | None, Field(description="Identifier of the contact.")] = None
+    number: Annotated[
+        int,
+        Field(
+            description="Contact number as a plain integer (not a string such as `C00123`: the company's number format is applied when the contact is read, see `number_formatted`). Customers and suppliers have separate sequences; ask the next free number with the HEAD operation."
+        ),
+    ]
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="`number` with the company's number format applied. The vendor file types it as an integer, which cannot hold a formatted number; it is a string here."
+        ),
+    ] = None
+    name: Annotated[str, Field(description="Name of the person or company.")]
+    prospect: Annotated[
+        AwareDatetime | None, Field(description="When the contact became a prospect; `null` if it never was.")
+    ] = None
+    customer: Annotated[
+        AwareDatetime | None, Field(description="When the contact became a customer; `null` if it never was.")
+    ] = None
+    supplier: Annotated[
+        AwareDatetime | None, Field(description="When the contact became a supplier; `null` if it never was.")
+    ] = None
+    street: Annotated[str | None, Field(description="Street name.")] = None
+    streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    latitude: Annotated[float | None, Field(description="Latitude geocoded from the address.")] = None
+    longitude: Annotated[float | None, Field(description="Longitude geocoded from the address.")] = None
+    country_id: Annotated[
+        str | None, Field(description="Country, a 3-letter id such as `BEL`.", max_length=3, min_length=3)
+    ] = None
+    language_id: Annotated[
+        str | None, Field(description="Language, a 3-letter id such as `fre` or `nld`.", max_length=3, min_length=3)
+    ] = None
+    currency_id: Annotated[
+        str | None, Field(description="Preferred currency, an ISO 4217 code.", max_length=3, min_length=3)
+    ] = None
+    vat: Annotated[str | None, Field(description="VAT number, with its country prefix (`BE0812345603`).")] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    gsm: Annotated[str | None, Field(description="Mobile number.")] = None
+    fax: Annotated[str | None, Field(description="Fax number.")] = None
+    email: Annotated[str | None, Field(description="Email address, or several separated by commas.")] = None
+    website: Annotated[str | None, Field(description="Website.")] = None
+    vat_exception: Annotated[
+        ContactVatException | None,
+        Field(
+            description="Default Belgian VAT return box for this contact's documents (see the document field of the same name)."
+        ),
+    ] = None
+    term_invoices: Annotated[
+        int | None,
+        Field(description="Payment term in days for this contact's invoices; `null` uses the company default."),
+    ] = None
+    term_inovices: Annotated[
+        bool | None,
+        Field(
+            description="Whether this contact's invoices expire at the end of the month. Spelled `term_inovices` in the vendor file and kept so here; the real name may differ. Ignored when `term_invoices` is `null`."
+        ),
+    ] = None
+    discount: Annotated[
+        float | None, Field(description="Default discount for this contact, read as `discount_type` says.")
+    ] = None
+    discount_type: Annotated[ContactDiscountType | None, Field(description="How `discount` is read.")] = None
+    settlement_discount: Annotated[float | None, Field(description="Default Belgian cash discount percentage.")] = None
+    settlement_term: Annotated[int | None, Field(description="Days during which the cash discount applies.")] = None
+    standard_vat: Annotated[
+        float | None, Field(description="Suppliers only: default VAT percentage for uploaded purchase invoices.")
+    ] = None
+    standard_purchase_category_id: Annotated[
+        int | None, Field(description="Suppliers only: default purchase category for uploaded purchase invoices.")
+    ] = None
+    eid: Annotated[
+        str | None,
+        Field(
+            description="External id chosen by the integrator; matched by the import and by `FIND-OR-CREATE-CUSTOMER`. Not shown in the web application."
+        ),
+    ] = None
+    utm_source: Annotated[
+        str | None, Field(description="Marketing attribution: the source through which the prospect was won.")
+    ] = None
+    utm_medium: Annotated[
+        str | None, Field(description="Marketing attribution: the medium through which the prospect was won.")
+    ] = None
+    utm_campaign: Annotated[
+        str | None, Field(description="Marketing attribution: the campaign through which the prospect was won.")
+    ] = None
+    utm_keyword: Annotated[
+        str | None, Field(description="Marketing attribution: the keyword through which the prospect was won.")
+    ] = None
+    utm_content: Annotated[
+        str | None, Field(description="Marketing attribution: the content through which the prospect was won.")
+    ] = None
+    channel: Annotated[
+        str | None, Field(description="Marketing attribution: the channel through which the prospect was won.")
+    ] = None
+    twikey_state: Annotated[str | None, Field(description="Twikey app: state of the direct-debit mandate.")] = None
+    twikey_collectable: Annotated[
+        str | None, Field(description="Twikey app: whether the mandate can be collected.")
+    ] = None
+    twikey_startup_url: Annotated[
+        AnyUrl | None, Field(description="Twikey app: page where the contact signs the mandate.")
+    ] = None
+    created: Annotated[AwareDatetime | None, Field(description="When the contact was created.")] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the contact was last changed.")] = None
 
 
 class ContactList(BaseModel):
@@ -1518,8 +2144,8 @@ class ContactList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[Contact] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[Contact], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1529,22 +2155,22 @@ class ContactPerson(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the contact person.")
-    contact_id: int = Field(..., description="Contact this person belongs to.")
-    name: str = Field(..., description="Full name.")
-    country_id: str | None = Field(None, description="Country, a 3-letter id.", max_length=3, min_length=3)
-    language_id: str | None = Field(None, description="Language, a 3-letter id.", max_length=3, min_length=3)
-    street: str | None = Field(None, description="Street name.")
-    streetnumber: str | None = Field(None, description="House number and box.")
-    citycode: str | None = Field(None, description="Postal code.")
-    city: str | None = Field(None, description="City.")
-    phone: str | None = Field(None, description="Phone number.")
-    gsm: str | None = Field(None, description="Mobile number.")
-    fax: str | None = Field(None, description="Fax number.")
-    email: str | None = Field(None, description="Email address, or several separated by commas.")
-    website: str | None = Field(None, description="Website.")
-    created: AwareDatetime | None = Field(None, description="When the person was created.")
-    modified: AwareDatetime | None = Field(None, description="When the person was last changed.")
+    id: Annotated[int | None, Field(description="Identifier of the contact person.")] = None
+    contact_id: Annotated[int, Field(description="Contact this person belongs to.")]
+    name: Annotated[str, Field(description="Full name.")]
+    country_id: Annotated[str | None, Field(description="Country, a 3-letter id.", max_length=3, min_length=3)] = None
+    language_id: Annotated[str | None, Field(description="Language, a 3-letter id.", max_length=3, min_length=3)] = None
+    street: Annotated[str | None, Field(description="Street name.")] = None
+    streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    gsm: Annotated[str | None, Field(description="Mobile number.")] = None
+    fax: Annotated[str | None, Field(description="Fax number.")] = None
+    email: Annotated[str | None, Field(description="Email address, or several separated by commas.")] = None
+    website: Annotated[str | None, Field(description="Website.")] = None
+    created: Annotated[AwareDatetime | None, Field(description="When the person was created.")] = None
+    modified: Annotated[AwareDatetime | None, Field(description="When the person was last changed.")] = None
 
 
 class ContactPersonList(BaseModel):
@@ -1553,8 +2179,8 @@ class ContactPersonList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[ContactPerson] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[ContactPerson], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1564,8 +2190,8 @@ class ContactTier(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the tier; also its key in product price maps.")
-    name: str = Field(..., description="Name of the tier.")
+    id: Annotated[int | None, Field(description="Identifier of the tier; also its key in product price maps.")] = None
+    name: Annotated[str, Field(description="Name of the tier.")]
 
 
 class ContactTierList(BaseModel):
@@ -1574,8 +2200,8 @@ class ContactTierList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[ContactTier] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[ContactTier], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1585,7 +2211,7 @@ class VatLookup(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    vat: str = Field(..., description="VAT number with its country prefix.", pattern="^[A-Z]{2}[0-9A-Z+*.]{2,12}$")
+    vat: Annotated[str, Field(description="VAT number with its country prefix.", pattern="^[A-Z]{2}[0-9A-Z+*.]{2,12}$")]
 
 
 class VatContact(BaseModel):
@@ -1594,13 +2220,13 @@ class VatContact(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Registered name.")
-    vat: str | None = Field(None, description="The VAT number, normalised.")
-    street: str | None = Field(None, description="Street name.")
-    streetnumber: str | None = Field(None, description="House number and box.")
-    city: str | None = Field(None, description="City.")
-    citycode: str | None = Field(None, description="Postal code.")
-    country_id: str | None = Field(None, description="Country, a 3-letter id.", max_length=3, min_length=3)
+    name: Annotated[str | None, Field(description="Registered name.")] = None
+    vat: Annotated[str | None, Field(description="The VAT number, normalised.")] = None
+    street: Annotated[str | None, Field(description="Street name.")] = None
+    streetnumber: Annotated[str | None, Field(description="House number and box.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    citycode: Annotated[str | None, Field(description="Postal code.")] = None
+    country_id: Annotated[str | None, Field(description="Country, a 3-letter id.", max_length=3, min_length=3)] = None
 
 
 class ProductGroup(BaseModel):
@@ -1609,16 +2235,19 @@ class ProductGroup(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the group.")
-    name: str = Field(..., description="Name of the group.")
-    g_l_account_code: str | None = Field(
-        None, description="Default 6-digit general-ledger account for sales of the group's products, e.g. `700000`."
-    )
-    profit_margin: int | None = Field(
-        None,
-        description="Default margin in percent for new products of the group: 100 sets the sales price at twice the purchase price.",
-    )
-    deleted: bool | None = Field(None, description="Whether the group is deleted.")
+    id: Annotated[int | None, Field(description="Identifier of the group.")] = None
+    name: Annotated[str, Field(description="Name of the group.")]
+    g_l_account_code: Annotated[
+        str | None,
+        Field(description="Default 6-digit general-ledger account for sales of the group's products, e.g. `700000`."),
+    ] = None
+    profit_margin: Annotated[
+        int | None,
+        Field(
+            description="Default margin in percent for new products of the group: 100 sets the sales price at twice the purchase price."
+        ),
+    ] = None
+    deleted: Annotated[bool | None, Field(description="Whether the group is deleted.")] = None
 
 
 class ProductGroupList(BaseModel):
@@ -1627,9 +2256,14 @@ class ProductGroupList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[ProductGroup] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[ProductGroup], Field(description="The items of this page.")]
     paging: Paging | None = None
+
+
+class ProductVattype(OpenStrEnum):
+    excl = "excl"
+    incl = "incl"
 
 
 class ProductLine(BaseModel):
@@ -1638,10 +2272,10 @@ class ProductLine(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    child_product_id: str = Field(
-        ..., description="Id of the component product. The vendor file types it as a string and it is kept so."
-    )
-    quantity: int = Field(..., description="How many of the component the product contains.", ge=1)
+    child_product_id: Annotated[
+        str, Field(description="Id of the component product. The vendor file types it as a string and it is kept so.")
+    ]
+    quantity: Annotated[int, Field(description="How many of the component the product contains.", ge=1)]
 
 
 class PaymentAccount(BaseModel):
@@ -1650,15 +2284,18 @@ class PaymentAccount(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the account.")
-    name: str = Field(..., description="Name of the account.")
-    iban: str | None = Field(None, description="IBAN, for bank accounts.")
-    bic: str | None = Field(None, description="BIC, for bank accounts.")
-    g_l_account_code: str | None = Field(None, description="6-digit general-ledger account, e.g. `550000`.")
-    journal_code: str | None = Field(None, description="Financial journal code used by some accounting integrations.")
-    current_balance: str | None = Field(
-        None, description="Current balance of the account. The vendor file types it as a string, and it is kept so."
-    )
+    id: Annotated[int | None, Field(description="Identifier of the account.")] = None
+    name: Annotated[str, Field(description="Name of the account.")]
+    iban: Annotated[str | None, Field(description="IBAN, for bank accounts.")] = None
+    bic: Annotated[str | None, Field(description="BIC, for bank accounts.")] = None
+    g_l_account_code: Annotated[str | None, Field(description="6-digit general-ledger account, e.g. `550000`.")] = None
+    journal_code: Annotated[
+        str | None, Field(description="Financial journal code used by some accounting integrations.")
+    ] = None
+    current_balance: Annotated[
+        str | None,
+        Field(description="Current balance of the account. The vendor file types it as a string, and it is kept so."),
+    ] = None
 
 
 class PaymentAccountList(BaseModel):
@@ -1667,8 +2304,8 @@ class PaymentAccountList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[PaymentAccount] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[PaymentAccount], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1678,18 +2315,20 @@ class Payment(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the payment.")
-    payment_account_id: int = Field(..., description="Payment account the payment is booked on.")
-    date: date_aliased = Field(..., description="Date of the transaction.")
-    amount: MoneyMap = Field(
-        ...,
-        description="Amount of the payment: `_` in the payment currency; responses carry the company currency as a second key (the vendor: both the transaction and the company currency are available as keys).",
-    )
-    currency_id: str | None = Field(
-        None, description="Currency of the payment, an ISO 4217 code.", max_length=3, min_length=3
-    )
-    name: str | None = Field(None, description="Name of the other party, if known.")
-    iban: str | None = Field(None, description="IBAN of the other party, for bank transfers.")
+    id: Annotated[int | None, Field(description="Identifier of the payment.")] = None
+    payment_account_id: Annotated[int, Field(description="Payment account the payment is booked on.")]
+    date: Annotated[date_aliased, Field(description="Date of the transaction.")]
+    amount: Annotated[
+        MoneyMap,
+        Field(
+            description="Amount of the payment: `_` in the payment currency; responses carry the company currency as a second key (the vendor: both the transaction and the company currency are available as keys)."
+        ),
+    ]
+    currency_id: Annotated[
+        str | None, Field(description="Currency of the payment, an ISO 4217 code.", max_length=3, min_length=3)
+    ] = None
+    name: Annotated[str | None, Field(description="Name of the other party, if known.")] = None
+    iban: Annotated[str | None, Field(description="IBAN of the other party, for bank transfers.")] = None
 
 
 class PaymentList(BaseModel):
@@ -1698,8 +2337,8 @@ class PaymentList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[Payment] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[Payment], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1709,11 +2348,11 @@ class LoginAttempt(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    username: str = Field(..., description="The user's email address.")
-    password: SecretStr = Field(..., description="The user's password.")
+    username: Annotated[str, Field(description="The user's email address.")]
+    password: Annotated[SecretStr, Field(description="The user's password.")]
 
 
-class TokenType(OpenStrEnum):
+class AccessTokenTokenType(OpenStrEnum):
     Bearer = "Bearer"
 
 
@@ -1723,15 +2362,18 @@ class AccessToken(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    token_type: TokenType = Field(..., description="Always `Bearer`.")
-    expires_in: int | None = Field(None, description="Lifetime of the access token in seconds.")
-    access_token: str = Field(..., description="The access token (the vendor says 255 characters).", max_length=255)
-    refresh_token: str | None = Field(
-        None, description="The refresh token (the vendor says 255 characters).", max_length=255
-    )
-    field_2fa_required: bool | None = Field(
-        None, alias="2fa_required", description="Whether the token must first be activated with a two-factor code."
-    )
+    token_type: Annotated[AccessTokenTokenType, Field(description="Always `Bearer`.")]
+    expires_in: Annotated[int | None, Field(description="Lifetime of the access token in seconds.")] = None
+    access_token: Annotated[
+        str, Field(description="The access token (the vendor says 255 characters).", max_length=255)
+    ]
+    refresh_token: Annotated[
+        str | None, Field(description="The refresh token (the vendor says 255 characters).", max_length=255)
+    ] = None
+    field_2fa_required: Annotated[
+        bool | None,
+        Field(alias="2fa_required", description="Whether the token must first be activated with a two-factor code."),
+    ] = None
 
 
 class TwoFactorAuthentication(BaseModel):
@@ -1740,7 +2382,7 @@ class TwoFactorAuthentication(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: int = Field(..., description="Code shown by the authenticator app.", ge=0, le=99999999)
+    code: Annotated[int, Field(description="Code shown by the authenticator app.", ge=0, le=99999999)]
 
 
 class Token(BaseModel):
@@ -1749,8 +2391,10 @@ class Token(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str | None = Field(None, description="The token key; append `?token=<id>` to the URL.")
-    redirect_url: AnyUrl | None = Field(None, description="With a partner's OAuth, where to send the user back to.")
+    id: Annotated[str | None, Field(description="The token key; append `?token=<id>` to the URL.")] = None
+    redirect_url: Annotated[
+        AnyUrl | None, Field(description="With a partner's OAuth, where to send the user back to.")
+    ] = None
 
 
 class TokenCreated(BaseModel):
@@ -1759,30 +2403,20 @@ class TokenCreated(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(..., description="The token key; append `?token=<id>` to the URL.")
-    code: str = Field(..., description="Success code, e.g. `Created`.")
+    id: Annotated[str, Field(description="The token key; append `?token=<id>` to the URL.")]
+    code: Annotated[str, Field(description="Success code, e.g. `Created`.")]
 
 
-class PdfFile(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A PDF file.")
+PdfFile = Annotated[bytes, Field(description="A PDF file.")]
 
 
-class HtmlDocument(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(..., description="An HTML page.")
+HtmlDocument = Annotated[str, Field(description="An HTML page.")]
 
 
-class XmlDocument(RootModel[str]):
-    model_config = ConfigDict(defer_build=True)
-    root: str = Field(
-        ..., description="An XML document: UBL for invoices and credit notes; not documented for the other types."
-    )
-
-
-class FieldErrors(RootModel[dict[str, list[FieldError]]]):
-    model_config = ConfigDict(defer_build=True)
-    root: dict[str, list[FieldError]]
+XmlDocument = Annotated[
+    str,
+    Field(description="An XML document: UBL for invoices and credit notes; not documented for the other types."),
+]
 
 
 class Product(BaseModel):
@@ -1791,53 +2425,75 @@ class Product(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Identifier of the product.")
-    productgroup_id: int = Field(..., description="Product group the product belongs to.")
-    number: str | None = Field(None, description="Product number or code.")
-    number_formatted: str | None = Field(
-        None,
-        description="`number` with the company's number format applied. Not marked read-only in the vendor file, but derived by the server.",
+    id: Annotated[int | None, Field(description="Identifier of the product.")] = None
+    productgroup_id: Annotated[int, Field(description="Product group the product belongs to.")]
+    number: Annotated[str | None, Field(description="Product number or code.")] = None
+    number_formatted: Annotated[
+        str | None,
+        Field(
+            description="`number` with the company's number format applied. Not marked read-only in the vendor file, but derived by the server."
+        ),
+    ] = None
+    unit_code_id: Annotated[
+        str | None,
+        Field(
+            description="Unit of measure, a UN/ECE Recommendation 20/21 code (`ZZ` mutually defined, `C62` piece, `HUR` hour, ...)."
+        ),
+    ] = "ZZ"
+    name: Annotated[
+        LanguageMap, Field(description="Name per language: `_` is the default, other keys are language ids.")
+    ]
+    text: Annotated[LanguageMap | None, Field(description="Description per language, same keys as `name`.")] = None
+    vattype: Annotated[
+        ProductVattype | None, Field(description="Whether the prices in `price` exclude or include VAT.")
+    ] = None
+    price: Annotated[
+        TierPriceMap | None,
+        Field(description="Sales price per contact tier: `_` is the default price, other keys are contact tier ids."),
+    ] = None
+    price_excl: Annotated[TierPriceMap | None, Field(description="Price excluding VAT per tier, computed.")] = None
+    tax_amount: Annotated[TierPriceMap | None, Field(description="VAT amount per tier, computed.")] = None
+    price_incl: Annotated[TierPriceMap | None, Field(description="Price including VAT per tier, computed.")] = None
+    currency_id: Annotated[
+        str | None,
+        Field(
+            description="Currency of the prices, an ISO 4217 code. Defaults to the company currency.",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    vat: Annotated[float | None, Field(description="Default VAT percentage; documents may override it.")] = None
+    purchase_price: Annotated[float | None, Field(description="Purchase price in the product currency.")] = None
+    empty_goods_value: Annotated[
+        float | None, Field(description="Deposit on packaging, added to the price the customer pays.")
+    ] = None
+    product_lines: Annotated[
+        list[ProductLine] | None,
+        Field(
+            description="Components of a composed product (a box of six bottles), so stock is tracked per component."
+        ),
+    ] = None
+    track_stock: Annotated[
+        AwareDatetime | None, Field(description="From when stock is tracked; `null` when it is not.")
+    ] = None
+    stock_warning: Annotated[float | None, Field(description="Stock level under which the dashboard warns.")] = None
+    virtual_stock: Annotated[float | None, Field(description="Actual stock minus quantities on open order slips.")] = (
+        None
     )
-    unit_code_id: str | None = Field(
-        "ZZ",
-        description="Unit of measure, a UN/ECE Recommendation 20/21 code (`ZZ` mutually defined, `C62` piece, `HUR` hour, ...).",
-    )
-    name: LanguageMap = Field(..., description="Name per language: `_` is the default, other keys are language ids.")
-    text: LanguageMap | None = Field(None, description="Description per language, same keys as `name`.")
-    vattype: Vattype | None = Field(None, description="Whether the prices in `price` exclude or include VAT.")
-    price: TierPriceMap | None = Field(
-        None, description="Sales price per contact tier: `_` is the default price, other keys are contact tier ids."
-    )
-    price_excl: TierPriceMap | None = Field(None, description="Price excluding VAT per tier, computed.")
-    tax_amount: TierPriceMap | None = Field(None, description="VAT amount per tier, computed.")
-    price_incl: TierPriceMap | None = Field(None, description="Price including VAT per tier, computed.")
-    currency_id: str | None = Field(
-        None,
-        description="Currency of the prices, an ISO 4217 code. Defaults to the company currency.",
-        max_length=3,
-        min_length=3,
-    )
-    vat: float | None = Field(None, description="Default VAT percentage; documents may override it.")
-    purchase_price: float | None = Field(None, description="Purchase price in the product currency.")
-    empty_goods_value: float | None = Field(
-        None, description="Deposit on packaging, added to the price the customer pays."
-    )
-    product_lines: list[ProductLine] | None = Field(
-        None, description="Components of a composed product (a box of six bottles), so stock is tracked per component."
-    )
-    track_stock: AwareDatetime | None = Field(None, description="From when stock is tracked; `null` when it is not.")
-    stock_warning: float | None = Field(None, description="Stock level under which the dashboard warns.")
-    virtual_stock: float | None = Field(None, description="Actual stock minus quantities on open order slips.")
-    actual_stock: float | None = Field(
-        None, description="Stock computed since `track_stock` from delivery slips or invoices (a company setting)."
-    )
-    g_l_account_code: str | None = Field(None, description="6-digit general-ledger account for sales, e.g. `700000`.")
-    ean: str | None = Field(None, description="EAN barcode; usable with a scanner in the web application.")
-    eid: str | None = Field(
-        None, description="External id chosen by the integrator; matched by the import and by `FIND-PRODUCTS`."
-    )
-    nota: str | None = Field(None, description="Internal note.")
-    deleted: bool | None = Field(None, description="Whether the product is deleted.")
+    actual_stock: Annotated[
+        float | None,
+        Field(description="Stock computed since `track_stock` from delivery slips or invoices (a company setting)."),
+    ] = None
+    g_l_account_code: Annotated[
+        str | None, Field(description="6-digit general-ledger account for sales, e.g. `700000`.")
+    ] = None
+    ean: Annotated[str | None, Field(description="EAN barcode; usable with a scanner in the web application.")] = None
+    eid: Annotated[
+        str | None,
+        Field(description="External id chosen by the integrator; matched by the import and by `FIND-PRODUCTS`."),
+    ] = None
+    nota: Annotated[str | None, Field(description="Internal note.")] = None
+    deleted: Annotated[bool | None, Field(description="Whether the product is deleted.")] = None
 
 
 class ProductList(BaseModel):
@@ -1846,8 +2502,8 @@ class ProductList(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    count: int = Field(..., description="Total number of matching items, over all pages.", ge=0)
-    items: list[Product] = Field(..., description="The items of this page.")
+    count: Annotated[int, Field(description="Total number of matching items, over all pages.", ge=0)]
+    items: Annotated[list[Product], Field(description="The items of this page.")]
     paging: Paging | None = None
 
 
@@ -1857,69 +2513,100 @@ class EfactoriError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    code: str = Field(..., description="Error name.")
-    message: str = Field(..., description="Human-readable message.")
-    errors: list[FieldErrors] | None = Field(None, description="Field errors, present on validation errors.")
+    code: Annotated[str, Field(description="Error name.")]
+    message: Annotated[str, Field(description="Human-readable message.")]
+    errors: Annotated[
+        list[dict[str, list[dict[str, str]]]] | None, Field(description="Field errors, present on validation errors.")
+    ] = None
 
 __all__ = [
     "AccessToken",
+    "AccessTokenTokenType",
     "Contact",
+    "ContactDiscountType",
     "ContactList",
     "ContactPerson",
     "ContactPersonList",
     "ContactTier",
     "ContactTierList",
+    "ContactVatException",
     "CreditNote",
+    "CreditNoteDiscountType",
     "CreditNoteList",
+    "CreditNoteSectionBehavior",
+    "CreditNoteVatException",
+    "CreditNoteVattype",
     "DeliverySlip",
+    "DeliverySlipDiscountType",
     "DeliverySlipList",
-    "DiscountType",
+    "DeliverySlipSectionBehavior",
+    "DeliverySlipVatException",
+    "DeliverySlipVattype",
     "DocumentEvent",
     "DocumentLine",
-    "DocumentStatus",
+    "DocumentLineDiscountType",
+    "DocumentLineType",
     "EfactoriError",
     "Email",
-    "FieldError",
-    "FieldErrors",
     "HtmlDocument",
     "Invoice",
+    "InvoiceDiscountType",
     "InvoiceList",
+    "InvoiceSectionBehavior",
+    "InvoiceVatException",
+    "InvoiceVattype",
     "LanguageMap",
     "Letter",
     "LoginAttempt",
     "MoneyMap",
     "OrderSlip",
+    "OrderSlipDiscountType",
     "OrderSlipList",
+    "OrderSlipSectionBehavior",
+    "OrderSlipVatException",
+    "OrderSlipVattype",
     "Paging",
     "Payment",
     "PaymentAccount",
     "PaymentAccountList",
     "PaymentList",
     "PaymentRequest",
+    "PaymentRequestDiscountType",
     "PaymentRequestList",
+    "PaymentRequestSectionBehavior",
+    "PaymentRequestVatException",
+    "PaymentRequestVattype",
     "PdfFile",
     "PosTicket",
+    "PosTicketDiscountType",
     "PosTicketList",
+    "PosTicketSectionBehavior",
+    "PosTicketVatException",
+    "PosTicketVattype",
     "Product",
     "ProductGroup",
     "ProductGroupList",
     "ProductLine",
     "ProductList",
+    "ProductVattype",
     "Proposal",
+    "ProposalDiscountType",
     "ProposalList",
+    "ProposalSectionBehavior",
+    "ProposalVatException",
+    "ProposalVattype",
     "PurchaseSlip",
+    "PurchaseSlipDiscountType",
     "PurchaseSlipList",
-    "SectionBehavior",
+    "PurchaseSlipSectionBehavior",
+    "PurchaseSlipVatException",
+    "PurchaseSlipVattype",
     "Success",
     "TierPriceMap",
     "Token",
     "TokenCreated",
-    "TokenType",
     "TwoFactorAuthentication",
-    "Type",
     "VatContact",
-    "VatException",
     "VatLookup",
-    "Vattype",
     "XmlDocument",
 ]

@@ -43,7 +43,7 @@ _CREATE = Endpoint(
     "POST",
     "/customers/{customer_id}/payment_sources",
     response="json",
-    response_type="types.PaymentSource",
+    response_type=("|", "types.Card", "types.BankAccount"),
     accept="application/json",
     encoding="json",
     content_type="application/json",
@@ -100,7 +100,7 @@ class CustomersPaymentSources:
         page: int | Omit = omit,
         per_page: int | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> SyncPage[types.PaymentSource]:
+    ) -> SyncPage[types.Card | types.BankAccount]:
         """List a customer's payment sources
 
         ``GET /customers/{customer_id}/payment_sources``
@@ -111,7 +111,7 @@ class CustomersPaymentSources:
             self._client,
             _LIST,
             _LIST_PAGING,
-            "types.PaymentSource",
+            ("|", "types.Card", "types.BankAccount"),
             query={"page": page, "per_page": per_page},
             options=request_options,
             path_params={"customer_id": customer_id},
@@ -127,7 +127,7 @@ class CustomersPaymentSources:
         invoiced_token: str | Omit = omit,
         gateway_token: str | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> types.PaymentSource:
+    ) -> types.Card | types.BankAccount:
         """Add a payment source
 
         ``POST /customers/{customer_id}/payment_sources``
@@ -139,7 +139,7 @@ class CustomersPaymentSources:
             headers={"Idempotency-Key": idempotency_key},
             body={"method": method, "make_default": make_default, "invoiced_token": invoiced_token, "gateway_token": gateway_token},
         )
-        return cast("types.PaymentSource", result)
+        return cast("types.Card | types.BankAccount", result)
 
 
 class AsyncCustomersPaymentSources:
@@ -189,7 +189,7 @@ class AsyncCustomersPaymentSources:
         page: int | Omit = omit,
         per_page: int | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPager[types.PaymentSource]:
+    ) -> AsyncPager[types.Card | types.BankAccount]:
         """List a customer's payment sources
 
         ``GET /customers/{customer_id}/payment_sources``
@@ -200,7 +200,7 @@ class AsyncCustomersPaymentSources:
             self._client,
             _LIST,
             _LIST_PAGING,
-            "types.PaymentSource",
+            ("|", "types.Card", "types.BankAccount"),
             query={"page": page, "per_page": per_page},
             options=request_options,
             path_params={"customer_id": customer_id},
@@ -216,7 +216,7 @@ class AsyncCustomersPaymentSources:
         invoiced_token: str | Omit = omit,
         gateway_token: str | Omit = omit,
         request_options: RequestOptions | None = None,
-    ) -> types.PaymentSource:
+    ) -> types.Card | types.BankAccount:
         """Add a payment source
 
         ``POST /customers/{customer_id}/payment_sources``
@@ -228,4 +228,4 @@ class AsyncCustomersPaymentSources:
             headers={"Idempotency-Key": idempotency_key},
             body={"method": method, "make_default": make_default, "invoiced_token": invoiced_token, "gateway_token": gateway_token},
         )
-        return cast("types.PaymentSource", result)
+        return cast("types.Card | types.BankAccount", result)

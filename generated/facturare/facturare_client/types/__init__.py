@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 from .._types import OpenEnum, OpenStrEnum
 
 
-class Type(OpenStrEnum):
+class FacturareErrorType(OpenStrEnum):
     invalid_request = "invalid_request"
     api = "api"
 
@@ -20,22 +21,26 @@ class FacturareError(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type = Field(
-        ...,
-        description="`invalid_request` for problems with the request (4xx), `api` for problems on the server side (5xx).",
-    )
-    message: str = Field(..., description="Human-readable explanation of the error.")
-    param: str | None = Field(None, description="The request parameter responsible for the error, when there is one.")
+    type: Annotated[
+        FacturareErrorType,
+        Field(
+            description="`invalid_request` for problems with the request (4xx), `api` for problems on the server side (5xx)."
+        ),
+    ]
+    message: Annotated[str, Field(description="Human-readable explanation of the error.")]
+    param: Annotated[
+        str | None, Field(description="The request parameter responsible for the error, when there is one.")
+    ] = None
 
 
-class Metadata1(RootModel[str]):
+MetadataMetadataAdditionalProperty = TypeAliasType(
+    "MetadataMetadataAdditionalProperty", Annotated[str, Field(max_length=255)]
+)
+
+
+class Metadata(RootModel[dict[str, MetadataMetadataAdditionalProperty]]):
     model_config = ConfigDict(defer_build=True)
-    root: str = Field(..., max_length=255)
-
-
-class Metadata(RootModel[dict[str, Metadata1]]):
-    model_config = ConfigDict(defer_build=True)
-    root: dict[str, Metadata1] = Field(..., max_length=10)
+    root: Annotated[dict[str, MetadataMetadataAdditionalProperty], Field(max_length=10)]
 
 
 class ShipTo(BaseModel):
@@ -44,38 +49,45 @@ class ShipTo(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Recipient name.")
-    attention_to: str | None = Field(None, description="Attention line.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    name: Annotated[str | None, Field(description="Recipient name.")] = None
+    attention_to: Annotated[str | None, Field(description="Attention line.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
 
 
-class Object(OpenStrEnum):
+class DiscountObject(OpenStrEnum):
     discount = "discount"
 
 
-class Object1(OpenStrEnum):
+class TaxObject(OpenStrEnum):
     tax = "tax"
 
 
-class Object2(OpenStrEnum):
+class LineItemObject(OpenStrEnum):
     line_item = "line_item"
 
 
-class Type1(OpenStrEnum):
+class CustomerType(OpenStrEnum):
     company = "company"
     person = "person"
 
 
-class Object3(OpenStrEnum):
+class CustomerObject(OpenStrEnum):
     customer = "customer"
 
 
-class DisabledPaymentMethod(OpenStrEnum):
+class CustomerCreateType(OpenStrEnum):
+    company = "company"
+    person = "person"
+
+
+class CustomerCreateDisabledPaymentMethod(OpenStrEnum):
     ach = "ach"
     cash = "cash"
     check = "check"
@@ -93,52 +105,84 @@ class CustomerCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type1 | None = Field(Type1.company, description="Kind of customer.")
-    name: str = Field(..., description="Customer name.")
-    number: str | None = Field(None, description="Account number; generated from the numbering sequence when omitted.")
-    email: str | None = Field(None, description="Billing email address.")
-    autopay: bool | None = Field(
-        False, description="When true, invoices are charged automatically to the payment source."
+    type: Annotated[CustomerCreateType | None, Field(description="Kind of customer.")] = CustomerCreateType.company
+    name: Annotated[str, Field(description="Customer name.")]
+    number: Annotated[
+        str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
+    ] = None
+    email: Annotated[str | None, Field(description="Billing email address.")] = None
+    autopay: Annotated[
+        bool | None, Field(description="When true, invoices are charged automatically to the payment source.")
+    ] = False
+    autopay_delay_days: Annotated[
+        int | None, Field(description="Days to wait before an AutoPay charge; null uses the account default.")
+    ] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    attention_to: Annotated[str | None, Field(description="Attention line of the billing address.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
+    language: Annotated[
+        str | None, Field(description="Two-letter ISO 639-1 language code for documents and emails.")
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    chase: Annotated[bool | None, Field(description="When true, automatic payment reminders are sent.")] = True
+    chasing_cadence: Annotated[int | None, Field(description="ID of the chasing cadence assigned to the customer.")] = (
+        None
     )
-    autopay_delay_days: int | None = Field(
-        None, description="Days to wait before an AutoPay charge; null uses the account default."
-    )
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    attention_to: str | None = Field(None, description="Attention line of the billing address.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
-    language: str | None = Field(None, description="Two-letter ISO 639-1 language code for documents and emails.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    phone: str | None = Field(None, description="Phone number.")
-    chase: bool | None = Field(True, description="When true, automatic payment reminders are sent.")
-    chasing_cadence: int | None = Field(None, description="ID of the chasing cadence assigned to the customer.")
-    next_chase_step: int | None = Field(None, description="ID of the next chasing step.")
-    credit_hold: bool | None = Field(False, description="When true, the customer is on credit hold.")
-    credit_limit: float | None = Field(None, description="Credit limit.")
-    owner: int | None = Field(None, description="ID of the user who owns the account.")
-    taxable: bool | None = Field(True, description="When false, no taxes are applied to the customer's documents.")
-    tax_id: str | None = Field(None, description="Tax identification number (IDNO in Moldova).")
-    avalara_entity_use_code: str | None = Field(None, description="Avalara entity use code for exemptions.")
-    avalara_exemption_number: str | None = Field(None, description="Avalara exemption certificate number.")
-    parent_customer: int | None = Field(None, description="ID of the parent customer.")
-    notes: str | None = Field(None, description="Private notes about the customer.")
-    sign_up_page: int | None = Field(None, description="ID of the sign-up page the customer used.")
-    ach_gateway: int | None = Field(None, description="ID of the merchant account used for ACH payments.")
-    cc_gateway: int | None = Field(None, description="ID of the merchant account used for card payments.")
+    next_chase_step: Annotated[int | None, Field(description="ID of the next chasing step.")] = None
+    credit_hold: Annotated[bool | None, Field(description="When true, the customer is on credit hold.")] = False
+    credit_limit: Annotated[float | None, Field(description="Credit limit.")] = None
+    owner: Annotated[int | None, Field(description="ID of the user who owns the account.")] = None
+    taxable: Annotated[
+        bool | None, Field(description="When false, no taxes are applied to the customer's documents.")
+    ] = True
+    tax_id: Annotated[str | None, Field(description="Tax identification number (IDNO in Moldova).")] = None
+    avalara_entity_use_code: Annotated[str | None, Field(description="Avalara entity use code for exemptions.")] = None
+    avalara_exemption_number: Annotated[str | None, Field(description="Avalara exemption certificate number.")] = None
+    parent_customer: Annotated[int | None, Field(description="ID of the parent customer.")] = None
+    notes: Annotated[str | None, Field(description="Private notes about the customer.")] = None
+    sign_up_page: Annotated[int | None, Field(description="ID of the sign-up page the customer used.")] = None
+    ach_gateway: Annotated[int | None, Field(description="ID of the merchant account used for ACH payments.")] = None
+    cc_gateway: Annotated[int | None, Field(description="ID of the merchant account used for card payments.")] = None
     metadata: Metadata | None = None
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply to the customer's documents.")
-    disabled_payment_methods: list[DisabledPaymentMethod] | None = Field(
-        None, description="Write-only: payment methods the customer may not use."
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply to the customer's documents.")] = (
+        None
     )
+    disabled_payment_methods: Annotated[
+        list[CustomerCreateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use."),
+    ] = None
+
+
+class CustomerUpdateType(OpenStrEnum):
+    company = "company"
+    person = "person"
+
+
+class CustomerUpdateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
 
 
 class CustomerUpdate(BaseModel):
@@ -147,68 +191,85 @@ class CustomerUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type1 | None = Field(Type1.company, description="Kind of customer.")
-    name: str | None = Field(None, description="Customer name.")
-    number: str | None = Field(None, description="Account number; generated from the numbering sequence when omitted.")
-    email: str | None = Field(None, description="Billing email address.")
-    autopay: bool | None = Field(
-        False, description="When true, invoices are charged automatically to the payment source."
+    type: Annotated[CustomerUpdateType | None, Field(description="Kind of customer.")] = CustomerUpdateType.company
+    name: Annotated[str | None, Field(description="Customer name.")] = None
+    number: Annotated[
+        str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
+    ] = None
+    email: Annotated[str | None, Field(description="Billing email address.")] = None
+    autopay: Annotated[
+        bool | None, Field(description="When true, invoices are charged automatically to the payment source.")
+    ] = False
+    autopay_delay_days: Annotated[
+        int | None, Field(description="Days to wait before an AutoPay charge; null uses the account default.")
+    ] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    attention_to: Annotated[str | None, Field(description="Attention line of the billing address.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
+    language: Annotated[
+        str | None, Field(description="Two-letter ISO 639-1 language code for documents and emails.")
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    chase: Annotated[bool | None, Field(description="When true, automatic payment reminders are sent.")] = True
+    chasing_cadence: Annotated[int | None, Field(description="ID of the chasing cadence assigned to the customer.")] = (
+        None
     )
-    autopay_delay_days: int | None = Field(
-        None, description="Days to wait before an AutoPay charge; null uses the account default."
-    )
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    attention_to: str | None = Field(None, description="Attention line of the billing address.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
-    language: str | None = Field(None, description="Two-letter ISO 639-1 language code for documents and emails.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    phone: str | None = Field(None, description="Phone number.")
-    chase: bool | None = Field(True, description="When true, automatic payment reminders are sent.")
-    chasing_cadence: int | None = Field(None, description="ID of the chasing cadence assigned to the customer.")
-    next_chase_step: int | None = Field(None, description="ID of the next chasing step.")
-    credit_hold: bool | None = Field(False, description="When true, the customer is on credit hold.")
-    credit_limit: float | None = Field(None, description="Credit limit.")
-    owner: int | None = Field(None, description="ID of the user who owns the account.")
-    taxable: bool | None = Field(True, description="When false, no taxes are applied to the customer's documents.")
-    tax_id: str | None = Field(None, description="Tax identification number (IDNO in Moldova).")
-    avalara_entity_use_code: str | None = Field(None, description="Avalara entity use code for exemptions.")
-    avalara_exemption_number: str | None = Field(None, description="Avalara exemption certificate number.")
-    parent_customer: int | None = Field(None, description="ID of the parent customer.")
-    notes: str | None = Field(None, description="Private notes about the customer.")
-    sign_up_page: int | None = Field(None, description="ID of the sign-up page the customer used.")
-    ach_gateway: int | None = Field(None, description="ID of the merchant account used for ACH payments.")
-    cc_gateway: int | None = Field(None, description="ID of the merchant account used for card payments.")
+    next_chase_step: Annotated[int | None, Field(description="ID of the next chasing step.")] = None
+    credit_hold: Annotated[bool | None, Field(description="When true, the customer is on credit hold.")] = False
+    credit_limit: Annotated[float | None, Field(description="Credit limit.")] = None
+    owner: Annotated[int | None, Field(description="ID of the user who owns the account.")] = None
+    taxable: Annotated[
+        bool | None, Field(description="When false, no taxes are applied to the customer's documents.")
+    ] = True
+    tax_id: Annotated[str | None, Field(description="Tax identification number (IDNO in Moldova).")] = None
+    avalara_entity_use_code: Annotated[str | None, Field(description="Avalara entity use code for exemptions.")] = None
+    avalara_exemption_number: Annotated[str | None, Field(description="Avalara exemption certificate number.")] = None
+    parent_customer: Annotated[int | None, Field(description="ID of the parent customer.")] = None
+    notes: Annotated[str | None, Field(description="Private notes about the customer.")] = None
+    sign_up_page: Annotated[int | None, Field(description="ID of the sign-up page the customer used.")] = None
+    ach_gateway: Annotated[int | None, Field(description="ID of the merchant account used for ACH payments.")] = None
+    cc_gateway: Annotated[int | None, Field(description="ID of the merchant account used for card payments.")] = None
     metadata: Metadata | None = None
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply to the customer's documents.")
-    disabled_payment_methods: list[DisabledPaymentMethod] | None = Field(
-        None, description="Write-only: payment methods the customer may not use."
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply to the customer's documents.")] = (
+        None
     )
+    disabled_payment_methods: Annotated[
+        list[CustomerUpdateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use."),
+    ] = None
 
 
-class HistoryItem(BaseModel):
+class CustomerBalanceHistoryItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
     )
-    timestamp: int | None = Field(None, description="When the balance changed.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    balance: float | None = Field(None, description="Credit balance after the change.")
+    timestamp: Annotated[int | None, Field(description="When the balance changed.")] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    balance: Annotated[float | None, Field(description="Credit balance after the change.")] = None
 
 
 class CustomerBalance(BaseModel):
@@ -217,20 +278,24 @@ class CustomerBalance(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    available_credits: float = Field(..., description="Unused account credit.")
-    currency: str = Field(
-        ...,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    history: list[HistoryItem] | None = Field(None, description="Credit balance over time, newest first.")
-    past_due: bool = Field(..., description="True when any invoice is past due.")
-    total_outstanding: float = Field(..., description="Sum of the open invoice balances.")
-    due_now: float | None = Field(None, description="Amount currently due.")
+    available_credits: Annotated[float, Field(description="Unused account credit.")]
+    currency: Annotated[
+        str,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ]
+    history: Annotated[
+        list[CustomerBalanceHistoryItem] | None, Field(description="Credit balance over time, newest first.")
+    ] = None
+    past_due: Annotated[bool, Field(description="True when any invoice is past due.")]
+    total_outstanding: Annotated[float, Field(description="Sum of the open invoice balances.")]
+    due_now: Annotated[float | None, Field(description="Amount currently due.")] = None
 
 
-class Object4(OpenStrEnum):
+class ContactObject(OpenStrEnum):
     contact = "contact"
 
 
@@ -240,23 +305,27 @@ class Contact(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object4 | None = Field(Object4.contact, description="Object type, always `contact`.")
-    name: str = Field(..., description="Contact name.")
-    title: str | None = Field(None, description="Job title.")
-    email: str | None = Field(None, description="Email address.")
-    phone: str | None = Field(None, description="Phone number.")
-    primary: bool | None = Field(False, description="When true, the contact receives the customer's billing emails.")
-    sms_enabled: bool | None = Field(None, description="When true, the contact may receive text messages.")
-    department: str | None = Field(None, description="Department.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[ContactObject | None, Field(description="Object type, always `contact`.")] = ContactObject.contact
+    name: Annotated[str, Field(description="Contact name.")]
+    title: Annotated[str | None, Field(description="Job title.")] = None
+    email: Annotated[str | None, Field(description="Email address.")] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    primary: Annotated[
+        bool | None, Field(description="When true, the contact receives the customer's billing emails.")
+    ] = False
+    sms_enabled: Annotated[bool | None, Field(description="When true, the contact may receive text messages.")] = None
+    department: Annotated[str | None, Field(description="Department.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class ContactCreate(BaseModel):
@@ -265,19 +334,23 @@ class ContactCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str = Field(..., description="Contact name.")
-    title: str | None = Field(None, description="Job title.")
-    email: str | None = Field(None, description="Email address.")
-    phone: str | None = Field(None, description="Phone number.")
-    primary: bool | None = Field(False, description="When true, the contact receives the customer's billing emails.")
-    sms_enabled: bool | None = Field(None, description="When true, the contact may receive text messages.")
-    department: str | None = Field(None, description="Department.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    name: Annotated[str, Field(description="Contact name.")]
+    title: Annotated[str | None, Field(description="Job title.")] = None
+    email: Annotated[str | None, Field(description="Email address.")] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    primary: Annotated[
+        bool | None, Field(description="When true, the contact receives the customer's billing emails.")
+    ] = False
+    sms_enabled: Annotated[bool | None, Field(description="When true, the contact may receive text messages.")] = None
+    department: Annotated[str | None, Field(description="Department.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
 
 
 class ContactUpdate(BaseModel):
@@ -286,38 +359,44 @@ class ContactUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Contact name.")
-    title: str | None = Field(None, description="Job title.")
-    email: str | None = Field(None, description="Email address.")
-    phone: str | None = Field(None, description="Phone number.")
-    primary: bool | None = Field(False, description="When true, the contact receives the customer's billing emails.")
-    sms_enabled: bool | None = Field(None, description="When true, the contact may receive text messages.")
-    department: str | None = Field(None, description="Department.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    name: Annotated[str | None, Field(description="Contact name.")] = None
+    title: Annotated[str | None, Field(description="Job title.")] = None
+    email: Annotated[str | None, Field(description="Email address.")] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    primary: Annotated[
+        bool | None, Field(description="When true, the contact receives the customer's billing emails.")
+    ] = False
+    sms_enabled: Annotated[bool | None, Field(description="When true, the contact may receive text messages.")] = None
+    department: Annotated[str | None, Field(description="Department.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
 
 
 class ContactList(RootModel[list[Contact]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Contact] = Field(
-        ...,
-        description="One page of contacts: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Contact],
+        Field(
+            description="One page of contacts: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object5(OpenStrEnum):
+class PendingLineItemObject(OpenStrEnum):
     line_item = "line_item"
 
 
-class Object6(OpenStrEnum):
+class CardObject(OpenStrEnum):
     card = "card"
 
 
-class Funding(OpenStrEnum):
+class CardFunding(OpenStrEnum):
     credit = "credit"
     debit = "debit"
     prepaid = "prepaid"
@@ -330,25 +409,25 @@ class Card(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Literal["card"] = Field(..., description="Object type, always `card`.")
-    brand: str | None = Field(None, description="Card brand.")
-    last4: str | None = Field(None, description="Last four digits.")
-    exp_month: int | None = Field(None, description="Expiry month.")
-    exp_year: int | None = Field(None, description="Expiry year.")
-    funding: Funding | None = Field(None, description="Funding type.")
-    chargeable: bool | None = Field(None, description="Whether the card can be charged.")
-    failure_reason: str | None = Field(None, description="Why the last charge attempt failed.")
-    gateway: str | None = Field(None, description="Payment gateway that stores the card.")
-    gateway_customer: str | None = Field(None, description="Customer ID at the gateway.")
-    gateway_id: str | None = Field(None, description="Card ID at the gateway.")
-    merchant_account: int | None = Field(None, description="ID of the merchant account.")
-    receipt_email: str | None = Field(None, description="Email that receives receipts.")
-    created_at: int | None = Field(None, description="UNIX timestamp when the card was added.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the card was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[Literal["card"], Field(description="Object type, always `card`.")]
+    brand: Annotated[str | None, Field(description="Card brand.")] = None
+    last4: Annotated[str | None, Field(description="Last four digits.")] = None
+    exp_month: Annotated[int | None, Field(description="Expiry month.")] = None
+    exp_year: Annotated[int | None, Field(description="Expiry year.")] = None
+    funding: Annotated[CardFunding | None, Field(description="Funding type.")] = None
+    chargeable: Annotated[bool | None, Field(description="Whether the card can be charged.")] = None
+    failure_reason: Annotated[str | None, Field(description="Why the last charge attempt failed.")] = None
+    gateway: Annotated[str | None, Field(description="Payment gateway that stores the card.")] = None
+    gateway_customer: Annotated[str | None, Field(description="Customer ID at the gateway.")] = None
+    gateway_id: Annotated[str | None, Field(description="Card ID at the gateway.")] = None
+    merchant_account: Annotated[int | None, Field(description="ID of the merchant account.")] = None
+    receipt_email: Annotated[str | None, Field(description="Email that receives receipts.")] = None
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the card was added.")] = None
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the card was last updated.")] = None
 
 
-class Object7(OpenStrEnum):
+class BankAccountObject(OpenStrEnum):
     bank_account = "bank_account"
 
 
@@ -358,22 +437,24 @@ class BankAccount(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Literal["bank_account"] = Field(..., description="Object type, always `bank_account`.")
-    bank_name: str | None = Field(None, description="Bank name.")
-    last4: str | None = Field(None, description="Last four digits of the account number.")
-    routing_number: str | None = Field(None, description="Routing number.")
-    verified: bool | None = Field(
-        None, description="Whether the account was verified (instant verification or micro-deposits)."
-    )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    created_at: int | None = Field(None, description="UNIX timestamp when the account was added.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the account was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[Literal["bank_account"], Field(description="Object type, always `bank_account`.")]
+    bank_name: Annotated[str | None, Field(description="Bank name.")] = None
+    last4: Annotated[str | None, Field(description="Last four digits of the account number.")] = None
+    routing_number: Annotated[str | None, Field(description="Routing number.")] = None
+    verified: Annotated[
+        bool | None, Field(description="Whether the account was verified (instant verification or micro-deposits).")
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the account was added.")] = None
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the account was last updated.")] = None
 
 
 class QueryMap(RootModel[dict[str, str]]):
@@ -381,14 +462,7 @@ class QueryMap(RootModel[dict[str, str]]):
     root: dict[str, str]
 
 
-class PaymentSource(RootModel[Card | BankAccount]):
-    model_config = ConfigDict(defer_build=True)
-    root: Card | BankAccount = Field(
-        ..., description="A payment source: a Card or a BankAccount, told apart by `object`.", discriminator="object"
-    )
-
-
-class Method(OpenStrEnum):
+class PaymentSourceCreateMethod(OpenStrEnum):
     card = "card"
     ach = "ach"
 
@@ -399,18 +473,35 @@ class PaymentSourceCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    method: Method = Field(..., description="Kind of source.")
-    make_default: bool | None = Field(False, description="When true, the new source becomes the customer's default.")
-    invoiced_token: str | None = Field(None, description="Token produced by the hosted payment form (invoiced.js).")
-    gateway_token: str | None = Field(None, description="Token produced directly by the payment gateway.")
+    method: Annotated[PaymentSourceCreateMethod, Field(description="Kind of source.")]
+    make_default: Annotated[
+        bool | None, Field(description="When true, the new source becomes the customer's default.")
+    ] = False
+    invoiced_token: Annotated[
+        str | None, Field(description="Token produced by the hosted payment form (invoiced.js).")
+    ] = None
+    gateway_token: Annotated[str | None, Field(description="Token produced directly by the payment gateway.")] = None
 
 
-class PaymentSourceList(RootModel[list[PaymentSource]]):
+class PaymentSourceList(RootModel[list[Annotated[Card | BankAccount, Field(discriminator="object")]]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[PaymentSource] = Field(..., description="The customer's payment sources: a bare JSON array.")
+    root: Annotated[
+        list[Annotated[Card | BankAccount, Field(discriminator="object")]],
+        Field(description="The customer's payment sources: a bare JSON array."),
+    ]
 
 
-class Type4(OpenStrEnum):
+class StatementEmailRequestType(OpenStrEnum):
+    balance_forward = "balance_forward"
+    open_item = "open_item"
+
+
+class StatementTextMessageRequestType(OpenStrEnum):
+    balance_forward = "balance_forward"
+    open_item = "open_item"
+
+
+class StatementLetterRequestType(OpenStrEnum):
     balance_forward = "balance_forward"
     open_item = "open_item"
 
@@ -421,10 +512,14 @@ class StatementLetterRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
-    items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
-    start: int | None = Field(None, description="Start of the statement period (balance_forward only).")
-    end: int | None = Field(None, description="End of the statement period (balance_forward only).")
+    type: Annotated[StatementLetterRequestType | None, Field(description="Statement kind.")] = (
+        StatementLetterRequestType.open_item
+    )
+    items: Annotated[
+        str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
+    ] = None
+    start: Annotated[int | None, Field(description="Start of the statement period (balance_forward only).")] = None
+    end: Annotated[int | None, Field(description="End of the statement period (balance_forward only).")] = None
 
 
 class ConsolidateInvoicesRequest(BaseModel):
@@ -433,9 +528,9 @@ class ConsolidateInvoicesRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    cutoff_date: int | None = Field(
-        None, description="Only invoices dated on or before this UNIX timestamp are consolidated."
-    )
+    cutoff_date: Annotated[
+        int | None, Field(description="Only invoices dated on or before this UNIX timestamp are consolidated.")
+    ] = None
 
 
 class EmailRecipient(BaseModel):
@@ -444,8 +539,8 @@ class EmailRecipient(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Recipient name.")
-    email: str = Field(..., description="Recipient address.")
+    name: Annotated[str | None, Field(description="Recipient name.")] = None
+    email: Annotated[str, Field(description="Recipient address.")]
 
 
 class EmailRequest(BaseModel):
@@ -454,13 +549,13 @@ class EmailRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    to: list[EmailRecipient] | None = Field(None, description="Recipients.")
-    bcc: str | None = Field(None, description="Comma-separated addresses to blind-copy.")
-    subject: str | None = Field(None, description="Subject; the template's subject when omitted.")
-    message: str | None = Field(None, description="Body; the template's body when omitted.")
+    to: Annotated[list[EmailRecipient] | None, Field(description="Recipients.")] = None
+    bcc: Annotated[str | None, Field(description="Comma-separated addresses to blind-copy.")] = None
+    subject: Annotated[str | None, Field(description="Subject; the template's subject when omitted.")] = None
+    message: Annotated[str | None, Field(description="Body; the template's body when omitted.")] = None
 
 
-class Object8(OpenStrEnum):
+class EmailObject(OpenStrEnum):
     email = "email"
 
 
@@ -470,23 +565,23 @@ class Email(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(..., description="Unique identifier (hex string).")
-    object: Object8 | None = Field(Object8.email, description="Object type, always `email`.")
-    state: str | None = Field(None, description="Delivery state, e.g. `sent`, `bounced`, `rejected`.")
-    reject_reason: str | None = Field(None, description="Why the email was rejected, when it was.")
-    email: str | None = Field(None, description="Recipient address.")
-    template: str | None = Field(None, description="Template used.")
-    subject: str | None = Field(None, description="Subject.")
-    message: str | None = Field(None, description="Body.")
-    opens: int | None = Field(None, description="How many times the email was opened.")
-    opens_detail: list[dict[str, Any]] | None = Field(None, description="One entry per open.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[str, Field(description="Unique identifier (hex string).")]
+    object: Annotated[EmailObject | None, Field(description="Object type, always `email`.")] = EmailObject.email
+    state: Annotated[str | None, Field(description="Delivery state, e.g. `sent`, `bounced`, `rejected`.")] = None
+    reject_reason: Annotated[str | None, Field(description="Why the email was rejected, when it was.")] = None
+    email: Annotated[str | None, Field(description="Recipient address.")] = None
+    template: Annotated[str | None, Field(description="Template used.")] = None
+    subject: Annotated[str | None, Field(description="Subject.")] = None
+    message: Annotated[str | None, Field(description="Body.")] = None
+    opens: Annotated[int | None, Field(description="How many times the email was opened.")] = None
+    opens_detail: Annotated[list[dict[str, Any]] | None, Field(description="One entry per open.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class EmailList(RootModel[list[Email]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Email] = Field(..., description="The emails that were queued, one per recipient.")
+    root: Annotated[list[Email], Field(description="The emails that were queued, one per recipient.")]
 
 
 class TextMessageRecipient(BaseModel):
@@ -495,8 +590,8 @@ class TextMessageRecipient(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Recipient name.")
-    phone: str = Field(..., description="Phone number in international format.")
+    name: Annotated[str | None, Field(description="Recipient name.")] = None
+    phone: Annotated[str, Field(description="Phone number in international format.")]
 
 
 class TextMessageRequest(BaseModel):
@@ -505,13 +600,16 @@ class TextMessageRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    to: list[TextMessageRecipient] | None = Field(
-        None, description="Recipients; the customer's SMS-enabled contacts when omitted."
+    to: Annotated[
+        list[TextMessageRecipient] | None,
+        Field(description="Recipients; the customer's SMS-enabled contacts when omitted."),
+    ] = None
+    message: Annotated[str | None, Field(description="Message text; `{{url}}` is replaced with the document link.")] = (
+        None
     )
-    message: str | None = Field(None, description="Message text; `{{url}}` is replaced with the document link.")
 
 
-class Object9(OpenStrEnum):
+class TextMessageObject(OpenStrEnum):
     text_message = "text_message"
 
 
@@ -521,21 +619,23 @@ class TextMessage(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(..., description="Unique identifier (hex string).")
-    object: Object9 | None = Field(Object9.text_message, description="Object type, always `text_message`.")
-    state: str | None = Field(None, description="Delivery state, e.g. `sent`, `failed`.")
-    to: str | None = Field(None, description="Recipient phone number.")
-    message: str | None = Field(None, description="Message text as sent.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[str, Field(description="Unique identifier (hex string).")]
+    object: Annotated[TextMessageObject | None, Field(description="Object type, always `text_message`.")] = (
+        TextMessageObject.text_message
+    )
+    state: Annotated[str | None, Field(description="Delivery state, e.g. `sent`, `failed`.")] = None
+    to: Annotated[str | None, Field(description="Recipient phone number.")] = None
+    message: Annotated[str | None, Field(description="Message text as sent.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class TextMessageList(RootModel[list[TextMessage]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[TextMessage] = Field(..., description="The text messages that were queued, one per recipient.")
+    root: Annotated[list[TextMessage], Field(description="The text messages that were queued, one per recipient.")]
 
 
-class Object10(OpenStrEnum):
+class LetterObject(OpenStrEnum):
     letter = "letter"
 
 
@@ -545,26 +645,26 @@ class Letter(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(..., description="Unique identifier (hex string).")
-    object: Object10 | None = Field(Object10.letter, description="Object type, always `letter`.")
-    state: str | None = Field(None, description="Mailing state, e.g. `queued`, `sent`.")
-    to: str | None = Field(None, description="Postal address the letter goes to.")
-    num_pages: int | None = Field(None, description="Number of pages.")
-    expected_delivery_date: int | None = Field(None, description="Expected delivery date (UNIX timestamp).")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[str, Field(description="Unique identifier (hex string).")]
+    object: Annotated[LetterObject | None, Field(description="Object type, always `letter`.")] = LetterObject.letter
+    state: Annotated[str | None, Field(description="Mailing state, e.g. `queued`, `sent`.")] = None
+    to: Annotated[str | None, Field(description="Postal address the letter goes to.")] = None
+    num_pages: Annotated[int | None, Field(description="Number of pages.")] = None
+    expected_delivery_date: Annotated[int | None, Field(description="Expected delivery date (UNIX timestamp).")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class LetterList(RootModel[list[Letter]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Letter] = Field(..., description="The letters that were queued.")
+    root: Annotated[list[Letter], Field(description="The letters that were queued.")]
 
 
-class Object11(OpenStrEnum):
+class InvoiceObject(OpenStrEnum):
     invoice = "invoice"
 
 
-class Status(OpenStrEnum):
+class InvoiceStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -575,7 +675,31 @@ class Status(OpenStrEnum):
     voided = "voided"
 
 
-class Object12(OpenStrEnum):
+class InvoiceCreateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class InvoiceUpdateDisabledPaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class AttachmentObject(OpenStrEnum):
     attachment = "attachment"
 
 
@@ -585,33 +709,33 @@ class Installment(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Unique identifier, assigned by the API.")
-    date: int = Field(..., description="Due date of the installment (UNIX timestamp).")
-    amount: float = Field(..., description="Installment amount.")
-    balance: float | None = Field(None, description="Amount of the installment still owed.")
+    id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
+    date: Annotated[int, Field(description="Due date of the installment (UNIX timestamp).")]
+    amount: Annotated[float, Field(description="Installment amount.")]
+    balance: Annotated[float | None, Field(description="Amount of the installment still owed.")] = None
 
 
-class Object13(OpenStrEnum):
+class PaymentPlanObject(OpenStrEnum):
     payment_plan = "payment_plan"
 
 
-class Status1(OpenStrEnum):
+class PaymentPlanStatus(OpenStrEnum):
     pending_signup = "pending_signup"
     active = "active"
     finished = "finished"
     canceled = "canceled"
 
 
-class Approval(BaseModel):
+class PaymentPlanApproval(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Approval ID.")
-    ip: str | None = Field(None, description="IP address of the approver.")
-    timestamp: int | None = Field(None, description="When the plan was approved.")
-    user_agent: str | None = Field(None, description="Browser user agent of the approver.")
+    id: Annotated[int | None, Field(description="Approval ID.")] = None
+    ip: Annotated[str | None, Field(description="IP address of the approver.")] = None
+    timestamp: Annotated[int | None, Field(description="When the plan was approved.")] = None
+    user_agent: Annotated[str | None, Field(description="Browser user agent of the approver.")] = None
 
 
 class PaymentPlan(BaseModel):
@@ -620,12 +744,18 @@ class PaymentPlan(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object13 | None = Field(Object13.payment_plan, description="Object type, always `payment_plan`.")
-    status: Status1 | None = Field(Status1.pending_signup, description="State of the plan.")
-    installments: list[Installment] = Field(..., description="The installments, in date order.")
-    approval: Approval | None = Field(None, description="How the customer approved the plan; null until approved.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[PaymentPlanObject | None, Field(description="Object type, always `payment_plan`.")] = (
+        PaymentPlanObject.payment_plan
+    )
+    status: Annotated[PaymentPlanStatus | None, Field(description="State of the plan.")] = (
+        PaymentPlanStatus.pending_signup
+    )
+    installments: Annotated[list[Installment], Field(description="The installments, in date order.")]
+    approval: Annotated[
+        PaymentPlanApproval | None, Field(description="How the customer approved the plan; null until approved.")
+    ] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
 
 
 class PaymentPlanCreate(BaseModel):
@@ -634,10 +764,10 @@ class PaymentPlanCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    installments: list[Installment] = Field(..., description="The installments.", min_length=1)
+    installments: Annotated[list[Installment], Field(description="The installments.", min_length=1)]
 
 
-class Type7(OpenStrEnum):
+class PaymentApplicationType(OpenStrEnum):
     applied_credit = "applied_credit"
     convenience_fee = "convenience_fee"
     credit = "credit"
@@ -646,7 +776,7 @@ class Type7(OpenStrEnum):
     invoice = "invoice"
 
 
-class DocumentType(OpenStrEnum):
+class PaymentApplicationDocumentType(OpenStrEnum):
     invoice = "invoice"
     estimate = "estimate"
     credit_note = "credit_note"
@@ -658,21 +788,34 @@ class PaymentApplication(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type7 = Field(..., description="What the amount is applied to.")
-    amount: float = Field(..., description="Amount applied.")
-    invoice: int | None = Field(None, description="Invoice ID (type `invoice`).")
-    estimate: int | None = Field(None, description="Estimate ID (type `estimate`).")
-    credit_note: int | None = Field(None, description="Credit note ID (type `credit_note`).")
-    document_type: DocumentType | None = Field(
-        None, description="For `applied_credit`: the kind of document the credit is applied to."
-    )
+    type: Annotated[PaymentApplicationType, Field(description="What the amount is applied to.")]
+    amount: Annotated[float, Field(description="Amount applied.")]
+    invoice: Annotated[int | None, Field(description="Invoice ID (type `invoice`).")] = None
+    estimate: Annotated[int | None, Field(description="Estimate ID (type `estimate`).")] = None
+    credit_note: Annotated[int | None, Field(description="Credit note ID (type `credit_note`).")] = None
+    document_type: Annotated[
+        PaymentApplicationDocumentType | None,
+        Field(description="For `applied_credit`: the kind of document the credit is applied to."),
+    ] = None
 
 
-class Object14(OpenStrEnum):
+class PaymentObject(OpenStrEnum):
     payment = "payment"
 
 
-class Method1(OpenStrEnum):
+class PaymentMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
+
+
+class PaymentCreateMethod(OpenStrEnum):
     ach = "ach"
     cash = "cash"
     check = "check"
@@ -690,22 +833,40 @@ class PaymentCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int | None = Field(None, description="ID of the paying customer.")
-    date: int | None = Field(None, description="Payment date (UNIX timestamp); the current time when omitted.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    customer: Annotated[int | None, Field(description="ID of the paying customer.")] = None
+    date: Annotated[int | None, Field(description="Payment date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    amount: float = Field(..., description="Amount received.")
-    method: Method1 | None = Field(Method1.other, description="How the payment was made.")
-    ach_sender_id: str | None = Field(None, description="ACH sender ID, used to match future ACH payments.")
-    reference: str | None = Field(None, description="Reference number, e.g. the check or transfer number.")
-    notes: str | None = Field(None, description="Internal notes.")
-    applied_to: list[PaymentApplication] | None = Field(
-        None, description="How the payment is applied to documents and credit."
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float, Field(description="Amount received.")]
+    method: Annotated[PaymentCreateMethod | None, Field(description="How the payment was made.")] = (
+        PaymentCreateMethod.other
     )
+    ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
+    reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
+    notes: Annotated[str | None, Field(description="Internal notes.")] = None
+    applied_to: Annotated[
+        list[PaymentApplication] | None, Field(description="How the payment is applied to documents and credit.")
+    ] = None
+
+
+class PaymentUpdateMethod(OpenStrEnum):
+    ach = "ach"
+    cash = "cash"
+    check = "check"
+    credit_card = "credit_card"
+    eft = "eft"
+    direct_debit = "direct_debit"
+    other = "other"
+    paypal = "paypal"
+    wire_transfer = "wire_transfer"
 
 
 class PaymentUpdate(BaseModel):
@@ -714,40 +875,46 @@ class PaymentUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int | None = Field(None, description="ID of the paying customer.")
-    date: int | None = Field(None, description="Payment date (UNIX timestamp); the current time when omitted.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    customer: Annotated[int | None, Field(description="ID of the paying customer.")] = None
+    date: Annotated[int | None, Field(description="Payment date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    amount: float | None = Field(None, description="Amount received.")
-    method: Method1 | None = Field(Method1.other, description="How the payment was made.")
-    ach_sender_id: str | None = Field(None, description="ACH sender ID, used to match future ACH payments.")
-    reference: str | None = Field(None, description="Reference number, e.g. the check or transfer number.")
-    notes: str | None = Field(None, description="Internal notes.")
-    applied_to: list[PaymentApplication] | None = Field(
-        None, description="How the payment is applied to documents and credit."
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float | None, Field(description="Amount received.")] = None
+    method: Annotated[PaymentUpdateMethod | None, Field(description="How the payment was made.")] = (
+        PaymentUpdateMethod.other
     )
+    ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
+    reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
+    notes: Annotated[str | None, Field(description="Internal notes.")] = None
+    applied_to: Annotated[
+        list[PaymentApplication] | None, Field(description="How the payment is applied to documents and credit.")
+    ] = None
 
 
-class Object15(OpenStrEnum):
+class ChargeObject(OpenStrEnum):
     charge = "charge"
 
 
-class Status2(OpenStrEnum):
+class ChargeStatus(OpenStrEnum):
     succeeded = "succeeded"
     pending = "pending"
     failed = "failed"
 
 
-class Method4(OpenStrEnum):
+class ChargeCreateMethod(OpenStrEnum):
     credit_card = "credit_card"
     ach = "ach"
 
 
-class PaymentSourceType(OpenStrEnum):
+class ChargeCreatePaymentSourceType(OpenStrEnum):
     card = "card"
     bank_account = "bank_account"
 
@@ -758,25 +925,37 @@ class ChargeCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer to charge.")
-    method: Method4 = Field(..., description="Payment method.")
-    currency: str = Field(
-        ...,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float = Field(..., description="Amount to charge.", gt=0.0)
-    invoiced_token: str | None = Field(None, description="Token from the hosted payment form.")
-    gateway_token: str | None = Field(None, description="Token from the payment gateway.")
-    payment_source_type: PaymentSourceType | None = Field(None, description="Kind of saved source to charge.")
-    payment_source_id: int | None = Field(None, description="ID of the saved source to charge.")
-    receipt_email: str | None = Field(None, description="Where to send the receipt.")
-    applied_to: list[PaymentApplication] | None = Field(None, description="How the resulting payment is applied.")
+    customer: Annotated[int, Field(description="ID of the customer to charge.")]
+    method: Annotated[ChargeCreateMethod, Field(description="Payment method.")]
+    currency: Annotated[
+        str,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ]
+    amount: Annotated[float, Field(description="Amount to charge.", gt=0.0)]
+    invoiced_token: Annotated[str | None, Field(description="Token from the hosted payment form.")] = None
+    gateway_token: Annotated[str | None, Field(description="Token from the payment gateway.")] = None
+    payment_source_type: Annotated[
+        ChargeCreatePaymentSourceType | None, Field(description="Kind of saved source to charge.")
+    ] = None
+    payment_source_id: Annotated[int | None, Field(description="ID of the saved source to charge.")] = None
+    receipt_email: Annotated[str | None, Field(description="Where to send the receipt.")] = None
+    applied_to: Annotated[
+        list[PaymentApplication] | None, Field(description="How the resulting payment is applied.")
+    ] = None
 
 
-class Object16(OpenStrEnum):
+class RefundObject(OpenStrEnum):
     refund = "refund"
+
+
+class RefundStatus(OpenStrEnum):
+    succeeded = "succeeded"
+    pending = "pending"
+    failed = "failed"
 
 
 class Refund(BaseModel):
@@ -785,22 +964,24 @@ class Refund(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object16 | None = Field(Object16.refund, description="Object type, always `refund`.")
-    charge: int | None = Field(None, description="ID of the refunded charge.")
-    amount: float = Field(..., description="Amount refunded.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    status: Status2 | None = Field(Status2.succeeded, description="Refund state.")
-    gateway: str | None = Field(None, description="Gateway that processed the refund.")
-    gateway_id: str | None = Field(None, description="Refund ID at the gateway.")
-    failure_message: str | None = Field(None, description="Why the refund failed.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[RefundObject | None, Field(description="Object type, always `refund`.")] = RefundObject.refund
+    charge: Annotated[int | None, Field(description="ID of the refunded charge.")] = None
+    amount: Annotated[float, Field(description="Amount refunded.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    status: Annotated[RefundStatus | None, Field(description="Refund state.")] = RefundStatus.succeeded
+    gateway: Annotated[str | None, Field(description="Gateway that processed the refund.")] = None
+    gateway_id: Annotated[str | None, Field(description="Refund ID at the gateway.")] = None
+    failure_message: Annotated[str | None, Field(description="Why the refund failed.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class RefundCreate(BaseModel):
@@ -809,14 +990,14 @@ class RefundCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    amount: float = Field(..., description="Amount to refund; at most the charge amount not yet refunded.", gt=0.0)
+    amount: Annotated[float, Field(description="Amount to refund; at most the charge amount not yet refunded.", gt=0.0)]
 
 
-class Object17(OpenStrEnum):
+class CreditNoteObject(OpenStrEnum):
     credit_note = "credit_note"
 
 
-class Status4(OpenStrEnum):
+class CreditNoteStatus(OpenStrEnum):
     draft = "draft"
     open = "open"
     paid = "paid"
@@ -824,11 +1005,11 @@ class Status4(OpenStrEnum):
     voided = "voided"
 
 
-class Object18(OpenStrEnum):
+class EstimateObject(OpenStrEnum):
     estimate = "estimate"
 
 
-class Status5(OpenStrEnum):
+class EstimateStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -838,7 +1019,7 @@ class Status5(OpenStrEnum):
     voided = "voided"
 
 
-class Object19(OpenStrEnum):
+class ItemObject(OpenStrEnum):
     item = "item"
 
 
@@ -848,26 +1029,28 @@ class ItemCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(
-        None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
-    )
-    description: str | None = Field(None, description="Description.")
-    id: str | None = Field(None, description="Unique string ID; generated when omitted.")
-    name: str = Field(..., description="Item name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    unit_cost: float | None = Field(None, description="Unit price.")
-    taxable: bool | None = Field(True, description="When false the item is excluded from taxes.")
-    discountable: bool | None = Field(True, description="When false the item is excluded from discounts.")
-    gl_account: str | None = Field(None, description="General ledger account code.")
-    avalara_tax_code: str | None = Field(None, description="Avalara tax code.")
-    avalara_location_code: str | None = Field(None, description="Avalara location code.")
+    type: Annotated[
+        str | None, Field(description="Free-form type used to group lines in reports (`product`, `service`, ...).")
+    ] = None
+    description: Annotated[str | None, Field(description="Description.")] = None
+    id: Annotated[str | None, Field(description="Unique string ID; generated when omitted.")] = None
+    name: Annotated[str, Field(description="Item name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the item is excluded from taxes.")] = True
+    discountable: Annotated[bool | None, Field(description="When false the item is excluded from discounts.")] = True
+    gl_account: Annotated[str | None, Field(description="General ledger account code.")] = None
+    avalara_tax_code: Annotated[str | None, Field(description="Avalara tax code.")] = None
+    avalara_location_code: Annotated[str | None, Field(description="Avalara location code.")] = None
     metadata: Metadata | None = None
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply.")
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply.")] = None
 
 
 class ItemUpdate(BaseModel):
@@ -876,11 +1059,11 @@ class ItemUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(
-        None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
-    )
-    description: str | None = Field(None, description="Description.")
-    name: str | None = Field(None, description="Item name.")
+    type: Annotated[
+        str | None, Field(description="Free-form type used to group lines in reports (`product`, `service`, ...).")
+    ] = None
+    description: Annotated[str | None, Field(description="Description.")] = None
+    name: Annotated[str | None, Field(description="Item name.")] = None
     metadata: Metadata | None = None
 
 
@@ -890,28 +1073,28 @@ class PlanTier(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    min_qty: float | None = Field(None, description="Lowest quantity of the tier.")
-    max_qty: float | None = Field(None, description="Highest quantity of the tier; open-ended when absent.")
-    unit_cost: float = Field(..., description="Unit price within the tier.")
+    min_qty: Annotated[float | None, Field(description="Lowest quantity of the tier.")] = None
+    max_qty: Annotated[float | None, Field(description="Highest quantity of the tier; open-ended when absent.")] = None
+    unit_cost: Annotated[float, Field(description="Unit price within the tier.")]
 
 
-class Object20(OpenStrEnum):
+class PlanObject(OpenStrEnum):
     plan = "plan"
 
 
-class PricingMode(OpenStrEnum):
+class PlanPricingMode(OpenStrEnum):
     per_unit = "per_unit"
     volume = "volume"
     tiered = "tiered"
     custom = "custom"
 
 
-class QuantityType(OpenStrEnum):
+class PlanQuantityType(OpenStrEnum):
     constant = "constant"
     usage = "usage"
 
 
-class Interval(OpenStrEnum):
+class PlanInterval(OpenStrEnum):
     day = "day"
     week = "week"
     month = "month"
@@ -924,29 +1107,53 @@ class Plan(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(
-        ..., description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."
+    id: Annotated[
+        str,
+        Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
+    ]
+    object: Annotated[PlanObject | None, Field(description="Object type, always `plan`.")] = PlanObject.plan
+    name: Annotated[str, Field(description="Plan name.")]
+    catalog_item: Annotated[str | None, Field(description="ID of the Item the plan bills.")] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float | None, Field(description="Price per interval (per unit for `per_unit`).")] = None
+    pricing_mode: Annotated[PlanPricingMode | None, Field(description="How the price is computed.")] = (
+        PlanPricingMode.per_unit
     )
-    object: Object20 | None = Field(Object20.plan, description="Object type, always `plan`.")
-    name: str = Field(..., description="Plan name.")
-    catalog_item: str | None = Field(None, description="ID of the Item the plan bills.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float | None = Field(None, description="Price per interval (per unit for `per_unit`).")
-    pricing_mode: PricingMode | None = Field(PricingMode.per_unit, description="How the price is computed.")
-    quantity_type: QuantityType | None = Field(
-        QuantityType.constant, description="Whether the quantity is fixed or metered."
-    )
-    interval: Interval = Field(..., description="Billing frequency.")
-    interval_count: int | None = Field(1, description="Intervals between two billings.", ge=1)
-    tiers: list[PlanTier] | None = Field(None, description="Price tiers, for `volume` and `tiered` plans.")
+    quantity_type: Annotated[
+        PlanQuantityType | None, Field(description="Whether the quantity is fixed or metered.")
+    ] = PlanQuantityType.constant
+    interval: Annotated[PlanInterval, Field(description="Billing frequency.")]
+    interval_count: Annotated[int | None, Field(description="Intervals between two billings.", ge=1)] = 1
+    tiers: Annotated[list[PlanTier] | None, Field(description="Price tiers, for `volume` and `tiered` plans.")] = None
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
+
+
+class PlanCreatePricingMode(OpenStrEnum):
+    per_unit = "per_unit"
+    volume = "volume"
+    tiered = "tiered"
+    custom = "custom"
+
+
+class PlanCreateQuantityType(OpenStrEnum):
+    constant = "constant"
+    usage = "usage"
+
+
+class PlanCreateInterval(OpenStrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
 
 
 class PlanCreate(BaseModel):
@@ -955,23 +1162,27 @@ class PlanCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str | None = Field(None, description="Unique string ID; generated when omitted.")
-    name: str = Field(..., description="Plan name.")
-    catalog_item: str | None = Field(None, description="ID of the Item the plan bills.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    id: Annotated[str | None, Field(description="Unique string ID; generated when omitted.")] = None
+    name: Annotated[str, Field(description="Plan name.")]
+    catalog_item: Annotated[str | None, Field(description="ID of the Item the plan bills.")] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float | None, Field(description="Price per interval (per unit for `per_unit`).")] = None
+    pricing_mode: Annotated[PlanCreatePricingMode | None, Field(description="How the price is computed.")] = (
+        PlanCreatePricingMode.per_unit
     )
-    amount: float | None = Field(None, description="Price per interval (per unit for `per_unit`).")
-    pricing_mode: PricingMode | None = Field(PricingMode.per_unit, description="How the price is computed.")
-    quantity_type: QuantityType | None = Field(
-        QuantityType.constant, description="Whether the quantity is fixed or metered."
-    )
-    interval: Interval = Field(..., description="Billing frequency.")
-    interval_count: int | None = Field(1, description="Intervals between two billings.", ge=1)
-    tiers: list[PlanTier] | None = Field(None, description="Price tiers, for `volume` and `tiered` plans.")
+    quantity_type: Annotated[
+        PlanCreateQuantityType | None, Field(description="Whether the quantity is fixed or metered.")
+    ] = PlanCreateQuantityType.constant
+    interval: Annotated[PlanCreateInterval, Field(description="Billing frequency.")]
+    interval_count: Annotated[int | None, Field(description="Intervals between two billings.", ge=1)] = 1
+    tiers: Annotated[list[PlanTier] | None, Field(description="Price tiers, for `volume` and `tiered` plans.")] = None
     metadata: Metadata | None = None
 
 
@@ -981,19 +1192,21 @@ class PlanUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Plan name.")
+    name: Annotated[str | None, Field(description="Plan name.")] = None
     metadata: Metadata | None = None
 
 
 class PlanList(RootModel[list[Plan]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Plan] = Field(
-        ...,
-        description="One page of plans: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Plan],
+        Field(
+            description="One page of plans: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object21(OpenStrEnum):
+class TaxRateObject(OpenStrEnum):
     tax_rate = "tax_rate"
 
 
@@ -1003,23 +1216,28 @@ class TaxRate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(
-        ..., description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."
+    id: Annotated[
+        str,
+        Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
+    ]
+    object: Annotated[TaxRateObject | None, Field(description="Object type, always `tax_rate`.")] = (
+        TaxRateObject.tax_rate
     )
-    object: Object21 | None = Field(Object21.tax_rate, description="Object type, always `tax_rate`.")
-    name: str = Field(..., description="Tax rate name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    value: float = Field(..., description="Rate in percent when `is_percent`, otherwise a fixed amount.")
-    is_percent: bool | None = Field(True, description="When true `value` is a percentage.")
-    inclusive: bool | None = Field(False, description="When true prices are tax-inclusive.")
+    name: Annotated[str, Field(description="Tax rate name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    value: Annotated[float, Field(description="Rate in percent when `is_percent`, otherwise a fixed amount.")]
+    is_percent: Annotated[bool | None, Field(description="When true `value` is a percentage.")] = True
+    inclusive: Annotated[bool | None, Field(description="When true prices are tax-inclusive.")] = False
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class TaxRateCreate(BaseModel):
@@ -1028,17 +1246,19 @@ class TaxRateCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str | None = Field(None, description="Unique string ID; generated when omitted.")
-    name: str = Field(..., description="Tax rate name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    value: float = Field(..., description="Rate in percent when `is_percent`, otherwise a fixed amount.")
-    is_percent: bool | None = Field(True, description="When true `value` is a percentage.")
-    inclusive: bool | None = Field(False, description="When true prices are tax-inclusive.")
+    id: Annotated[str | None, Field(description="Unique string ID; generated when omitted.")] = None
+    name: Annotated[str, Field(description="Tax rate name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    value: Annotated[float, Field(description="Rate in percent when `is_percent`, otherwise a fixed amount.")]
+    is_percent: Annotated[bool | None, Field(description="When true `value` is a percentage.")] = True
+    inclusive: Annotated[bool | None, Field(description="When true prices are tax-inclusive.")] = False
     metadata: Metadata | None = None
 
 
@@ -1048,19 +1268,21 @@ class TaxRateUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Tax rate name.")
+    name: Annotated[str | None, Field(description="Tax rate name.")] = None
     metadata: Metadata | None = None
 
 
 class TaxRateList(RootModel[list[TaxRate]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[TaxRate] = Field(
-        ...,
-        description="One page of tax rates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[TaxRate],
+        Field(
+            description="One page of tax rates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object22(OpenStrEnum):
+class CouponObject(OpenStrEnum):
     coupon = "coupon"
 
 
@@ -1070,26 +1292,34 @@ class Coupon(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str = Field(
-        ...,
-        description="Unique string ID (the coupon code), chosen on create or generated when omitted; it cannot change afterwards.",
+    id: Annotated[
+        str,
+        Field(
+            description="Unique string ID (the coupon code), chosen on create or generated when omitted; it cannot change afterwards."
+        ),
+    ]
+    object: Annotated[CouponObject | None, Field(description="Object type, always `coupon`.")] = CouponObject.coupon
+    name: Annotated[str, Field(description="Coupon name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    value: Annotated[float, Field(description="Discount in percent when `is_percent`, otherwise a fixed amount.")]
+    is_percent: Annotated[bool | None, Field(description="When true `value` is a percentage.")] = True
+    exclusive: Annotated[bool | None, Field(description="When true no other coupon can be combined with this one.")] = (
+        False
     )
-    object: Object22 | None = Field(Object22.coupon, description="Object type, always `coupon`.")
-    name: str = Field(..., description="Coupon name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    value: float = Field(..., description="Discount in percent when `is_percent`, otherwise a fixed amount.")
-    is_percent: bool | None = Field(True, description="When true `value` is a percentage.")
-    exclusive: bool | None = Field(False, description="When true no other coupon can be combined with this one.")
-    expiration_date: int | None = Field(None, description="When the coupon expires (UNIX timestamp).")
-    max_redemptions: int | None = Field(0, description="How many times the coupon can be used; 0 for no limit.", ge=0)
+    expiration_date: Annotated[int | None, Field(description="When the coupon expires (UNIX timestamp).")] = None
+    max_redemptions: Annotated[
+        int | None, Field(description="How many times the coupon can be used; 0 for no limit.", ge=0)
+    ] = 0
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class CouponCreate(BaseModel):
@@ -1098,19 +1328,25 @@ class CouponCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: str | None = Field(None, description="Unique string ID (the coupon code); generated when omitted.")
-    name: str = Field(..., description="Coupon name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    id: Annotated[str | None, Field(description="Unique string ID (the coupon code); generated when omitted.")] = None
+    name: Annotated[str, Field(description="Coupon name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    value: Annotated[float, Field(description="Discount in percent when `is_percent`, otherwise a fixed amount.")]
+    is_percent: Annotated[bool | None, Field(description="When true `value` is a percentage.")] = True
+    exclusive: Annotated[bool | None, Field(description="When true no other coupon can be combined with this one.")] = (
+        False
     )
-    value: float = Field(..., description="Discount in percent when `is_percent`, otherwise a fixed amount.")
-    is_percent: bool | None = Field(True, description="When true `value` is a percentage.")
-    exclusive: bool | None = Field(False, description="When true no other coupon can be combined with this one.")
-    expiration_date: int | None = Field(None, description="When the coupon expires (UNIX timestamp).")
-    max_redemptions: int | None = Field(0, description="How many times the coupon can be used; 0 for no limit.", ge=0)
+    expiration_date: Annotated[int | None, Field(description="When the coupon expires (UNIX timestamp).")] = None
+    max_redemptions: Annotated[
+        int | None, Field(description="How many times the coupon can be used; 0 for no limit.", ge=0)
+    ] = 0
     metadata: Metadata | None = None
 
 
@@ -1120,19 +1356,21 @@ class CouponUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Coupon name.")
+    name: Annotated[str | None, Field(description="Coupon name.")] = None
     metadata: Metadata | None = None
 
 
 class CouponList(RootModel[list[Coupon]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Coupon] = Field(
-        ...,
-        description="One page of coupons: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Coupon],
+        Field(
+            description="One page of coupons: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object23(OpenStrEnum):
+class SubscriptionAddonObject(OpenStrEnum):
     subscription_addon = "subscription_addon"
 
 
@@ -1142,39 +1380,51 @@ class SubscriptionAddon(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Unique identifier, assigned by the API.")
-    object: Object23 | None = Field(
-        Object23.subscription_addon, description="Object type, always `subscription_addon`."
-    )
-    plan: str = Field(..., description="Plan ID.")
-    quantity: int | None = Field(1, description="Quantity.", ge=0)
-    description: str | None = Field(None, description="Description on the invoice line.")
-    created_at: int | None = Field(None, description="UNIX timestamp when the add-on was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the add-on was last updated.")
+    id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
+    object: Annotated[
+        SubscriptionAddonObject | None, Field(description="Object type, always `subscription_addon`.")
+    ] = SubscriptionAddonObject.subscription_addon
+    plan: Annotated[str, Field(description="Plan ID.")]
+    quantity: Annotated[int | None, Field(description="Quantity.", ge=0)] = 1
+    description: Annotated[str | None, Field(description="Description on the invoice line.")] = None
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the add-on was created.")] = None
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the add-on was last updated.")] = None
 
 
-class Object24(OpenStrEnum):
+class SubscriptionObject(OpenStrEnum):
     subscription = "subscription"
 
 
-class BillIn(OpenStrEnum):
+class SubscriptionBillIn(OpenStrEnum):
     advance = "advance"
     arrears = "arrears"
 
 
-class ContractRenewalMode(OpenStrEnum):
+class SubscriptionContractRenewalMode(OpenStrEnum):
     auto = "auto"
     manual = "manual"
     renew_once = "renew_once"
     none = "none"
 
 
-class Status6(OpenStrEnum):
+class SubscriptionStatus(OpenStrEnum):
     not_started = "not_started"
     active = "active"
     past_due = "past_due"
     finished = "finished"
     canceled = "canceled"
+
+
+class SubscriptionCreateBillIn(OpenStrEnum):
+    advance = "advance"
+    arrears = "arrears"
+
+
+class SubscriptionCreateContractRenewalMode(OpenStrEnum):
+    auto = "auto"
+    manual = "manual"
+    renew_once = "renew_once"
+    none = "none"
 
 
 class SubscriptionCreate(BaseModel):
@@ -1183,33 +1433,53 @@ class SubscriptionCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer to bill.")
-    plan: str = Field(..., description="ID of the plan billed.")
-    quantity: int | None = Field(1, description="Quantity of the plan.", ge=0)
-    cycles: int | None = Field(
-        None, description="Number of billing cycles before the subscription finishes; null for no end."
+    customer: Annotated[int, Field(description="ID of the customer to bill.")]
+    plan: Annotated[str, Field(description="ID of the plan billed.")]
+    quantity: Annotated[int | None, Field(description="Quantity of the plan.", ge=0)] = 1
+    cycles: Annotated[
+        int | None, Field(description="Number of billing cycles before the subscription finishes; null for no end.")
+    ] = None
+    start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
+        None
     )
-    start_date: int | None = Field(None, description="When billing starts (UNIX timestamp); now when omitted.")
-    bill_in: BillIn | None = Field(BillIn.advance, description="Bill at the start or the end of each period.")
-    bill_in_advance_days: int | None = Field(
-        0, description="Days before the period start to bill, when billing in advance."
-    )
-    cancel_at_period_end: bool | None = Field(
-        False, description="When true the subscription is canceled at the end of the current period."
-    )
-    paused: bool | None = Field(False, description="When true billing is paused.")
-    contract_renewal_mode: ContractRenewalMode | None = Field(
-        ContractRenewalMode.none, description="What happens at the end of the contract period."
-    )
-    contract_renewal_cycles: int | None = Field(None, description="Length of a renewed contract, in cycles.")
-    addons: list[SubscriptionAddon] | None = Field(None, description="Add-on plans.")
+    bill_in: Annotated[
+        SubscriptionCreateBillIn | None, Field(description="Bill at the start or the end of each period.")
+    ] = SubscriptionCreateBillIn.advance
+    bill_in_advance_days: Annotated[
+        int | None, Field(description="Days before the period start to bill, when billing in advance.")
+    ] = 0
+    cancel_at_period_end: Annotated[
+        bool | None, Field(description="When true the subscription is canceled at the end of the current period.")
+    ] = False
+    paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
+    contract_renewal_mode: Annotated[
+        SubscriptionCreateContractRenewalMode | None,
+        Field(description="What happens at the end of the contract period."),
+    ] = SubscriptionCreateContractRenewalMode.none
+    contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
+    addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    discounts: list[str] | None = Field(None, description="IDs of coupons to apply.")
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply.")
-    snap_to_nth_day: int | None = Field(
-        None, description="Write-only: bill on this day of the month (calendar billing); off when omitted.", ge=1, le=31
-    )
+    discounts: Annotated[list[str] | None, Field(description="IDs of coupons to apply.")] = None
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply.")] = None
+    snap_to_nth_day: Annotated[
+        int | None,
+        Field(
+            description="Write-only: bill on this day of the month (calendar billing); off when omitted.", ge=1, le=31
+        ),
+    ] = None
+
+
+class SubscriptionUpdateBillIn(OpenStrEnum):
+    advance = "advance"
+    arrears = "arrears"
+
+
+class SubscriptionUpdateContractRenewalMode(OpenStrEnum):
+    auto = "auto"
+    manual = "manual"
+    renew_once = "renew_once"
+    none = "none"
 
 
 class SubscriptionUpdate(BaseModel):
@@ -1218,46 +1488,51 @@ class SubscriptionUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    plan: str | None = Field(None, description="ID of the plan billed.")
-    quantity: int | None = Field(1, description="Quantity of the plan.", ge=0)
-    cycles: int | None = Field(
-        None, description="Number of billing cycles before the subscription finishes; null for no end."
+    plan: Annotated[str | None, Field(description="ID of the plan billed.")] = None
+    quantity: Annotated[int | None, Field(description="Quantity of the plan.", ge=0)] = 1
+    cycles: Annotated[
+        int | None, Field(description="Number of billing cycles before the subscription finishes; null for no end.")
+    ] = None
+    start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
+        None
     )
-    start_date: int | None = Field(None, description="When billing starts (UNIX timestamp); now when omitted.")
-    bill_in: BillIn | None = Field(BillIn.advance, description="Bill at the start or the end of each period.")
-    bill_in_advance_days: int | None = Field(
-        0, description="Days before the period start to bill, when billing in advance."
-    )
-    cancel_at_period_end: bool | None = Field(
-        False, description="When true the subscription is canceled at the end of the current period."
-    )
-    paused: bool | None = Field(False, description="When true billing is paused.")
-    contract_renewal_mode: ContractRenewalMode | None = Field(
-        ContractRenewalMode.none, description="What happens at the end of the contract period."
-    )
-    contract_renewal_cycles: int | None = Field(None, description="Length of a renewed contract, in cycles.")
-    addons: list[SubscriptionAddon] | None = Field(None, description="Add-on plans.")
+    bill_in: Annotated[
+        SubscriptionUpdateBillIn | None, Field(description="Bill at the start or the end of each period.")
+    ] = SubscriptionUpdateBillIn.advance
+    bill_in_advance_days: Annotated[
+        int | None, Field(description="Days before the period start to bill, when billing in advance.")
+    ] = 0
+    cancel_at_period_end: Annotated[
+        bool | None, Field(description="When true the subscription is canceled at the end of the current period.")
+    ] = False
+    paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
+    contract_renewal_mode: Annotated[
+        SubscriptionUpdateContractRenewalMode | None,
+        Field(description="What happens at the end of the contract period."),
+    ] = SubscriptionUpdateContractRenewalMode.none
+    contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
+    addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    discounts: list[str] | None = Field(None, description="IDs of coupons to apply.")
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply.")
-    prorate: bool | None = Field(
-        True, description="Write-only: when true, changes to plan, quantity or add-ons are prorated."
-    )
-    proration_date: int | None = Field(
-        None, description="Write-only: when the proration takes effect (UNIX timestamp); now when omitted."
-    )
+    discounts: Annotated[list[str] | None, Field(description="IDs of coupons to apply.")] = None
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply.")] = None
+    prorate: Annotated[
+        bool | None, Field(description="Write-only: when true, changes to plan, quantity or add-ons are prorated.")
+    ] = True
+    proration_date: Annotated[
+        int | None, Field(description="Write-only: when the proration takes effect (UNIX timestamp); now when omitted.")
+    ] = None
 
 
-class Id(OpenEnum):
+class SubscriptionPreviewFirstInvoiceId(OpenEnum):
     boolean_False = False
 
 
-class Object25(OpenStrEnum):
+class SubscriptionPreviewFirstInvoiceObject(OpenStrEnum):
     invoice = "invoice"
 
 
-class Status7(OpenStrEnum):
+class SubscriptionPreviewFirstInvoiceStatus(OpenStrEnum):
     draft = "draft"
     not_sent = "not_sent"
     sent = "sent"
@@ -1268,11 +1543,11 @@ class Status7(OpenStrEnum):
     voided = "voided"
 
 
-class Subscription1(OpenEnum):
+class SubscriptionPreviewFirstInvoiceSubscription(OpenEnum):
     boolean_False = False
 
 
-class Object26(OpenStrEnum):
+class CreditBalanceAdjustmentObject(OpenStrEnum):
     credit_balance_adjustment = "credit_balance_adjustment"
 
 
@@ -1282,22 +1557,24 @@ class CreditBalanceAdjustment(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object26 | None = Field(
-        Object26.credit_balance_adjustment, description="Object type, always `credit_balance_adjustment`."
-    )
-    customer: int = Field(..., description="ID of the customer credited.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float = Field(..., description="Credit added (negative to remove credit).")
-    date: int | None = Field(None, description="Adjustment date (UNIX timestamp); now when omitted.")
-    notes: str | None = Field(None, description="Notes, e.g. why the credit was granted.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[
+        CreditBalanceAdjustmentObject | None, Field(description="Object type, always `credit_balance_adjustment`.")
+    ] = CreditBalanceAdjustmentObject.credit_balance_adjustment
+    customer: Annotated[int, Field(description="ID of the customer credited.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float, Field(description="Credit added (negative to remove credit).")]
+    date: Annotated[int | None, Field(description="Adjustment date (UNIX timestamp); now when omitted.")] = None
+    notes: Annotated[str | None, Field(description="Notes, e.g. why the credit was granted.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class CreditBalanceAdjustmentCreate(BaseModel):
@@ -1306,16 +1583,18 @@ class CreditBalanceAdjustmentCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer credited.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float = Field(..., description="Credit added (negative to remove credit).")
-    date: int | None = Field(None, description="Adjustment date (UNIX timestamp); now when omitted.")
-    notes: str | None = Field(None, description="Notes, e.g. why the credit was granted.")
+    customer: Annotated[int, Field(description="ID of the customer credited.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float, Field(description="Credit added (negative to remove credit).")]
+    date: Annotated[int | None, Field(description="Adjustment date (UNIX timestamp); now when omitted.")] = None
+    notes: Annotated[str | None, Field(description="Notes, e.g. why the credit was granted.")] = None
 
 
 class CreditBalanceAdjustmentUpdate(BaseModel):
@@ -1324,27 +1603,31 @@ class CreditBalanceAdjustmentUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int | None = Field(None, description="ID of the customer credited.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float | None = Field(None, description="Credit added (negative to remove credit).")
-    date: int | None = Field(None, description="Adjustment date (UNIX timestamp); now when omitted.")
-    notes: str | None = Field(None, description="Notes, e.g. why the credit was granted.")
+    customer: Annotated[int | None, Field(description="ID of the customer credited.")] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float | None, Field(description="Credit added (negative to remove credit).")] = None
+    date: Annotated[int | None, Field(description="Adjustment date (UNIX timestamp); now when omitted.")] = None
+    notes: Annotated[str | None, Field(description="Notes, e.g. why the credit was granted.")] = None
 
 
 class CreditBalanceAdjustmentList(RootModel[list[CreditBalanceAdjustment]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[CreditBalanceAdjustment] = Field(
-        ...,
-        description="One page of credit balance adjustments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[CreditBalanceAdjustment],
+        Field(
+            description="One page of credit balance adjustments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Action(OpenStrEnum):
+class TaskAction(OpenStrEnum):
     phone = "phone"
     letter = "letter"
     email = "email"
@@ -1357,18 +1640,25 @@ class Task(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    customer_id: int = Field(..., description="ID of the customer.")
-    name: str = Field(..., description="What to do.")
-    action: Action = Field(..., description="Kind of task.")
-    user_id: int | None = Field(None, description="ID of the user the task is assigned to.")
-    due_date: int | None = Field(None, description="When the task is due (UNIX timestamp).")
-    complete: bool | None = Field(False, description="Whether the task is done.")
-    completed_date: int | None = Field(None, description="When the task was completed.")
-    completed_by_user_id: int | None = Field(None, description="ID of the user who completed the task.")
-    chase_step_id: int | None = Field(None, description="ID of the chasing step that created the task.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    customer_id: Annotated[int, Field(description="ID of the customer.")]
+    name: Annotated[str, Field(description="What to do.")]
+    action: Annotated[TaskAction, Field(description="Kind of task.")]
+    user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
+    due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
+    complete: Annotated[bool | None, Field(description="Whether the task is done.")] = False
+    completed_date: Annotated[int | None, Field(description="When the task was completed.")] = None
+    completed_by_user_id: Annotated[int | None, Field(description="ID of the user who completed the task.")] = None
+    chase_step_id: Annotated[int | None, Field(description="ID of the chasing step that created the task.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
+
+
+class TaskCreateAction(OpenStrEnum):
+    phone = "phone"
+    letter = "letter"
+    email = "email"
+    review = "review"
 
 
 class TaskCreate(BaseModel):
@@ -1377,11 +1667,18 @@ class TaskCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer_id: int = Field(..., description="ID of the customer.")
-    name: str = Field(..., description="What to do.")
-    action: Action = Field(..., description="Kind of task.")
-    user_id: int | None = Field(None, description="ID of the user the task is assigned to.")
-    due_date: int | None = Field(None, description="When the task is due (UNIX timestamp).")
+    customer_id: Annotated[int, Field(description="ID of the customer.")]
+    name: Annotated[str, Field(description="What to do.")]
+    action: Annotated[TaskCreateAction, Field(description="Kind of task.")]
+    user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
+    due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
+
+
+class TaskUpdateAction(OpenStrEnum):
+    phone = "phone"
+    letter = "letter"
+    email = "email"
+    review = "review"
 
 
 class TaskUpdate(BaseModel):
@@ -1390,18 +1687,20 @@ class TaskUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="What to do.")
-    action: Action | None = Field(None, description="Kind of task.")
-    user_id: int | None = Field(None, description="ID of the user the task is assigned to.")
-    due_date: int | None = Field(None, description="When the task is due (UNIX timestamp).")
+    name: Annotated[str | None, Field(description="What to do.")] = None
+    action: Annotated[TaskUpdateAction | None, Field(description="Kind of task.")] = None
+    user_id: Annotated[int | None, Field(description="ID of the user the task is assigned to.")] = None
+    due_date: Annotated[int | None, Field(description="When the task is due (UNIX timestamp).")] = None
 
 
 class TaskList(RootModel[list[Task]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Task] = Field(
-        ...,
-        description="One page of tasks: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Task],
+        Field(
+            description="One page of tasks: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class User(BaseModel):
@@ -1410,17 +1709,17 @@ class User(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="User ID (negative for system users).")
-    first_name: str | None = Field(None, description="First name.")
-    last_name: str | None = Field(None, description="Last name.")
-    email: str | None = Field(None, description="Email address.")
-    two_factor_enabled: bool | None = Field(None, description="Whether two-factor authentication is on.")
-    registered: bool | None = Field(None, description="Whether the user completed registration.")
-    created_at: int | None = Field(None, description="When the user was created.")
-    updated_at: int | None = Field(None, description="When the user was last updated.")
+    id: Annotated[int, Field(description="User ID (negative for system users).")]
+    first_name: Annotated[str | None, Field(description="First name.")] = None
+    last_name: Annotated[str | None, Field(description="Last name.")] = None
+    email: Annotated[str | None, Field(description="Email address.")] = None
+    two_factor_enabled: Annotated[bool | None, Field(description="Whether two-factor authentication is on.")] = None
+    registered: Annotated[bool | None, Field(description="Whether the user completed registration.")] = None
+    created_at: Annotated[int | None, Field(description="When the user was created.")] = None
+    updated_at: Annotated[int | None, Field(description="When the user was last updated.")] = None
 
 
-class Object27(OpenStrEnum):
+class NoteObject(OpenStrEnum):
     note = "note"
 
 
@@ -1430,14 +1729,14 @@ class Note(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object27 | None = Field(Object27.note, description="Object type, always `note`.")
-    notes: str = Field(..., description="Text of the note.")
-    customer: int | None = Field(None, description="ID of the customer the note is on.")
-    invoice: int | None = Field(None, description="ID of the invoice the note is on.")
-    user: User | None = Field(None, description="The user who wrote the note.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[NoteObject | None, Field(description="Object type, always `note`.")] = NoteObject.note
+    notes: Annotated[str, Field(description="Text of the note.")]
+    customer: Annotated[int | None, Field(description="ID of the customer the note is on.")] = None
+    invoice: Annotated[int | None, Field(description="ID of the invoice the note is on.")] = None
+    user: Annotated[User | None, Field(description="The user who wrote the note.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class NoteCreate(BaseModel):
@@ -1446,9 +1745,9 @@ class NoteCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer_id: int | None = Field(None, description="ID of the customer to attach the note to.")
-    invoice_id: int | None = Field(None, description="ID of the invoice to attach the note to.")
-    notes: str = Field(..., description="Text of the note.")
+    customer_id: Annotated[int | None, Field(description="ID of the customer to attach the note to.")] = None
+    invoice_id: Annotated[int | None, Field(description="ID of the invoice to attach the note to.")] = None
+    notes: Annotated[str, Field(description="Text of the note.")]
 
 
 class NoteUpdate(BaseModel):
@@ -1457,29 +1756,31 @@ class NoteUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    notes: str = Field(..., description="Text of the note.")
+    notes: Annotated[str, Field(description="Text of the note.")]
 
 
 class NoteList(RootModel[list[Note]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Note] = Field(
-        ...,
-        description="One page of notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Note],
+        Field(
+            description="One page of notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object28(OpenStrEnum):
+class EventObject(OpenStrEnum):
     event = "event"
 
 
-class Data(BaseModel):
+class EventData(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
     )
-    object: dict[str, Any] = Field(..., description="The object as it was after the event.")
-    previous: dict[str, Any] | None = Field(None, description="Previous values of the changed properties.")
+    object: Annotated[dict[str, Any], Field(description="The object as it was after the event.")]
+    previous: Annotated[dict[str, Any] | None, Field(description="Previous values of the changed properties.")] = None
 
 
 class Event(BaseModel):
@@ -1488,29 +1789,37 @@ class Event(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str = Field(
-        ...,
-        description="Event type, `object.action`: e.g. `customer.created`, `invoice.created`, `invoice.updated`, `invoice.paid`, `invoice.viewed`, `payment_plan.created`, `subscription.deleted`, `transaction.created`.",
+    type: Annotated[
+        str,
+        Field(
+            description="Event type, `object.action`: e.g. `customer.created`, `invoice.created`, `invoice.updated`, `invoice.paid`, `invoice.viewed`, `payment_plan.created`, `subscription.deleted`, `transaction.created`."
+        ),
+    ]
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[EventObject | None, Field(description="Object type, always `event`.")] = EventObject.event
+    timestamp: Annotated[int | None, Field(description="When it happened (UNIX timestamp).")] = None
+    data: Annotated[
+        EventData,
+        Field(
+            description="The object the event is about, and for `*.updated` events the previous values of what changed."
+        ),
+    ]
+    user: Annotated[User | None, Field(description="Who caused the event (system actions use negative user IDs).")] = (
+        None
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object28 | None = Field(Object28.event, description="Object type, always `event`.")
-    timestamp: int | None = Field(None, description="When it happened (UNIX timestamp).")
-    data: Data = Field(
-        ...,
-        description="The object the event is about, and for `*.updated` events the previous values of what changed.",
-    )
-    user: User | None = Field(None, description="Who caused the event (system actions use negative user IDs).")
 
 
 class EventList(RootModel[list[Event]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Event] = Field(
-        ...,
-        description="One page of events: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Event],
+        Field(
+            description="One page of events: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
-class Object29(OpenStrEnum):
+class FacturareFileObject(OpenStrEnum):
     file = "file"
 
 
@@ -1520,14 +1829,16 @@ class FacturareFile(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(None, description="MIME type.")
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object29 | None = Field(Object29.file, description="Object type, always `file`.")
-    name: str = Field(..., description="File name.")
-    size: int | None = Field(None, description="Size in bytes.", ge=0)
-    url: AnyUrl = Field(..., description="Where the file is hosted.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    type: Annotated[str | None, Field(description="MIME type.")] = None
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[FacturareFileObject | None, Field(description="Object type, always `file`.")] = (
+        FacturareFileObject.file
+    )
+    name: Annotated[str, Field(description="File name.")]
+    size: Annotated[int | None, Field(description="Size in bytes.", ge=0)] = None
+    url: Annotated[AnyUrl, Field(description="Where the file is hosted.")]
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class FileCreate(BaseModel):
@@ -1536,15 +1847,13 @@ class FileCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(None, description="MIME type.")
-    name: str = Field(..., description="File name.")
-    size: int | None = Field(None, description="Size in bytes.", ge=0)
-    url: AnyUrl = Field(..., description="Where the file is hosted.")
+    type: Annotated[str | None, Field(description="MIME type.")] = None
+    name: Annotated[str, Field(description="File name.")]
+    size: Annotated[int | None, Field(description="Size in bytes.", ge=0)] = None
+    url: Annotated[AnyUrl, Field(description="Where the file is hosted.")]
 
 
-class Pdf(RootModel[bytes]):
-    model_config = ConfigDict(defer_build=True)
-    root: bytes = Field(..., description="A PDF document (`application/pdf`).")
+Pdf = Annotated[bytes, Field(description="A PDF document (`application/pdf`).")]
 
 
 class Discount(BaseModel):
@@ -1553,14 +1862,20 @@ class Discount(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Unique identifier, assigned by the API.")
-    object: Object | None = Field(Object.discount, description="Object type, always `discount`.")
-    amount: float | None = Field(None, description="Discount amount; computed from the coupon when one is given.")
-    coupon: str | Coupon | None = Field(
-        None,
-        description="Coupon the discount comes from: its ID on requests, the Coupon object on responses; null for a plain amount.",
+    id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
+    object: Annotated[DiscountObject | None, Field(description="Object type, always `discount`.")] = (
+        DiscountObject.discount
     )
-    expires: int | None = Field(None, description="UNIX timestamp when the discount expires.")
+    amount: Annotated[
+        float | None, Field(description="Discount amount; computed from the coupon when one is given.")
+    ] = None
+    coupon: Annotated[
+        str | Coupon | None,
+        Field(
+            description="Coupon the discount comes from: its ID on requests, the Coupon object on responses; null for a plain amount."
+        ),
+    ] = None
+    expires: Annotated[int | None, Field(description="UNIX timestamp when the discount expires.")] = None
 
 
 class Tax(BaseModel):
@@ -1569,13 +1884,17 @@ class Tax(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int | None = Field(None, description="Unique identifier, assigned by the API.")
-    object: Object1 | None = Field(Object1.tax, description="Object type, always `tax`.")
-    amount: float | None = Field(None, description="Tax amount; computed from the tax rate when one is given.")
-    tax_rate: str | TaxRate | None = Field(
-        None,
-        description="Tax rate the tax comes from: its ID on requests, the TaxRate object on responses; null for a plain amount.",
+    id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
+    object: Annotated[TaxObject | None, Field(description="Object type, always `tax`.")] = TaxObject.tax
+    amount: Annotated[float | None, Field(description="Tax amount; computed from the tax rate when one is given.")] = (
+        None
     )
+    tax_rate: Annotated[
+        str | TaxRate | None,
+        Field(
+            description="Tax rate the tax comes from: its ID on requests, the TaxRate object on responses; null for a plain amount."
+        ),
+    ] = None
 
 
 class LineItem(BaseModel):
@@ -1584,22 +1903,29 @@ class LineItem(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(
-        None, description="Free-form type used to group lines in reports (`product`, `service`, `plan`, ...)."
+    type: Annotated[
+        str | None,
+        Field(description="Free-form type used to group lines in reports (`product`, `service`, `plan`, ...)."),
+    ] = None
+    description: Annotated[str | None, Field(description="Description of the line.")] = None
+    id: Annotated[int | None, Field(description="Unique identifier, assigned by the API.")] = None
+    object: Annotated[LineItemObject | None, Field(description="Object type, always `line_item`.")] = (
+        LineItemObject.line_item
     )
-    description: str | None = Field(None, description="Description of the line.")
-    id: int | None = Field(None, description="Unique identifier, assigned by the API.")
-    object: Object2 | None = Field(Object2.line_item, description="Object type, always `line_item`.")
-    catalog_item: str | None = Field(None, description="ID of an Item; fills name and price from the catalog.")
-    name: str | None = Field(None, description="Title of the line.")
-    quantity: float | None = Field(1, description="Quantity.")
-    unit_cost: float | None = Field(None, description="Unit price.")
-    amount: float | None = Field(None, description="Line total, computed as `quantity` x `unit_cost`.")
-    discountable: bool | None = Field(True, description="When false the line is excluded from document discounts.")
-    discounts: list[Discount] | None = Field(None, description="Discounts on this line.")
-    taxable: bool | None = Field(True, description="When false the line is excluded from document taxes.")
-    taxes: list[Tax] | None = Field(None, description="Taxes on this line.")
-    plan: str | None = Field(None, description="Plan ID; present when `type` is `plan`.")
+    catalog_item: Annotated[str | None, Field(description="ID of an Item; fills name and price from the catalog.")] = (
+        None
+    )
+    name: Annotated[str | None, Field(description="Title of the line.")] = None
+    quantity: Annotated[float | None, Field(description="Quantity.")] = 1
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    amount: Annotated[float | None, Field(description="Line total, computed as `quantity` x `unit_cost`.")] = None
+    discountable: Annotated[
+        bool | None, Field(description="When false the line is excluded from document discounts.")
+    ] = True
+    discounts: Annotated[list[Discount] | None, Field(description="Discounts on this line.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the line is excluded from document taxes.")] = True
+    taxes: Annotated[list[Tax] | None, Field(description="Taxes on this line.")] = None
+    plan: Annotated[str | None, Field(description="Plan ID; present when `type` is `plan`.")] = None
     metadata: Metadata | None = None
 
 
@@ -1609,67 +1935,86 @@ class Customer(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type1 | None = Field(Type1.company, description="Kind of customer.")
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object3 | None = Field(Object3.customer, description="Object type, always `customer`.")
-    name: str = Field(..., description="Customer name.")
-    number: str | None = Field(None, description="Account number; generated from the numbering sequence when omitted.")
-    email: str | None = Field(None, description="Billing email address.")
-    autopay: bool | None = Field(
-        False, description="When true, invoices are charged automatically to the payment source."
+    type: Annotated[CustomerType | None, Field(description="Kind of customer.")] = CustomerType.company
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[CustomerObject | None, Field(description="Object type, always `customer`.")] = (
+        CustomerObject.customer
     )
-    autopay_delay_days: int | None = Field(
-        None, description="Days to wait before an AutoPay charge; null uses the account default."
+    name: Annotated[str, Field(description="Customer name.")]
+    number: Annotated[
+        str | None, Field(description="Account number; generated from the numbering sequence when omitted.")
+    ] = None
+    email: Annotated[str | None, Field(description="Billing email address.")] = None
+    autopay: Annotated[
+        bool | None, Field(description="When true, invoices are charged automatically to the payment source.")
+    ] = False
+    autopay_delay_days: Annotated[
+        int | None, Field(description="Days to wait before an AutoPay charge; null uses the account default.")
+    ] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    attention_to: Annotated[str | None, Field(description="Attention line of the billing address.")] = None
+    address1: Annotated[str | None, Field(description="First address line.")] = None
+    address2: Annotated[str | None, Field(description="Second address line.")] = None
+    city: Annotated[str | None, Field(description="City.")] = None
+    state: Annotated[str | None, Field(description="State, province or region.")] = None
+    postal_code: Annotated[str | None, Field(description="Postal code.")] = None
+    country: Annotated[
+        str | None, Field(description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
+    ] = None
+    language: Annotated[
+        str | None, Field(description="Two-letter ISO 639-1 language code for documents and emails.")
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    phone: Annotated[str | None, Field(description="Phone number.")] = None
+    chase: Annotated[bool | None, Field(description="When true, automatic payment reminders are sent.")] = True
+    chasing_cadence: Annotated[int | None, Field(description="ID of the chasing cadence assigned to the customer.")] = (
+        None
     )
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    attention_to: str | None = Field(None, description="Attention line of the billing address.")
-    address1: str | None = Field(None, description="First address line.")
-    address2: str | None = Field(None, description="Second address line.")
-    city: str | None = Field(None, description="City.")
-    state: str | None = Field(None, description="State, province or region.")
-    postal_code: str | None = Field(None, description="Postal code.")
-    country: str | None = Field(None, description="Two-letter ISO 3166-1 country code.", max_length=2, min_length=2)
-    language: str | None = Field(None, description="Two-letter ISO 639-1 language code for documents and emails.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    phone: str | None = Field(None, description="Phone number.")
-    chase: bool | None = Field(True, description="When true, automatic payment reminders are sent.")
-    chasing_cadence: int | None = Field(None, description="ID of the chasing cadence assigned to the customer.")
-    next_chase_step: int | None = Field(None, description="ID of the next chasing step.")
-    credit_hold: bool | None = Field(False, description="When true, the customer is on credit hold.")
-    credit_limit: float | None = Field(None, description="Credit limit.")
-    owner: int | None = Field(None, description="ID of the user who owns the account.")
-    taxable: bool | None = Field(True, description="When false, no taxes are applied to the customer's documents.")
-    tax_id: str | None = Field(None, description="Tax identification number (IDNO in Moldova).")
-    avalara_entity_use_code: str | None = Field(None, description="Avalara entity use code for exemptions.")
-    avalara_exemption_number: str | None = Field(None, description="Avalara exemption certificate number.")
-    parent_customer: int | None = Field(None, description="ID of the parent customer.")
-    notes: str | None = Field(None, description="Private notes about the customer.")
-    sign_up_page: int | None = Field(None, description="ID of the sign-up page the customer used.")
-    ach_gateway: int | None = Field(None, description="ID of the merchant account used for ACH payments.")
-    cc_gateway: int | None = Field(None, description="ID of the merchant account used for card payments.")
+    next_chase_step: Annotated[int | None, Field(description="ID of the next chasing step.")] = None
+    credit_hold: Annotated[bool | None, Field(description="When true, the customer is on credit hold.")] = False
+    credit_limit: Annotated[float | None, Field(description="Credit limit.")] = None
+    owner: Annotated[int | None, Field(description="ID of the user who owns the account.")] = None
+    taxable: Annotated[
+        bool | None, Field(description="When false, no taxes are applied to the customer's documents.")
+    ] = True
+    tax_id: Annotated[str | None, Field(description="Tax identification number (IDNO in Moldova).")] = None
+    avalara_entity_use_code: Annotated[str | None, Field(description="Avalara entity use code for exemptions.")] = None
+    avalara_exemption_number: Annotated[str | None, Field(description="Avalara exemption certificate number.")] = None
+    parent_customer: Annotated[int | None, Field(description="ID of the parent customer.")] = None
+    notes: Annotated[str | None, Field(description="Private notes about the customer.")] = None
+    sign_up_page: Annotated[int | None, Field(description="ID of the sign-up page the customer used.")] = None
+    ach_gateway: Annotated[int | None, Field(description="ID of the merchant account used for ACH payments.")] = None
+    cc_gateway: Annotated[int | None, Field(description="ID of the merchant account used for card payments.")] = None
     metadata: Metadata | None = None
-    taxes: list[TaxRate] | None = Field(None, description="Tax rates applied to the customer's documents.")
-    payment_source: PaymentSource | None = Field(
-        None,
-        description="Default payment source, or null when none is attached (the documentation's customer objects show `payment_source: null`).",
-    )
-    sign_up_url: AnyUrl | None = Field(None, description="URL of the customer's sign-up page.")
-    statement_pdf_url: AnyUrl | None = Field(None, description="URL of the customer's statement PDF.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    taxes: Annotated[list[TaxRate] | None, Field(description="Tax rates applied to the customer's documents.")] = None
+    payment_source: Annotated[
+        Card | BankAccount | None,
+        Field(
+            description="Default payment source, or null when none is attached (the documentation's customer objects show `payment_source: null`).",
+            discriminator="object",
+        ),
+    ] = None
+    sign_up_url: Annotated[AnyUrl | None, Field(description="URL of the customer's sign-up page.")] = None
+    statement_pdf_url: Annotated[AnyUrl | None, Field(description="URL of the customer's statement PDF.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class CustomerList(RootModel[list[Customer]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Customer] = Field(
-        ...,
-        description="One page of customers: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Customer],
+        Field(
+            description="One page of customers: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class PendingLineItem(BaseModel):
@@ -1678,23 +2023,29 @@ class PendingLineItem(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(None, description="Free-form type used to group lines in reports.")
-    description: str | None = Field(None, description="Description of the line.")
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object5 | None = Field(Object5.line_item, description="Object type, always `line_item`.")
-    customer: int | None = Field(None, description="ID of the customer the line is pending on.")
-    catalog_item: str | None = Field(None, description="ID of an Item; fills name and price from the catalog.")
-    name: str | None = Field(None, description="Title of the line.")
-    quantity: float | None = Field(1, description="Quantity.")
-    unit_cost: float | None = Field(None, description="Unit price.")
-    discountable: bool | None = Field(True, description="When false the line is excluded from invoice discounts.")
-    discounts: list[Discount] | None = Field(None, description="Discounts on this line.")
-    taxable: bool | None = Field(True, description="When false the line is excluded from invoice taxes.")
-    taxes: list[Tax] | None = Field(None, description="Taxes on this line.")
+    type: Annotated[str | None, Field(description="Free-form type used to group lines in reports.")] = None
+    description: Annotated[str | None, Field(description="Description of the line.")] = None
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[PendingLineItemObject | None, Field(description="Object type, always `line_item`.")] = (
+        PendingLineItemObject.line_item
+    )
+    customer: Annotated[int | None, Field(description="ID of the customer the line is pending on.")] = None
+    catalog_item: Annotated[str | None, Field(description="ID of an Item; fills name and price from the catalog.")] = (
+        None
+    )
+    name: Annotated[str | None, Field(description="Title of the line.")] = None
+    quantity: Annotated[float | None, Field(description="Quantity.")] = 1
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    discountable: Annotated[
+        bool | None, Field(description="When false the line is excluded from invoice discounts.")
+    ] = True
+    discounts: Annotated[list[Discount] | None, Field(description="Discounts on this line.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the line is excluded from invoice taxes.")] = True
+    taxes: Annotated[list[Tax] | None, Field(description="Taxes on this line.")] = None
     metadata: Metadata | None = None
-    amount: float | None = Field(None, description="Line total, computed as `quantity` x `unit_cost`.")
-    created_at: int | None = Field(None, description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    amount: Annotated[float | None, Field(description="Line total, computed as `quantity` x `unit_cost`.")] = None
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the object was created.")] = None
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class PendingLineItemCreate(BaseModel):
@@ -1703,16 +2054,20 @@ class PendingLineItemCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(None, description="Free-form type used to group lines in reports.")
-    description: str | None = Field(None, description="Description of the line.")
-    catalog_item: str | None = Field(None, description="ID of an Item; fills name and price from the catalog.")
-    name: str | None = Field(None, description="Title of the line.")
-    quantity: float | None = Field(1, description="Quantity.")
-    unit_cost: float | None = Field(None, description="Unit price.")
-    discountable: bool | None = Field(True, description="When false the line is excluded from invoice discounts.")
-    discounts: list[Discount] | None = Field(None, description="Discounts on this line.")
-    taxable: bool | None = Field(True, description="When false the line is excluded from invoice taxes.")
-    taxes: list[Tax] | None = Field(None, description="Taxes on this line.")
+    type: Annotated[str | None, Field(description="Free-form type used to group lines in reports.")] = None
+    description: Annotated[str | None, Field(description="Description of the line.")] = None
+    catalog_item: Annotated[str | None, Field(description="ID of an Item; fills name and price from the catalog.")] = (
+        None
+    )
+    name: Annotated[str | None, Field(description="Title of the line.")] = None
+    quantity: Annotated[float | None, Field(description="Quantity.")] = 1
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    discountable: Annotated[
+        bool | None, Field(description="When false the line is excluded from invoice discounts.")
+    ] = True
+    discounts: Annotated[list[Discount] | None, Field(description="Discounts on this line.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the line is excluded from invoice taxes.")] = True
+    taxes: Annotated[list[Tax] | None, Field(description="Taxes on this line.")] = None
     metadata: Metadata | None = None
 
 
@@ -1722,24 +2077,28 @@ class PendingLineItemUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(None, description="Free-form type used to group lines in reports.")
-    description: str | None = Field(None, description="Description of the line.")
-    name: str | None = Field(None, description="Title of the line.")
-    quantity: float | None = Field(1, description="Quantity.")
-    unit_cost: float | None = Field(None, description="Unit price.")
-    discountable: bool | None = Field(True, description="When false the line is excluded from invoice discounts.")
-    discounts: list[Discount] | None = Field(None, description="Discounts on this line.")
-    taxable: bool | None = Field(True, description="When false the line is excluded from invoice taxes.")
-    taxes: list[Tax] | None = Field(None, description="Taxes on this line.")
+    type: Annotated[str | None, Field(description="Free-form type used to group lines in reports.")] = None
+    description: Annotated[str | None, Field(description="Description of the line.")] = None
+    name: Annotated[str | None, Field(description="Title of the line.")] = None
+    quantity: Annotated[float | None, Field(description="Quantity.")] = 1
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    discountable: Annotated[
+        bool | None, Field(description="When false the line is excluded from invoice discounts.")
+    ] = True
+    discounts: Annotated[list[Discount] | None, Field(description="Discounts on this line.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the line is excluded from invoice taxes.")] = True
+    taxes: Annotated[list[Tax] | None, Field(description="Taxes on this line.")] = None
     metadata: Metadata | None = None
 
 
 class PendingLineItemList(RootModel[list[PendingLineItem]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[PendingLineItem] = Field(
-        ...,
-        description="One page of pending line items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[PendingLineItem],
+        Field(
+            description="One page of pending line items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class StatementEmailRequest(BaseModel):
@@ -1748,16 +2107,20 @@ class StatementEmailRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
-    items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
-    to: list[EmailRecipient] | None = Field(
-        None, description="Recipients; the customer's billing contacts when omitted."
+    type: Annotated[StatementEmailRequestType | None, Field(description="Statement kind.")] = (
+        StatementEmailRequestType.open_item
     )
-    bcc: str | None = Field(None, description="Comma-separated addresses to blind-copy.")
-    subject: str | None = Field(None, description="Subject; the statement template's subject when omitted.")
-    message: str | None = Field(None, description="Body; the statement template's body when omitted.")
-    start: int | None = Field(None, description="Start of the statement period (balance_forward only).")
-    end: int | None = Field(None, description="End of the statement period (balance_forward only).")
+    items: Annotated[
+        str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
+    ] = None
+    to: Annotated[
+        list[EmailRecipient] | None, Field(description="Recipients; the customer's billing contacts when omitted.")
+    ] = None
+    bcc: Annotated[str | None, Field(description="Comma-separated addresses to blind-copy.")] = None
+    subject: Annotated[str | None, Field(description="Subject; the statement template's subject when omitted.")] = None
+    message: Annotated[str | None, Field(description="Body; the statement template's body when omitted.")] = None
+    start: Annotated[int | None, Field(description="Start of the statement period (balance_forward only).")] = None
+    end: Annotated[int | None, Field(description="End of the statement period (balance_forward only).")] = None
 
 
 class StatementTextMessageRequest(BaseModel):
@@ -1766,14 +2129,21 @@ class StatementTextMessageRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: Type4 | None = Field(Type4.open_item, description="Statement kind.")
-    items: str | None = Field(None, description="open_item only: `past_due` limits the statement to past-due invoices.")
-    to: list[TextMessageRecipient] | None = Field(
-        None, description="Recipients; the customer's SMS-enabled contacts when omitted."
+    type: Annotated[StatementTextMessageRequestType | None, Field(description="Statement kind.")] = (
+        StatementTextMessageRequestType.open_item
     )
-    message: str | None = Field(None, description="Message text; `{{url}}` is replaced with the statement link.")
-    start: int | None = Field(None, description="Start of the statement period (balance_forward only).")
-    end: int | None = Field(None, description="End of the statement period (balance_forward only).")
+    items: Annotated[
+        str | None, Field(description="open_item only: `past_due` limits the statement to past-due invoices.")
+    ] = None
+    to: Annotated[
+        list[TextMessageRecipient] | None,
+        Field(description="Recipients; the customer's SMS-enabled contacts when omitted."),
+    ] = None
+    message: Annotated[
+        str | None, Field(description="Message text; `{{url}}` is replaced with the statement link.")
+    ] = None
+    start: Annotated[int | None, Field(description="Start of the statement period (balance_forward only).")] = None
+    end: Annotated[int | None, Field(description="End of the statement period (balance_forward only).")] = None
 
 
 class Invoice(BaseModel):
@@ -1782,52 +2152,68 @@ class Invoice(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object11 | None = Field(Object11.invoice, description="Object type, always `invoice`.")
-    customer: int | Customer = Field(
-        ..., description="The customer: its ID, or the Customer object when `expand=customer` is given."
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[InvoiceObject | None, Field(description="Object type, always `invoice`.")] = InvoiceObject.invoice
+    customer: Annotated[
+        int | Customer,
+        Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
+    ]
+    name: Annotated[str | None, Field(description="Name of the invoice for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the invoice; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    autopay: Annotated[
+        bool | None, Field(description="When true the invoice is charged automatically; inherited from the customer.")
+    ] = None
+    draft: Annotated[bool | None, Field(description="When true the invoice is a draft and not yet outstanding.")] = (
+        False
     )
-    name: str | None = Field(None, description="Name of the invoice for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the invoice; the next number of the numbering sequence when omitted."
+    closed: Annotated[bool | None, Field(description="When true the invoice is closed.")] = False
+    paid: Annotated[bool | None, Field(description="True once the invoice is paid in full.")] = False
+    status: Annotated[InvoiceStatus | None, Field(description="Computed state of the invoice.")] = (
+        InvoiceStatus.not_sent
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    attempt_count: Annotated[int | None, Field(description="Number of automatic payment attempts.")] = 0
+    next_payment_attempt: Annotated[
+        int | None, Field(description="Next scheduled automatic charge (UNIX timestamp).")
+    ] = None
+    subscription: Annotated[int | None, Field(description="ID of the subscription that produced the invoice.")] = None
+    date: Annotated[int | None, Field(description="Invoice date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    autopay: bool | None = Field(
-        None, description="When true the invoice is charged automatically; inherited from the customer."
-    )
-    draft: bool | None = Field(False, description="When true the invoice is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the invoice is closed.")
-    paid: bool | None = Field(False, description="True once the invoice is paid in full.")
-    status: Status | None = Field(Status.not_sent, description="Computed state of the invoice.")
-    attempt_count: int | None = Field(0, description="Number of automatic payment attempts.")
-    next_payment_attempt: int | None = Field(None, description="Next scheduled automatic charge (UNIX timestamp).")
-    subscription: int | None = Field(None, description="ID of the subscription that produced the invoice.")
-    date: int | None = Field(None, description="Invoice date (UNIX timestamp); the current time when omitted.")
-    due_date: int | None = Field(
-        None, description="Due date (UNIX timestamp); computed from `payment_terms` when omitted."
-    )
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`; inherited from the customer.")
-    purchase_order: str | None = Field(None, description="Customer's purchase order number.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the invoice.")
-    subtotal: float | None = Field(None, description="Sum of the line amounts.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
-    balance: float | None = Field(None, description="Amount still owed.")
-    payment_plan: int | None = Field(None, description="ID of the payment plan, when one is attached.")
+    due_date: Annotated[
+        int | None, Field(description="Due date (UNIX timestamp); computed from `payment_terms` when omitted.")
+    ] = None
+    payment_terms: Annotated[
+        str | None, Field(description="Payment terms such as `NET 30`; inherited from the customer.")
+    ] = None
+    purchase_order: Annotated[str | None, Field(description="Customer's purchase order number.")] = None
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the invoice.")] = None
+    subtotal: Annotated[float | None, Field(description="Sum of the line amounts.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
+    total: Annotated[
+        float | None, Field(description="Subtotal less the document discounts plus the document taxes.")
+    ] = None
+    balance: Annotated[float | None, Field(description="Amount still owed.")] = None
+    payment_plan: Annotated[int | None, Field(description="ID of the payment plan, when one is attached.")] = None
     ship_to: ShipTo | None = None
-    url: AnyUrl | None = Field(None, description="Link to the invoice in the customer portal.")
-    payment_url: AnyUrl | None = Field(None, description="Link to the invoice's payment page.")
-    pdf_url: AnyUrl | None = Field(None, description="Link to the invoice PDF.")
+    url: Annotated[AnyUrl | None, Field(description="Link to the invoice in the customer portal.")] = None
+    payment_url: Annotated[AnyUrl | None, Field(description="Link to the invoice's payment page.")] = None
+    pdf_url: Annotated[AnyUrl | None, Field(description="Link to the invoice PDF.")] = None
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class InvoiceCreate(BaseModel):
@@ -1836,46 +2222,57 @@ class InvoiceCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer to bill.")
-    name: str | None = Field(None, description="Name of the invoice for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the invoice; the next number of the numbering sequence when omitted."
+    customer: Annotated[int, Field(description="ID of the customer to bill.")]
+    name: Annotated[str | None, Field(description="Name of the invoice for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the invoice; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    autopay: Annotated[
+        bool | None,
+        Field(description="When true the invoice is charged automatically; inherited from the customer when omitted."),
+    ] = None
+    payment_terms: Annotated[
+        str | None, Field(description="Payment terms such as `NET 30`; inherited from the customer when omitted.")
+    ] = None
+    purchase_order: Annotated[str | None, Field(description="Customer's purchase order number.")] = None
+    date: Annotated[int | None, Field(description="Invoice date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    due_date: Annotated[
+        int | None, Field(description="Due date (UNIX timestamp); computed from `payment_terms` when omitted.")
+    ] = None
+    draft: Annotated[bool | None, Field(description="When true the invoice is a draft and not yet outstanding.")] = (
+        False
     )
-    autopay: bool | None = Field(
-        None, description="When true the invoice is charged automatically; inherited from the customer when omitted."
-    )
-    payment_terms: str | None = Field(
-        None, description="Payment terms such as `NET 30`; inherited from the customer when omitted."
-    )
-    purchase_order: str | None = Field(None, description="Customer's purchase order number.")
-    date: int | None = Field(None, description="Invoice date (UNIX timestamp); the current time when omitted.")
-    due_date: int | None = Field(
-        None, description="Due date (UNIX timestamp); computed from `payment_terms` when omitted."
-    )
-    draft: bool | None = Field(False, description="When true the invoice is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the invoice is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the invoice.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
+    closed: Annotated[bool | None, Field(description="When true the invoice is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the invoice.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
-    disabled_payment_methods: list[DisabledPaymentMethod] | None = Field(
-        None, description="Write-only: payment methods the customer may not use on this invoice."
-    )
-    calculate_taxes: bool | None = Field(
-        None, description="Write-only: when true, taxes are calculated by the tax engine."
-    )
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
+    disabled_payment_methods: Annotated[
+        list[InvoiceCreateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use on this invoice."),
+    ] = None
+    calculate_taxes: Annotated[
+        bool | None, Field(description="Write-only: when true, taxes are calculated by the tax engine.")
+    ] = None
 
 
 class InvoiceUpdate(BaseModel):
@@ -1884,48 +2281,60 @@ class InvoiceUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Name of the invoice for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the invoice; the next number of the numbering sequence when omitted."
+    name: Annotated[str | None, Field(description="Name of the invoice for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the invoice; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    payment_terms: Annotated[
+        str | None, Field(description="Payment terms such as `NET 30`; inherited from the customer when omitted.")
+    ] = None
+    purchase_order: Annotated[str | None, Field(description="Customer's purchase order number.")] = None
+    date: Annotated[int | None, Field(description="Invoice date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    due_date: Annotated[
+        int | None, Field(description="Due date (UNIX timestamp); computed from `payment_terms` when omitted.")
+    ] = None
+    draft: Annotated[bool | None, Field(description="When true the invoice is a draft and not yet outstanding.")] = (
+        False
     )
-    payment_terms: str | None = Field(
-        None, description="Payment terms such as `NET 30`; inherited from the customer when omitted."
-    )
-    purchase_order: str | None = Field(None, description="Customer's purchase order number.")
-    date: int | None = Field(None, description="Invoice date (UNIX timestamp); the current time when omitted.")
-    due_date: int | None = Field(
-        None, description="Due date (UNIX timestamp); computed from `payment_terms` when omitted."
-    )
-    draft: bool | None = Field(False, description="When true the invoice is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the invoice is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the invoice.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
+    closed: Annotated[bool | None, Field(description="When true the invoice is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the invoice.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
-    disabled_payment_methods: list[DisabledPaymentMethod] | None = Field(
-        None, description="Write-only: payment methods the customer may not use on this invoice."
-    )
-    sent: bool | None = Field(None, description="Write-only: marks the invoice as sent without sending it.")
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
+    disabled_payment_methods: Annotated[
+        list[InvoiceUpdateDisabledPaymentMethod] | None,
+        Field(description="Write-only: payment methods the customer may not use on this invoice."),
+    ] = None
+    sent: Annotated[bool | None, Field(description="Write-only: marks the invoice as sent without sending it.")] = None
 
 
 class InvoiceList(RootModel[list[Invoice]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Invoice] = Field(
-        ...,
-        description="One page of invoices: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Invoice],
+        Field(
+            description="One page of invoices: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class Attachment(BaseModel):
@@ -1934,18 +2343,22 @@ class Attachment(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object12 | None = Field(Object12.attachment, description="Object type, always `attachment`.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[AttachmentObject | None, Field(description="Object type, always `attachment`.")] = (
+        AttachmentObject.attachment
+    )
     file: FacturareFile
-    created_at: int | None = Field(None, description="UNIX timestamp when the object was created.")
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the object was created.")] = None
 
 
 class AttachmentList(RootModel[list[Attachment]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Attachment] = Field(
-        ...,
-        description="One page of attachments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Attachment],
+        Field(
+            description="One page of attachments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class Charge(BaseModel):
@@ -1954,27 +2367,32 @@ class Charge(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object15 | None = Field(Object15.charge, description="Object type, always `charge`.")
-    customer: int | None = Field(None, description="Customer ID.")
-    amount: float = Field(..., description="Amount charged.")
-    amount_refunded: float | None = Field(None, description="Amount refunded so far.")
-    currency: str = Field(
-        ...,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    status: Status2 = Field(..., description="Charge state.")
-    gateway: str | None = Field(None, description="Gateway that processed the charge.")
-    gateway_id: str | None = Field(None, description="Charge ID at the gateway.")
-    failure_message: str | None = Field(None, description="Why the charge failed.")
-    disputed: bool | None = Field(None, description="Whether the charge is disputed.")
-    refunded: bool | None = Field(None, description="Whether the charge is fully refunded.")
-    receipt_email: str | None = Field(None, description="Address the receipt was sent to.")
-    payment_source: PaymentSource | None = None
-    refunds: list[Refund] | None = Field(None, description="Refunds of this charge.")
-    created_at: int | None = Field(None, description="UNIX timestamp when the object was created.")
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[ChargeObject | None, Field(description="Object type, always `charge`.")] = ChargeObject.charge
+    customer: Annotated[int | None, Field(description="Customer ID.")] = None
+    amount: Annotated[float, Field(description="Amount charged.")]
+    amount_refunded: Annotated[float | None, Field(description="Amount refunded so far.")] = None
+    currency: Annotated[
+        str,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ]
+    status: Annotated[ChargeStatus, Field(description="Charge state.")]
+    gateway: Annotated[str | None, Field(description="Gateway that processed the charge.")] = None
+    gateway_id: Annotated[str | None, Field(description="Charge ID at the gateway.")] = None
+    failure_message: Annotated[str | None, Field(description="Why the charge failed.")] = None
+    disputed: Annotated[bool | None, Field(description="Whether the charge is disputed.")] = None
+    refunded: Annotated[bool | None, Field(description="Whether the charge is fully refunded.")] = None
+    receipt_email: Annotated[str | None, Field(description="Address the receipt was sent to.")] = None
+    payment_source: Annotated[
+        Card | BankAccount | None,
+        Field(description="A payment source: a Card or a BankAccount, told apart by `object`.", discriminator="object"),
+    ] = None
+    refunds: Annotated[list[Refund] | None, Field(description="Refunds of this charge.")] = None
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the object was created.")] = None
 
 
 class CreditNote(BaseModel):
@@ -1983,39 +2401,55 @@ class CreditNote(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object17 | None = Field(Object17.credit_note, description="Object type, always `credit_note`.")
-    customer: int | Customer = Field(
-        ..., description="The customer: its ID, or the Customer object when `expand=customer` is given."
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[CreditNoteObject | None, Field(description="Object type, always `credit_note`.")] = (
+        CreditNoteObject.credit_note
     )
-    invoice: int | None = Field(None, description="ID of the invoice the credit note is for.")
-    name: str | None = Field(None, description="Name of the credit note for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the credit note; the next number of the numbering sequence when omitted."
+    customer: Annotated[
+        int | Customer,
+        Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
+    ]
+    invoice: Annotated[int | None, Field(description="ID of the invoice the credit note is for.")] = None
+    name: Annotated[str | None, Field(description="Name of the credit note for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(
+            description="Reference number of the credit note; the next number of the numbering sequence when omitted."
+        ),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    draft: Annotated[
+        bool | None, Field(description="When true the credit note is a draft and not yet outstanding.")
+    ] = False
+    closed: Annotated[bool | None, Field(description="When true the credit note is closed.")] = False
+    paid: Annotated[bool | None, Field(description="True once the credit is fully applied.")] = False
+    status: Annotated[CreditNoteStatus | None, Field(description="Computed state of the credit note.")] = (
+        CreditNoteStatus.open
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    draft: bool | None = Field(False, description="When true the credit note is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the credit note is closed.")
-    paid: bool | None = Field(False, description="True once the credit is fully applied.")
-    status: Status4 | None = Field(Status4.open, description="Computed state of the credit note.")
-    date: int | None = Field(None, description="Credit note date (UNIX timestamp); the current time when omitted.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the credit note.")
-    subtotal: float | None = Field(None, description="Sum of the line amounts.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
-    balance: float | None = Field(None, description="Credit not applied yet.")
-    url: AnyUrl | None = Field(None, description="Link to the credit note in the customer portal.")
-    pdf_url: AnyUrl | None = Field(None, description="Link to the credit note PDF.")
+    date: Annotated[
+        int | None, Field(description="Credit note date (UNIX timestamp); the current time when omitted.")
+    ] = None
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the credit note.")] = None
+    subtotal: Annotated[float | None, Field(description="Sum of the line amounts.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
+    total: Annotated[
+        float | None, Field(description="Subtotal less the document discounts plus the document taxes.")
+    ] = None
+    balance: Annotated[float | None, Field(description="Credit not applied yet.")] = None
+    url: Annotated[AnyUrl | None, Field(description="Link to the credit note in the customer portal.")] = None
+    pdf_url: Annotated[AnyUrl | None, Field(description="Link to the credit note PDF.")] = None
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class CreditNoteCreate(BaseModel):
@@ -2024,30 +2458,41 @@ class CreditNoteCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer to credit.")
-    invoice: int | None = Field(None, description="ID of the invoice the credit note is for.")
-    name: str | None = Field(None, description="Name of the credit note for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the credit note; the next number of the numbering sequence when omitted."
-    )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    date: int | None = Field(None, description="Credit note date (UNIX timestamp); the current time when omitted.")
-    draft: bool | None = Field(False, description="When true the credit note is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the credit note is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the credit note.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
+    customer: Annotated[int, Field(description="ID of the customer to credit.")]
+    invoice: Annotated[int | None, Field(description="ID of the invoice the credit note is for.")] = None
+    name: Annotated[str | None, Field(description="Name of the credit note for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(
+            description="Reference number of the credit note; the next number of the numbering sequence when omitted."
+        ),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    date: Annotated[
+        int | None, Field(description="Credit note date (UNIX timestamp); the current time when omitted.")
+    ] = None
+    draft: Annotated[
+        bool | None, Field(description="When true the credit note is a draft and not yet outstanding.")
+    ] = False
+    closed: Annotated[bool | None, Field(description="When true the credit note is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the credit note.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
 
 
 class CreditNoteUpdate(BaseModel):
@@ -2056,37 +2501,50 @@ class CreditNoteUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    invoice: int | None = Field(None, description="ID of the invoice the credit note is for.")
-    name: str | None = Field(None, description="Name of the credit note for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the credit note; the next number of the numbering sequence when omitted."
-    )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    date: int | None = Field(None, description="Credit note date (UNIX timestamp); the current time when omitted.")
-    draft: bool | None = Field(False, description="When true the credit note is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the credit note is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the credit note.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
+    invoice: Annotated[int | None, Field(description="ID of the invoice the credit note is for.")] = None
+    name: Annotated[str | None, Field(description="Name of the credit note for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(
+            description="Reference number of the credit note; the next number of the numbering sequence when omitted."
+        ),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    date: Annotated[
+        int | None, Field(description="Credit note date (UNIX timestamp); the current time when omitted.")
+    ] = None
+    draft: Annotated[
+        bool | None, Field(description="When true the credit note is a draft and not yet outstanding.")
+    ] = False
+    closed: Annotated[bool | None, Field(description="When true the credit note is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the credit note.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
 
 
 class CreditNoteList(RootModel[list[CreditNote]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[CreditNote] = Field(
-        ...,
-        description="One page of credit notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[CreditNote],
+        Field(
+            description="One page of credit notes: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class Estimate(BaseModel):
@@ -2095,46 +2553,62 @@ class Estimate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object18 | None = Field(Object18.estimate, description="Object type, always `estimate`.")
-    customer: int | Customer = Field(
-        ..., description="The customer: its ID, or the Customer object when `expand=customer` is given."
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[EstimateObject | None, Field(description="Object type, always `estimate`.")] = (
+        EstimateObject.estimate
     )
-    invoice: int | None = Field(None, description="ID of the invoice made from the estimate.")
-    name: str | None = Field(None, description="Name of the estimate for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the estimate; the next number of the numbering sequence when omitted."
+    customer: Annotated[
+        int | Customer,
+        Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
+    ]
+    invoice: Annotated[int | None, Field(description="ID of the invoice made from the estimate.")] = None
+    name: Annotated[str | None, Field(description="Name of the estimate for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the estimate; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    draft: Annotated[bool | None, Field(description="When true the estimate is a draft and not yet outstanding.")] = (
+        False
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    closed: Annotated[bool | None, Field(description="When true the estimate is closed.")] = False
+    approved: Annotated[
+        str | bool | None,
+        Field(
+            description="Name or initials of the person who approved the estimate; null until approved. The documentation's voided estimate shows `false` here, so a boolean is accepted too."
+        ),
+    ] = None
+    status: Annotated[EstimateStatus | None, Field(description="Computed state of the estimate.")] = (
+        EstimateStatus.not_sent
     )
-    draft: bool | None = Field(False, description="When true the estimate is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the estimate is closed.")
-    approved: str | bool | None = Field(
-        None,
-        description="Name or initials of the person who approved the estimate; null until approved. The documentation's voided estimate shows `false` here, so a boolean is accepted too.",
+    date: Annotated[int | None, Field(description="Estimate date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    status: Status5 | None = Field(Status5.not_sent, description="Computed state of the estimate.")
-    date: int | None = Field(None, description="Estimate date (UNIX timestamp); the current time when omitted.")
-    expiration_date: int | None = Field(None, description="When the estimate expires (UNIX timestamp).")
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the estimate.")
-    subtotal: float | None = Field(None, description="Sum of the line amounts.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    total: float | None = Field(None, description="Subtotal less the document discounts plus the document taxes.")
-    deposit: float | None = Field(0, description="Deposit required on approval.")
-    deposit_paid: bool | None = Field(False, description="Whether the deposit was paid.")
+    expiration_date: Annotated[int | None, Field(description="When the estimate expires (UNIX timestamp).")] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the estimate.")] = None
+    subtotal: Annotated[float | None, Field(description="Sum of the line amounts.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
+    total: Annotated[
+        float | None, Field(description="Subtotal less the document discounts plus the document taxes.")
+    ] = None
+    deposit: Annotated[float | None, Field(description="Deposit required on approval.")] = 0
+    deposit_paid: Annotated[bool | None, Field(description="Whether the deposit was paid.")] = False
     ship_to: ShipTo | None = None
-    url: AnyUrl | None = Field(None, description="Link to the estimate in the customer portal.")
-    pdf_url: AnyUrl | None = Field(None, description="Link to the estimate PDF.")
+    url: Annotated[AnyUrl | None, Field(description="Link to the estimate in the customer portal.")] = None
+    pdf_url: Annotated[AnyUrl | None, Field(description="Link to the estimate PDF.")] = None
     metadata: Metadata | None = None
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class EstimateCreate(BaseModel):
@@ -2143,33 +2617,42 @@ class EstimateCreate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int = Field(..., description="ID of the customer the estimate is for.")
-    name: str | None = Field(None, description="Name of the estimate for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the estimate; the next number of the numbering sequence when omitted."
+    customer: Annotated[int, Field(description="ID of the customer the estimate is for.")]
+    name: Annotated[str | None, Field(description="Name of the estimate for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the estimate; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    date: Annotated[int | None, Field(description="Estimate date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    expiration_date: Annotated[int | None, Field(description="When the estimate expires (UNIX timestamp).")] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    draft: Annotated[bool | None, Field(description="When true the estimate is a draft and not yet outstanding.")] = (
+        False
     )
-    date: int | None = Field(None, description="Estimate date (UNIX timestamp); the current time when omitted.")
-    expiration_date: int | None = Field(None, description="When the estimate expires (UNIX timestamp).")
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    draft: bool | None = Field(False, description="When true the estimate is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the estimate is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the estimate.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    deposit: float | None = Field(0, description="Deposit required on approval.")
+    closed: Annotated[bool | None, Field(description="When true the estimate is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the estimate.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
+    deposit: Annotated[float | None, Field(description="Deposit required on approval.")] = 0
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
 
 
 class EstimateUpdate(BaseModel):
@@ -2178,40 +2661,51 @@ class EstimateUpdate(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    name: str | None = Field(None, description="Name of the estimate for internal use.")
-    number: str | None = Field(
-        None, description="Reference number of the estimate; the next number of the numbering sequence when omitted."
+    name: Annotated[str | None, Field(description="Name of the estimate for internal use.")] = None
+    number: Annotated[
+        str | None,
+        Field(description="Reference number of the estimate; the next number of the numbering sequence when omitted."),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    date: Annotated[int | None, Field(description="Estimate date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
+    expiration_date: Annotated[int | None, Field(description="When the estimate expires (UNIX timestamp).")] = None
+    payment_terms: Annotated[str | None, Field(description="Payment terms such as `NET 30`.")] = None
+    draft: Annotated[bool | None, Field(description="When true the estimate is a draft and not yet outstanding.")] = (
+        False
     )
-    date: int | None = Field(None, description="Estimate date (UNIX timestamp); the current time when omitted.")
-    expiration_date: int | None = Field(None, description="When the estimate expires (UNIX timestamp).")
-    payment_terms: str | None = Field(None, description="Payment terms such as `NET 30`.")
-    draft: bool | None = Field(False, description="When true the estimate is a draft and not yet outstanding.")
-    closed: bool | None = Field(False, description="When true the estimate is closed.")
-    items: list[LineItem] | None = Field(None, description="Line items.")
-    notes: str | None = Field(None, description="Notes shown to the customer on the estimate.")
-    discounts: list[Discount] | None = Field(None, description="Document-level discounts.")
-    taxes: list[Tax] | None = Field(None, description="Document-level taxes.")
-    deposit: float | None = Field(0, description="Deposit required on approval.")
+    closed: Annotated[bool | None, Field(description="When true the estimate is closed.")] = False
+    items: Annotated[list[LineItem] | None, Field(description="Line items.")] = None
+    notes: Annotated[str | None, Field(description="Notes shown to the customer on the estimate.")] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Document-level discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Document-level taxes.")] = None
+    deposit: Annotated[float | None, Field(description="Deposit required on approval.")] = 0
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    attachments: list[int] | None = Field(
-        None,
-        description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them).",
-    )
+    attachments: Annotated[
+        list[int] | None,
+        Field(
+            description="Write-only: IDs of File objects to attach (on update this replaces the existing attachments; omit to keep them)."
+        ),
+    ] = None
 
 
 class EstimateList(RootModel[list[Estimate]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Estimate] = Field(
-        ...,
-        description="One page of estimates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Estimate],
+        Field(
+            description="One page of estimates: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class Item(BaseModel):
@@ -2220,39 +2714,44 @@ class Item(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    type: str | None = Field(
-        None, description="Free-form type used to group lines in reports (`product`, `service`, ...)."
-    )
-    description: str | None = Field(None, description="Description.")
-    id: str = Field(
-        ..., description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."
-    )
-    object: Object19 | None = Field(Object19.item, description="Object type, always `item`.")
-    name: str = Field(..., description="Item name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    unit_cost: float | None = Field(None, description="Unit price.")
-    taxable: bool | None = Field(True, description="When false the item is excluded from taxes.")
-    discountable: bool | None = Field(True, description="When false the item is excluded from discounts.")
-    gl_account: str | None = Field(None, description="General ledger account code.")
-    avalara_tax_code: str | None = Field(None, description="Avalara tax code.")
-    avalara_location_code: str | None = Field(None, description="Avalara location code.")
+    type: Annotated[
+        str | None, Field(description="Free-form type used to group lines in reports (`product`, `service`, ...).")
+    ] = None
+    description: Annotated[str | None, Field(description="Description.")] = None
+    id: Annotated[
+        str,
+        Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
+    ]
+    object: Annotated[ItemObject | None, Field(description="Object type, always `item`.")] = ItemObject.item
+    name: Annotated[str, Field(description="Item name.")]
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    unit_cost: Annotated[float | None, Field(description="Unit price.")] = None
+    taxable: Annotated[bool | None, Field(description="When false the item is excluded from taxes.")] = True
+    discountable: Annotated[bool | None, Field(description="When false the item is excluded from discounts.")] = True
+    gl_account: Annotated[str | None, Field(description="General ledger account code.")] = None
+    avalara_tax_code: Annotated[str | None, Field(description="Avalara tax code.")] = None
+    avalara_location_code: Annotated[str | None, Field(description="Avalara location code.")] = None
     metadata: Metadata | None = None
-    taxes: list[TaxRate] | None = Field(None, description="Tax rates applied to the item.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    taxes: Annotated[list[TaxRate] | None, Field(description="Tax rates applied to the item.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class ItemList(RootModel[list[Item]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Item] = Field(
-        ...,
-        description="One page of items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Item],
+        Field(
+            description="One page of items: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class Subscription(BaseModel):
@@ -2261,53 +2760,64 @@ class Subscription(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object24 | None = Field(Object24.subscription, description="Object type, always `subscription`.")
-    customer: int | Customer = Field(
-        ..., description="The customer: its ID, or the Customer object when `expand=customer` is given."
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[SubscriptionObject | None, Field(description="Object type, always `subscription`.")] = (
+        SubscriptionObject.subscription
     )
-    plan: str = Field(..., description="ID of the plan billed.")
-    quantity: int | None = Field(1, description="Quantity of the plan.", ge=0)
-    cycles: int | None = Field(
-        None, description="Number of billing cycles before the subscription finishes; null for no end."
+    customer: Annotated[
+        int | Customer,
+        Field(description="The customer: its ID, or the Customer object when `expand=customer` is given."),
+    ]
+    plan: Annotated[str, Field(description="ID of the plan billed.")]
+    quantity: Annotated[int | None, Field(description="Quantity of the plan.", ge=0)] = 1
+    cycles: Annotated[
+        int | None, Field(description="Number of billing cycles before the subscription finishes; null for no end.")
+    ] = None
+    start_date: Annotated[int | None, Field(description="When billing starts (UNIX timestamp); now when omitted.")] = (
+        None
     )
-    start_date: int | None = Field(None, description="When billing starts (UNIX timestamp); now when omitted.")
-    bill_in: BillIn | None = Field(BillIn.advance, description="Bill at the start or the end of each period.")
-    bill_in_advance_days: int | None = Field(
-        0, description="Days before the period start to bill, when billing in advance."
+    bill_in: Annotated[SubscriptionBillIn | None, Field(description="Bill at the start or the end of each period.")] = (
+        SubscriptionBillIn.advance
     )
-    cancel_at_period_end: bool | None = Field(
-        False, description="When true the subscription is canceled at the end of the current period."
-    )
-    paused: bool | None = Field(False, description="When true billing is paused.")
-    contract_renewal_mode: ContractRenewalMode | None = Field(
-        ContractRenewalMode.none, description="What happens at the end of the contract period."
-    )
-    contract_renewal_cycles: int | None = Field(None, description="Length of a renewed contract, in cycles.")
-    addons: list[SubscriptionAddon] | None = Field(None, description="Add-on plans.")
+    bill_in_advance_days: Annotated[
+        int | None, Field(description="Days before the period start to bill, when billing in advance.")
+    ] = 0
+    cancel_at_period_end: Annotated[
+        bool | None, Field(description="When true the subscription is canceled at the end of the current period.")
+    ] = False
+    paused: Annotated[bool | None, Field(description="When true billing is paused.")] = False
+    contract_renewal_mode: Annotated[
+        SubscriptionContractRenewalMode | None, Field(description="What happens at the end of the contract period.")
+    ] = SubscriptionContractRenewalMode.none
+    contract_renewal_cycles: Annotated[int | None, Field(description="Length of a renewed contract, in cycles.")] = None
+    addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
     ship_to: ShipTo | None = None
     metadata: Metadata | None = None
-    period_start: int | None = Field(None, description="Start of the current billing period.")
-    period_end: int | None = Field(None, description="End of the current billing period.")
-    canceled_at: int | None = Field(None, description="When the subscription was canceled.")
-    status: Status6 | None = Field(Status6.active, description="State of the subscription.")
-    contract_period_start: int | None = Field(None, description="Start of the current contract period.")
-    contract_period_end: int | None = Field(None, description="End of the current contract period.")
-    discounts: list[Coupon] | None = Field(None, description="Coupons applied to the subscription.")
-    taxes: list[TaxRate] | None = Field(None, description="Tax rates applied to the subscription.")
-    recurring_total: float | None = Field(None, description="Amount billed each period.")
-    mrr: float | None = Field(None, description="Monthly recurring revenue of the subscription.")
-    url: AnyUrl | None = Field(None, description="Link to the subscription in the customer portal.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    period_start: Annotated[int | None, Field(description="Start of the current billing period.")] = None
+    period_end: Annotated[int | None, Field(description="End of the current billing period.")] = None
+    canceled_at: Annotated[int | None, Field(description="When the subscription was canceled.")] = None
+    status: Annotated[SubscriptionStatus | None, Field(description="State of the subscription.")] = (
+        SubscriptionStatus.active
+    )
+    contract_period_start: Annotated[int | None, Field(description="Start of the current contract period.")] = None
+    contract_period_end: Annotated[int | None, Field(description="End of the current contract period.")] = None
+    discounts: Annotated[list[Coupon] | None, Field(description="Coupons applied to the subscription.")] = None
+    taxes: Annotated[list[TaxRate] | None, Field(description="Tax rates applied to the subscription.")] = None
+    recurring_total: Annotated[float | None, Field(description="Amount billed each period.")] = None
+    mrr: Annotated[float | None, Field(description="Monthly recurring revenue of the subscription.")] = None
+    url: Annotated[AnyUrl | None, Field(description="Link to the subscription in the customer portal.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class SubscriptionList(RootModel[list[Subscription]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Subscription] = Field(
-        ...,
-        description="One page of subscriptions: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Subscription],
+        Field(
+            description="One page of subscriptions: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 
 class SubscriptionPreviewRequest(BaseModel):
@@ -2316,42 +2826,53 @@ class SubscriptionPreviewRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    customer: int | None = Field(None, description="ID of an existing customer (optional).")
-    plan: str = Field(..., description="ID of the plan.")
-    quantity: int | None = Field(1, description="Quantity of the plan.", ge=0)
-    addons: list[SubscriptionAddon] | None = Field(None, description="Add-on plans.")
-    discounts: list[str] | None = Field(None, description="IDs of coupons to apply.")
-    taxes: list[str] | None = Field(None, description="IDs of tax rates to apply.")
-    pending_line_items: list[PendingLineItemCreate] | None = Field(
-        None, description="Pending line items the first invoice would also bill."
-    )
+    customer: Annotated[int | None, Field(description="ID of an existing customer (optional).")] = None
+    plan: Annotated[str, Field(description="ID of the plan.")]
+    quantity: Annotated[int | None, Field(description="Quantity of the plan.", ge=0)] = 1
+    addons: Annotated[list[SubscriptionAddon] | None, Field(description="Add-on plans.")] = None
+    discounts: Annotated[list[str] | None, Field(description="IDs of coupons to apply.")] = None
+    taxes: Annotated[list[str] | None, Field(description="IDs of tax rates to apply.")] = None
+    pending_line_items: Annotated[
+        list[PendingLineItemCreate] | None, Field(description="Pending line items the first invoice would also bill.")
+    ] = None
 
 
-class FirstInvoice(BaseModel):
+class SubscriptionPreviewFirstInvoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
     )
-    id: Id | None = Field(None, description="Always `false`: the invoice is not saved.")
-    object: Object25 | None = Field(None, description="Object type, `invoice`.")
-    customer: int | None = Field(None, description="Customer ID.")
-    name: str | None = Field(None, description="Invoice name.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    draft: bool | None = Field(None, description="Always true for a preview.")
-    status: Status7 | None = Field(None, description="Always `draft` for a preview.")
-    subscription: Subscription1 | None = Field(None, description="Always `false`: the subscription is not saved.")
-    date: int | None = Field(None, description="Invoice date.")
-    subtotal: float | None = Field(None, description="Subtotal.")
-    total: float | None = Field(None, description="Total.")
-    items: list[dict[str, Any]] | None = Field(None, description="Lines, shaped as LineItem but with `id: false`.")
-    discounts: list[Discount] | None = Field(None, description="Discounts.")
-    taxes: list[Tax] | None = Field(None, description="Taxes.")
+    id: Annotated[
+        SubscriptionPreviewFirstInvoiceId | None, Field(description="Always `false`: the invoice is not saved.")
+    ] = None
+    object: Annotated[SubscriptionPreviewFirstInvoiceObject | None, Field(description="Object type, `invoice`.")] = None
+    customer: Annotated[int | None, Field(description="Customer ID.")] = None
+    name: Annotated[str | None, Field(description="Invoice name.")] = None
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    draft: Annotated[bool | None, Field(description="Always true for a preview.")] = None
+    status: Annotated[
+        SubscriptionPreviewFirstInvoiceStatus | None, Field(description="Always `draft` for a preview.")
+    ] = None
+    subscription: Annotated[
+        SubscriptionPreviewFirstInvoiceSubscription | None,
+        Field(description="Always `false`: the subscription is not saved."),
+    ] = None
+    date: Annotated[int | None, Field(description="Invoice date.")] = None
+    subtotal: Annotated[float | None, Field(description="Subtotal.")] = None
+    total: Annotated[float | None, Field(description="Total.")] = None
+    items: Annotated[
+        list[dict[str, Any]] | None, Field(description="Lines, shaped as LineItem but with `id: false`.")
+    ] = None
+    discounts: Annotated[list[Discount] | None, Field(description="Discounts.")] = None
+    taxes: Annotated[list[Tax] | None, Field(description="Taxes.")] = None
 
 
 class SubscriptionPreview(BaseModel):
@@ -2360,12 +2881,14 @@ class SubscriptionPreview(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    first_invoice: FirstInvoice = Field(
-        ...,
-        description="The first invoice the subscription would produce. It is not saved, so the API sends `false` (not null) for `id` and `subscription` and for the `id` of its lines; the shape is otherwise an Invoice.",
-    )
-    recurring_total: float = Field(..., description="Amount billed each period.")
-    mrr: float = Field(..., description="Monthly recurring revenue.")
+    first_invoice: Annotated[
+        SubscriptionPreviewFirstInvoice,
+        Field(
+            description="The first invoice the subscription would produce. It is not saved, so the API sends `false` (not null) for `id` and `subscription` and for the `id` of its lines; the shape is otherwise an Invoice."
+        ),
+    ]
+    recurring_total: Annotated[float, Field(description="Amount billed each period.")]
+    mrr: Annotated[float, Field(description="Monthly recurring revenue.")]
 
 
 class Payment(BaseModel):
@@ -2374,218 +2897,250 @@ class Payment(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    id: int = Field(..., description="Unique identifier, assigned by the API.")
-    object: Object14 | None = Field(Object14.payment, description="Object type, always `payment`.")
-    customer: int | Customer | None = Field(
-        None,
-        description="The customer: its ID, or the Customer object when `expand=customer` is given; null for unmatched payments.",
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[PaymentObject | None, Field(description="Object type, always `payment`.")] = PaymentObject.payment
+    customer: Annotated[
+        int | Customer | None,
+        Field(
+            description="The customer: its ID, or the Customer object when `expand=customer` is given; null for unmatched payments."
+        ),
+    ] = None
+    invoice: Annotated[
+        int | Invoice | None,
+        Field(
+            description="The invoice the payment settles, when it settles exactly one: its ID, or the Invoice object when `expand=invoice` is given. The seed text names this relation; newer objects carry the detail in `applied_to` (Invoiced returns it only with `include=applied_to`)."
+        ),
+    ] = None
+    date: Annotated[int | None, Field(description="Payment date (UNIX timestamp); the current time when omitted.")] = (
+        None
     )
-    invoice: int | Invoice | None = Field(
-        None,
-        description="The invoice the payment settles, when it settles exactly one: its ID, or the Invoice object when `expand=invoice` is given. The seed text names this relation; newer objects carry the detail in `applied_to` (Invoiced returns it only with `include=applied_to`).",
-    )
-    date: int | None = Field(None, description="Payment date (UNIX timestamp); the current time when omitted.")
-    currency: str | None = Field(
-        None,
-        description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
-        max_length=3,
-        min_length=3,
-    )
-    amount: float = Field(..., description="Amount received.")
-    method: Method1 | None = Field(Method1.other, description="How the payment was made.")
-    ach_sender_id: str | None = Field(None, description="ACH sender ID, used to match future ACH payments.")
-    reference: str | None = Field(None, description="Reference number, e.g. the check or transfer number.")
-    notes: str | None = Field(None, description="Internal notes.")
-    applied_to: list[PaymentApplication] | None = Field(
-        None, description="How the payment is applied to documents and credit."
-    )
-    balance: float | None = Field(None, description="Part of the amount not applied yet.")
-    matched: bool | None = Field(None, description="Whether the payment was matched to documents.")
-    voided: bool | None = Field(False, description="True once the payment is voided.")
-    source: str | None = Field("keyed", description="Where the payment came from (`keyed`, `api`, `bank_feed`, ...).")
-    charge: Charge | None = Field(
-        None,
-        description="The card or bank charge behind the payment; null for payments not processed through a gateway.",
-    )
-    pdf_url: AnyUrl | None = Field(None, description="Link to the receipt PDF.")
-    created_at: int = Field(..., description="UNIX timestamp when the object was created.")
-    updated_at: int | None = Field(None, description="UNIX timestamp when the object was last updated.")
+    currency: Annotated[
+        str | None,
+        Field(
+            description="3-letter ISO 4217 currency code; the API answers in lower case (`mdl`, `usd`).",
+            max_length=3,
+            min_length=3,
+        ),
+    ] = None
+    amount: Annotated[float, Field(description="Amount received.")]
+    method: Annotated[PaymentMethod | None, Field(description="How the payment was made.")] = PaymentMethod.other
+    ach_sender_id: Annotated[str | None, Field(description="ACH sender ID, used to match future ACH payments.")] = None
+    reference: Annotated[str | None, Field(description="Reference number, e.g. the check or transfer number.")] = None
+    notes: Annotated[str | None, Field(description="Internal notes.")] = None
+    applied_to: Annotated[
+        list[PaymentApplication] | None, Field(description="How the payment is applied to documents and credit.")
+    ] = None
+    balance: Annotated[float | None, Field(description="Part of the amount not applied yet.")] = None
+    matched: Annotated[bool | None, Field(description="Whether the payment was matched to documents.")] = None
+    voided: Annotated[bool | None, Field(description="True once the payment is voided.")] = False
+    source: Annotated[
+        str | None, Field(description="Where the payment came from (`keyed`, `api`, `bank_feed`, ...).")
+    ] = "keyed"
+    charge: Annotated[
+        Charge | None,
+        Field(
+            description="The card or bank charge behind the payment; null for payments not processed through a gateway."
+        ),
+    ] = None
+    pdf_url: Annotated[AnyUrl | None, Field(description="Link to the receipt PDF.")] = None
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
 
 class PaymentList(RootModel[list[Payment]]):
     model_config = ConfigDict(defer_build=True)
-    root: list[Payment] = Field(
-        ...,
-        description="One page of payments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers).",
-    )
+    root: Annotated[
+        list[Payment],
+        Field(
+            description="One page of payments: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
 
 __all__ = [
-    "Action",
-    "Approval",
     "Attachment",
     "AttachmentList",
+    "AttachmentObject",
     "BankAccount",
-    "BillIn",
+    "BankAccountObject",
     "Card",
+    "CardFunding",
+    "CardObject",
     "Charge",
     "ChargeCreate",
+    "ChargeCreateMethod",
+    "ChargeCreatePaymentSourceType",
+    "ChargeObject",
+    "ChargeStatus",
     "ConsolidateInvoicesRequest",
     "Contact",
     "ContactCreate",
     "ContactList",
+    "ContactObject",
     "ContactUpdate",
-    "ContractRenewalMode",
     "Coupon",
     "CouponCreate",
     "CouponList",
+    "CouponObject",
     "CouponUpdate",
     "CreditBalanceAdjustment",
     "CreditBalanceAdjustmentCreate",
     "CreditBalanceAdjustmentList",
+    "CreditBalanceAdjustmentObject",
     "CreditBalanceAdjustmentUpdate",
     "CreditNote",
     "CreditNoteCreate",
     "CreditNoteList",
+    "CreditNoteObject",
+    "CreditNoteStatus",
     "CreditNoteUpdate",
     "Customer",
     "CustomerBalance",
+    "CustomerBalanceHistoryItem",
     "CustomerCreate",
+    "CustomerCreateDisabledPaymentMethod",
+    "CustomerCreateType",
     "CustomerList",
+    "CustomerObject",
+    "CustomerType",
     "CustomerUpdate",
-    "Data",
-    "DisabledPaymentMethod",
+    "CustomerUpdateDisabledPaymentMethod",
+    "CustomerUpdateType",
     "Discount",
-    "DocumentType",
+    "DiscountObject",
     "Email",
     "EmailList",
+    "EmailObject",
     "EmailRecipient",
     "EmailRequest",
     "Estimate",
     "EstimateCreate",
     "EstimateList",
+    "EstimateObject",
+    "EstimateStatus",
     "EstimateUpdate",
     "Event",
+    "EventData",
     "EventList",
+    "EventObject",
     "FacturareError",
+    "FacturareErrorType",
     "FacturareFile",
+    "FacturareFileObject",
     "FileCreate",
-    "FirstInvoice",
-    "Funding",
-    "HistoryItem",
-    "Id",
     "Installment",
-    "Interval",
     "Invoice",
     "InvoiceCreate",
+    "InvoiceCreateDisabledPaymentMethod",
     "InvoiceList",
+    "InvoiceObject",
+    "InvoiceStatus",
     "InvoiceUpdate",
+    "InvoiceUpdateDisabledPaymentMethod",
     "Item",
     "ItemCreate",
     "ItemList",
+    "ItemObject",
     "ItemUpdate",
     "Letter",
     "LetterList",
+    "LetterObject",
     "LineItem",
+    "LineItemObject",
     "Metadata",
-    "Metadata1",
-    "Method",
-    "Method1",
-    "Method4",
+    "MetadataMetadataAdditionalProperty",
     "Note",
     "NoteCreate",
     "NoteList",
+    "NoteObject",
     "NoteUpdate",
-    "Object",
-    "Object1",
-    "Object10",
-    "Object11",
-    "Object12",
-    "Object13",
-    "Object14",
-    "Object15",
-    "Object16",
-    "Object17",
-    "Object18",
-    "Object19",
-    "Object2",
-    "Object20",
-    "Object21",
-    "Object22",
-    "Object23",
-    "Object24",
-    "Object25",
-    "Object26",
-    "Object27",
-    "Object28",
-    "Object29",
-    "Object3",
-    "Object4",
-    "Object5",
-    "Object6",
-    "Object7",
-    "Object8",
-    "Object9",
     "Payment",
     "PaymentApplication",
+    "PaymentApplicationDocumentType",
+    "PaymentApplicationType",
     "PaymentCreate",
+    "PaymentCreateMethod",
     "PaymentList",
+    "PaymentMethod",
+    "PaymentObject",
     "PaymentPlan",
+    "PaymentPlanApproval",
     "PaymentPlanCreate",
-    "PaymentSource",
+    "PaymentPlanObject",
+    "PaymentPlanStatus",
     "PaymentSourceCreate",
+    "PaymentSourceCreateMethod",
     "PaymentSourceList",
-    "PaymentSourceType",
     "PaymentUpdate",
+    "PaymentUpdateMethod",
     "Pdf",
     "PendingLineItem",
     "PendingLineItemCreate",
     "PendingLineItemList",
+    "PendingLineItemObject",
     "PendingLineItemUpdate",
     "Plan",
     "PlanCreate",
+    "PlanCreateInterval",
+    "PlanCreatePricingMode",
+    "PlanCreateQuantityType",
+    "PlanInterval",
     "PlanList",
+    "PlanObject",
+    "PlanPricingMode",
+    "PlanQuantityType",
     "PlanTier",
     "PlanUpdate",
-    "PricingMode",
-    "QuantityType",
     "QueryMap",
     "Refund",
     "RefundCreate",
+    "RefundObject",
+    "RefundStatus",
     "ShipTo",
     "StatementEmailRequest",
+    "StatementEmailRequestType",
     "StatementLetterRequest",
+    "StatementLetterRequestType",
     "StatementTextMessageRequest",
-    "Status",
-    "Status1",
-    "Status2",
-    "Status4",
-    "Status5",
-    "Status6",
-    "Status7",
+    "StatementTextMessageRequestType",
     "Subscription",
-    "Subscription1",
     "SubscriptionAddon",
+    "SubscriptionAddonObject",
+    "SubscriptionBillIn",
+    "SubscriptionContractRenewalMode",
     "SubscriptionCreate",
+    "SubscriptionCreateBillIn",
+    "SubscriptionCreateContractRenewalMode",
     "SubscriptionList",
+    "SubscriptionObject",
     "SubscriptionPreview",
+    "SubscriptionPreviewFirstInvoice",
+    "SubscriptionPreviewFirstInvoiceId",
+    "SubscriptionPreviewFirstInvoiceObject",
+    "SubscriptionPreviewFirstInvoiceStatus",
+    "SubscriptionPreviewFirstInvoiceSubscription",
     "SubscriptionPreviewRequest",
+    "SubscriptionStatus",
     "SubscriptionUpdate",
+    "SubscriptionUpdateBillIn",
+    "SubscriptionUpdateContractRenewalMode",
     "Task",
+    "TaskAction",
     "TaskCreate",
+    "TaskCreateAction",
     "TaskList",
     "TaskUpdate",
+    "TaskUpdateAction",
     "Tax",
+    "TaxObject",
     "TaxRate",
     "TaxRateCreate",
     "TaxRateList",
+    "TaxRateObject",
     "TaxRateUpdate",
     "TextMessage",
     "TextMessageList",
+    "TextMessageObject",
     "TextMessageRecipient",
     "TextMessageRequest",
-    "Type",
-    "Type1",
-    "Type4",
-    "Type7",
     "User",
 ]
