@@ -12,7 +12,7 @@ from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
 from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
-from generator.client.typemap import TypeMapper, is_nullable
+from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
@@ -80,24 +80,6 @@ def _field(ctx: OperationContext, param: Parameter, taken: set[str]) -> FieldIR:
     )
 
 
-def _object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
-    """Properties and required names of an object schema, ``allOf`` members merged; ``None`` for unions."""
-    if depth > 8 or "oneOf" in schema or "anyOf" in schema:
-        return None
-    properties: dict[str, Any] = {}
-    needed: set[str] = set()
-    for member in schema.get("allOf") or []:
-        shape = _object_shape(mapper, mapper.resolve(member), depth + 1)
-        if shape is None:
-            return None
-        properties.update(shape[0])
-        needed |= shape[1]
-    own = schema.get("properties")
-    properties.update(own if isinstance(own, dict) else {})
-    needed |= {str(n) for n in schema.get("required") or []}
-    return properties, needed
-
-
 def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[Body | None, bool]:
     request_body = op.body or {}
     content = request_body.get("content") or {}
@@ -119,7 +101,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
         else "bytes"
     )
     schema_ref = (content.get(content_type) or {}).get("schema") or {}
-    shape = _object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
+    shape = object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
     required = bool(request_body.get("required"))
     uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
     if encoding in ("json", "form", "multipart") and shape is not None and shape[0]:

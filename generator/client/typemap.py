@@ -7,7 +7,7 @@ from typing import Any
 
 from apimodel.schemas import Schemas
 
-__all__ = ["TypeMapper", "is_nullable"]
+__all__ = ["TypeMapper", "is_nullable", "object_shape"]
 
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _SCHEMA_PREFIX = "#/components/schemas/"
@@ -101,3 +101,21 @@ def _literal(schema: dict[str, Any]) -> str | None:
 
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+def object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
+    """Properties and required names of an object schema, ``allOf`` members merged; ``None`` for unions."""
+    if depth > 8 or "oneOf" in schema or "anyOf" in schema:
+        return None
+    properties: dict[str, Any] = {}
+    needed: set[str] = set()
+    for member in schema.get("allOf") or []:
+        shape = object_shape(mapper, mapper.resolve(member), depth + 1)
+        if shape is None:
+            return None
+        properties.update(shape[0])
+        needed |= shape[1]
+    own = schema.get("properties")
+    properties.update(own if isinstance(own, dict) else {})
+    needed |= {str(n) for n in schema.get("required") or []}
+    return properties, needed
