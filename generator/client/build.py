@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from generator.client.ir import ClientIR
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
+from generator.client.params import build_params, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
@@ -49,6 +51,26 @@ def _replaced(node: Any, tokens: list[str], value: Any) -> Any:
     return node
 
 
+def _request_bodies(model: Any) -> list[Any]:
+    """The schema of every JSON or form request body (the bodies a dict can stand for)."""
+    found = []
+    for op in model.operations:
+        for media, content in sorted(((op.body or {}).get("content") or {}).items()):
+            if isinstance(content, dict) and ("json" in media or "x-www-form-urlencoded" in media):
+                found.append(content.get("schema"))
+    return found
+
+
+def _defined(source: str) -> set[str]:
+    """Top-level names of a module's source."""
+    tree = ast.parse(source)
+    names = {n.name for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef)}
+    names |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    names |= {(a.asname or a.name).split(".")[0] for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)
+              for a in n.names}  # fmt: skip
+    return names
+
+
 def build_client(document: SpecDocument, *, api: str, regenerate: str, package: str | None = None) -> BuildResult:
     """The IR of ``api``'s client; its package is ``package`` (default ``<api>_client``)."""
     data, _ = hoist_inline_responses(document.data)
@@ -74,7 +96,9 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
             )
         )
     mapper = TypeMapper(model.schemas, kept)
-    context = OperationContext(document.label, mapper, body_credential_props(model))
+    params = build_params(mapper, _request_bodies(model), _defined(models_source))
+    models_source = extend_types_module(models_source, params.source, params.exported, params.typing_names)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params.names)
     resources = group_resources(
         model.operations, lambda op, name: response_views(context, op, build_operation(context, op, name))
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apimodel import Operation as ModelOperation
@@ -12,6 +12,7 @@ from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
 from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
+from generator.client.params import with_params
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
@@ -24,6 +25,7 @@ class OperationContext:
     label: str
     mapper: TypeMapper
     body_credential_props: frozenset[str]
+    params: Mapping[str, str] = field(default_factory=dict)  # model class -> its TypedDict (the dict form)
 
 
 def _is_json(content_type: str) -> bool:
@@ -120,7 +122,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                     location="body",
                     annotation=_upload(ctx.mapper.annotation(prop, literal=True))
                     if encoding == "multipart"
-                    else ctx.mapper.annotation(prop, literal=True),
+                    else with_params(ctx.mapper.annotation(prop, literal=True), ctx.params),
                     required=wire in needed,
                     nullable=is_nullable(prop_schema),
                     description=" ".join(str(prop_schema.get("description") or "").split())[:200],
@@ -128,7 +130,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
             )
         return Body(content_type, encoding, tuple(fields), None, required), uses_credentials
     annotation = (
-        ctx.mapper.annotation(schema_ref)
+        with_params(ctx.mapper.annotation(schema_ref), ctx.params)
         if encoding in ("json", "form")
         else ("str" if encoding == "text" else "bytes")
     )

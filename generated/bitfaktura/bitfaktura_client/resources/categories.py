@@ -187,7 +187,7 @@ class Categories:
         self,
         id: int,
         *,
-        category: types.CategoryInput,
+        category: types.CategoryInput | types.CategoryInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Update a category
@@ -321,7 +321,7 @@ class AsyncCategories:
         self,
         id: int,
         *,
-        category: types.CategoryInput,
+        category: types.CategoryInput | types.CategoryInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Update a category

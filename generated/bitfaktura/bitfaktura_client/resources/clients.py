@@ -197,7 +197,7 @@ class Clients:
         self,
         id: int,
         *,
-        client: types.ClientInput,
+        client: types.ClientInput | types.ClientInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Update a client
@@ -341,7 +341,7 @@ class AsyncClients:
         self,
         id: int,
         *,
-        client: types.ClientInput,
+        client: types.ClientInput | types.ClientInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Update a client

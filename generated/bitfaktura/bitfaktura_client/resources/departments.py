@@ -153,7 +153,7 @@ class Departments:
         self,
         id: int,
         *,
-        department: types.DepartmentInput,
+        department: types.DepartmentInput | types.DepartmentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Update a department or upload its logo
@@ -252,7 +252,7 @@ class AsyncDepartments:
         self,
         id: int,
         *,
-        department: types.DepartmentInput,
+        department: types.DepartmentInput | types.DepartmentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Update a department or upload its logo

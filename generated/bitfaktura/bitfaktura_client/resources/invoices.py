@@ -225,7 +225,7 @@ class Invoices:
     def create(
         self,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         identify_oss: types.FlagInput | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -350,7 +350,7 @@ class Invoices:
         self,
         id: int,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Update an invoice
@@ -621,7 +621,7 @@ class AsyncInvoices:
     async def create(
         self,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         identify_oss: types.FlagInput | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -746,7 +746,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Update an invoice

@@ -153,7 +153,7 @@ class PriceLists:
         self,
         id: int,
         *,
-        price_list: types.PriceListInput,
+        price_list: types.PriceListInput | types.PriceListInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Update a price list
@@ -252,7 +252,7 @@ class AsyncPriceLists:
         self,
         id: int,
         *,
-        price_list: types.PriceListInput,
+        price_list: types.PriceListInput | types.PriceListInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Update a price list

@@ -213,7 +213,7 @@ class Products:
         self,
         id: int,
         *,
-        product: types.ProductInput,
+        product: types.ProductInput | types.ProductInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Update a product
@@ -374,7 +374,7 @@ class AsyncProducts:
         self,
         id: int,
         *,
-        product: types.ProductInput,
+        product: types.ProductInput | types.ProductInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Update a product

@@ -101,7 +101,7 @@ class Recurrings:
         self,
         id: int,
         *,
-        recurring: types.RecurringInput,
+        recurring: types.RecurringInput | types.RecurringInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Update a recurring-invoice definition
@@ -166,7 +166,7 @@ class AsyncRecurrings:
         self,
         id: int,
         *,
-        recurring: types.RecurringInput,
+        recurring: types.RecurringInput | types.RecurringInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Update a recurring-invoice definition

@@ -156,7 +156,7 @@ class WarehouseDocuments:
         self,
         id: int,
         *,
-        warehouse_document: types.WarehouseDocumentInput,
+        warehouse_document: types.WarehouseDocumentInput | types.WarehouseDocumentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Update a warehouse document
@@ -258,7 +258,7 @@ class AsyncWarehouseDocuments:
         self,
         id: int,
         *,
-        warehouse_document: types.WarehouseDocumentInput,
+        warehouse_document: types.WarehouseDocumentInput | types.WarehouseDocumentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Update a warehouse document

@@ -187,7 +187,7 @@ class Warehouses:
         self,
         id: int,
         *,
-        warehouse: types.WarehouseInput,
+        warehouse: types.WarehouseInput | types.WarehouseInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Update a warehouse
@@ -321,7 +321,7 @@ class AsyncWarehouses:
         self,
         id: int,
         *,
-        warehouse: types.WarehouseInput,
+        warehouse: types.WarehouseInput | types.WarehouseInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Update a warehouse

@@ -207,7 +207,7 @@ class DeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a delivery slip
@@ -310,7 +310,7 @@ class DeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a delivery slip
@@ -511,7 +511,7 @@ class AsyncDeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a delivery slip
@@ -614,7 +614,7 @@ class AsyncDeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a delivery slip

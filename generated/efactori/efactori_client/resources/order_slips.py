@@ -207,7 +207,7 @@ class OrderSlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        orderslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        orderslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create an order slip
@@ -310,7 +310,7 @@ class OrderSlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        orderslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        orderslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update an order slip
@@ -511,7 +511,7 @@ class AsyncOrderSlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        orderslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        orderslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create an order slip
@@ -614,7 +614,7 @@ class AsyncOrderSlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        orderslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        orderslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update an order slip

@@ -208,7 +208,7 @@ class Proposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a proposal
@@ -312,7 +312,7 @@ class Proposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a proposal
@@ -514,7 +514,7 @@ class AsyncProposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a proposal
@@ -618,7 +618,7 @@ class AsyncProposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a proposal

@@ -136,7 +136,7 @@ class Payments:
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Record a payment
@@ -200,7 +200,7 @@ class Payments:
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment
@@ -220,7 +220,7 @@ class Payments:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,
@@ -327,7 +327,7 @@ class AsyncPayments:
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Record a payment
@@ -391,7 +391,7 @@ class AsyncPayments:
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment
@@ -411,7 +411,7 @@ class AsyncPayments:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,

@@ -111,7 +111,7 @@ class Plans:
         pricing_mode: Literal["per_unit", "volume", "tiered", "custom"] | Omit = omit,
         quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
-        tiers: builtins.list[types.PlanTier] | None | Omit = omit,
+        tiers: builtins.list[types.PlanTier | types.PlanTierParam] | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
@@ -225,7 +225,7 @@ class AsyncPlans:
         pricing_mode: Literal["per_unit", "volume", "tiered", "custom"] | Omit = omit,
         quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
-        tiers: builtins.list[types.PlanTier] | None | Omit = omit,
+        tiers: builtins.list[types.PlanTier | types.PlanTierParam] | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
