@@ -15,7 +15,7 @@ from generator.client.ir import ClientIR
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
-from generator.client.params import build_params, extend_types_module
+from generator.client.params import ParamsBuilder, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
@@ -96,12 +96,14 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
             )
         )
     mapper = TypeMapper(model.schemas, kept)
-    params = build_params(mapper, _request_bodies(model), _defined(models_source))
-    models_source = extend_types_module(models_source, params.source, params.exported, params.typing_names)
-    context = OperationContext(document.label, mapper, body_credential_props(model), params.names)
+    params = ParamsBuilder(mapper, _defined(models_source))
+    params.add_request_bodies(_request_bodies(model))
+    context = OperationContext(document.label, mapper, body_credential_props(model), params)
     resources = group_resources(
         model.operations, lambda op, name: response_views(context, op, build_operation(context, op, name))
     )
+    dict_forms = params.finish()
+    models_source = extend_types_module(models_source, dict_forms.source, dict_forms.exported, dict_forms.typing_names)
     package = package or python_identifier(f"{api}_client")
     required_type = model.content_type_required
     ir = ClientIR(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from apimodel import Operation as ModelOperation
 from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
-from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
-from generator.client.params import with_params
+from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
+from generator.client.params import ParamsBuilder, with_params
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
@@ -25,7 +25,7 @@ class OperationContext:
     label: str
     mapper: TypeMapper
     body_credential_props: frozenset[str]
-    params: Mapping[str, str] = field(default_factory=dict)  # model class -> its TypedDict (the dict form)
+    params: ParamsBuilder | None = None  # the dict forms (TypedDicts) of request bodies
 
 
 def _is_json(content_type: str) -> bool:
@@ -104,6 +104,8 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
     )
     schema_ref = (content.get(content_type) or {}).get("schema") or {}
     shape = object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
+    # inline objects among the arguments are named after the body's model, as in its TypedDict
+    hint = (ctx.mapper.model_for(schema_ref) or "").removeprefix("types.") or class_name(op.operation_id or op.path)
     required = bool(request_body.get("required"))
     uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
     if encoding in ("json", "form", "multipart") and shape is not None and shape[0]:
@@ -122,7 +124,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                     location="body",
                     annotation=_upload(ctx.mapper.annotation(prop, literal=True))
                     if encoding == "multipart"
-                    else with_params(ctx.mapper.annotation(prop, literal=True), ctx.params),
+                    else _dict_form(ctx, prop, f"{hint}{class_name(str(wire), fallback='Field')}"),
                     required=wire in needed,
                     nullable=is_nullable(prop_schema),
                     description=" ".join(str(prop_schema.get("description") or "").split())[:200],
@@ -130,12 +132,25 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
             )
         return Body(content_type, encoding, tuple(fields), None, required), uses_credentials
     annotation = (
-        with_params(ctx.mapper.annotation(schema_ref), ctx.params)
+        with_params(ctx.mapper.annotation(schema_ref), ctx.params.model_params if ctx.params else {})
         if encoding in ("json", "form")
         else ("str" if encoding == "text" else "bytes")
     )
     taken.add("body")
     return Body(content_type, encoding, (), annotation, required), uses_credentials
+
+
+def _dict_form(ctx: OperationContext, prop: Any, hint: str) -> str:
+    """A JSON or form body argument's annotation: a model also takes its TypedDict, an inline object (untyped
+    ``dict[str, Any]`` otherwise) takes the TypedDict made for it."""
+    annotation = ctx.mapper.annotation(prop, literal=True)
+    if ctx.params is None:
+        return annotation
+    if "types." in annotation:
+        return with_params(annotation, ctx.params.model_params)
+    if "dict[str, Any]" in annotation:
+        return ctx.params.argument(prop, hint) or annotation
+    return annotation
 
 
 def _upload(annotation: str) -> str:

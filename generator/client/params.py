@@ -19,7 +19,7 @@ from typing import Any
 from generator.client.naming import class_name, unique_name
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
-__all__ = ["Params", "build_params", "extend_types_module", "with_params"]
+__all__ = ["Params", "ParamsBuilder", "extend_types_module", "with_params"]
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
@@ -49,16 +49,24 @@ def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
-class _Builder:
-    def __init__(self, mapper: TypeMapper, taken: set[str]) -> None:
+class ParamsBuilder:
+    """Decides the TypedDicts: first those of the component schemas request bodies reach, then any an operation asks
+    for (an inline object among a flattened body's arguments); :meth:`finish` writes them all."""
+
+    def __init__(self, mapper: TypeMapper, taken: Iterable[str]) -> None:
         self.mapper = mapper
-        self.taken = taken
+        self.taken = set(taken)
+        self.inline: dict[int, str] = {}  # id of an inline object schema -> its TypedDict (one per schema)
         self.by_component: dict[str, str] = {}  # component schema name -> TypedDict name
         self.pending: list[tuple[str, dict[str, Any], str]] = []  # (TypedDict name, object schema, name hint)
         self.done: dict[str, str] = {}  # TypedDict name -> its definition
 
-    def _new(self, hint: str, schema: dict[str, Any]) -> str:
+    def _new(self, hint: str, schema: dict[str, Any], inline: bool = False) -> str:
+        if inline and id(schema) in self.inline:
+            return self.inline[id(schema)]
         name = unique_name(f"{hint}Param", self.taken)
+        if inline:
+            self.inline[id(schema)] = name
         self.taken.add(name)
         self.pending.append((name, schema, hint))
         return name
@@ -113,12 +121,41 @@ class _Builder:
         if kind == "object" or "properties" in schema or "additionalProperties" in schema or all_of:
             shape = object_shape(self.mapper, schema)
             if shape is not None and shape[0]:
-                return self._new(hint, schema)
+                return self._new(hint, schema, inline=True)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 return f"dict[str, {self.annotation(extra, f'{hint}Value', depth + 1)}]"
             return "dict[str, Any]"
         return "Any"
+
+    def add_request_bodies(self, bodies: Iterable[Any]) -> None:
+        """A TypedDict for every component object schema (with a model) that the request ``bodies`` reach."""
+        for component in sorted(_request_components(self.mapper, bodies)):
+            self.for_component(component)
+
+    @property
+    def model_params(self) -> dict[str, str]:
+        """Model class name -> the TypedDict of the same schema."""
+        return {self.mapper.model_names[c]: p for c, p in self.by_component.items()}
+
+    def argument(self, schema: Any, hint: str) -> str | None:
+        """The dict form of a flattened body argument, as a method annotation (``types.`` names, no ``None``), or
+        ``None`` where it has no TypedDict in it."""
+        text = self.annotation(schema, hint).removesuffix(" | None")
+        names = set(self.inline.values()) | set(self.by_component.values())
+        if not any(re.search(rf"\b{n}\b", text) for n in names):
+            return None
+        return re.sub(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b", r"types.\1", text)
+
+    def finish(self) -> Params:
+        while self.pending:  # definitions create the TypedDicts of nested objects as they go
+            name, schema, hint = self.pending.pop(0)
+            self.done[name] = self.definition(name, schema, hint)
+        definitions = [self.done[name].rstrip("\n") for name in sorted(self.done)]
+        source = "\n\n\n".join(definitions)
+        typing_names = {"TypedDict"} if definitions else set()
+        typing_names |= {n for n in ("Any", "Literal", "NotRequired") if re.search(rf"\b{n}\b", source)}
+        return Params(source, self.model_params, tuple(sorted(self.done)), frozenset(typing_names))
 
     def definition(self, name: str, schema: dict[str, Any], hint: str) -> str:
         properties, needed = object_shape(self.mapper, schema) or ({}, set())
@@ -158,25 +195,6 @@ def _request_components(mapper: TypeMapper, bodies: Iterable[Any]) -> list[str]:
         elif isinstance(node, list):
             stack.extend(node)
     return found
-
-
-def build_params(mapper: TypeMapper, bodies: Iterable[Any], taken: Iterable[str]) -> Params:
-    """A TypedDict for every component object schema (with a model) that the request ``bodies`` reach.
-
-    ``bodies`` are the request body schemas of JSON and form bodies; ``taken`` the names the types module defines.
-    """
-    builder = _Builder(mapper, set(taken))
-    for component in sorted(_request_components(mapper, bodies)):
-        builder.for_component(component)
-    while builder.pending:  # definitions create the TypedDicts of nested objects as they go
-        name, schema, hint = builder.pending.pop(0)
-        builder.done[name] = builder.definition(name, schema, hint)
-    definitions = [builder.done[name].rstrip("\n") for name in sorted(builder.done)]
-    source = "\n\n\n".join(definitions)
-    typing_names = {"TypedDict"} if definitions else set()
-    typing_names |= {n for n in ("Any", "Literal", "NotRequired") if re.search(rf"\b{n}\b", source)}
-    names = {mapper.model_names[c]: p for c, p in builder.by_component.items()}
-    return Params(source, names, tuple(sorted(builder.done)), frozenset(typing_names))
 
 
 _TYPES_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|\btypes\.(\w+)\b')

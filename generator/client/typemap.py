@@ -23,7 +23,7 @@ def is_nullable(schema: Any) -> bool:
     if isinstance(enum, list) and None in enum:  # the spec lists null as one of the values
         return True
     members = schema.get("oneOf") or schema.get("anyOf") or []
-    return isinstance(members, list) and any(isinstance(s, dict) and s.get("type") == "null" for s in members)
+    return isinstance(members, list) and any(_is_null(s) for s in members)
 
 
 class TypeMapper:
@@ -100,7 +100,8 @@ def _literal(schema: dict[str, Any]) -> str | None:
 
 
 def _is_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "null"
+    """A union member that only says "or null": ``type: null``, or OpenAPI 3.0's ``nullable`` + ``enum: [null]``."""
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 def object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:

@@ -100,7 +100,7 @@ def test_dict_bodies_type_check_and_wrong_ones_do_not(tmp_path: Path) -> None:
     usage = """from dicts_client import Client
 
 def good(client: Client) -> None:
-    client.invoices.create(number="A", buyer={"name": "Acme", "tax-no": "RO"}, lines=[{"qty": 2, "unit": {"code": "p"}}])
+    client.invoices.create(number="A", buyer={"name": "Acme", "tax-no": "R"}, lines=[{"qty": 2, "unit": {"code": ""}}])
     client.invoices.create(number="A", parent={"number": "B", "parent": None})
 
 def bad(client: Client) -> None:

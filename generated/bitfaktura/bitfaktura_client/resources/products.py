@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -157,7 +157,7 @@ class Products:
     def create(
         self,
         *,
-        product: dict[str, Any],
+        product: types.ProductCreateRequestProductParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product
@@ -318,7 +318,7 @@ class AsyncProducts:
     async def create(
         self,
         *,
-        product: dict[str, Any],
+        product: types.ProductCreateRequestProductParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -104,7 +104,7 @@ class WarehouseDocuments:
     def create(
         self,
         *,
-        warehouse_document: dict[str, Any],
+        warehouse_document: types.WarehouseDocumentCreateRequestWarehouseDocumentParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Create a warehouse document
@@ -206,7 +206,7 @@ class AsyncWarehouseDocuments:
     async def create(
         self,
         *,
-        warehouse_document: dict[str, Any],
+        warehouse_document: types.WarehouseDocumentCreateRequestWarehouseDocumentParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Create a warehouse document

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -117,7 +117,7 @@ class Warehouses:
     def create(
         self,
         *,
-        warehouse: dict[str, Any],
+        warehouse: types.WarehouseCreateRequestWarehouseParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Create a warehouse
@@ -251,7 +251,7 @@ class AsyncWarehouses:
     async def create(
         self,
         *,
-        warehouse: dict[str, Any],
+        warehouse: types.WarehouseCreateRequestWarehouseParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Create a warehouse

@@ -2152,12 +2152,6 @@ class ProductCreateRequestParam(TypedDict):
     product: ProductCreateRequestProductParam
 
 
-class ProductCreateRequestProductPackageProductsDetailsValueParam(TypedDict):
-    """The dict form of ``ProductCreateRequestProductPackageProductsDetailsValue``: keys as the spec names them."""
-    id: NotRequired[int | str | None]
-    quantity: NotRequired[float | str]
-
-
 class ProductCreateRequestProductParam(TypedDict):
     """The dict form of ``ProductCreateRequestProduct``: keys as the spec names them."""
     name: str
@@ -2179,7 +2173,7 @@ class ProductCreateRequestProductParam(TypedDict):
     purchase_tax: NotRequired[float | str]
     purchase_price_gross: NotRequired[float | str]
     package: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
-    package_products_details: NotRequired[dict[str, ProductCreateRequestProductPackageProductsDetailsValueParam]]
+    package_products_details: NotRequired[dict[str, ProductInputPackageProductsDetailsValueParam]]
     quantity_unit: NotRequired[str]
     quantity: NotRequired[float | str]
     additional_info: NotRequired[str | None]
@@ -2503,7 +2497,6 @@ __all__ = [
     "Product",
     "ProductCreateRequest",
     "ProductCreateRequestParam",
-    "ProductCreateRequestProductPackageProductsDetailsValueParam",
     "ProductCreateRequestProductParam",
     "ProductInput",
     "ProductInputPackageProductsDetailsValueParam",
