@@ -12,6 +12,7 @@ from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
 from generator.client.ir import ClientIR
+from generator.client.literals import LiteralAliases
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
@@ -98,12 +99,19 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     mapper = TypeMapper(model.schemas, kept)
     params = ParamsBuilder(mapper, _defined(models_source))
     params.add_request_bodies(_request_bodies(model))
-    context = OperationContext(document.label, mapper, body_credential_props(model), params)
+    aliases = LiteralAliases(params.taken)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases)
     resources = group_resources(
         model.operations, lambda op, name: response_views(context, op, build_operation(context, op, name))
     )
     dict_forms = params.finish()
-    models_source = extend_types_module(models_source, dict_forms.source, dict_forms.exported, dict_forms.typing_names)
+    alias_source, alias_names = aliases.source()
+    models_source = extend_types_module(
+        models_source,
+        "\n\n\n".join(part for part in (alias_source, dict_forms.source) if part),
+        (*alias_names, *dict_forms.exported),
+        {*dict_forms.typing_names, *(("Literal", "TypeAlias") if alias_names else ())},
+    )
     package = package or python_identifier(f"{api}_client")
     required_type = model.content_type_required
     ir = ClientIR(

@@ -11,6 +11,7 @@ from apimodel import Operation as ModelOperation
 from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
+from generator.client.literals import LiteralAliases
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
 from generator.client.params import ParamsBuilder, with_params
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
@@ -26,6 +27,7 @@ class OperationContext:
     mapper: TypeMapper
     body_credential_props: frozenset[str]
     params: ParamsBuilder | None = None  # the dict forms (TypedDicts) of request bodies
+    aliases: LiteralAliases | None = None  # long enums of arguments, named in ``types``
 
 
 def _is_json(content_type: str) -> bool:
@@ -153,6 +155,12 @@ def _dict_form(ctx: OperationContext, prop: Any, hint: str) -> str:
     return annotation
 
 
+def _named_enums(ctx: OperationContext, op: ModelOperation, field: FieldIR) -> FieldIR:
+    if ctx.aliases is None or "Literal[" not in field.annotation:
+        return field
+    return replace(field, annotation=ctx.aliases.apply(field.annotation, op.resource, field.name))
+
+
 def _upload(annotation: str) -> str:
     """A multipart field's type: a file where the schema says binary (bytes, a file object or a tuple)."""
     return annotation.replace("bytes", "FileInput")
@@ -171,9 +179,11 @@ def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR 
 
 def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdentifier) -> Operation:
     taken: set[str] = set()
-    params = [_field(ctx, p, taken) for p in op.params]
+    params = [_named_enums(ctx, op, _field(ctx, p, taken)) for p in op.params]
     path_params = tuple(f for f in params if f.location == "path")
     body, body_credentials = _body(ctx, op, taken)
+    if body is not None:
+        body = replace(body, fields=tuple(_named_enums(ctx, op, f) for f in body.fields))
     _, response, content_type = pick_response(ctx.mapper, op.raw)
     schema = ((response.get("content") or {}).get(content_type) or {}).get("schema") if content_type else None
     kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)

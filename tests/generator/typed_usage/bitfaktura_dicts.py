@@ -17,5 +17,11 @@ def dict_bodies(client: Client) -> None:
     print(gross)
 
 
+def named_enums(client: Client) -> None:
+    period: types.InvoicePeriod = "this_month"  # a long enum is a named Literal alias
+    for invoice in client.invoices.list(period=period, income="yes"):
+        print(invoice.id)
+
+
 def model_bodies_still_work(client: Client) -> None:
     client.invoices.create(invoice=types.InvoiceInput.model_validate({"kind": "vat", "buyer_name": "Client1 SA"}))

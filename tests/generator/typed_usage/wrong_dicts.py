@@ -12,4 +12,5 @@ def wrong(bitfaktura: Bitfaktura, facturare: Facturare) -> None:
     bitfaktura.invoices.create(invoice={"kind": "not-a-kind"})
     login: types.LoginRequestParam = {"login": "a"}
     facturare.invoices.create(customer=1, items=[{"unit_cost": "nine"}])
+    bitfaktura.invoices.list(period="someday")
     print(login)

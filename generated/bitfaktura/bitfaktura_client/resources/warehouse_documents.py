@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -81,7 +81,7 @@ class WarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -183,7 +183,7 @@ class AsyncWarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,

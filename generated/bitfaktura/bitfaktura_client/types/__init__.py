@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 
@@ -1722,6 +1722,13 @@ class InvoiceUpdateRequest(BaseModel):
     invoice: InvoiceInput
 
 
+InvoiceAdditionalFieldsInvoice: TypeAlias = Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]
+InvoiceKindLiteral: TypeAlias = Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]
+InvoicePeriod: TypeAlias = Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"]
+InvoicePrintOption: TypeAlias = Literal["original", "copy", "original_and_copy", "duplicate"]
+InvoiceStatusLiteral: TypeAlias = Literal["issued", "sent", "paid", "partial", "rejected"]
+
+
 class AccountCompanyInputParam(TypedDict):
     """The dict form of ``AccountCompanyInput``: keys as the spec names them."""
     name: NotRequired[str]
@@ -2434,6 +2441,7 @@ __all__ = [
     "IdInput",
     "IdInput1",
     "Invoice",
+    "InvoiceAdditionalFieldsInvoice",
     "InvoiceCancelRequest",
     "InvoiceCancelRequestParam",
     "InvoiceCorrectionLineInput",
@@ -2444,11 +2452,15 @@ __all__ = [
     "InvoiceInput",
     "InvoiceInputParam",
     "InvoiceKind",
+    "InvoiceKindLiteral",
     "InvoiceList",
+    "InvoicePeriod",
     "InvoicePosition",
     "InvoicePositionInput",
     "InvoicePositionInputParam",
+    "InvoicePrintOption",
     "InvoiceStatus",
+    "InvoiceStatusLiteral",
     "InvoiceUpdateRequest",
     "InvoiceUpdateRequestParam",
     "InvoiceXmlRequest",

@@ -83,9 +83,9 @@ class Documents:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
+        ordering: types.DocumentOrdering | Omit = omit,
         search: str | Omit = omit,
-        document_nature: Literal["FT", "FR", "FS", "NC", "ND"] | Omit = omit,
+        document_nature: types.DocumentDocumentNature | Omit = omit,
         document_status: Literal["N", "A", "F"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Document]:
@@ -107,7 +107,7 @@ class Documents:
     def create(
         self,
         *,
-        document_nature: Literal["FT", "FR", "FS", "NC", "ND"],
+        document_nature: types.DocumentDocumentNature,
         document_date: str,
         lines: builtins.list[types.DocumentLine | types.DocumentLineParam],
         due_date: str | Omit = omit,
@@ -213,9 +213,9 @@ class AsyncDocuments:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"] | Omit = omit,
+        ordering: types.DocumentOrdering | Omit = omit,
         search: str | Omit = omit,
-        document_nature: Literal["FT", "FR", "FS", "NC", "ND"] | Omit = omit,
+        document_nature: types.DocumentDocumentNature | Omit = omit,
         document_status: Literal["N", "A", "F"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Document]:
@@ -237,7 +237,7 @@ class AsyncDocuments:
     async def create(
         self,
         *,
-        document_nature: Literal["FT", "FR", "FS", "NC", "ND"],
+        document_nature: types.DocumentDocumentNature,
         document_date: str,
         lines: builtins.list[types.DocumentLine | types.DocumentLineParam],
         due_date: str | Omit = omit,

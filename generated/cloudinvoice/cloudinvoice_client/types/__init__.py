@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
@@ -250,6 +250,12 @@ class CloudinvoiceError(BaseModel):
     errors: ErrorFields
 
 
+ClientOrdering: TypeAlias = Literal["id", "-id", "code", "-code", "name", "-name"]
+DocumentDocumentNature: TypeAlias = Literal["FT", "FR", "FS", "NC", "ND"]
+DocumentOrdering: TypeAlias = Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"]
+ProductProductType: TypeAlias = Literal["P", "S", "O", "E", "I"]
+
+
 class ClientParam(TypedDict):
     """The dict form of ``Client``: keys as the spec names them."""
     code: str
@@ -328,18 +334,21 @@ class ProductUpdateParam(TypedDict):
 
 __all__ = [
     "Client",
+    "ClientOrdering",
     "ClientPage",
     "ClientParam",
     "ClientUpdate",
     "ClientUpdateParam",
     "CloudinvoiceError",
     "Document",
+    "DocumentDocumentNature",
     "DocumentEmail",
     "DocumentEmailParam",
     "DocumentLine",
     "DocumentLinePage",
     "DocumentLineParam",
     "DocumentNature",
+    "DocumentOrdering",
     "DocumentPage",
     "DocumentParam",
     "DocumentStatus",
@@ -349,6 +358,7 @@ __all__ = [
     "Product",
     "ProductPage",
     "ProductParam",
+    "ProductProductType",
     "ProductType",
     "ProductUpdate",
     "ProductUpdateParam",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as date_aliased
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 
@@ -1809,6 +1809,9 @@ class EfactoriError(BaseModel):
     errors: list[FieldErrors] | None = Field(None, description="Field errors, present on validation errors.")
 
 
+ContactVatException: TypeAlias = Literal["00", "03", "44", "45", "46", "47"]
+
+
 class ContactParam(TypedDict):
     """The dict form of ``Contact``: keys as the spec names them."""
     number: int
@@ -2307,6 +2310,7 @@ __all__ = [
     "ContactTier",
     "ContactTierList",
     "ContactTierParam",
+    "ContactVatException",
     "CreditNote",
     "CreditNoteList",
     "CreditNoteParam",

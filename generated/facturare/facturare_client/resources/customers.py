@@ -200,7 +200,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -286,7 +286,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer
@@ -496,7 +496,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -582,7 +582,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer

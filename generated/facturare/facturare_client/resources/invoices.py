@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -197,7 +197,7 @@ class Invoices:
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         calculate_taxes: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -268,7 +268,7 @@ class Invoices:
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         sent: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -510,7 +510,7 @@ class AsyncInvoices:
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         calculate_taxes: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -581,7 +581,7 @@ class AsyncInvoices:
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         sent: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:

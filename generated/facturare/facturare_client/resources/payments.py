@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -132,7 +132,7 @@ class Payments:
         customer: int | None | Omit = omit,
         date: int | Omit = omit,
         currency: str | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
@@ -196,7 +196,7 @@ class Payments:
         date: int | Omit = omit,
         currency: str | Omit = omit,
         amount: float | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
@@ -323,7 +323,7 @@ class AsyncPayments:
         customer: int | None | Omit = omit,
         date: int | Omit = omit,
         currency: str | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
@@ -387,7 +387,7 @@ class AsyncPayments:
         date: int | Omit = omit,
         currency: str | Omit = omit,
         amount: float | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,

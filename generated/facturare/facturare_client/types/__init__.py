@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
 
@@ -2308,6 +2308,13 @@ class PaymentList(RootModel[list[Payment]]):
     )
 
 
+CustomerDisabledPaymentMethods: TypeAlias = Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]
+PlanInterval: TypeAlias = Literal["day", "week", "month", "year"]
+PlanPricingMode: TypeAlias = Literal["per_unit", "volume", "tiered", "custom"]
+SubscriptionContractRenewalMode: TypeAlias = Literal["auto", "manual", "renew_once", "none"]
+TaskAction: TypeAlias = Literal["phone", "letter", "email", "review"]
+
+
 class ChargeCreateParam(TypedDict):
     """The dict form of ``ChargeCreate``: keys as the spec names them."""
     customer: int
@@ -3018,6 +3025,7 @@ __all__ = [
     "CustomerBalance",
     "CustomerCreate",
     "CustomerCreateParam",
+    "CustomerDisabledPaymentMethods",
     "CustomerList",
     "CustomerUpdate",
     "CustomerUpdateParam",
@@ -3134,7 +3142,9 @@ __all__ = [
     "Plan",
     "PlanCreate",
     "PlanCreateParam",
+    "PlanInterval",
     "PlanList",
+    "PlanPricingMode",
     "PlanTier",
     "PlanTierParam",
     "PlanUpdate",
@@ -3164,6 +3174,7 @@ __all__ = [
     "Subscription1",
     "SubscriptionAddon",
     "SubscriptionAddonParam",
+    "SubscriptionContractRenewalMode",
     "SubscriptionCreate",
     "SubscriptionCreateParam",
     "SubscriptionList",
@@ -3173,6 +3184,7 @@ __all__ = [
     "SubscriptionUpdate",
     "SubscriptionUpdateParam",
     "Task",
+    "TaskAction",
     "TaskCreate",
     "TaskCreateParam",
     "TaskList",
