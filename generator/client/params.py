@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.client.naming import class_name, unique_name
-from generator.client.typemap import TypeMapper, is_nullable, object_shape
+from generator.client.typemap import TypeMapper, is_null, is_nullable, object_shape
 
 __all__ = ["Params", "ParamsBuilder", "extend_types_module", "with_params"]
 
@@ -42,11 +42,6 @@ def _component(schema: Any) -> str | None:
     if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
         return ref[len(_SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
     return None
-
-
-def _is_null(schema: Any) -> bool:
-    """A union member that only says "or null" (``type: null``, or OpenAPI 3.0's ``nullable`` + ``enum: [null]``)."""
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 class ParamsBuilder:
@@ -101,8 +96,8 @@ class ParamsBuilder:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
             if isinstance(members, list) and members:
-                parts = [self.annotation(m, f"{hint}{i}", depth + 1) for i, m in enumerate(members) if not _is_null(m)]
-                nullable = any(_is_null(m) for m in members) or any(p.endswith(" | None") for p in parts)
+                parts = [self.annotation(m, f"{hint}{i}", depth + 1) for i, m in enumerate(members) if not is_null(m)]
+                nullable = any(is_null(m) for m in members) or any(p.endswith(" | None") for p in parts)
                 unique = list(dict.fromkeys(p.removesuffix(" | None") for p in parts))
                 if "Any" in unique or not unique:
                     return "Any"

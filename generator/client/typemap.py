@@ -7,7 +7,7 @@ from typing import Any
 
 from apimodel.schemas import Schemas
 
-__all__ = ["TypeMapper", "is_nullable", "object_shape"]
+__all__ = ["TypeMapper", "is_null", "is_nullable", "object_shape"]
 
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _SCHEMA_PREFIX = "#/components/schemas/"
@@ -23,7 +23,7 @@ def is_nullable(schema: Any) -> bool:
     if isinstance(enum, list) and None in enum:  # the spec lists null as one of the values
         return True
     members = schema.get("oneOf") or schema.get("anyOf") or []
-    return isinstance(members, list) and any(_is_null(s) for s in members)
+    return isinstance(members, list) and any(is_null(s) for s in members)
 
 
 class TypeMapper:
@@ -62,7 +62,7 @@ class TypeMapper:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
             if isinstance(members, list) and members:
-                parts = [self.annotation(m, depth + 1, literal=literal) for m in members if not _is_null(m)]
+                parts = [self.annotation(m, depth + 1, literal=literal) for m in members if not is_null(m)]
                 unique = list(dict.fromkeys(parts))
                 return "Any" if "Any" in unique or not unique else " | ".join(unique)
         all_of = schema.get("allOf")
@@ -99,7 +99,7 @@ def _literal(schema: dict[str, Any]) -> str | None:
     return "Literal[" + ", ".join(json.dumps(v) if isinstance(v, str) else repr(v) for v in kept) + "]"
 
 
-def _is_null(schema: Any) -> bool:
+def is_null(schema: Any) -> bool:
     """A union member that only says "or null": ``type: null``, or OpenAPI 3.0's ``nullable`` + ``enum: [null]``."""
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
