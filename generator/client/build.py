@@ -131,5 +131,6 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         diagnostics=tuple(sorted(set(diagnostics))),
         # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
         fixed_headers=(("Content-Type", required_type),) if required_type else (),
+        dict_forms=tuple(ClassName(n) for n in dict_forms.exported),
     )
     return BuildResult(ir, models_source)

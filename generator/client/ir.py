@@ -194,6 +194,7 @@ class ClientIR:
     model_names: tuple[ClassName, ...]
     diagnostics: tuple[Diagnostic, ...]
     fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (CloudInvoice's Content-Type)
+    dict_forms: tuple[ClassName, ...] = ()  # the TypedDicts in ``types`` (request bodies as dicts)
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

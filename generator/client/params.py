@@ -56,12 +56,13 @@ class ParamsBuilder:
         self.pending: list[tuple[str, dict[str, Any], str]] = []  # (TypedDict name, object schema, name hint)
         self.done: dict[str, str] = {}  # TypedDict name -> its definition
 
-    def _new(self, hint: str, schema: dict[str, Any], inline: bool = False) -> str:
-        if inline and id(schema) in self.inline:
-            return self.inline[id(schema)]
+    def _new(self, hint: str, schema: dict[str, Any], inline: dict[str, Any] | None = None) -> str:
+        """A new TypedDict for ``schema``; ``inline``: the spec's own inline schema it stands for (one per schema)."""
+        if inline is not None and id(inline) in self.inline:
+            return self.inline[id(inline)]
         name = unique_name(f"{hint}Param", self.taken)
-        if inline:
-            self.inline[id(schema)] = name
+        if inline is not None:
+            self.inline[id(inline)] = name
         self.taken.add(name)
         self.pending.append((name, schema, hint))
         return name
@@ -114,9 +115,10 @@ class ParamsBuilder:
         if kind == "array":
             return f"list[{self.annotation(schema.get('items'), f'{hint}Item', depth + 1)}]"
         if kind == "object" or "properties" in schema or "additionalProperties" in schema or all_of:
-            shape = object_shape(self.mapper, schema)
+            target = _without_constraints(schema)
+            shape = object_shape(self.mapper, target)
             if shape is not None and shape[0]:
-                return self._new(hint, schema, inline=True)
+                return self._new(hint, target, inline=schema)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 return f"dict[str, {self.annotation(extra, f'{hint}Value', depth + 1)}]"
@@ -169,6 +171,25 @@ class ParamsBuilder:
             return f"class {name}(TypedDict):\n{doc}{body if fields else ''}"
         items = "".join(f"        {json.dumps(key)}: {json.dumps(annotation)},\n" for key, annotation in fields)
         return f"{name} = TypedDict(\n    {json.dumps(name)},\n    {{\n{items}    }},\n)"
+
+
+def _without_constraints(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without ``allOf`` members that only say which keys are required in some case (``anyOf:
+    [{required: [name]}, {required: [last_name]}]``): a TypedDict cannot say it, the keys stay optional."""
+    members = schema.get("allOf")
+    if not isinstance(members, list):
+        return schema
+    kept = [m for m in members if not _only_requires(m)]
+    return schema if len(kept) == len(members) else {**schema, "allOf": kept}
+
+
+def _only_requires(node: Any) -> bool:
+    if not isinstance(node, dict) or not node:
+        return False
+    branches = [b for key in ("anyOf", "oneOf") for b in node.get(key) or []]
+    return set(node) <= {"anyOf", "oneOf", "required", "description"} and all(
+        isinstance(b, dict) and set(b) <= {"required", "description"} for b in branches
+    )
 
 
 def _request_components(mapper: TypeMapper, bodies: Iterable[Any]) -> list[str]:

@@ -41,6 +41,9 @@ def _spec() -> dict[str, Any]:
     create["properties"]["parent"] = {
         "anyOf": [{"$ref": "#/components/schemas/InvoiceCreate"}, {"type": "object", "nullable": True, "enum": [None]}]
     }  # recursive, nullable
+    create["properties"]["payer"] = {  # a component plus a rule a TypedDict cannot say (one of two keys required)
+        "allOf": [{"$ref": "#/components/schemas/Unit"}, {"anyOf": [{"required": ["code"]}, {"required": ["name"]}]}]
+    }
     schemas["Unit"] = {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
     schemas["InvoiceCreateParam"] = {"type": "string"}  # a schema that already has the natural name
     spec["paths"]["/units"] = {
@@ -69,11 +72,14 @@ def test_typed_dicts_follow_the_schema(generate_client: GenerateClient) -> None:
     param = types.InvoiceCreateParam_2  # collision-safe: the schema's own name stays the schema's
     assert types.InvoiceCreateParam is not param
     keys = _keys(types, param)
-    assert set(keys) == {"number", "note", "status", "buyer", "lines", "parent"}  # readOnly ``id`` left out
+    assert set(keys) == {"number", "note", "status", "buyer", "lines", "parent", "payer"}  # readOnly ``id`` left out
     assert {k for k, required in keys.items() if required} == {"number"}
     assert _keys(types, types.InvoiceCreateBuyerParam) == {"name": True, "tax-no": False}  # the functional form
     assert _keys(types, types.InvoiceCreateLinesItemParam) == {"qty": False, "unit": False}
     assert _keys(types, types.UnitParam) == {"code": True}
+    assert _keys(types, types.InvoiceCreatePayerParam) == {"code": True}
+    invoices = Path(module.__file__).parent.joinpath("resources", "invoices.py").read_text(encoding="utf-8")
+    assert "payer: types.InvoiceCreatePayerParam | Omit = omit," in invoices  # typed, not dict[str, Any]
     source = Path(types.__file__).read_text(encoding="utf-8")
     assert "    lines: NotRequired[list[InvoiceCreateLinesItemParam]]\n" in source
     assert "    unit: NotRequired[UnitParam]\n" in source  # a component inside an inline object: its own TypedDict

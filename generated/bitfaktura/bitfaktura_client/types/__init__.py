@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
+from typing import Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 
@@ -1775,7 +1775,7 @@ class CalculatingStrategyParam(TypedDict):
 
 class CategoryCreateRequestCategoryParam(TypedDict):
     """The dict form of ``CategoryCreateRequestCategory``: keys as the spec names them."""
-    name: str
+    name: NotRequired[str]
     description: NotRequired[str | None]
 
 
@@ -1797,10 +1797,50 @@ class CategoryUpdateRequestParam(TypedDict):
     category: CategoryInputParam
 
 
+class ClientCreateRequestClientParam(TypedDict):
+    """The dict form of ``ClientCreateRequestClient``: keys as the spec names them."""
+    name: NotRequired[str]
+    shortcut: NotRequired[str | None]
+    tax_no_kind: NotRequired[str | None]
+    tax_no: NotRequired[str | None]
+    register_number: NotRequired[str | None]
+    accounting_id: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    city: NotRequired[str | None]
+    street: NotRequired[str | None]
+    country: NotRequired[str | None]
+    use_delivery_address: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    delivery_address: NotRequired[str | None]
+    first_name: NotRequired[str | None]
+    last_name: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    mobile_phone: NotRequired[str | None]
+    www: NotRequired[str | None]
+    fax: NotRequired[str | None]
+    note: NotRequired[str | None]
+    person: NotRequired[str | None]
+    tag_list: NotRequired[list[str]]
+    company: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    kind: NotRequired[Literal["buyer", "seller", "both"]]
+    category_id: NotRequired[int | str | None]
+    bank: NotRequired[str | None]
+    bank_account: NotRequired[str | None]
+    mass_payment_code: NotRequired[str | None]
+    discount: NotRequired[float | str]
+    default_tax: NotRequired[float | str]
+    price_list_id: NotRequired[int | str | None]
+    payment_to_kind: NotRequired[int | str | None]
+    default_payment_type: NotRequired[Literal["transfer", "card", "cash", "barter", "cheque", "bill_of_exchange", "cash_on_delivery", "compensation", "letter_of_credit", "payu", "paypal", "off"] | str]
+    disable_auto_reminders: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_id: NotRequired[int | str | None]
+    external_id: NotRequired[str | None]
+
+
 class ClientCreateRequestParam(TypedDict):
     """The dict form of ``ClientCreateRequest``: keys as the spec names them."""
     api_token: NotRequired[str]
-    client: dict[str, Any]
+    client: ClientCreateRequestClientParam
 
 
 class ClientInputParam(TypedDict):
@@ -1851,7 +1891,7 @@ class ClientUpdateRequestParam(TypedDict):
 
 class DepartmentCreateRequestDepartmentParam(TypedDict):
     """The dict form of ``DepartmentCreateRequestDepartment``: keys as the spec names them."""
-    name: str
+    name: NotRequired[str]
     shortcut: NotRequired[str | None]
     tax_no: NotRequired[str | None]
     street: NotRequired[str | None]
@@ -2118,7 +2158,7 @@ class PriceListCreateRequestParam(TypedDict):
 
 class PriceListCreateRequestPriceListParam(TypedDict):
     """The dict form of ``PriceListCreateRequestPriceList``: keys as the spec names them."""
-    name: str
+    name: NotRequired[str]
     description: NotRequired[str | None]
     currency: NotRequired[str]
     price_list_positions_attributes: NotRequired[dict[str, PriceListPositionInputParam]]
@@ -2161,7 +2201,7 @@ class ProductCreateRequestParam(TypedDict):
 
 class ProductCreateRequestProductParam(TypedDict):
     """The dict form of ``ProductCreateRequestProduct``: keys as the spec names them."""
-    name: str
+    name: NotRequired[str]
     code: NotRequired[str | None]
     ean_code: NotRequired[str | None]
     description: NotRequired[str | None]
@@ -2255,10 +2295,10 @@ class RecurringCreateRequestParam(TypedDict):
 
 class RecurringCreateRequestRecurringParam(TypedDict):
     """The dict form of ``RecurringCreateRequestRecurring``: keys as the spec names them."""
-    name: str
-    invoice_id: int | str | None
-    start_date: str
-    every: str
+    name: NotRequired[str]
+    invoice_id: NotRequired[int | str | None]
+    start_date: NotRequired[str]
+    every: NotRequired[str]
     issue_working_day_only: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
     send_email: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
     buyer_email: NotRequired[str | None]
@@ -2321,7 +2361,7 @@ class WarehouseCreateRequestParam(TypedDict):
 
 class WarehouseCreateRequestWarehouseParam(TypedDict):
     """The dict form of ``WarehouseCreateRequestWarehouse``: keys as the spec names them."""
-    name: str
+    name: NotRequired[str]
     kind: NotRequired[str | None]
     description: NotRequired[str | None]
 
@@ -2334,7 +2374,7 @@ class WarehouseDocumentCreateRequestParam(TypedDict):
 
 class WarehouseDocumentCreateRequestWarehouseDocumentParam(TypedDict):
     """The dict form of ``WarehouseDocumentCreateRequestWarehouseDocument``: keys as the spec names them."""
-    kind: Literal["pz", "wz", "mm"]
+    kind: NotRequired[Literal["pz", "wz", "mm"]]
     number: NotRequired[str | None]
     warehouse_id: NotRequired[int | str | None]
     issue_date: NotRequired[str]
@@ -2411,6 +2451,7 @@ __all__ = [
     "CategoryUpdateRequestParam",
     "Client",
     "ClientCreateRequest",
+    "ClientCreateRequestClientParam",
     "ClientCreateRequestParam",
     "ClientInput",
     "ClientInputParam",
