@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +12,12 @@ from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
 from generator.client.ir import ClientIR
+from generator.client.literals import LiteralAliases
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.names_file import apply_to_models, apply_to_operations, load_names
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
 from generator.client.operations import OperationContext, build_operation, response_views
+from generator.client.params import ParamsBuilder, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
@@ -50,6 +53,26 @@ def _replaced(node: Any, tokens: list[str], value: Any) -> Any:
     return node
 
 
+def _request_bodies(model: Any) -> list[Any]:
+    """The schema of every JSON or form request body (the bodies a dict can stand for)."""
+    found = []
+    for op in model.operations:
+        for media, content in sorted(((op.body or {}).get("content") or {}).items()):
+            if isinstance(content, dict) and ("json" in media or "x-www-form-urlencoded" in media):
+                found.append(content.get("schema"))
+    return found
+
+
+def _defined(source: str) -> set[str]:
+    """Top-level names of a module's source."""
+    tree = ast.parse(source)
+    names = {n.name for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef)}
+    names |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    names |= {(a.asname or a.name).split(".")[0] for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)
+              for a in n.names}  # fmt: skip
+    return names
+
+
 def build_client(document: SpecDocument, *, api: str, regenerate: str, package: str | None = None) -> BuildResult:
     """The IR of ``api``'s client; its package is ``package`` (default ``<api>_client``)."""
     data, _ = hoist_inline_responses(document.data)
@@ -77,10 +100,21 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
             )
         )
     mapper = TypeMapper(model.schemas, kept)
-    context = OperationContext(document.label, mapper, body_credential_props(model))
+    params = ParamsBuilder(mapper, _defined(models_source))
+    params.add_request_bodies(_request_bodies(model))
+    aliases = LiteralAliases(params.taken)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases)
     resources = group_resources(
         apply_to_operations(model.operations, names, diagnostics),
         lambda op, name: response_views(context, op, build_operation(context, op, name)),
+    )
+    dict_forms = params.finish()
+    alias_source, alias_names = aliases.source()
+    models_source = extend_types_module(
+        models_source,
+        "\n\n\n".join(part for part in (alias_source, dict_forms.source) if part),
+        (*alias_names, *dict_forms.exported),
+        {*dict_forms.typing_names, *(("Literal", "TypeAlias") if alias_names else ())},
     )
     package = package or python_identifier(f"{api}_client")
     required_type = model.content_type_required
@@ -101,5 +135,6 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         diagnostics=tuple(sorted(set(diagnostics))),
         # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
         fixed_headers=(("Content-Type", required_type),) if required_type else (),
+        dict_forms=tuple(ClassName(n) for n in dict_forms.exported),
     )
     return BuildResult(ir, models_source)

@@ -17,6 +17,7 @@ __all__ = [
     "FieldIR",
     "Operation",
     "PagingIR",
+    "Placement",
     "Resource",
     "ServerIR",
     "ServerVariable",
@@ -135,6 +136,16 @@ class ServerIR:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """One place a secret may travel: ``label`` is what the caller names it (``query``, ``bearer``, ``body``)."""
+
+    label: str
+    kind: CredentialKind
+    wire_name: str
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
 class CredentialIR:
     """A constructor argument that carries a secret, and where the runtime puts it."""
 
@@ -146,6 +157,13 @@ class CredentialIR:
     description: str
     default: str | None = None  # used when neither the argument nor the environment gives a value
     prefix: str = ""  # text sent before the value (``Token `` + key)
+    # every place the same secret may travel, the spec's preferred first (its kind, wire_name and prefix above);
+    # empty when it has only one. The client takes ``<argument>_placement`` to choose another.
+    placements: tuple[Placement, ...] = ()
+
+    @property
+    def placement_argument(self) -> PythonIdentifier:
+        return PythonIdentifier(f"{self.argument}_placement")
 
 
 @dataclass(frozen=True)
@@ -176,6 +194,7 @@ class ClientIR:
     model_names: tuple[ClassName, ...]
     diagnostics: tuple[Diagnostic, ...]
     fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (CloudInvoice's Content-Type)
+    dict_forms: tuple[ClassName, ...] = ()  # the TypedDicts in ``types`` (request bodies as dicts)
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

@@ -11,8 +11,10 @@ from apimodel import Operation as ModelOperation
 from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
-from generator.client.naming import PythonIdentifier, python_identifier, snake_case, unique_name
-from generator.client.typemap import TypeMapper, is_nullable
+from generator.client.literals import LiteralAliases
+from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
+from generator.client.params import ParamsBuilder, with_params
+from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
@@ -24,6 +26,8 @@ class OperationContext:
     label: str
     mapper: TypeMapper
     body_credential_props: frozenset[str]
+    params: ParamsBuilder | None = None  # the dict forms (TypedDicts) of request bodies
+    aliases: LiteralAliases | None = None  # long enums of arguments, named in ``types``
 
 
 def _is_json(content_type: str) -> bool:
@@ -80,24 +84,6 @@ def _field(ctx: OperationContext, param: Parameter, taken: set[str]) -> FieldIR:
     )
 
 
-def _object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
-    """Properties and required names of an object schema, ``allOf`` members merged; ``None`` for unions."""
-    if depth > 8 or "oneOf" in schema or "anyOf" in schema:
-        return None
-    properties: dict[str, Any] = {}
-    needed: set[str] = set()
-    for member in schema.get("allOf") or []:
-        shape = _object_shape(mapper, mapper.resolve(member), depth + 1)
-        if shape is None:
-            return None
-        properties.update(shape[0])
-        needed |= shape[1]
-    own = schema.get("properties")
-    properties.update(own if isinstance(own, dict) else {})
-    needed |= {str(n) for n in schema.get("required") or []}
-    return properties, needed
-
-
 def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[Body | None, bool]:
     request_body = op.body or {}
     content = request_body.get("content") or {}
@@ -119,7 +105,9 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
         else "bytes"
     )
     schema_ref = (content.get(content_type) or {}).get("schema") or {}
-    shape = _object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
+    shape = object_shape(ctx.mapper, ctx.mapper.resolve(schema_ref))
+    # inline objects among the arguments are named after the body's model, as in its TypedDict
+    hint = (ctx.mapper.model_for(schema_ref) or "").removeprefix("types.") or class_name(op.operation_id or op.path)
     required = bool(request_body.get("required"))
     uses_credentials = encoding == "json" and bool(ctx.body_credential_props)
     if encoding in ("json", "form", "multipart") and shape is not None and shape[0]:
@@ -138,7 +126,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                     location="body",
                     annotation=_upload(ctx.mapper.annotation(prop, literal=True))
                     if encoding == "multipart"
-                    else ctx.mapper.annotation(prop, literal=True),
+                    else _dict_form(ctx, prop, f"{hint}{class_name(str(wire), fallback='Field')}"),
                     required=wire in needed,
                     nullable=is_nullable(prop_schema),
                     description=" ".join(str(prop_schema.get("description") or "").split())[:200],
@@ -146,12 +134,31 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
             )
         return Body(content_type, encoding, tuple(fields), None, required), uses_credentials
     annotation = (
-        ctx.mapper.annotation(schema_ref)
+        with_params(ctx.mapper.annotation(schema_ref), ctx.params.model_params if ctx.params else {})
         if encoding in ("json", "form")
         else ("str" if encoding == "text" else "bytes")
     )
     taken.add("body")
     return Body(content_type, encoding, (), annotation, required), uses_credentials
+
+
+def _dict_form(ctx: OperationContext, prop: Any, hint: str) -> str:
+    """A JSON or form body argument's annotation: a model also takes its TypedDict, an inline object (untyped
+    ``dict[str, Any]`` otherwise) takes the TypedDict made for it."""
+    annotation = ctx.mapper.annotation(prop, literal=True)
+    if ctx.params is None:
+        return annotation
+    if "types." in annotation:
+        return with_params(annotation, ctx.params.model_params)
+    if "dict[str, Any]" in annotation:
+        return ctx.params.argument(prop, hint) or annotation
+    return annotation
+
+
+def _named_enums(ctx: OperationContext, op: ModelOperation, field: FieldIR) -> FieldIR:
+    if ctx.aliases is None or "Literal[" not in field.annotation:
+        return field
+    return replace(field, annotation=ctx.aliases.apply(field.annotation, op.resource, field.name))
 
 
 def _upload(annotation: str) -> str:
@@ -172,9 +179,11 @@ def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR 
 
 def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdentifier) -> Operation:
     taken: set[str] = set()
-    params = [_field(ctx, p, taken) for p in op.params]
+    params = [_named_enums(ctx, op, _field(ctx, p, taken)) for p in op.params]
     path_params = tuple(f for f in params if f.location == "path")
     body, body_credentials = _body(ctx, op, taken)
+    if body is not None:
+        body = replace(body, fields=tuple(_named_enums(ctx, op, f) for f in body.fields))
     _, response, content_type = pick_response(ctx.mapper, op.raw)
     schema = ((response.get("content") or {}).get(content_type) or {}).get("schema") if content_type else None
     kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)

@@ -54,10 +54,11 @@ def _members(ref: object) -> list[object]:
     return list(ref[1:]) if isinstance(ref, tuple) and ref and ref[0] == "|" else [ref]
 
 
-def _choose(ref: object, value: Any) -> object:
-    """The union member a JSON value stands for (a model for an object, a list type for a list)."""
+def _choose(ref: object, value: Any, dict_forms: frozenset[str]) -> object:
+    """The union member a JSON value stands for (a model for an object, a list type for a list); an object whose
+    only type is a TypedDict (``dict_forms``) is written as a plain dict."""
     for member in _members(ref):
-        is_model = isinstance(member, str) and member.startswith("types.")
+        is_model = isinstance(member, str) and member.startswith("types.") and member not in dict_forms
         if (isinstance(value, dict) and (is_model or (isinstance(member, tuple) and member[0] == "dict"))) or (
             isinstance(value, list) and isinstance(member, tuple) and member[0] == "list"
         ):
@@ -65,17 +66,19 @@ def _choose(ref: object, value: Any) -> object:
     return None
 
 
-def _node(value: Any, ref: object, key: str = "") -> _Node:
-    chosen = _choose(ref, value) if isinstance(value, dict | list) else None
+def _node(value: Any, ref: object, key: str = "", dict_forms: frozenset[str] = frozenset()) -> _Node:
+    chosen = _choose(ref, value, dict_forms) if isinstance(value, dict | list) else None
     if isinstance(chosen, str):  # a model
-        return _Node(f"{chosen}.model_validate(", (_node(value, None),), ")", key)
+        return _Node(f"{chosen}.model_validate(", (_node(value, None, "", dict_forms),), ")", key)
     if isinstance(value, dict):
         inner = chosen[2] if isinstance(chosen, tuple) else None
-        parts = tuple(_node(v, inner, f"{json.dumps(str(k), ensure_ascii=False)}: ") for k, v in value.items())
+        parts = tuple(
+            _node(v, inner, f"{json.dumps(str(k), ensure_ascii=False)}: ", dict_forms) for k, v in value.items()
+        )
         return _Node("{", parts, "}", key)
     if isinstance(value, list):
         inner = chosen[1] if isinstance(chosen, tuple) else None
-        return _Node("[", tuple(_node(v, inner) for v in value), "]", key)
+        return _Node("[", tuple(_node(v, inner, "", dict_forms) for v in value), "]", key)
     return _Node(_scalar(value), (), "", key)
 
 
@@ -86,14 +89,16 @@ def _ref(annotation: str | None) -> object:
         return None
 
 
-def _call(prefix: str, op: Operation, indent: int) -> str:
+def _call(prefix: str, op: Operation, indent: int, dict_forms: frozenset[str]) -> str:
     if op.example is None:
         return f"{prefix}()"
     annotations: dict[str, str] = {f.name: f.annotation for f in op.keyword_fields}
     if op.body is not None and op.body.annotation:
         annotations["body"] = op.body.annotation
-    parts = [_node(v, _ref(f.annotation)) for v, f in zip(op.example.args, op.path_params, strict=False)]
-    parts += [_node(value, _ref(annotations.get(name)), f"{name}=") for name, value in op.example.kwargs]
+    parts = [
+        _node(v, _ref(f.annotation), "", dict_forms) for v, f in zip(op.example.args, op.path_params, strict=False)
+    ]
+    parts += [_node(value, _ref(annotations.get(name)), f"{name}=", dict_forms) for name, value in op.example.kwargs]
     return _Node(f"{prefix}(", tuple(parts), ")").lines(indent)
 
 
@@ -121,8 +126,9 @@ def _chosen(resource: Resource) -> list[Operation]:
     return picked
 
 
-def resource_example(resource: Resource) -> str:
-    """Python lines using ``client.<resource>``: list iteration, create and retrieve where the resource has them."""
+def resource_example(resource: Resource, dict_forms: frozenset[str] = frozenset()) -> str:
+    """Python lines using ``client.<resource>``: list iteration, create and retrieve where the resource has them.
+    ``dict_forms``: the TypedDicts (``types.<Name>``) among the annotations."""
     noun = _noun(resource.attribute)
     blocks = []
     bound: dict[str, str] = {}  # variable → the type it holds: a name is reused only for the same type
@@ -140,11 +146,11 @@ def resource_example(resource: Resource) -> str:
             name = f"{op.name}d" if op.name in _PREFERRED else f"{op.name}_result"
             bound[name] = returns
         if op.name == "list" and iterable:
-            blocks.append(f"{comment}\nfor {name} in {_call(target, op, 0)}:\n    print({name})")
+            blocks.append(f"{comment}\nfor {name} in {_call(target, op, 0, dict_forms)}:\n    print({name})")
         elif op.return_annotation == "None":
-            blocks.append(f"{comment}\n{_call(target, op, 0)}")
+            blocks.append(f"{comment}\n{_call(target, op, 0, dict_forms)}")
         else:
-            blocks.append(f"{comment}\n{name} = {_call(target, op, 0)}")
+            blocks.append(f"{comment}\n{name} = {_call(target, op, 0, dict_forms)}")
     return "\n\n".join(blocks)
 
 

@@ -268,7 +268,8 @@ def render(
         )
     version = package_version(ir.version, generator_version)
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version=version)
-    examples = {r.dotted: resource_example(r) for r in resources}
+    dict_forms = frozenset(f"types.{name}" for name in ir.dict_forms)
+    examples = {r.dotted: resource_example(r, dict_forms) for r in resources}
     files["README.md"] = env.get_template("README.md.jinja").render(
         **common,
         resources=resources,

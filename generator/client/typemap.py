@@ -7,7 +7,7 @@ from typing import Any
 
 from apimodel.schemas import Schemas
 
-__all__ = ["TypeMapper", "is_nullable"]
+__all__ = ["TypeMapper", "is_null", "is_nullable", "object_shape"]
 
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _SCHEMA_PREFIX = "#/components/schemas/"
@@ -23,7 +23,7 @@ def is_nullable(schema: Any) -> bool:
     if isinstance(enum, list) and None in enum:  # the spec lists null as one of the values
         return True
     members = schema.get("oneOf") or schema.get("anyOf") or []
-    return isinstance(members, list) and any(isinstance(s, dict) and s.get("type") == "null" for s in members)
+    return isinstance(members, list) and any(is_null(s) for s in members)
 
 
 class TypeMapper:
@@ -62,7 +62,7 @@ class TypeMapper:
         for key in ("oneOf", "anyOf"):
             members = schema.get(key)
             if isinstance(members, list) and members:
-                parts = [self.annotation(m, depth + 1, literal=literal) for m in members if not _is_null(m)]
+                parts = [self.annotation(m, depth + 1, literal=literal) for m in members if not is_null(m)]
                 unique = list(dict.fromkeys(parts))
                 return "Any" if "Any" in unique or not unique else " | ".join(unique)
         all_of = schema.get("allOf")
@@ -99,5 +99,24 @@ def _literal(schema: dict[str, Any]) -> str | None:
     return "Literal[" + ", ".join(json.dumps(v) if isinstance(v, str) else repr(v) for v in kept) + "]"
 
 
-def _is_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "null"
+def is_null(schema: Any) -> bool:
+    """A union member that only says "or null": ``type: null``, or OpenAPI 3.0's ``nullable`` + ``enum: [null]``."""
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
+def object_shape(mapper: TypeMapper, schema: dict[str, Any], depth: int = 0) -> tuple[dict[str, Any], set[str]] | None:
+    """Properties and required names of an object schema, ``allOf`` members merged; ``None`` for unions."""
+    if depth > 8 or "oneOf" in schema or "anyOf" in schema:
+        return None
+    properties: dict[str, Any] = {}
+    needed: set[str] = set()
+    for member in schema.get("allOf") or []:
+        shape = object_shape(mapper, mapper.resolve(member), depth + 1)
+        if shape is None:
+            return None
+        properties.update(shape[0])
+        needed |= shape[1]
+    own = schema.get("properties")
+    properties.update(own if isinstance(own, dict) else {})
+    needed |= {str(n) for n in schema.get("required") or []}
+    return properties, needed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import pytest
 
 from tests.e2e.harness import Loop
@@ -67,3 +68,21 @@ def test_forced_429_is_retried_after_retry_after(bitfaktura: Loop) -> None:
     bitfaktura.transport.arm("429")
     assert bitfaktura.client.clients.retrieve(buyer.id).id == buyer.id
     assert [status for _, _, status in bitfaktura.transport.sent[-2:]] == [429, 200]
+
+
+@pytest.mark.parametrize("placement", ["query", "bearer", "body"])
+def test_the_one_api_token_works_in_each_placement_the_spec_allows(
+    bitfaktura: Loop, placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in bitfaktura.credentials:  # the fixture left wrong values there; only the argument authenticates
+        monkeypatch.delenv(name)
+    token = bitfaktura.credentials["BITFAKTURA_API_TOKEN"]
+    http = httpx2.Client(transport=bitfaktura.transport)
+    base = f"http://mock/{bitfaktura.api}"
+    with bitfaktura.module.Client(base_url=base, api_token=token, api_token_placement=placement, http_client=http) as c:
+        created = c.clients.create(client={"name": f"Via {placement}"})  # a JSON body: the body placement applies
+        assert c.clients.retrieve(created.id).name == f"Via {placement}"
+    wrong = bitfaktura.module.Client(base_url=base, api_token="wrong" + token[5:], api_token_placement=placement,
+                                     http_client=http)  # fmt: skip
+    with pytest.raises(bitfaktura.module.AuthenticationError):
+        wrong.clients.create(client={"name": "Denied"})

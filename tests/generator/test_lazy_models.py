@@ -80,7 +80,11 @@ def test_split_models_import_only_what_is_used_and_validate_through_cycles(
     module = generate_client(_spec(), "graph")
     folder = Path(module.__file__ or "").parent
     assert sorted(p.name for p in (folder / "types").glob("_m_*.py")) == [
-        "_m_edge.py", "_m_kind.py", "_m_node.py", "_m_special.py", "_m_unrelated.py",
+        "_m_edge.py",
+        "_m_kind.py",
+        "_m_node.py",
+        "_m_special.py",
+        "_m_unrelated.py",
     ]  # fmt: skip (Label, a constrained string, is no model: its constraint sits on Node's field)
     types = importlib.import_module("graph_client.types")
     assert _loaded("graph_client") == set()  # importing the package and ``types`` creates no model

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx2
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._request import Credential
+from ._request import Credential, check_choice
 
 if TYPE_CHECKING:
     from .resources import (
@@ -55,11 +55,10 @@ ENVIRONMENTS: dict[str, str] = {
 def _settings(
     *,
     api_token: str | None,
+    api_token_placement: str,
     login: str | None,
     password: str | None,
-    api_token_2: str | None,
     integration_token: str | None,
-    api_token_3: str | None,
     environment: Environment,
     prefix: str | None,
     base_url: str | None,
@@ -69,21 +68,26 @@ def _settings(
 ) -> dict[str, Any]:
     credentials: list[Credential] = []
     api_token = api_token if api_token is not None else os.environ.get("BITFAKTURA_API_TOKEN")
+    api_token_placement = check_choice("api_token_placement", api_token_placement, ("query", "bearer", "body"))
     if api_token is not None:
-        credentials.append(Credential("query", "api_token", api_token))
+        credentials.extend(
+            {
+                "query": (Credential("query", "api_token", api_token),),
+                "bearer": (Credential("bearer", "", api_token),),
+                # requests without a JSON body carry it the next way the spec allows
+                "body": (
+                    Credential("body", "/api_token", api_token),
+                    Credential("query", "api_token", api_token, without_body=True),
+                ),
+            }[api_token_placement]
+        )
     login = login if login is not None else os.environ.get("BITFAKTURA_LOGIN")
     password = password if password is not None else os.environ.get("BITFAKTURA_PASSWORD")
     if login is not None:
         credentials.append(Credential("basic", "", login, password=password or ""))
-    api_token_2 = api_token_2 if api_token_2 is not None else os.environ.get("BITFAKTURA_API_TOKEN")
-    if api_token_2 is not None:
-        credentials.append(Credential("bearer", "", api_token_2))
     integration_token = integration_token if integration_token is not None else os.environ.get("BITFAKTURA_INTEGRATION_TOKEN")
     if integration_token is not None:
         credentials.append(Credential("query", "integration_token", integration_token))
-    api_token_3 = api_token_3 if api_token_3 is not None else os.environ.get("BITFAKTURA_API_TOKEN")
-    if api_token_3 is not None:
-        credentials.append(Credential("body", "/api_token", api_token_3))
     url = base_url or os.environ.get("BITFAKTURA_BASE_URL") or ENVIRONMENTS[environment]
     url = url.replace("{prefix}", prefix if prefix is not None else "demo")
     return {
@@ -105,7 +109,7 @@ def _settings(
 class Client(SyncAPIClient):
     """BitFaktura API (blocking).
 
-    Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_API_TOKEN, BITFAKTURA_INTEGRATION_TOKEN, BITFAKTURA_API_TOKEN).
+    Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_INTEGRATION_TOKEN).
     ``base_url`` (or ``BITFAKTURA_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
     A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
@@ -116,11 +120,10 @@ class Client(SyncAPIClient):
         self,
         *,
         api_token: str | None = None,
+        api_token_placement: Literal["query", "bearer", "body"] = "query",
         login: str | None = None,
         password: str | None = None,
-        api_token_2: str | None = None,
         integration_token: str | None = None,
-        api_token_3: str | None = None,
         environment: Environment = "production",
         prefix: str | None = None,
         base_url: str | None = None,
@@ -135,11 +138,10 @@ class Client(SyncAPIClient):
             strict=strict,
             **_settings(
                 api_token=api_token,
+                api_token_placement=api_token_placement,
                 login=login,
                 password=password,
-                api_token_2=api_token_2,
                 integration_token=integration_token,
-                api_token_3=api_token_3,
                 environment=environment,
                 prefix=prefix,
                 base_url=base_url,
@@ -237,7 +239,7 @@ class Client(SyncAPIClient):
 class AsyncClient(AsyncAPIClient):
     """BitFaktura API (non-blocking).
 
-    Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_API_TOKEN, BITFAKTURA_INTEGRATION_TOKEN, BITFAKTURA_API_TOKEN).
+    Credentials not passed are read from the environment (BITFAKTURA_API_TOKEN, BITFAKTURA_LOGIN, BITFAKTURA_PASSWORD, BITFAKTURA_INTEGRATION_TOKEN).
     ``base_url`` (or ``BITFAKTURA_BASE_URL``) overrides the server, e.g. for a mock or a proxy.
     A response that deviates from its schema still parses (``deviations(result)`` says where, and the package's
     logger warns once per operation and kind); ``strict=True`` (or ``request_options={"strict": True}``) raises
@@ -248,11 +250,10 @@ class AsyncClient(AsyncAPIClient):
         self,
         *,
         api_token: str | None = None,
+        api_token_placement: Literal["query", "bearer", "body"] = "query",
         login: str | None = None,
         password: str | None = None,
-        api_token_2: str | None = None,
         integration_token: str | None = None,
-        api_token_3: str | None = None,
         environment: Environment = "production",
         prefix: str | None = None,
         base_url: str | None = None,
@@ -267,11 +268,10 @@ class AsyncClient(AsyncAPIClient):
             strict=strict,
             **_settings(
                 api_token=api_token,
+                api_token_placement=api_token_placement,
                 login=login,
                 password=password,
-                api_token_2=api_token_2,
                 integration_token=integration_token,
-                api_token_3=api_token_3,
                 environment=environment,
                 prefix=prefix,
                 base_url=base_url,

@@ -97,6 +97,8 @@ class ClientCore:
         # a next-page URL from a Link header carries the query, but not always the credential
         given = httpx2.URL(url).params if url is not None else None
         for credential in self._credentials:
+            if credential.without_body and endpoint.body_credentials:
+                continue
             merged_headers.update(credential.headers())
             if credential.kind == "query" and (given is None or credential.name not in given):
                 pairs.append((credential.name, credential.wire_value))

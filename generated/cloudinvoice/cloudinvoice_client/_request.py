@@ -24,6 +24,7 @@ from ._types import Omit
 __all__ = [
     "Credential",
     "apply_body_credentials",
+    "check_choice",
     "encode_form",
     "encode_multipart",
     "encode_query",
@@ -49,6 +50,8 @@ class Credential:
     value: str = field(repr=False)
     password: str = field(default="", repr=False)
     prefix: str = ""
+    # sent only on requests whose body does not carry the credentials (a GET, when the caller chose the body)
+    without_body: bool = False
 
     @property
     def wire_value(self) -> str:
@@ -66,6 +69,14 @@ class Credential:
         if self.kind == "header":
             return {self.name: self.wire_value}
         return {}
+
+
+def check_choice(argument: str, value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed``, else a ``ValueError`` naming the argument and the allowed values."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    shown = repr(value) if isinstance(value, str) and len(value) <= 40 else f"a {type(value).__name__}"
+    raise ValueError(f"{argument}={shown} is not allowed; use one of: {', '.join(map(repr, allowed))}")
 
 
 def jsonable(value: Any) -> Any:

@@ -62,10 +62,10 @@ class Accounts:
     def create(
         self,
         *,
-        account: types.AccountInput,
+        account: types.AccountInput | types.AccountInputParam,
         integration_token: str,
-        user: types.AccountOwnerInput | Omit = omit,
-        company: types.AccountCompanyInput | Omit = omit,
+        user: types.AccountOwnerInput | types.AccountOwnerInputParam | Omit = omit,
+        company: types.AccountCompanyInput | types.AccountCompanyInputParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Account:
         """Create an account
@@ -104,10 +104,10 @@ class AsyncAccounts:
     async def create(
         self,
         *,
-        account: types.AccountInput,
+        account: types.AccountInput | types.AccountInputParam,
         integration_token: str,
-        user: types.AccountOwnerInput | Omit = omit,
-        company: types.AccountCompanyInput | Omit = omit,
+        user: types.AccountOwnerInput | types.AccountOwnerInputParam | Omit = omit,
+        company: types.AccountCompanyInput | types.AccountCompanyInputParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Account:
         """Create an account

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -117,7 +117,7 @@ class Categories:
     def create(
         self,
         *,
-        category: dict[str, Any],
+        category: types.CategoryCreateRequestCategoryParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Create a category
@@ -187,7 +187,7 @@ class Categories:
         self,
         id: int,
         *,
-        category: types.CategoryInput,
+        category: types.CategoryInput | types.CategoryInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Update a category
@@ -251,7 +251,7 @@ class AsyncCategories:
     async def create(
         self,
         *,
-        category: dict[str, Any],
+        category: types.CategoryCreateRequestCategoryParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Create a category
@@ -321,7 +321,7 @@ class AsyncCategories:
         self,
         id: int,
         *,
-        category: types.CategoryInput,
+        category: types.CategoryInput | types.CategoryInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Category:
         """Update a category

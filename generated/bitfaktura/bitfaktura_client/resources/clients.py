@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -122,7 +122,7 @@ class Clients:
     def create(
         self,
         *,
-        client: dict[str, Any],
+        client: types.ClientCreateRequestClientParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Create a client
@@ -197,7 +197,7 @@ class Clients:
         self,
         id: int,
         *,
-        client: types.ClientInput,
+        client: types.ClientInput | types.ClientInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Update a client
@@ -266,7 +266,7 @@ class AsyncClients:
     async def create(
         self,
         *,
-        client: dict[str, Any],
+        client: types.ClientCreateRequestClientParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Create a client
@@ -341,7 +341,7 @@ class AsyncClients:
         self,
         id: int,
         *,
-        client: types.ClientInput,
+        client: types.ClientInput | types.ClientInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Client:
         """Update a client

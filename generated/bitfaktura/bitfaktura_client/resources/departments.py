@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -101,7 +101,7 @@ class Departments:
     def create(
         self,
         *,
-        department: dict[str, Any],
+        department: types.DepartmentCreateRequestDepartmentParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Create a department
@@ -153,7 +153,7 @@ class Departments:
         self,
         id: int,
         *,
-        department: types.DepartmentInput,
+        department: types.DepartmentInput | types.DepartmentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Update a department or upload its logo
@@ -200,7 +200,7 @@ class AsyncDepartments:
     async def create(
         self,
         *,
-        department: dict[str, Any],
+        department: types.DepartmentCreateRequestDepartmentParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Create a department
@@ -252,7 +252,7 @@ class AsyncDepartments:
         self,
         id: int,
         *,
-        department: types.DepartmentInput,
+        department: types.DepartmentInput | types.DepartmentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Department:
         """Update a department or upload its logo

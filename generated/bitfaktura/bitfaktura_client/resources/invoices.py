@@ -190,15 +190,15 @@ class Invoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
         income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
-        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
+        kind: types.InvoiceKindLiteral | Omit = omit,
+        kinds: builtins.list[types.InvoiceKindLiteral] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -225,8 +225,8 @@ class Invoices:
     def create(
         self,
         *,
-        invoice: types.InvoiceInput,
-        identify_oss: bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"] | Omit = omit,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
+        identify_oss: bool | Literal[0, 1] | types.InvoiceIdentifyOss | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -246,15 +246,15 @@ class Invoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
         income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
-        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
+        kind: types.InvoiceKindLiteral | Omit = omit,
+        kinds: builtins.list[types.InvoiceKindLiteral] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -330,7 +330,7 @@ class Invoices:
         self,
         id: int,
         *,
-        additional_fields_invoice: builtins.list[Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]] | Omit = omit,
+        additional_fields_invoice: builtins.list[types.InvoiceAdditionalFieldsInvoice] | Omit = omit,
         correction_positions: Literal["full"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -350,7 +350,7 @@ class Invoices:
         self,
         id: int,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Update an invoice
@@ -369,7 +369,7 @@ class Invoices:
         self,
         id: int,
         *,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download an invoice as PDF
@@ -388,7 +388,7 @@ class Invoices:
         self,
         id: int,
         *,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AbstractContextManager[Iterator[bytes]]:
         """Download an invoice as PDF
@@ -496,7 +496,7 @@ class Invoices:
         self,
         id: int,
         *,
-        status: Literal["issued", "sent", "paid", "partial", "rejected"],
+        status: types.InvoiceStatusLiteral,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Change the status of an invoice
@@ -536,7 +536,7 @@ class Invoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Send an invoice by e-mail
@@ -559,7 +559,7 @@ class Invoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Send an invoice by e-mail (XML)
@@ -586,15 +586,15 @@ class AsyncInvoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
         income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
-        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
+        kind: types.InvoiceKindLiteral | Omit = omit,
+        kinds: builtins.list[types.InvoiceKindLiteral] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -621,8 +621,8 @@ class AsyncInvoices:
     async def create(
         self,
         *,
-        invoice: types.InvoiceInput,
-        identify_oss: bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"] | Omit = omit,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
+        identify_oss: bool | Literal[0, 1] | types.InvoiceIdentifyOss | Omit = omit,
         fill_default_descriptions: bool | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -642,15 +642,15 @@ class AsyncInvoices:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         search_date_type: Literal["issue_date", "paid_date", "transaction_date"] | Omit = omit,
         include_positions: bool | Omit = omit,
         income: Literal["yes", "no"] | Omit = omit,
         client_id: int | Omit = omit,
-        kind: Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"] | Omit = omit,
-        kinds: builtins.list[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]] | Omit = omit,
+        kind: types.InvoiceKindLiteral | Omit = omit,
+        kinds: builtins.list[types.InvoiceKindLiteral] | Omit = omit,
         number: str | Omit = omit,
         oid: str | Omit = omit,
         invoice_id: int | Omit = omit,
@@ -726,7 +726,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        additional_fields_invoice: builtins.list[Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]] | Omit = omit,
+        additional_fields_invoice: builtins.list[types.InvoiceAdditionalFieldsInvoice] | Omit = omit,
         correction_positions: Literal["full"] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
@@ -746,7 +746,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        invoice: types.InvoiceInput,
+        invoice: types.InvoiceInput | types.InvoiceInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Invoice:
         """Update an invoice
@@ -765,7 +765,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> bytes:
         """Download an invoice as PDF
@@ -784,7 +784,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """Download an invoice as PDF
@@ -892,7 +892,7 @@ class AsyncInvoices:
         self,
         id: int,
         *,
-        status: Literal["issued", "sent", "paid", "partial", "rejected"],
+        status: types.InvoiceStatusLiteral,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Change the status of an invoice
@@ -932,7 +932,7 @@ class AsyncInvoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.ActionResult:
         """Send an invoice by e-mail
@@ -955,7 +955,7 @@ class AsyncInvoices:
         email_cc: builtins.list[str] | Omit = omit,
         email_pdf: bool | Omit = omit,
         update_buyer_email: bool | Omit = omit,
-        print_option: Literal["original", "copy", "original_and_copy", "duplicate"] | Omit = omit,
+        print_option: types.InvoicePrintOption | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> str:
         """Send an invoice by e-mail (XML)

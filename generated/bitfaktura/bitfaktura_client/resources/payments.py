@@ -118,7 +118,7 @@ class Payments:
     def create(
         self,
         *,
-        banking_payment: types.PaymentInput,
+        banking_payment: types.PaymentInput | types.PaymentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Create a payment
@@ -191,7 +191,7 @@ class Payments:
         self,
         id: int,
         *,
-        banking_payment: types.PaymentInput,
+        banking_payment: types.PaymentInput | types.PaymentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment
@@ -258,7 +258,7 @@ class AsyncPayments:
     async def create(
         self,
         *,
-        banking_payment: types.PaymentInput,
+        banking_payment: types.PaymentInput | types.PaymentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Create a payment
@@ -331,7 +331,7 @@ class AsyncPayments:
         self,
         id: int,
         *,
-        banking_payment: types.PaymentInput,
+        banking_payment: types.PaymentInput | types.PaymentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -101,7 +101,7 @@ class PriceLists:
     def create(
         self,
         *,
-        price_list: dict[str, Any],
+        price_list: types.PriceListCreateRequestPriceListParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Create a price list
@@ -153,7 +153,7 @@ class PriceLists:
         self,
         id: int,
         *,
-        price_list: types.PriceListInput,
+        price_list: types.PriceListInput | types.PriceListInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Update a price list
@@ -200,7 +200,7 @@ class AsyncPriceLists:
     async def create(
         self,
         *,
-        price_list: dict[str, Any],
+        price_list: types.PriceListCreateRequestPriceListParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Create a price list
@@ -252,7 +252,7 @@ class AsyncPriceLists:
         self,
         id: int,
         *,
-        price_list: types.PriceListInput,
+        price_list: types.PriceListInput | types.PriceListInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.PriceList:
         """Update a price list

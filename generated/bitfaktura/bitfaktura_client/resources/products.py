@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -157,7 +157,7 @@ class Products:
     def create(
         self,
         *,
-        product: dict[str, Any],
+        product: types.ProductCreateRequestProductParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product
@@ -213,7 +213,7 @@ class Products:
         self,
         id: int,
         *,
-        product: types.ProductInput,
+        product: types.ProductInput | types.ProductInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Update a product
@@ -318,7 +318,7 @@ class AsyncProducts:
     async def create(
         self,
         *,
-        product: dict[str, Any],
+        product: types.ProductCreateRequestProductParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Create a product
@@ -374,7 +374,7 @@ class AsyncProducts:
         self,
         id: int,
         *,
-        product: types.ProductInput,
+        product: types.ProductInput | types.ProductInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Product:
         """Update a product

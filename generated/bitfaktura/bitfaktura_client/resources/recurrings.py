@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -83,7 +83,7 @@ class Recurrings:
     def create(
         self,
         *,
-        recurring: dict[str, Any],
+        recurring: types.RecurringCreateRequestRecurringParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Create a recurring-invoice definition
@@ -101,7 +101,7 @@ class Recurrings:
         self,
         id: int,
         *,
-        recurring: types.RecurringInput,
+        recurring: types.RecurringInput | types.RecurringInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Update a recurring-invoice definition
@@ -148,7 +148,7 @@ class AsyncRecurrings:
     async def create(
         self,
         *,
-        recurring: dict[str, Any],
+        recurring: types.RecurringCreateRequestRecurringParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Create a recurring-invoice definition
@@ -166,7 +166,7 @@ class AsyncRecurrings:
         self,
         id: int,
         *,
-        recurring: types.RecurringInput,
+        recurring: types.RecurringInput | types.RecurringInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Recurring:
         """Update a recurring-invoice definition

@@ -69,7 +69,7 @@ class Users:
     def create(
         self,
         *,
-        user: types.UserInput,
+        user: types.UserInput | types.UserInputParam,
         integration_token: str,
         request_options: RequestOptions | None = None,
     ) -> types.User:
@@ -113,7 +113,7 @@ class AsyncUsers:
     async def create(
         self,
         *,
-        user: types.UserInput,
+        user: types.UserInput | types.UserInputParam,
         integration_token: str,
         request_options: RequestOptions | None = None,
     ) -> types.User:

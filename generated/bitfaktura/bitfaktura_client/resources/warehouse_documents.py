@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -81,7 +81,7 @@ class WarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -104,7 +104,7 @@ class WarehouseDocuments:
     def create(
         self,
         *,
-        warehouse_document: dict[str, Any],
+        warehouse_document: types.WarehouseDocumentCreateRequestWarehouseDocumentParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Create a warehouse document
@@ -156,7 +156,7 @@ class WarehouseDocuments:
         self,
         id: int,
         *,
-        warehouse_document: types.WarehouseDocumentInput,
+        warehouse_document: types.WarehouseDocumentInput | types.WarehouseDocumentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Update a warehouse document
@@ -183,7 +183,7 @@ class AsyncWarehouseDocuments:
         *,
         page: int | Omit = omit,
         per_page: int | Omit = omit,
-        period: Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"] | Omit = omit,
+        period: types.InvoicePeriod | Omit = omit,
         date_from: str | Omit = omit,
         date_to: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -206,7 +206,7 @@ class AsyncWarehouseDocuments:
     async def create(
         self,
         *,
-        warehouse_document: dict[str, Any],
+        warehouse_document: types.WarehouseDocumentCreateRequestWarehouseDocumentParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Create a warehouse document
@@ -258,7 +258,7 @@ class AsyncWarehouseDocuments:
         self,
         id: int,
         *,
-        warehouse_document: types.WarehouseDocumentInput,
+        warehouse_document: types.WarehouseDocumentInput | types.WarehouseDocumentInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.WarehouseDocument:
         """Update a warehouse document

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -117,7 +117,7 @@ class Warehouses:
     def create(
         self,
         *,
-        warehouse: dict[str, Any],
+        warehouse: types.WarehouseCreateRequestWarehouseParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Create a warehouse
@@ -187,7 +187,7 @@ class Warehouses:
         self,
         id: int,
         *,
-        warehouse: types.WarehouseInput,
+        warehouse: types.WarehouseInput | types.WarehouseInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Update a warehouse
@@ -251,7 +251,7 @@ class AsyncWarehouses:
     async def create(
         self,
         *,
-        warehouse: dict[str, Any],
+        warehouse: types.WarehouseCreateRequestWarehouseParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Create a warehouse
@@ -321,7 +321,7 @@ class AsyncWarehouses:
         self,
         id: int,
         *,
-        warehouse: types.WarehouseInput,
+        warehouse: types.WarehouseInput | types.WarehouseInputParam,
         request_options: RequestOptions | None = None,
     ) -> types.Warehouse:
         """Update a warehouse

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 
@@ -2421,12 +2421,715 @@ class InvoiceUpdateRequest(BaseModel):
     ] = None
     invoice: InvoiceInput
 
+
+InvoiceAdditionalFieldsInvoice: TypeAlias = Literal["cancel_reason", "connected_payments", "corrected_content_before", "corrected_content_after"]
+InvoiceIdentifyOss: TypeAlias = Literal["1", "0", "true", "false", "yes", "no"]
+InvoiceKindLiteral: TypeAlias = Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]
+InvoicePeriod: TypeAlias = Literal["last_12_months", "this_month", "last_30_days", "last_month", "this_year", "last_year", "all", "more"]
+InvoicePrintOption: TypeAlias = Literal["original", "copy", "original_and_copy", "duplicate"]
+InvoiceStatusLiteral: TypeAlias = Literal["issued", "sent", "paid", "partial", "rejected"]
+
+
+class AccountCompanyInputParam(TypedDict):
+    """The dict form of ``AccountCompanyInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    tax_no: NotRequired[str]
+    post_code: NotRequired[str]
+    city: NotRequired[str]
+    street: NotRequired[str]
+    person: NotRequired[str]
+    bank: NotRequired[str]
+    bank_account: NotRequired[str]
+
+
+class AccountCreateRequestParam(TypedDict):
+    """The dict form of ``AccountCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    account: AccountInputParam
+    user: NotRequired[AccountOwnerInputParam]
+    company: NotRequired[AccountCompanyInputParam]
+    integration_token: str
+
+
+class AccountInputParam(TypedDict):
+    """The dict form of ``AccountInput``: keys as the spec names them."""
+    prefix: str
+    lang: NotRequired[Literal["ua", "pl", "en", "en-GB", "de", "fr", "cz", "ru", "es", "it", "nl", "hr", "ar", "sk", "sl", "el", "et", "cn", "hu", "tr", "fa"] | str]
+    integration_fast_login: NotRequired[bool]
+    integration_logout_url: NotRequired[str]
+
+
+class AccountOwnerInputParam(TypedDict):
+    """The dict form of ``AccountOwnerInput``: keys as the spec names them."""
+    login: NotRequired[str]
+    email: NotRequired[str]
+    password: NotRequired[str]
+    from_partner: NotRequired[str]
+
+
+class CalculatingStrategyParam(TypedDict):
+    """The dict form of ``CalculatingStrategy``: keys as the spec names them."""
+    position: NotRequired[Literal["default", "keep_gross"]]
+    sum: NotRequired[Literal["sum", "keep_gross", "keep_net"]]
+    invoice_form_price_kind: NotRequired[Literal["net", "gross"]]
+
+
+class CategoryCreateRequestCategoryParam(TypedDict):
+    """The dict form of ``CategoryCreateRequestCategory``: keys as the spec names them."""
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+
+
+class CategoryCreateRequestParam(TypedDict):
+    """The dict form of ``CategoryCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    category: CategoryCreateRequestCategoryParam
+
+
+class CategoryInputParam(TypedDict):
+    """The dict form of ``CategoryInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+
+
+class CategoryUpdateRequestParam(TypedDict):
+    """The dict form of ``CategoryUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    category: CategoryInputParam
+
+
+class ClientCreateRequestClientParam(TypedDict):
+    """The dict form of ``ClientCreateRequestClient``: keys as the spec names them."""
+    name: NotRequired[str]
+    shortcut: NotRequired[str | None]
+    tax_no_kind: NotRequired[str | None]
+    tax_no: NotRequired[str | None]
+    register_number: NotRequired[str | None]
+    accounting_id: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    city: NotRequired[str | None]
+    street: NotRequired[str | None]
+    country: NotRequired[str | None]
+    use_delivery_address: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    delivery_address: NotRequired[str | None]
+    first_name: NotRequired[str | None]
+    last_name: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    mobile_phone: NotRequired[str | None]
+    www: NotRequired[str | None]
+    fax: NotRequired[str | None]
+    note: NotRequired[str | None]
+    person: NotRequired[str | None]
+    tag_list: NotRequired[list[str]]
+    company: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    kind: NotRequired[Literal["buyer", "seller", "both"]]
+    category_id: NotRequired[int | str | None]
+    bank: NotRequired[str | None]
+    bank_account: NotRequired[str | None]
+    mass_payment_code: NotRequired[str | None]
+    discount: NotRequired[float | str]
+    default_tax: NotRequired[float | str]
+    price_list_id: NotRequired[int | str | None]
+    payment_to_kind: NotRequired[int | str | None]
+    default_payment_type: NotRequired[Literal["transfer", "card", "cash", "barter", "cheque", "bill_of_exchange", "cash_on_delivery", "compensation", "letter_of_credit", "payu", "paypal", "off"] | str]
+    disable_auto_reminders: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_id: NotRequired[int | str | None]
+    external_id: NotRequired[str | None]
+
+
+class ClientCreateRequestParam(TypedDict):
+    """The dict form of ``ClientCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    client: ClientCreateRequestClientParam
+
+
+class ClientInputParam(TypedDict):
+    """The dict form of ``ClientInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    shortcut: NotRequired[str | None]
+    tax_no_kind: NotRequired[str | None]
+    tax_no: NotRequired[str | None]
+    register_number: NotRequired[str | None]
+    accounting_id: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    city: NotRequired[str | None]
+    street: NotRequired[str | None]
+    country: NotRequired[str | None]
+    use_delivery_address: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    delivery_address: NotRequired[str | None]
+    first_name: NotRequired[str | None]
+    last_name: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    mobile_phone: NotRequired[str | None]
+    www: NotRequired[str | None]
+    fax: NotRequired[str | None]
+    note: NotRequired[str | None]
+    person: NotRequired[str | None]
+    tag_list: NotRequired[list[str]]
+    company: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    kind: NotRequired[Literal["buyer", "seller", "both"]]
+    category_id: NotRequired[int | str | None]
+    bank: NotRequired[str | None]
+    bank_account: NotRequired[str | None]
+    mass_payment_code: NotRequired[str | None]
+    discount: NotRequired[float | str]
+    default_tax: NotRequired[float | str]
+    price_list_id: NotRequired[int | str | None]
+    payment_to_kind: NotRequired[int | str | None]
+    default_payment_type: NotRequired[Literal["transfer", "card", "cash", "barter", "cheque", "bill_of_exchange", "cash_on_delivery", "compensation", "letter_of_credit", "payu", "paypal", "off"] | str]
+    disable_auto_reminders: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_id: NotRequired[int | str | None]
+    external_id: NotRequired[str | None]
+
+
+class ClientUpdateRequestParam(TypedDict):
+    """The dict form of ``ClientUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    client: ClientInputParam
+
+
+class DepartmentCreateRequestDepartmentParam(TypedDict):
+    """The dict form of ``DepartmentCreateRequestDepartment``: keys as the spec names them."""
+    name: NotRequired[str]
+    shortcut: NotRequired[str | None]
+    tax_no: NotRequired[str | None]
+    street: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    city: NotRequired[str | None]
+    country: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    www: NotRequired[str | None]
+    bank: NotRequired[str | None]
+    bank_account: NotRequired[str | None]
+
+
+class DepartmentCreateRequestParam(TypedDict):
+    """The dict form of ``DepartmentCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    department: DepartmentCreateRequestDepartmentParam
+
+
+class DepartmentInputParam(TypedDict):
+    """The dict form of ``DepartmentInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    shortcut: NotRequired[str | None]
+    tax_no: NotRequired[str | None]
+    street: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    city: NotRequired[str | None]
+    country: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    www: NotRequired[str | None]
+    bank: NotRequired[str | None]
+    bank_account: NotRequired[str | None]
+
+
+class DepartmentUpdateRequestParam(TypedDict):
+    """The dict form of ``DepartmentUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    department: DepartmentInputParam
+
+
+class InvoiceCancelRequestParam(TypedDict):
+    """The dict form of ``InvoiceCancelRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    cancel_invoice_id: int | str | None
+    cancel_reason: NotRequired[str]
+
+
+class InvoiceCorrectionLineInputParam(TypedDict):
+    """The dict form of ``InvoiceCorrectionLineInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    quantity: NotRequired[float | str]
+    total_price_gross: NotRequired[float | str]
+    tax: NotRequired[float | str]
+    kind: NotRequired[Literal["correction_before", "correction_after"]]
+
+
+class InvoiceCreateRequestParam(TypedDict):
+    """The dict form of ``InvoiceCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    identify_oss: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    fill_default_descriptions: NotRequired[bool]
+    invoice: InvoiceInputParam
+
+
+class InvoiceInputParam(TypedDict):
+    """The dict form of ``InvoiceInput``: keys as the spec names them."""
+    number: NotRequired[str | None]
+    kind: NotRequired[Literal["vat", "proforma", "bill", "receipt", "advance", "final", "correction", "vat_mp", "invoice_other", "vat_margin", "kp", "kw", "estimate", "vat_rr", "correction_note", "accounting_note", "client_order", "dw", "wnt", "wdt", "import_service", "import_service_eu", "import_products", "export_products"]]
+    income: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    issue_date: NotRequired[str]
+    place: NotRequired[str | None]
+    sell_date: NotRequired[str]
+    transaction_date: NotRequired[str | None]
+    payment_to: NotRequired[str | None]
+    payment_to_kind: NotRequired[int | str | None]
+    paid_date: NotRequired[str | None]
+    status: NotRequired[Literal["issued", "sent", "paid", "partial", "rejected"]]
+    paid: NotRequired[float | str]
+    payment_type: NotRequired[Literal["transfer", "card", "cash", "barter", "cheque", "bill_of_exchange", "cash_on_delivery", "compensation", "letter_of_credit", "payu", "paypal", "off"] | str]
+    currency: NotRequired[str]
+    lang: NotRequired[Literal["ua", "pl", "en", "en-GB", "de", "fr", "cz", "ru", "es", "it", "nl", "hr", "ar", "sk", "sl", "el", "et", "cn", "hu", "tr", "fa"] | str]
+    category_id: NotRequired[int | str | None]
+    department_id: NotRequired[int | str | None]
+    accounting_kind: NotRequired[Literal["purchases", "expenses", "media", "salary", "incident", "fuel0", "fuel_expl50", "fuel_expl75", "fuel_expl100", "fixed_assets", "fixed_assets50", "no_vat_deduction"] | None]
+    seller_name: NotRequired[str | None]
+    seller_tax_no: NotRequired[str | None]
+    seller_tax_no_kind: NotRequired[str | None]
+    seller_bank_account: NotRequired[str | None]
+    seller_bank: NotRequired[str | None]
+    seller_post_code: NotRequired[str | None]
+    seller_city: NotRequired[str | None]
+    seller_street: NotRequired[str | None]
+    seller_country: NotRequired[str | None]
+    seller_email: NotRequired[str | None]
+    seller_www: NotRequired[str | None]
+    seller_fax: NotRequired[str | None]
+    seller_phone: NotRequired[str | None]
+    seller_person: NotRequired[str | None]
+    client_id: NotRequired[int | str | None]
+    buyer_name: NotRequired[str | None]
+    buyer_tax_no: NotRequired[str | None]
+    buyer_tax_no_kind: NotRequired[str | None]
+    disable_tax_no_validation: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_post_code: NotRequired[str | None]
+    buyer_city: NotRequired[str | None]
+    buyer_street: NotRequired[str | None]
+    buyer_country: NotRequired[str | None]
+    buyer_note: NotRequired[str | None]
+    buyer_email: NotRequired[str | None]
+    buyer_phone: NotRequired[str | None]
+    buyer_first_name: NotRequired[str | None]
+    buyer_last_name: NotRequired[str | None]
+    buyer_company: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_person: NotRequired[str | None]
+    buyer_override: NotRequired[bool]
+    recipient_id: NotRequired[int | str | None]
+    recipient_name: NotRequired[str | None]
+    recipient_street: NotRequired[str | None]
+    recipient_post_code: NotRequired[str | None]
+    recipient_city: NotRequired[str | None]
+    recipient_country: NotRequired[str | None]
+    recipient_email: NotRequired[str | None]
+    recipient_phone: NotRequired[str | None]
+    recipient_note: NotRequired[str | None]
+    additional_info: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    additional_info_desc: NotRequired[str | None]
+    show_discount: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    discount_kind: NotRequired[Literal["percent_unit", "percent_total", "amount"]]
+    oid: NotRequired[str | None]
+    oid_unique: NotRequired[Literal["yes", "no"]]
+    warehouse_id: NotRequired[int | str | None]
+    exclude_from_stock_level: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_moss: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_oss: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    exchange_currency: NotRequired[str | None]
+    exchange_kind: NotRequired[Literal["ecb", "nbp", "cbr", "nbu", "nbg", "own"] | None]
+    exchange_currency_rate: NotRequired[float | str]
+    invoice_template_id: NotRequired[int | str | None]
+    description: NotRequired[str | None]
+    description_footer: NotRequired[str | None]
+    description_long: NotRequired[str | None]
+    internal_note: NotRequired[str | None]
+    additional_invoice_field: NotRequired[str | None]
+    invoice_id: NotRequired[int | str | None]
+    from_invoice_id: NotRequired[int | str | None]
+    copy_invoice_from: NotRequired[int | str | None]
+    invoice_ids: NotRequired[list[int | str | None]]
+    advance_creation_mode: NotRequired[Literal["percent", "amount"]]
+    advance_value: NotRequired[float | str]
+    position_name: NotRequired[str]
+    additional_params: NotRequired[Literal["for_receipt"]]
+    delivery_date: NotRequired[str | None]
+    gtu_codes: NotRequired[list[str]]
+    procedure_designations: NotRequired[list[str]]
+    split_payment: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    accounting_vat_tax_date: NotRequired[str | None]
+    accounting_income_tax_date: NotRequired[str | None]
+    calculating_strategy: NotRequired[CalculatingStrategyParam]
+    correction_reason: NotRequired[str]
+    show_attachments: NotRequired[bool]
+    use_prices_from_price_lists: NotRequired[bool]
+    price_list_id: NotRequired[int | str | None]
+    positions: NotRequired[list[InvoicePositionInputParam]]
+
+
+class InvoicePositionInputParam(TypedDict):
+    """The dict form of ``InvoicePositionInput``: keys as the spec names them."""
+    id: NotRequired[int]
+    _destroy: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    product_id: NotRequired[int | str | None]
+    name: NotRequired[str]
+    additional_info: NotRequired[str | None]
+    quantity: NotRequired[float | str]
+    quantity_unit: NotRequired[str]
+    discount_percent: NotRequired[float | str]
+    discount: NotRequired[float | str]
+    price_net: NotRequired[float | str]
+    price_gross: NotRequired[float | str]
+    total_price_net: NotRequired[float | str]
+    total_price_gross: NotRequired[float | str]
+    tax: NotRequired[float | str]
+    code: NotRequired[str | None]
+    gtu_code: NotRequired[str | None]
+    description: NotRequired[str | None]
+    lump_sum_tax: NotRequired[str | None]
+    kind: NotRequired[Literal["correction", "correction_before", "correction_after"]]
+    correction_before_attributes: NotRequired[InvoiceCorrectionLineInputParam]
+    correction_after_attributes: NotRequired[InvoiceCorrectionLineInputParam]
+
+
+class InvoiceUpdateRequestParam(TypedDict):
+    """The dict form of ``InvoiceUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    invoice: InvoiceInputParam
+
+
+class LoginRequestParam(TypedDict):
+    """The dict form of ``LoginRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    login: str
+    password: str
+    integration_token: NotRequired[str]
+
+
+class PaymentCreateRequestParam(TypedDict):
+    """The dict form of ``PaymentCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    banking_payment: PaymentInputParam
+
+
+class PaymentInputParam(TypedDict):
+    """The dict form of ``PaymentInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    price: NotRequired[float | str]
+    currency: NotRequired[str]
+    invoice_id: NotRequired[int | str | None]
+    invoice_ids: NotRequired[list[int | str | None]]
+    paid: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    paid_date: NotRequired[str | None]
+    kind: NotRequired[str]
+    provider: NotRequired[str | None]
+    provider_response: NotRequired[str | None]
+    provider_status: NotRequired[str | None]
+    provider_title: NotRequired[str | None]
+    client_id: NotRequired[int | str | None]
+    department_id: NotRequired[int | str | None]
+    product_id: NotRequired[int | str | None]
+    quantity: NotRequired[int | str]
+    description: NotRequired[str | None]
+    comment: NotRequired[str | None]
+    email: NotRequired[str | None]
+    first_name: NotRequired[str | None]
+    last_name: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    street: NotRequired[str | None]
+    city: NotRequired[str | None]
+    post_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+    generate_invoice: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    invoice_name: NotRequired[str | None]
+    invoice_tax_no: NotRequired[str | None]
+    invoice_street: NotRequired[str | None]
+    invoice_city: NotRequired[str | None]
+    invoice_post_code: NotRequired[str | None]
+    invoice_country: NotRequired[str | None]
+    invoice_comment: NotRequired[str | None]
+    oid: NotRequired[str | None]
+    promocode: NotRequired[str | None]
+    deleted: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+
+
+class PaymentUpdateRequestParam(TypedDict):
+    """The dict form of ``PaymentUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    banking_payment: PaymentInputParam
+
+
+class PriceListCreateRequestParam(TypedDict):
+    """The dict form of ``PriceListCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    price_list: PriceListCreateRequestPriceListParam
+
+
+class PriceListCreateRequestPriceListParam(TypedDict):
+    """The dict form of ``PriceListCreateRequestPriceList``: keys as the spec names them."""
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    currency: NotRequired[str]
+    price_list_positions_attributes: NotRequired[dict[str, PriceListPositionInputParam]]
+
+
+class PriceListInputParam(TypedDict):
+    """The dict form of ``PriceListInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    currency: NotRequired[str]
+    price_list_positions_attributes: NotRequired[dict[str, PriceListPositionInputParam]]
+
+
+class PriceListPositionInputParam(TypedDict):
+    """The dict form of ``PriceListPositionInput``: keys as the spec names them."""
+    id: NotRequired[int]
+    _destroy: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    priceable_id: NotRequired[int | str | None]
+    priceable_name: NotRequired[str]
+    priceable_type: NotRequired[Literal["Product"]]
+    use_percentage: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    percentage: NotRequired[float | str | str]
+    price_net: NotRequired[float | str]
+    price_gross: NotRequired[float | str]
+    use_tax: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    tax: NotRequired[float | str]
+
+
+class PriceListUpdateRequestParam(TypedDict):
+    """The dict form of ``PriceListUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    price_list: PriceListInputParam
+
+
+class ProductCreateRequestParam(TypedDict):
+    """The dict form of ``ProductCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    product: ProductCreateRequestProductParam
+
+
+class ProductCreateRequestProductParam(TypedDict):
+    """The dict form of ``ProductCreateRequestProduct``: keys as the spec names them."""
+    name: NotRequired[str]
+    code: NotRequired[str | None]
+    ean_code: NotRequired[str | None]
+    description: NotRequired[str | None]
+    price_net: NotRequired[float | str]
+    tax: NotRequired[float | str]
+    price_gross: NotRequired[float | str]
+    currency: NotRequired[str]
+    category_id: NotRequired[int | str | None]
+    tag_list: NotRequired[list[str]]
+    service: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    electronic_service: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    gtu_codes: NotRequired[list[str]]
+    limited: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    stock_level: NotRequired[float | str]
+    purchase_price_net: NotRequired[float | str]
+    purchase_tax: NotRequired[float | str]
+    purchase_price_gross: NotRequired[float | str]
+    package: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    package_products_details: NotRequired[dict[str, ProductInputPackageProductsDetailsValueParam]]
+    quantity_unit: NotRequired[str]
+    quantity: NotRequired[float | str]
+    additional_info: NotRequired[str | None]
+    supplier_code: NotRequired[str | None]
+    accounting_id: NotRequired[str | None]
+    disabled: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_moss: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_product_warehouses: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    size: NotRequired[float | str]
+    size_width: NotRequired[float | str]
+    size_height: NotRequired[float | str]
+    size_unit: NotRequired[Literal["m", "cm"]]
+    weight: NotRequired[float | str]
+    weight_unit: NotRequired[Literal["kg", "g"]]
+
+
+class ProductInputPackageProductsDetailsValueParam(TypedDict):
+    """The dict form of ``ProductInputPackageProductsDetailsValue``: keys as the spec names them."""
+    id: NotRequired[int | str | None]
+    quantity: NotRequired[float | str]
+
+
+class ProductInputParam(TypedDict):
+    """The dict form of ``ProductInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    code: NotRequired[str | None]
+    ean_code: NotRequired[str | None]
+    description: NotRequired[str | None]
+    price_net: NotRequired[float | str]
+    tax: NotRequired[float | str]
+    price_gross: NotRequired[float | str]
+    currency: NotRequired[str]
+    category_id: NotRequired[int | str | None]
+    tag_list: NotRequired[list[str]]
+    service: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    electronic_service: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    gtu_codes: NotRequired[list[str]]
+    limited: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    stock_level: NotRequired[float | str]
+    purchase_price_net: NotRequired[float | str]
+    purchase_tax: NotRequired[float | str]
+    purchase_price_gross: NotRequired[float | str]
+    package: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    package_products_details: NotRequired[dict[str, ProductInputPackageProductsDetailsValueParam]]
+    quantity_unit: NotRequired[str]
+    quantity: NotRequired[float | str]
+    additional_info: NotRequired[str | None]
+    supplier_code: NotRequired[str | None]
+    accounting_id: NotRequired[str | None]
+    disabled: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_moss: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    use_product_warehouses: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    size: NotRequired[float | str]
+    size_width: NotRequired[float | str]
+    size_height: NotRequired[float | str]
+    size_unit: NotRequired[Literal["m", "cm"]]
+    weight: NotRequired[float | str]
+    weight_unit: NotRequired[Literal["kg", "g"]]
+
+
+class ProductUpdateRequestParam(TypedDict):
+    """The dict form of ``ProductUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    product: ProductInputParam
+
+
+class RecurringCreateRequestParam(TypedDict):
+    """The dict form of ``RecurringCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    recurring: RecurringCreateRequestRecurringParam
+
+
+class RecurringCreateRequestRecurringParam(TypedDict):
+    """The dict form of ``RecurringCreateRequestRecurring``: keys as the spec names them."""
+    name: NotRequired[str]
+    invoice_id: NotRequired[int | str | None]
+    start_date: NotRequired[str]
+    every: NotRequired[str]
+    issue_working_day_only: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    send_email: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_email: NotRequired[str | None]
+    end_date: NotRequired[str | None]
+    next_invoice_date: NotRequired[str]
+
+
+class RecurringInputParam(TypedDict):
+    """The dict form of ``RecurringInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    invoice_id: NotRequired[int | str | None]
+    start_date: NotRequired[str]
+    every: NotRequired[str]
+    issue_working_day_only: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    send_email: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    buyer_email: NotRequired[str | None]
+    end_date: NotRequired[str | None]
+    next_invoice_date: NotRequired[str]
+
+
+class RecurringUpdateRequestParam(TypedDict):
+    """The dict form of ``RecurringUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    recurring: RecurringInputParam
+
+
+class UserCreateRequestParam(TypedDict):
+    """The dict form of ``UserCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    user: UserInputParam
+    integration_token: str
+
+
+class UserInputParam(TypedDict):
+    """The dict form of ``UserInput``: keys as the spec names them."""
+    email: str
+    password: str
+    login: NotRequired[str]
+
+
+class WarehouseActionInputParam(TypedDict):
+    """The dict form of ``WarehouseActionInput``: keys as the spec names them."""
+    id: NotRequired[int]
+    _destroy: NotRequired[bool | Literal[0, 1] | Literal["1", "0", "true", "false", "yes", "no"]]
+    product_id: NotRequired[int | str | None]
+    product_name: NotRequired[str]
+    quantity: NotRequired[float | str]
+    tax: NotRequired[float | str]
+    price_net: NotRequired[float | str]
+    purchase_tax: NotRequired[float | str]
+    purchase_price_net: NotRequired[float | str]
+    warehouse2_id: NotRequired[int | str | None]
+
+
+class WarehouseCreateRequestParam(TypedDict):
+    """The dict form of ``WarehouseCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    warehouse: WarehouseCreateRequestWarehouseParam
+
+
+class WarehouseCreateRequestWarehouseParam(TypedDict):
+    """The dict form of ``WarehouseCreateRequestWarehouse``: keys as the spec names them."""
+    name: NotRequired[str]
+    kind: NotRequired[str | None]
+    description: NotRequired[str | None]
+
+
+class WarehouseDocumentCreateRequestParam(TypedDict):
+    """The dict form of ``WarehouseDocumentCreateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    warehouse_document: WarehouseDocumentCreateRequestWarehouseDocumentParam
+
+
+class WarehouseDocumentCreateRequestWarehouseDocumentParam(TypedDict):
+    """The dict form of ``WarehouseDocumentCreateRequestWarehouseDocument``: keys as the spec names them."""
+    kind: NotRequired[Literal["pz", "wz", "mm"]]
+    number: NotRequired[str | None]
+    warehouse_id: NotRequired[int | str | None]
+    issue_date: NotRequired[str]
+    department_id: NotRequired[int | str | None]
+    department_name: NotRequired[str]
+    client_id: NotRequired[int | str | None]
+    client_name: NotRequired[str]
+    invoice_ids: NotRequired[list[int | str | None]]
+    warehouse_actions: NotRequired[list[WarehouseActionInputParam]]
+
+
+class WarehouseDocumentInputParam(TypedDict):
+    """The dict form of ``WarehouseDocumentInput``: keys as the spec names them."""
+    kind: NotRequired[Literal["pz", "wz", "mm"]]
+    number: NotRequired[str | None]
+    warehouse_id: NotRequired[int | str | None]
+    issue_date: NotRequired[str]
+    department_id: NotRequired[int | str | None]
+    department_name: NotRequired[str]
+    client_id: NotRequired[int | str | None]
+    client_name: NotRequired[str]
+    invoice_ids: NotRequired[list[int | str | None]]
+    warehouse_actions: NotRequired[list[WarehouseActionInputParam]]
+
+
+class WarehouseDocumentUpdateRequestParam(TypedDict):
+    """The dict form of ``WarehouseDocumentUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    warehouse_document: WarehouseDocumentInputParam
+
+
+class WarehouseInputParam(TypedDict):
+    """The dict form of ``WarehouseInput``: keys as the spec names them."""
+    name: NotRequired[str]
+    kind: NotRequired[str | None]
+    description: NotRequired[str | None]
+
+
+class WarehouseUpdateRequestParam(TypedDict):
+    """The dict form of ``WarehouseUpdateRequest``: keys as the spec names them."""
+    api_token: NotRequired[str]
+    warehouse: WarehouseInputParam
+
+
 __all__ = [
     "Account",
     "AccountCompanyInput",
+    "AccountCompanyInputParam",
     "AccountCreateRequest",
+    "AccountCreateRequestParam",
     "AccountInput",
+    "AccountInputParam",
     "AccountOwnerInput",
+    "AccountOwnerInputParam",
     "AccountingKind",
     "AccountingKindAccountingKindEnum",
     "ActionResult",
@@ -2436,25 +3139,38 @@ __all__ = [
     "BitfakturaErrorCode",
     "CalculatingStrategy",
     "CalculatingStrategyInvoiceFormPriceKind",
+    "CalculatingStrategyParam",
     "CalculatingStrategyPosition",
     "CalculatingStrategySum",
     "Category",
     "CategoryCreateRequest",
+    "CategoryCreateRequestCategoryParam",
+    "CategoryCreateRequestParam",
     "CategoryInput",
+    "CategoryInputParam",
     "CategoryList",
     "CategoryUpdateRequest",
+    "CategoryUpdateRequestParam",
     "Client",
     "ClientCreateRequest",
+    "ClientCreateRequestClientParam",
+    "ClientCreateRequestParam",
     "ClientInput",
+    "ClientInputParam",
     "ClientKind",
     "ClientList",
     "ClientUpdateRequest",
+    "ClientUpdateRequestParam",
     "Department",
     "DepartmentCreateRequest",
+    "DepartmentCreateRequestDepartmentParam",
+    "DepartmentCreateRequestParam",
     "DepartmentInput",
+    "DepartmentInputParam",
     "DepartmentList",
     "DepartmentLogoUpload",
     "DepartmentUpdateRequest",
+    "DepartmentUpdateRequestParam",
     "DiscountKind",
     "ExchangeKind",
     "ExchangeKindExchangeKindEnum",
@@ -2462,29 +3178,44 @@ __all__ = [
     "FlagInputFlagInput1",
     "IdInputIdInput",
     "Invoice",
+    "InvoiceAdditionalFieldsInvoice",
     "InvoiceCancelRequest",
+    "InvoiceCancelRequestParam",
     "InvoiceCorrectionLineInput",
     "InvoiceCorrectionLineInputKind",
+    "InvoiceCorrectionLineInputParam",
     "InvoiceCreateRequest",
+    "InvoiceCreateRequestParam",
+    "InvoiceIdentifyOss",
     "InvoiceInput",
     "InvoiceInputAdditionalParams",
     "InvoiceInputAdvanceCreationMode",
     "InvoiceInputOidUnique",
+    "InvoiceInputParam",
     "InvoiceKind",
+    "InvoiceKindLiteral",
     "InvoiceList",
+    "InvoicePeriod",
     "InvoicePosition",
     "InvoicePositionInput",
     "InvoicePositionInputKind",
+    "InvoicePositionInputParam",
+    "InvoicePrintOption",
     "InvoiceStatus",
+    "InvoiceStatusLiteral",
     "InvoiceUpdateRequest",
+    "InvoiceUpdateRequestParam",
     "InvoiceXmlRequest",
     "JavaScriptSource",
     "LangLang",
     "LangLang1",
     "LoginRequest",
+    "LoginRequestParam",
     "Payment",
     "PaymentCreateRequest",
+    "PaymentCreateRequestParam",
     "PaymentInput",
+    "PaymentInputParam",
     "PaymentInputQuantity",
     "PaymentList",
     "PaymentToKindPaymentToKind",
@@ -2492,52 +3223,78 @@ __all__ = [
     "PaymentTypePaymentType",
     "PaymentTypePaymentType1",
     "PaymentUpdateRequest",
+    "PaymentUpdateRequestParam",
     "PdfDocument",
     "Period",
     "PriceList",
     "PriceListCreateRequest",
+    "PriceListCreateRequestParam",
+    "PriceListCreateRequestPriceListParam",
     "PriceListInput",
+    "PriceListInputParam",
     "PriceListList",
     "PriceListPosition",
     "PriceListPositionInput",
+    "PriceListPositionInputParam",
     "PriceListPositionInputPercentage",
     "PriceListPositionInputPriceableType",
     "PriceListUpdateRequest",
+    "PriceListUpdateRequestParam",
     "PrintOption",
     "Product",
     "ProductCreateRequest",
+    "ProductCreateRequestParam",
+    "ProductCreateRequestProductParam",
     "ProductInput",
     "ProductInputPackageProductsDetails",
+    "ProductInputPackageProductsDetailsValueParam",
+    "ProductInputParam",
     "ProductInputSizeUnit",
     "ProductInputWeightUnit",
     "ProductList",
     "ProductUpdateRequest",
+    "ProductUpdateRequestParam",
     "Recurring",
     "RecurringCreateRequest",
+    "RecurringCreateRequestParam",
+    "RecurringCreateRequestRecurringParam",
     "RecurringInput",
+    "RecurringInputParam",
     "RecurringList",
     "RecurringUpdateRequest",
+    "RecurringUpdateRequestParam",
     "StatusMessage",
     "StatusMessageCode",
     "TaxInputTaxInput",
     "User",
     "UserCreateRequest",
+    "UserCreateRequestParam",
     "UserInput",
+    "UserInputParam",
     "UserLogin",
     "Warehouse",
     "WarehouseAction",
     "WarehouseActionInput",
+    "WarehouseActionInputParam",
     "WarehouseActionList",
     "WarehouseCreateRequest",
+    "WarehouseCreateRequestParam",
+    "WarehouseCreateRequestWarehouseParam",
     "WarehouseDocument",
     "WarehouseDocumentCreateRequest",
+    "WarehouseDocumentCreateRequestParam",
+    "WarehouseDocumentCreateRequestWarehouseDocumentParam",
     "WarehouseDocumentInput",
+    "WarehouseDocumentInputParam",
     "WarehouseDocumentKind",
     "WarehouseDocumentList",
     "WarehouseDocumentUpdateRequest",
+    "WarehouseDocumentUpdateRequestParam",
     "WarehouseInput",
+    "WarehouseInputParam",
     "WarehouseList",
     "WarehouseUpdateRequest",
+    "WarehouseUpdateRequestParam",
     "XmlDocument",
     "ZipArchive",
 ]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -70,7 +70,7 @@ class Clients:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
+        ordering: types.ClientOrdering | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Client]:
@@ -170,7 +170,7 @@ class AsyncClients:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
+        ordering: types.ClientOrdering | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Client]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -70,7 +70,7 @@ class Products:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
+        ordering: types.ClientOrdering | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> SyncPage[types.Product]:
@@ -95,7 +95,7 @@ class Products:
         code: str,
         name: str,
         unit_price: str,
-        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        product_type: types.ProductProductType | Omit = omit,
         unit: str | Omit = omit,
         tax_rate: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -134,7 +134,7 @@ class Products:
         *,
         code: str | Omit = omit,
         name: str | Omit = omit,
-        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        product_type: types.ProductProductType | Omit = omit,
         unit: str | Omit = omit,
         unit_price: str | Omit = omit,
         tax_rate: str | Omit = omit,
@@ -164,7 +164,7 @@ class AsyncProducts:
         *,
         limit: int | Omit = omit,
         offset: int | Omit = omit,
-        ordering: Literal["id", "-id", "code", "-code", "name", "-name"] | Omit = omit,
+        ordering: types.ClientOrdering | Omit = omit,
         search: str | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[types.Product]:
@@ -189,7 +189,7 @@ class AsyncProducts:
         code: str,
         name: str,
         unit_price: str,
-        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        product_type: types.ProductProductType | Omit = omit,
         unit: str | Omit = omit,
         tax_rate: str | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -228,7 +228,7 @@ class AsyncProducts:
         *,
         code: str | Omit = omit,
         name: str | Omit = omit,
-        product_type: Literal["P", "S", "O", "E", "I"] | Omit = omit,
+        product_type: types.ProductProductType | Omit = omit,
         unit: str | Omit = omit,
         unit_price: str | Omit = omit,
         tax_rate: str | Omit = omit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -274,24 +274,118 @@ class CloudinvoiceError(BaseModel):
     ]
     errors: ErrorFields
 
+
+ClientOrdering: TypeAlias = Literal["id", "-id", "code", "-code", "name", "-name"]
+DocumentDocumentNature: TypeAlias = Literal["FT", "FR", "FS", "NC", "ND"]
+DocumentOrdering: TypeAlias = Literal["id", "-id", "doc_key", "-doc_key", "document_date", "-document_date", "document_time", "-document_time"]
+ProductProductType: TypeAlias = Literal["P", "S", "O", "E", "I"]
+
+
+class ClientParam(TypedDict):
+    """The dict form of ``Client``: keys as the spec names them."""
+    code: str
+    name: str
+    vat_number: NotRequired[str]
+    address: NotRequired[str]
+    postal_code: NotRequired[str]
+    city: NotRequired[str]
+    country: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+
+
+class ClientUpdateParam(TypedDict):
+    """The dict form of ``ClientUpdate``: keys as the spec names them."""
+    code: NotRequired[str]
+    name: NotRequired[str]
+    vat_number: NotRequired[str]
+    address: NotRequired[str]
+    postal_code: NotRequired[str]
+    city: NotRequired[str]
+    country: NotRequired[str]
+    email: NotRequired[str]
+    phone: NotRequired[str]
+
+
+class DocumentEmailParam(TypedDict):
+    """The dict form of ``DocumentEmail``: keys as the spec names them."""
+    email: str
+    subject: NotRequired[str]
+    body: NotRequired[str]
+
+
+class DocumentLineParam(TypedDict):
+    """The dict form of ``DocumentLine``: keys as the spec names them."""
+    product_code: NotRequired[str]
+    description: str
+    unit: NotRequired[str]
+    quantity: str
+    unit_price: str
+    discount: NotRequired[str]
+    tax_rate: str
+    tax_exemption_reason: NotRequired[str]
+
+
+class DocumentParam(TypedDict):
+    """The dict form of ``Document``: keys as the spec names them."""
+    document_nature: Literal["FT", "FR", "FS", "NC", "ND"]
+    document_date: str
+    due_date: NotRequired[str]
+    client_code: NotRequired[str]
+    currency: NotRequired[str]
+    notes: NotRequired[str]
+    lines: list[DocumentLineParam]
+
+
+class ProductParam(TypedDict):
+    """The dict form of ``Product``: keys as the spec names them."""
+    code: str
+    name: str
+    product_type: NotRequired[Literal["P", "S", "O", "E", "I"]]
+    unit: NotRequired[str]
+    unit_price: str
+    tax_rate: NotRequired[str]
+
+
+class ProductUpdateParam(TypedDict):
+    """The dict form of ``ProductUpdate``: keys as the spec names them."""
+    code: NotRequired[str]
+    name: NotRequired[str]
+    product_type: NotRequired[Literal["P", "S", "O", "E", "I"]]
+    unit: NotRequired[str]
+    unit_price: NotRequired[str]
+    tax_rate: NotRequired[str]
+
+
 __all__ = [
     "Client",
+    "ClientOrdering",
     "ClientPage",
+    "ClientParam",
     "ClientUpdate",
+    "ClientUpdateParam",
     "CloudinvoiceError",
     "Document",
+    "DocumentDocumentNature",
     "DocumentEmail",
+    "DocumentEmailParam",
     "DocumentLine",
     "DocumentLinePage",
+    "DocumentLineParam",
     "DocumentNature",
+    "DocumentOrdering",
     "DocumentPage",
+    "DocumentParam",
     "DocumentStatus",
     "ErrorFields",
     "Info",
     "PdfFile",
     "Product",
     "ProductPage",
+    "ProductParam",
+    "ProductProductType",
     "ProductUpdate",
+    "ProductUpdateParam",
     "ProductUpdateProductType",
     "Status",
     "StatusStatus",

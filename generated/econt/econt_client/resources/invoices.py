@@ -155,9 +155,9 @@ class Invoices:
     def put(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice for payment
@@ -174,9 +174,9 @@ class Invoices:
     def put_1c(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from 1C
@@ -193,9 +193,9 @@ class Invoices:
     def put_oscommerce(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from osCommerce
@@ -212,9 +212,9 @@ class Invoices:
     def put_opencart(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from OpenCart
@@ -231,9 +231,9 @@ class Invoices:
     def put_prestashop(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from PrestaShop
@@ -250,9 +250,9 @@ class Invoices:
     def put_woocommerce(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from WooCommerce
@@ -269,9 +269,9 @@ class Invoices:
     def make_new(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Make a new invoice (web interface)
@@ -330,9 +330,9 @@ class AsyncInvoices:
     async def put(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice for payment
@@ -349,9 +349,9 @@ class AsyncInvoices:
     async def put_1c(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from 1C
@@ -368,9 +368,9 @@ class AsyncInvoices:
     async def put_oscommerce(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from osCommerce
@@ -387,9 +387,9 @@ class AsyncInvoices:
     async def put_opencart(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from OpenCart
@@ -406,9 +406,9 @@ class AsyncInvoices:
     async def put_prestashop(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from PrestaShop
@@ -425,9 +425,9 @@ class AsyncInvoices:
     async def put_woocommerce(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Place an invoice from WooCommerce
@@ -444,9 +444,9 @@ class AsyncInvoices:
     async def make_new(
         self,
         *,
-        order: types.Order,
+        order: types.Order | types.OrderParam,
         items: types.LineItems,
-        customer: types.Customer | Omit = omit,
+        customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
         """Make a new invoice (web interface)

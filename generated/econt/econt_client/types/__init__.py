@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -210,9 +210,67 @@ class PutInvoiceResponse(BaseModel):
     status: PutInvoiceResponseStatus
     data: InvoiceReceipt
 
+
+class ConnectParam(TypedDict):
+    """The dict form of ``Connect``: keys as the spec names them."""
+    client: str
+    token: str
+    language: Literal["ro", "ru", "en", "ro-RO", "ru-RU", "en-US"]
+
+
+class CustomerParam(TypedDict):
+    """The dict form of ``Customer``: keys as the spec names them."""
+    id: NotRequired[int]
+    company: NotRequired[str]
+    idno: NotRequired[str]
+    idnp: NotRequired[str]
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    address_1: NotRequired[str]
+    address_2: NotRequired[str]
+    city: NotRequired[str]
+    postcode: NotRequired[str]
+    country: NotRequired[str]
+    email: str
+    phone: NotRequired[str]
+
+
+class LineItemParam(TypedDict):
+    """The dict form of ``LineItem``: keys as the spec names them."""
+    product_id: NotRequired[int]
+    product_sku: NotRequired[str]
+    product_name: NotRequired[str]
+    product_price: NotRequired[str]
+    product_qnt: NotRequired[int]
+    product_unit: NotRequired[str]
+    line_total: NotRequired[str]
+
+
+class OrderParam(TypedDict):
+    """The dict form of ``Order``: keys as the spec names them."""
+    id: NotRequired[int]
+    order_number: NotRequired[str]
+    amount: NotRequired[str]
+    currency: NotRequired[str]
+    date_created: NotRequired[str]
+    status: NotRequired[str]
+    customer_note: NotRequired[str]
+    billing: NotRequired[CustomerParam]
+
+
+class PutInvoiceRequestParam(TypedDict):
+    """The dict form of ``PutInvoiceRequest``: keys as the spec names them."""
+    connect: ConnectParam
+    order: OrderParam
+    customer: NotRequired[CustomerParam]
+    items: dict[str, LineItemParam]
+
+
 __all__ = [
     "Connect",
+    "ConnectParam",
     "Customer",
+    "CustomerParam",
     "EcontError",
     "EcontErrorStatus",
     "ErrorData",
@@ -220,10 +278,13 @@ __all__ = [
     "InvoiceReceiptStatus",
     "Language",
     "LineItem",
+    "LineItemParam",
     "LineItems",
     "Order",
+    "OrderParam",
     "PdfFile",
     "PutInvoiceRequest",
+    "PutInvoiceRequestParam",
     "PutInvoiceResponse",
     "PutInvoiceResponseStatus",
 ]

@@ -209,7 +209,7 @@ class CreditNotes:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -218,7 +218,7 @@ class CreditNotes:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        creditnote_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        creditnote_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a credit note
@@ -312,7 +312,7 @@ class CreditNotes:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -321,7 +321,7 @@ class CreditNotes:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        creditnote_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        creditnote_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a credit note
@@ -444,7 +444,7 @@ class CreditNotes:
         *,
         payment_account_id: int,
         date: str,
-        amount: types.MoneyMap,
+        amount: types.MoneyMap | types.MoneyMapParam,
         currency_id: str | Omit = omit,
         name: str | None | Omit = omit,
         iban: str | None | Omit = omit,
@@ -537,7 +537,7 @@ class AsyncCreditNotes:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -546,7 +546,7 @@ class AsyncCreditNotes:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        creditnote_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        creditnote_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a credit note
@@ -640,7 +640,7 @@ class AsyncCreditNotes:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -649,7 +649,7 @@ class AsyncCreditNotes:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        creditnote_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        creditnote_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a credit note
@@ -772,7 +772,7 @@ class AsyncCreditNotes:
         *,
         payment_account_id: int,
         date: str,
-        amount: types.MoneyMap,
+        amount: types.MoneyMap | types.MoneyMapParam,
         currency_id: str | Omit = omit,
         name: str | None | Omit = omit,
         iban: str | None | Omit = omit,

@@ -198,7 +198,7 @@ class DeliverySlips:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -207,7 +207,7 @@ class DeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a delivery slip
@@ -301,7 +301,7 @@ class DeliverySlips:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -310,7 +310,7 @@ class DeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a delivery slip
@@ -502,7 +502,7 @@ class AsyncDeliverySlips:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -511,7 +511,7 @@ class AsyncDeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a delivery slip
@@ -605,7 +605,7 @@ class AsyncDeliverySlips:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -614,7 +614,7 @@ class AsyncDeliverySlips:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        deliveryslip_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        deliveryslip_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a delivery slip

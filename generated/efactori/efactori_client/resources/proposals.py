@@ -198,7 +198,7 @@ class Proposals:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -208,7 +208,7 @@ class Proposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a proposal
@@ -302,7 +302,7 @@ class Proposals:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -312,7 +312,7 @@ class Proposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a proposal
@@ -504,7 +504,7 @@ class AsyncProposals:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -514,7 +514,7 @@ class AsyncProposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Create a proposal
@@ -608,7 +608,7 @@ class AsyncProposals:
         signature_company: bool | Omit = omit,
         signature: str | None | Omit = omit,
         vattype: Literal["excl", "incl"] | Omit = omit,
-        vat_exception: Literal["00", "03", "44", "45", "46", "47"] | Omit = omit,
+        vat_exception: types.ContactVatExceptionLiteral | Omit = omit,
         discount: float | None | Omit = omit,
         discount_type: Literal["amount", "percent"] | Omit = omit,
         exchange_rate: float | None | Omit = omit,
@@ -618,7 +618,7 @@ class AsyncProposals:
         toptext: str | None | Omit = omit,
         nota: str | None | Omit = omit,
         deleted: bool | Omit = omit,
-        proposal_lines: builtins.list[types.DocumentLine] | Omit = omit,
+        proposal_lines: builtins.list[types.DocumentLine | types.DocumentLineParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Success:
         """Update a proposal

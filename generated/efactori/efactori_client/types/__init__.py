@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as date_aliased
-from typing import Annotated
+from typing import Annotated, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
@@ -2519,49 +2519,555 @@ class EfactoriError(BaseModel):
         list[dict[str, list[dict[str, str]]]] | None, Field(description="Field errors, present on validation errors.")
     ] = None
 
+
+ContactVatExceptionLiteral: TypeAlias = Literal["00", "03", "44", "45", "46", "47"]
+
+
+class ContactParam(TypedDict):
+    """The dict form of ``Contact``: keys as the spec names them."""
+    number: int
+    name: str
+    prospect: NotRequired[str | None]
+    customer: NotRequired[str | None]
+    supplier: NotRequired[str | None]
+    street: NotRequired[str | None]
+    streetnumber: NotRequired[str | None]
+    citycode: NotRequired[str | None]
+    city: NotRequired[str | None]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    currency_id: NotRequired[str]
+    vat: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    gsm: NotRequired[str | None]
+    fax: NotRequired[str | None]
+    email: NotRequired[str | None]
+    website: NotRequired[str | None]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    term_invoices: NotRequired[int | None]
+    term_inovices: NotRequired[bool | None]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    settlement_discount: NotRequired[float | None]
+    settlement_term: NotRequired[int | None]
+    standard_vat: NotRequired[float | None]
+    standard_purchase_category_id: NotRequired[int | None]
+    eid: NotRequired[str | None]
+    utm_source: NotRequired[str | None]
+    utm_medium: NotRequired[str | None]
+    utm_campaign: NotRequired[str | None]
+    utm_keyword: NotRequired[str | None]
+    utm_content: NotRequired[str | None]
+    channel: NotRequired[str | None]
+
+
+class ContactPersonParam(TypedDict):
+    """The dict form of ``ContactPerson``: keys as the spec names them."""
+    contact_id: int
+    name: str
+    country_id: NotRequired[str | None]
+    language_id: NotRequired[str | None]
+    street: NotRequired[str | None]
+    streetnumber: NotRequired[str | None]
+    citycode: NotRequired[str | None]
+    city: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    gsm: NotRequired[str | None]
+    fax: NotRequired[str | None]
+    email: NotRequired[str | None]
+    website: NotRequired[str | None]
+
+
+class ContactTierParam(TypedDict):
+    """The dict form of ``ContactTier``: keys as the spec names them."""
+    name: str
+
+
+class CreditNoteParam(TypedDict):
+    """The dict form of ``CreditNote``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    creditnote_lines: NotRequired[list[DocumentLineParam]]
+
+
+class DeliverySlipParam(TypedDict):
+    """The dict form of ``DeliverySlip``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    deliveryslip_lines: NotRequired[list[DocumentLineParam]]
+
+
+class DocumentEventParam(TypedDict):
+    """The dict form of ``DocumentEvent``: keys as the spec names them."""
+    status: str
+
+
+class DocumentLineParam(TypedDict):
+    """The dict form of ``DocumentLine``: keys as the spec names them."""
+    type: NotRequired[Literal["line", "cost", "section"]]
+    unit_code_id: NotRequired[str]
+    name: str
+    text: NotRequired[str | None]
+    quantity: float
+    price: float
+    purchase_price: NotRequired[float | None]
+    empty_goods_value: NotRequired[float | None]
+    vat: NotRequired[float]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    product_id: NotRequired[int | None]
+    g_l_account_code: NotRequired[int | None]
+    product_number: NotRequired[str]
+    product_eid: NotRequired[str]
+
+
+class EmailParam(TypedDict):
+    """The dict form of ``Email``: keys as the spec names them."""
+    to: str
+    cc: NotRequired[str | None]
+    bcc: NotRequired[str | None]
+    subject: str
+    text: str
+    pdf_as_attachment: NotRequired[bool]
+    xml_as_attachment: NotRequired[bool]
+
+
+class InvoiceParam(TypedDict):
+    """The dict form of ``Invoice``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    delivery_date: NotRequired[str | None]
+    order_reference: NotRequired[str | None]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    term: NotRequired[int | None]
+    term_end_of_month: NotRequired[bool]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    settlement_discount: NotRequired[float | None]
+    settlement_term: NotRequired[int | None]
+    automatic_reminders: NotRequired[bool]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    locked: NotRequired[bool]
+    invoice_lines: list[DocumentLineParam]
+
+
+class LanguageMapParam(TypedDict):
+    """The dict form of ``LanguageMap``: keys as the spec names them."""
+    _: NotRequired[str]
+
+
+class LetterParam(TypedDict):
+    """The dict form of ``Letter``: keys as the spec names them."""
+    prior: NotRequired[bool]
+    double_sided: NotRequired[bool]
+
+
+class LoginAttemptParam(TypedDict):
+    """The dict form of ``LoginAttempt``: keys as the spec names them."""
+    username: str
+    password: str
+
+
+class MoneyMapParam(TypedDict):
+    """The dict form of ``MoneyMap``: keys as the spec names them."""
+    _: float
+
+
+class OrderSlipParam(TypedDict):
+    """The dict form of ``OrderSlip``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    orderslip_lines: NotRequired[list[DocumentLineParam]]
+
+
+class PaymentAccountParam(TypedDict):
+    """The dict form of ``PaymentAccount``: keys as the spec names them."""
+    name: str
+    iban: NotRequired[str | None]
+    bic: NotRequired[str | None]
+    g_l_account_code: NotRequired[str | None]
+    journal_code: NotRequired[str | None]
+
+
+class PaymentParam(TypedDict):
+    """The dict form of ``Payment``: keys as the spec names them."""
+    payment_account_id: int
+    date: str
+    amount: MoneyMapParam
+    currency_id: NotRequired[str]
+    name: NotRequired[str | None]
+    iban: NotRequired[str | None]
+
+
+class PaymentRequestParam(TypedDict):
+    """The dict form of ``PaymentRequest``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    paymentrequest_lines: NotRequired[list[DocumentLineParam]]
+
+
+class PosTicketParam(TypedDict):
+    """The dict form of ``PosTicket``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    posticket_lines: NotRequired[list[DocumentLineParam]]
+
+
+class ProductGroupParam(TypedDict):
+    """The dict form of ``ProductGroup``: keys as the spec names them."""
+    name: str
+    g_l_account_code: NotRequired[str | None]
+    profit_margin: NotRequired[int | None]
+    deleted: NotRequired[bool]
+
+
+class ProductLineParam(TypedDict):
+    """The dict form of ``ProductLine``: keys as the spec names them."""
+    child_product_id: str
+    quantity: int
+
+
+class ProductParam(TypedDict):
+    """The dict form of ``Product``: keys as the spec names them."""
+    productgroup_id: int
+    number: NotRequired[str | None]
+    unit_code_id: NotRequired[str]
+    name: LanguageMapParam
+    text: NotRequired[LanguageMapParam]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    price: NotRequired[TierPriceMapParam]
+    currency_id: NotRequired[str]
+    vat: NotRequired[float]
+    purchase_price: NotRequired[float | None]
+    empty_goods_value: NotRequired[float | None]
+    product_lines: NotRequired[list[ProductLineParam]]
+    track_stock: NotRequired[str | None]
+    stock_warning: NotRequired[float | None]
+    g_l_account_code: NotRequired[str | None]
+    ean: NotRequired[str | None]
+    eid: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+
+
+class ProposalParam(TypedDict):
+    """The dict form of ``Proposal``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    term: NotRequired[int | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    proposal_lines: NotRequired[list[DocumentLineParam]]
+
+
+class PurchaseSlipParam(TypedDict):
+    """The dict form of ``PurchaseSlip``: keys as the spec names them."""
+    journal_id: NotRequired[int | None]
+    currency_id: NotRequired[str]
+    number: NotRequired[int]
+    date: NotRequired[str]
+    template_id: NotRequired[int | None]
+    customer_id: NotRequired[int | None]
+    customer_name: str
+    customer_attn: NotRequired[str | None]
+    customer_street: NotRequired[str | None]
+    customer_streetnumber: NotRequired[str | None]
+    customer_citycode: NotRequired[str | None]
+    customer_city: NotRequired[str | None]
+    customer_vat: NotRequired[str | None]
+    customer_email: NotRequired[str | None]
+    customer_eid: NotRequired[str]
+    customer_phone: NotRequired[str]
+    country_id: NotRequired[str]
+    language_id: NotRequired[str]
+    signature_customer: NotRequired[bool]
+    signature_company: NotRequired[bool]
+    signature: NotRequired[str | None]
+    vattype: NotRequired[Literal["excl", "incl"]]
+    vat_exception: NotRequired[Literal["00", "03", "44", "45", "46", "47"]]
+    discount: NotRequired[float | None]
+    discount_type: NotRequired[Literal["amount", "percent"]]
+    exchange_rate: NotRequired[float | None]
+    section_behavior: NotRequired[Literal["sum", "price"]]
+    text: NotRequired[str | None]
+    toptext: NotRequired[str | None]
+    nota: NotRequired[str | None]
+    deleted: NotRequired[bool]
+    purchaseslip_lines: NotRequired[list[DocumentLineParam]]
+
+
+class TierPriceMapParam(TypedDict):
+    """The dict form of ``TierPriceMap``: keys as the spec names them."""
+    _: NotRequired[float]
+
+
+class TokenParam(TypedDict):
+    """The dict form of ``Token``: keys as the spec names them."""
+    redirect_url: NotRequired[str | None]
+
+
+class TwoFactorAuthenticationParam(TypedDict):
+    """The dict form of ``TwoFactorAuthentication``: keys as the spec names them."""
+    code: int
+
+
+class VatLookupParam(TypedDict):
+    """The dict form of ``VatLookup``: keys as the spec names them."""
+    vat: str
+
+
 __all__ = [
     "AccessToken",
     "AccessTokenTokenType",
     "Contact",
     "ContactDiscountType",
     "ContactList",
+    "ContactParam",
     "ContactPerson",
     "ContactPersonList",
+    "ContactPersonParam",
     "ContactTier",
     "ContactTierList",
+    "ContactTierParam",
     "ContactVatException",
+    "ContactVatExceptionLiteral",
     "CreditNote",
     "CreditNoteDiscountType",
     "CreditNoteList",
+    "CreditNoteParam",
     "CreditNoteSectionBehavior",
     "CreditNoteVatException",
     "CreditNoteVattype",
     "DeliverySlip",
     "DeliverySlipDiscountType",
     "DeliverySlipList",
+    "DeliverySlipParam",
     "DeliverySlipSectionBehavior",
     "DeliverySlipVatException",
     "DeliverySlipVattype",
     "DocumentEvent",
+    "DocumentEventParam",
     "DocumentLine",
     "DocumentLineDiscountType",
+    "DocumentLineParam",
     "DocumentLineType",
     "EfactoriError",
     "Email",
+    "EmailParam",
     "HtmlDocument",
     "Invoice",
     "InvoiceDiscountType",
     "InvoiceList",
+    "InvoiceParam",
     "InvoiceSectionBehavior",
     "InvoiceVatException",
     "InvoiceVattype",
     "LanguageMap",
+    "LanguageMapParam",
     "Letter",
+    "LetterParam",
     "LoginAttempt",
+    "LoginAttemptParam",
     "MoneyMap",
+    "MoneyMapParam",
     "OrderSlip",
     "OrderSlipDiscountType",
     "OrderSlipList",
+    "OrderSlipParam",
     "OrderSlipSectionBehavior",
     "OrderSlipVatException",
     "OrderSlipVattype",
@@ -2569,10 +3075,13 @@ __all__ = [
     "Payment",
     "PaymentAccount",
     "PaymentAccountList",
+    "PaymentAccountParam",
     "PaymentList",
+    "PaymentParam",
     "PaymentRequest",
     "PaymentRequestDiscountType",
     "PaymentRequestList",
+    "PaymentRequestParam",
     "PaymentRequestSectionBehavior",
     "PaymentRequestVatException",
     "PaymentRequestVattype",
@@ -2580,33 +3089,43 @@ __all__ = [
     "PosTicket",
     "PosTicketDiscountType",
     "PosTicketList",
+    "PosTicketParam",
     "PosTicketSectionBehavior",
     "PosTicketVatException",
     "PosTicketVattype",
     "Product",
     "ProductGroup",
     "ProductGroupList",
+    "ProductGroupParam",
     "ProductLine",
+    "ProductLineParam",
     "ProductList",
+    "ProductParam",
     "ProductVattype",
     "Proposal",
     "ProposalDiscountType",
     "ProposalList",
+    "ProposalParam",
     "ProposalSectionBehavior",
     "ProposalVatException",
     "ProposalVattype",
     "PurchaseSlip",
     "PurchaseSlipDiscountType",
     "PurchaseSlipList",
+    "PurchaseSlipParam",
     "PurchaseSlipSectionBehavior",
     "PurchaseSlipVatException",
     "PurchaseSlipVattype",
     "Success",
     "TierPriceMap",
+    "TierPriceMapParam",
     "Token",
     "TokenCreated",
+    "TokenParam",
     "TwoFactorAuthentication",
+    "TwoFactorAuthenticationParam",
     "VatContact",
     "VatLookup",
+    "VatLookupParam",
     "XmlDocument",
 ]

@@ -49,7 +49,7 @@ class Charges:
         payment_source_type: Literal["card", "bank_account"] | Omit = omit,
         payment_source_id: int | Omit = omit,
         receipt_email: str | Omit = omit,
-        applied_to: list[types.PaymentApplication] | Omit = omit,
+        applied_to: list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Charge a payment source
@@ -85,7 +85,7 @@ class AsyncCharges:
         payment_source_type: Literal["card", "bank_account"] | Omit = omit,
         payment_source_id: int | Omit = omit,
         receipt_email: str | Omit = omit,
-        applied_to: list[types.PaymentApplication] | Omit = omit,
+        applied_to: list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Charge a payment source

@@ -200,7 +200,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -286,7 +286,7 @@ class Customers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer
@@ -348,7 +348,7 @@ class Customers:
         idempotency_key: str | Omit = omit,
         type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,
@@ -400,7 +400,7 @@ class Customers:
         idempotency_key: str | Omit = omit,
         type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
-        to: builtins.list[types.TextMessageRecipient] | Omit = omit,
+        to: builtins.list[types.TextMessageRecipient | types.TextMessageRecipientParam] | Omit = omit,
         message: str | Omit = omit,
         start: int | Omit = omit,
         end: int | Omit = omit,
@@ -496,7 +496,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Create a customer
@@ -582,7 +582,7 @@ class AsyncCustomers:
         cc_gateway: int | None | Omit = omit,
         metadata: types.Metadata | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
-        disabled_payment_methods: builtins.list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]] | Omit = omit,
+        disabled_payment_methods: builtins.list[types.CustomerDisabledPaymentMethods] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Customer:
         """Update a customer
@@ -644,7 +644,7 @@ class AsyncCustomers:
         idempotency_key: str | Omit = omit,
         type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,
@@ -696,7 +696,7 @@ class AsyncCustomers:
         idempotency_key: str | Omit = omit,
         type: Literal["balance_forward", "open_item"] | Omit = omit,
         items: str | Omit = omit,
-        to: builtins.list[types.TextMessageRecipient] | Omit = omit,
+        to: builtins.list[types.TextMessageRecipient | types.TextMessageRecipientParam] | Omit = omit,
         message: str | Omit = omit,
         start: int | Omit = omit,
         end: int | Omit = omit,

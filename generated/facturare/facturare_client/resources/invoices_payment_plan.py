@@ -87,7 +87,7 @@ class InvoicesPaymentPlan:
         self,
         invoice_id: int,
         *,
-        installments: list[types.Installment],
+        installments: list[types.Installment | types.InstallmentParam],
         request_options: RequestOptions | None = None,
     ) -> types.PaymentPlan:
         """Create an invoice's payment plan
@@ -146,7 +146,7 @@ class AsyncInvoicesPaymentPlan:
         self,
         invoice_id: int,
         *,
-        installments: list[types.Installment],
+        installments: list[types.Installment | types.InstallmentParam],
         request_options: RequestOptions | None = None,
     ) -> types.PaymentPlan:
         """Create an invoice's payment plan

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -132,11 +132,11 @@ class Payments:
         customer: int | None | Omit = omit,
         date: int | Omit = omit,
         currency: str | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Record a payment
@@ -196,11 +196,11 @@ class Payments:
         date: int | Omit = omit,
         currency: str | Omit = omit,
         amount: float | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment
@@ -220,7 +220,7 @@ class Payments:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,
@@ -323,11 +323,11 @@ class AsyncPayments:
         customer: int | None | Omit = omit,
         date: int | Omit = omit,
         currency: str | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Record a payment
@@ -387,11 +387,11 @@ class AsyncPayments:
         date: int | Omit = omit,
         currency: str | Omit = omit,
         amount: float | Omit = omit,
-        method: Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"] | Omit = omit,
+        method: types.CustomerDisabledPaymentMethods | Omit = omit,
         ach_sender_id: str | None | Omit = omit,
         reference: str | None | Omit = omit,
         notes: str | None | Omit = omit,
-        applied_to: builtins.list[types.PaymentApplication] | Omit = omit,
+        applied_to: builtins.list[types.PaymentApplication | types.PaymentApplicationParam] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Payment:
         """Update a payment
@@ -411,7 +411,7 @@ class AsyncPayments:
         id: int,
         *,
         idempotency_key: str | Omit = omit,
-        to: builtins.list[types.EmailRecipient] | Omit = omit,
+        to: builtins.list[types.EmailRecipient | types.EmailRecipientParam] | Omit = omit,
         bcc: str | Omit = omit,
         subject: str | Omit = omit,
         message: str | Omit = omit,

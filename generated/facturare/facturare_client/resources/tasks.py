@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import Endpoint
@@ -101,7 +101,7 @@ class Tasks:
         *,
         customer_id: int,
         name: str,
-        action: Literal["phone", "letter", "email", "review"],
+        action: types.TaskActionLiteral,
         idempotency_key: str | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
@@ -157,7 +157,7 @@ class Tasks:
         id: int,
         *,
         name: str | Omit = omit,
-        action: Literal["phone", "letter", "email", "review"] | Omit = omit,
+        action: types.TaskActionLiteral | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
         request_options: RequestOptions | None = None,
@@ -210,7 +210,7 @@ class AsyncTasks:
         *,
         customer_id: int,
         name: str,
-        action: Literal["phone", "letter", "email", "review"],
+        action: types.TaskActionLiteral,
         idempotency_key: str | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
@@ -266,7 +266,7 @@ class AsyncTasks:
         id: int,
         *,
         name: str | Omit = omit,
-        action: Literal["phone", "letter", "email", "review"] | Omit = omit,
+        action: types.TaskActionLiteral | Omit = omit,
         user_id: int | None | Omit = omit,
         due_date: int | Omit = omit,
         request_options: RequestOptions | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired, TypeAlias, TypedDict
 
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
 from typing_extensions import TypeAliasType
@@ -2956,6 +2956,681 @@ class PaymentList(RootModel[list[Payment]]):
         ),
     ]
 
+
+CustomerDisabledPaymentMethods: TypeAlias = Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]
+PlanIntervalLiteral: TypeAlias = Literal["day", "week", "month", "year"]
+PlanPricingModeLiteral: TypeAlias = Literal["per_unit", "volume", "tiered", "custom"]
+SubscriptionContractRenewalModeLiteral: TypeAlias = Literal["auto", "manual", "renew_once", "none"]
+TaskActionLiteral: TypeAlias = Literal["phone", "letter", "email", "review"]
+
+
+class ChargeCreateParam(TypedDict):
+    """The dict form of ``ChargeCreate``: keys as the spec names them."""
+    customer: int
+    method: Literal["credit_card", "ach"]
+    currency: str
+    amount: float
+    invoiced_token: NotRequired[str]
+    gateway_token: NotRequired[str]
+    payment_source_type: NotRequired[Literal["card", "bank_account"]]
+    payment_source_id: NotRequired[int]
+    receipt_email: NotRequired[str]
+    applied_to: NotRequired[list[PaymentApplicationParam]]
+
+
+class ConsolidateInvoicesRequestParam(TypedDict):
+    """The dict form of ``ConsolidateInvoicesRequest``: keys as the spec names them."""
+    cutoff_date: NotRequired[int]
+
+
+class ContactCreateParam(TypedDict):
+    """The dict form of ``ContactCreate``: keys as the spec names them."""
+    name: str
+    title: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    primary: NotRequired[bool]
+    sms_enabled: NotRequired[bool | None]
+    department: NotRequired[str | None]
+    address1: NotRequired[str | None]
+    address2: NotRequired[str | None]
+    city: NotRequired[str | None]
+    state: NotRequired[str | None]
+    postal_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+
+
+class ContactUpdateParam(TypedDict):
+    """The dict form of ``ContactUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    title: NotRequired[str | None]
+    email: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    primary: NotRequired[bool]
+    sms_enabled: NotRequired[bool | None]
+    department: NotRequired[str | None]
+    address1: NotRequired[str | None]
+    address2: NotRequired[str | None]
+    city: NotRequired[str | None]
+    state: NotRequired[str | None]
+    postal_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+
+
+class CouponCreateParam(TypedDict):
+    """The dict form of ``CouponCreate``: keys as the spec names them."""
+    id: NotRequired[str]
+    name: str
+    currency: NotRequired[str | None]
+    value: float
+    is_percent: NotRequired[bool]
+    exclusive: NotRequired[bool]
+    expiration_date: NotRequired[int | None]
+    max_redemptions: NotRequired[int]
+    metadata: NotRequired[dict[str, str]]
+
+
+class CouponParam(TypedDict):
+    """The dict form of ``Coupon``: keys as the spec names them."""
+    id: str
+    name: str
+    currency: NotRequired[str | None]
+    value: float
+    is_percent: NotRequired[bool]
+    exclusive: NotRequired[bool]
+    expiration_date: NotRequired[int | None]
+    max_redemptions: NotRequired[int]
+    metadata: NotRequired[dict[str, str]]
+
+
+class CouponUpdateParam(TypedDict):
+    """The dict form of ``CouponUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    metadata: NotRequired[dict[str, str]]
+
+
+class CreditBalanceAdjustmentCreateParam(TypedDict):
+    """The dict form of ``CreditBalanceAdjustmentCreate``: keys as the spec names them."""
+    customer: int
+    currency: NotRequired[str]
+    amount: float
+    date: NotRequired[int]
+    notes: NotRequired[str | None]
+
+
+class CreditBalanceAdjustmentUpdateParam(TypedDict):
+    """The dict form of ``CreditBalanceAdjustmentUpdate``: keys as the spec names them."""
+    customer: NotRequired[int]
+    currency: NotRequired[str]
+    amount: NotRequired[float]
+    date: NotRequired[int]
+    notes: NotRequired[str | None]
+
+
+class CreditNoteCreateParam(TypedDict):
+    """The dict form of ``CreditNoteCreate``: keys as the spec names them."""
+    customer: int
+    invoice: NotRequired[int | None]
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    date: NotRequired[int]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+
+
+class CreditNoteUpdateParam(TypedDict):
+    """The dict form of ``CreditNoteUpdate``: keys as the spec names them."""
+    invoice: NotRequired[int | None]
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    date: NotRequired[int]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+
+
+class CustomerCreateParam(TypedDict):
+    """The dict form of ``CustomerCreate``: keys as the spec names them."""
+    type: NotRequired[Literal["company", "person"]]
+    name: str
+    number: NotRequired[str | None]
+    email: NotRequired[str | None]
+    autopay: NotRequired[bool]
+    autopay_delay_days: NotRequired[int | None]
+    payment_terms: NotRequired[str | None]
+    attention_to: NotRequired[str | None]
+    address1: NotRequired[str | None]
+    address2: NotRequired[str | None]
+    city: NotRequired[str | None]
+    state: NotRequired[str | None]
+    postal_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+    language: NotRequired[str | None]
+    currency: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    chase: NotRequired[bool]
+    chasing_cadence: NotRequired[int | None]
+    next_chase_step: NotRequired[int | None]
+    credit_hold: NotRequired[bool]
+    credit_limit: NotRequired[float | None]
+    owner: NotRequired[int | None]
+    taxable: NotRequired[bool]
+    tax_id: NotRequired[str | None]
+    avalara_entity_use_code: NotRequired[str | None]
+    avalara_exemption_number: NotRequired[str | None]
+    parent_customer: NotRequired[int | None]
+    notes: NotRequired[str | None]
+    sign_up_page: NotRequired[int | None]
+    ach_gateway: NotRequired[int | None]
+    cc_gateway: NotRequired[int | None]
+    metadata: NotRequired[dict[str, str]]
+    taxes: NotRequired[list[str]]
+    disabled_payment_methods: NotRequired[list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]]
+
+
+class CustomerUpdateParam(TypedDict):
+    """The dict form of ``CustomerUpdate``: keys as the spec names them."""
+    type: NotRequired[Literal["company", "person"]]
+    name: NotRequired[str]
+    number: NotRequired[str | None]
+    email: NotRequired[str | None]
+    autopay: NotRequired[bool]
+    autopay_delay_days: NotRequired[int | None]
+    payment_terms: NotRequired[str | None]
+    attention_to: NotRequired[str | None]
+    address1: NotRequired[str | None]
+    address2: NotRequired[str | None]
+    city: NotRequired[str | None]
+    state: NotRequired[str | None]
+    postal_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+    language: NotRequired[str | None]
+    currency: NotRequired[str | None]
+    phone: NotRequired[str | None]
+    chase: NotRequired[bool]
+    chasing_cadence: NotRequired[int | None]
+    next_chase_step: NotRequired[int | None]
+    credit_hold: NotRequired[bool]
+    credit_limit: NotRequired[float | None]
+    owner: NotRequired[int | None]
+    taxable: NotRequired[bool]
+    tax_id: NotRequired[str | None]
+    avalara_entity_use_code: NotRequired[str | None]
+    avalara_exemption_number: NotRequired[str | None]
+    parent_customer: NotRequired[int | None]
+    notes: NotRequired[str | None]
+    sign_up_page: NotRequired[int | None]
+    ach_gateway: NotRequired[int | None]
+    cc_gateway: NotRequired[int | None]
+    metadata: NotRequired[dict[str, str]]
+    taxes: NotRequired[list[str]]
+    disabled_payment_methods: NotRequired[list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]]
+
+
+class DiscountParam(TypedDict):
+    """The dict form of ``Discount``: keys as the spec names them."""
+    amount: NotRequired[float]
+    coupon: NotRequired[str | CouponParam | None]
+    expires: NotRequired[int | None]
+
+
+class EmailRecipientParam(TypedDict):
+    """The dict form of ``EmailRecipient``: keys as the spec names them."""
+    name: NotRequired[str]
+    email: str
+
+
+class EmailRequestParam(TypedDict):
+    """The dict form of ``EmailRequest``: keys as the spec names them."""
+    to: NotRequired[list[EmailRecipientParam]]
+    bcc: NotRequired[str]
+    subject: NotRequired[str]
+    message: NotRequired[str]
+
+
+class EstimateCreateParam(TypedDict):
+    """The dict form of ``EstimateCreate``: keys as the spec names them."""
+    customer: int
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    date: NotRequired[int]
+    expiration_date: NotRequired[int | None]
+    payment_terms: NotRequired[str | None]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    deposit: NotRequired[float]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+
+
+class EstimateUpdateParam(TypedDict):
+    """The dict form of ``EstimateUpdate``: keys as the spec names them."""
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    date: NotRequired[int]
+    expiration_date: NotRequired[int | None]
+    payment_terms: NotRequired[str | None]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    deposit: NotRequired[float]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+
+
+class FileCreateParam(TypedDict):
+    """The dict form of ``FileCreate``: keys as the spec names them."""
+    type: NotRequired[str]
+    name: str
+    size: NotRequired[int]
+    url: str
+
+
+class InstallmentParam(TypedDict):
+    """The dict form of ``Installment``: keys as the spec names them."""
+    date: int
+    amount: float
+
+
+class InvoiceCreateParam(TypedDict):
+    """The dict form of ``InvoiceCreate``: keys as the spec names them."""
+    customer: int
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    autopay: NotRequired[bool]
+    payment_terms: NotRequired[str | None]
+    purchase_order: NotRequired[str | None]
+    date: NotRequired[int]
+    due_date: NotRequired[int | None]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+    disabled_payment_methods: NotRequired[list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]]
+    calculate_taxes: NotRequired[bool]
+
+
+class InvoiceUpdateParam(TypedDict):
+    """The dict form of ``InvoiceUpdate``: keys as the spec names them."""
+    name: NotRequired[str | None]
+    number: NotRequired[str | None]
+    currency: NotRequired[str]
+    payment_terms: NotRequired[str | None]
+    purchase_order: NotRequired[str | None]
+    date: NotRequired[int]
+    due_date: NotRequired[int | None]
+    draft: NotRequired[bool]
+    closed: NotRequired[bool]
+    items: NotRequired[list[LineItemParam]]
+    notes: NotRequired[str | None]
+    discounts: NotRequired[list[DiscountParam]]
+    taxes: NotRequired[list[TaxParam]]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    attachments: NotRequired[list[int]]
+    disabled_payment_methods: NotRequired[list[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]]
+    sent: NotRequired[bool]
+
+
+class ItemCreateParam(TypedDict):
+    """The dict form of ``ItemCreate``: keys as the spec names them."""
+    type: NotRequired[str | None]
+    description: NotRequired[str | None]
+    id: NotRequired[str]
+    name: str
+    currency: NotRequired[str | None]
+    unit_cost: NotRequired[float]
+    taxable: NotRequired[bool]
+    discountable: NotRequired[bool]
+    gl_account: NotRequired[str | None]
+    avalara_tax_code: NotRequired[str | None]
+    avalara_location_code: NotRequired[str | None]
+    metadata: NotRequired[dict[str, str]]
+    taxes: NotRequired[list[str]]
+
+
+class ItemUpdateParam(TypedDict):
+    """The dict form of ``ItemUpdate``: keys as the spec names them."""
+    type: NotRequired[str | None]
+    description: NotRequired[str | None]
+    name: NotRequired[str]
+    metadata: NotRequired[dict[str, str]]
+
+
+class LineItemParam(TypedDict):
+    """The dict form of ``LineItem``: keys as the spec names them."""
+    type: NotRequired[str | None]
+    description: NotRequired[str | None]
+    catalog_item: NotRequired[str | None]
+    name: NotRequired[str | None]
+    quantity: NotRequired[float]
+    unit_cost: NotRequired[float]
+    discountable: NotRequired[bool]
+    discounts: NotRequired[list[DiscountParam]]
+    taxable: NotRequired[bool]
+    taxes: NotRequired[list[TaxParam]]
+    plan: NotRequired[str | None]
+    metadata: NotRequired[dict[str, str]]
+
+
+class NoteCreateParam(TypedDict):
+    """The dict form of ``NoteCreate``: keys as the spec names them."""
+    customer_id: NotRequired[int]
+    invoice_id: NotRequired[int]
+    notes: str
+
+
+class NoteUpdateParam(TypedDict):
+    """The dict form of ``NoteUpdate``: keys as the spec names them."""
+    notes: str
+
+
+class PaymentApplicationParam(TypedDict):
+    """The dict form of ``PaymentApplication``: keys as the spec names them."""
+    type: Literal["applied_credit", "convenience_fee", "credit", "credit_note", "estimate", "invoice"]
+    amount: float
+    invoice: NotRequired[int]
+    estimate: NotRequired[int]
+    credit_note: NotRequired[int]
+    document_type: NotRequired[Literal["invoice", "estimate", "credit_note"]]
+
+
+class PaymentCreateParam(TypedDict):
+    """The dict form of ``PaymentCreate``: keys as the spec names them."""
+    customer: NotRequired[int | None]
+    date: NotRequired[int]
+    currency: NotRequired[str]
+    amount: float
+    method: NotRequired[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]
+    ach_sender_id: NotRequired[str | None]
+    reference: NotRequired[str | None]
+    notes: NotRequired[str | None]
+    applied_to: NotRequired[list[PaymentApplicationParam]]
+
+
+class PaymentPlanCreateParam(TypedDict):
+    """The dict form of ``PaymentPlanCreate``: keys as the spec names them."""
+    installments: list[InstallmentParam]
+
+
+class PaymentSourceCreateParam(TypedDict):
+    """The dict form of ``PaymentSourceCreate``: keys as the spec names them."""
+    method: Literal["card", "ach"]
+    make_default: NotRequired[bool]
+    invoiced_token: NotRequired[str]
+    gateway_token: NotRequired[str]
+
+
+class PaymentUpdateParam(TypedDict):
+    """The dict form of ``PaymentUpdate``: keys as the spec names them."""
+    customer: NotRequired[int | None]
+    date: NotRequired[int]
+    currency: NotRequired[str]
+    amount: NotRequired[float]
+    method: NotRequired[Literal["ach", "cash", "check", "credit_card", "eft", "direct_debit", "other", "paypal", "wire_transfer"]]
+    ach_sender_id: NotRequired[str | None]
+    reference: NotRequired[str | None]
+    notes: NotRequired[str | None]
+    applied_to: NotRequired[list[PaymentApplicationParam]]
+
+
+class PendingLineItemCreateParam(TypedDict):
+    """The dict form of ``PendingLineItemCreate``: keys as the spec names them."""
+    type: NotRequired[str | None]
+    description: NotRequired[str | None]
+    catalog_item: NotRequired[str | None]
+    name: NotRequired[str | None]
+    quantity: NotRequired[float]
+    unit_cost: NotRequired[float]
+    discountable: NotRequired[bool]
+    discounts: NotRequired[list[DiscountParam]]
+    taxable: NotRequired[bool]
+    taxes: NotRequired[list[TaxParam]]
+    metadata: NotRequired[dict[str, str]]
+
+
+class PendingLineItemUpdateParam(TypedDict):
+    """The dict form of ``PendingLineItemUpdate``: keys as the spec names them."""
+    type: NotRequired[str | None]
+    description: NotRequired[str | None]
+    name: NotRequired[str | None]
+    quantity: NotRequired[float]
+    unit_cost: NotRequired[float]
+    discountable: NotRequired[bool]
+    discounts: NotRequired[list[DiscountParam]]
+    taxable: NotRequired[bool]
+    taxes: NotRequired[list[TaxParam]]
+    metadata: NotRequired[dict[str, str]]
+
+
+class PlanCreateParam(TypedDict):
+    """The dict form of ``PlanCreate``: keys as the spec names them."""
+    id: NotRequired[str]
+    name: str
+    catalog_item: NotRequired[str | None]
+    currency: NotRequired[str | None]
+    amount: NotRequired[float | None]
+    pricing_mode: NotRequired[Literal["per_unit", "volume", "tiered", "custom"]]
+    quantity_type: NotRequired[Literal["constant", "usage"]]
+    interval: Literal["day", "week", "month", "year"]
+    interval_count: NotRequired[int]
+    tiers: NotRequired[list[PlanTierParam] | None]
+    metadata: NotRequired[dict[str, str]]
+
+
+class PlanTierParam(TypedDict):
+    """The dict form of ``PlanTier``: keys as the spec names them."""
+    min_qty: NotRequired[float]
+    max_qty: NotRequired[float]
+    unit_cost: float
+
+
+class PlanUpdateParam(TypedDict):
+    """The dict form of ``PlanUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    metadata: NotRequired[dict[str, str]]
+
+
+class RefundCreateParam(TypedDict):
+    """The dict form of ``RefundCreate``: keys as the spec names them."""
+    amount: float
+
+
+class ShipToParam(TypedDict):
+    """The dict form of ``ShipTo``: keys as the spec names them."""
+    name: NotRequired[str | None]
+    attention_to: NotRequired[str | None]
+    address1: NotRequired[str | None]
+    address2: NotRequired[str | None]
+    city: NotRequired[str | None]
+    state: NotRequired[str | None]
+    postal_code: NotRequired[str | None]
+    country: NotRequired[str | None]
+
+
+class StatementEmailRequestParam(TypedDict):
+    """The dict form of ``StatementEmailRequest``: keys as the spec names them."""
+    type: NotRequired[Literal["balance_forward", "open_item"]]
+    items: NotRequired[str]
+    to: NotRequired[list[EmailRecipientParam]]
+    bcc: NotRequired[str]
+    subject: NotRequired[str]
+    message: NotRequired[str]
+    start: NotRequired[int]
+    end: NotRequired[int]
+
+
+class StatementLetterRequestParam(TypedDict):
+    """The dict form of ``StatementLetterRequest``: keys as the spec names them."""
+    type: NotRequired[Literal["balance_forward", "open_item"]]
+    items: NotRequired[str]
+    start: NotRequired[int]
+    end: NotRequired[int]
+
+
+class StatementTextMessageRequestParam(TypedDict):
+    """The dict form of ``StatementTextMessageRequest``: keys as the spec names them."""
+    type: NotRequired[Literal["balance_forward", "open_item"]]
+    items: NotRequired[str]
+    to: NotRequired[list[TextMessageRecipientParam]]
+    message: NotRequired[str]
+    start: NotRequired[int]
+    end: NotRequired[int]
+
+
+class SubscriptionAddonParam(TypedDict):
+    """The dict form of ``SubscriptionAddon``: keys as the spec names them."""
+    plan: str
+    quantity: NotRequired[int]
+    description: NotRequired[str | None]
+
+
+class SubscriptionCreateParam(TypedDict):
+    """The dict form of ``SubscriptionCreate``: keys as the spec names them."""
+    customer: int
+    plan: str
+    quantity: NotRequired[int]
+    cycles: NotRequired[int | None]
+    start_date: NotRequired[int]
+    bill_in: NotRequired[Literal["advance", "arrears"]]
+    bill_in_advance_days: NotRequired[int]
+    cancel_at_period_end: NotRequired[bool]
+    paused: NotRequired[bool]
+    contract_renewal_mode: NotRequired[Literal["auto", "manual", "renew_once", "none"]]
+    contract_renewal_cycles: NotRequired[int | None]
+    addons: NotRequired[list[SubscriptionAddonParam]]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    discounts: NotRequired[list[str]]
+    taxes: NotRequired[list[str]]
+    snap_to_nth_day: NotRequired[int | None]
+
+
+class SubscriptionPreviewRequestParam(TypedDict):
+    """The dict form of ``SubscriptionPreviewRequest``: keys as the spec names them."""
+    customer: NotRequired[int]
+    plan: str
+    quantity: NotRequired[int]
+    addons: NotRequired[list[SubscriptionAddonParam]]
+    discounts: NotRequired[list[str]]
+    taxes: NotRequired[list[str]]
+    pending_line_items: NotRequired[list[PendingLineItemCreateParam]]
+
+
+class SubscriptionUpdateParam(TypedDict):
+    """The dict form of ``SubscriptionUpdate``: keys as the spec names them."""
+    plan: NotRequired[str]
+    quantity: NotRequired[int]
+    cycles: NotRequired[int | None]
+    start_date: NotRequired[int]
+    bill_in: NotRequired[Literal["advance", "arrears"]]
+    bill_in_advance_days: NotRequired[int]
+    cancel_at_period_end: NotRequired[bool]
+    paused: NotRequired[bool]
+    contract_renewal_mode: NotRequired[Literal["auto", "manual", "renew_once", "none"]]
+    contract_renewal_cycles: NotRequired[int | None]
+    addons: NotRequired[list[SubscriptionAddonParam]]
+    ship_to: NotRequired[ShipToParam | None]
+    metadata: NotRequired[dict[str, str]]
+    discounts: NotRequired[list[str]]
+    taxes: NotRequired[list[str]]
+    prorate: NotRequired[bool]
+    proration_date: NotRequired[int]
+
+
+class TaskCreateParam(TypedDict):
+    """The dict form of ``TaskCreate``: keys as the spec names them."""
+    customer_id: int
+    name: str
+    action: Literal["phone", "letter", "email", "review"]
+    user_id: NotRequired[int | None]
+    due_date: NotRequired[int]
+
+
+class TaskUpdateParam(TypedDict):
+    """The dict form of ``TaskUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    action: NotRequired[Literal["phone", "letter", "email", "review"]]
+    user_id: NotRequired[int | None]
+    due_date: NotRequired[int]
+
+
+class TaxParam(TypedDict):
+    """The dict form of ``Tax``: keys as the spec names them."""
+    amount: NotRequired[float]
+    tax_rate: NotRequired[str | TaxRateParam | None]
+
+
+class TaxRateCreateParam(TypedDict):
+    """The dict form of ``TaxRateCreate``: keys as the spec names them."""
+    id: NotRequired[str]
+    name: str
+    currency: NotRequired[str | None]
+    value: float
+    is_percent: NotRequired[bool]
+    inclusive: NotRequired[bool]
+    metadata: NotRequired[dict[str, str]]
+
+
+class TaxRateParam(TypedDict):
+    """The dict form of ``TaxRate``: keys as the spec names them."""
+    id: str
+    name: str
+    currency: NotRequired[str | None]
+    value: float
+    is_percent: NotRequired[bool]
+    inclusive: NotRequired[bool]
+    metadata: NotRequired[dict[str, str]]
+
+
+class TaxRateUpdateParam(TypedDict):
+    """The dict form of ``TaxRateUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    metadata: NotRequired[dict[str, str]]
+
+
+class TextMessageRecipientParam(TypedDict):
+    """The dict form of ``TextMessageRecipient``: keys as the spec names them."""
+    name: NotRequired[str]
+    phone: str
+
+
+class TextMessageRequestParam(TypedDict):
+    """The dict form of ``TextMessageRequest``: keys as the spec names them."""
+    to: NotRequired[list[TextMessageRecipientParam]]
+    message: NotRequired[str]
+
+
 __all__ = [
     "Attachment",
     "AttachmentList",
@@ -2968,56 +3643,75 @@ __all__ = [
     "Charge",
     "ChargeCreate",
     "ChargeCreateMethod",
+    "ChargeCreateParam",
     "ChargeCreatePaymentSourceType",
     "ChargeObject",
     "ChargeStatus",
     "ConsolidateInvoicesRequest",
+    "ConsolidateInvoicesRequestParam",
     "Contact",
     "ContactCreate",
+    "ContactCreateParam",
     "ContactList",
     "ContactObject",
     "ContactUpdate",
+    "ContactUpdateParam",
     "Coupon",
     "CouponCreate",
+    "CouponCreateParam",
     "CouponList",
     "CouponObject",
+    "CouponParam",
     "CouponUpdate",
+    "CouponUpdateParam",
     "CreditBalanceAdjustment",
     "CreditBalanceAdjustmentCreate",
+    "CreditBalanceAdjustmentCreateParam",
     "CreditBalanceAdjustmentList",
     "CreditBalanceAdjustmentObject",
     "CreditBalanceAdjustmentUpdate",
+    "CreditBalanceAdjustmentUpdateParam",
     "CreditNote",
     "CreditNoteCreate",
+    "CreditNoteCreateParam",
     "CreditNoteList",
     "CreditNoteObject",
     "CreditNoteStatus",
     "CreditNoteUpdate",
+    "CreditNoteUpdateParam",
     "Customer",
     "CustomerBalance",
     "CustomerBalanceHistoryItem",
     "CustomerCreate",
     "CustomerCreateDisabledPaymentMethod",
+    "CustomerCreateParam",
     "CustomerCreateType",
+    "CustomerDisabledPaymentMethods",
     "CustomerList",
     "CustomerObject",
     "CustomerType",
     "CustomerUpdate",
     "CustomerUpdateDisabledPaymentMethod",
+    "CustomerUpdateParam",
     "CustomerUpdateType",
     "Discount",
     "DiscountObject",
+    "DiscountParam",
     "Email",
     "EmailList",
     "EmailObject",
     "EmailRecipient",
+    "EmailRecipientParam",
     "EmailRequest",
+    "EmailRequestParam",
     "Estimate",
     "EstimateCreate",
+    "EstimateCreateParam",
     "EstimateList",
     "EstimateObject",
     "EstimateStatus",
     "EstimateUpdate",
+    "EstimateUpdateParam",
     "Event",
     "EventData",
     "EventList",
@@ -3027,89 +3721,118 @@ __all__ = [
     "FacturareFile",
     "FacturareFileObject",
     "FileCreate",
+    "FileCreateParam",
     "Installment",
+    "InstallmentParam",
     "Invoice",
     "InvoiceCreate",
     "InvoiceCreateDisabledPaymentMethod",
+    "InvoiceCreateParam",
     "InvoiceList",
     "InvoiceObject",
     "InvoiceStatus",
     "InvoiceUpdate",
     "InvoiceUpdateDisabledPaymentMethod",
+    "InvoiceUpdateParam",
     "Item",
     "ItemCreate",
+    "ItemCreateParam",
     "ItemList",
     "ItemObject",
     "ItemUpdate",
+    "ItemUpdateParam",
     "Letter",
     "LetterList",
     "LetterObject",
     "LineItem",
     "LineItemObject",
+    "LineItemParam",
     "Metadata",
     "MetadataMetadataAdditionalProperty",
     "Note",
     "NoteCreate",
+    "NoteCreateParam",
     "NoteList",
     "NoteObject",
     "NoteUpdate",
+    "NoteUpdateParam",
     "Payment",
     "PaymentApplication",
     "PaymentApplicationDocumentType",
+    "PaymentApplicationParam",
     "PaymentApplicationType",
     "PaymentCreate",
     "PaymentCreateMethod",
+    "PaymentCreateParam",
     "PaymentList",
     "PaymentMethod",
     "PaymentObject",
     "PaymentPlan",
     "PaymentPlanApproval",
     "PaymentPlanCreate",
+    "PaymentPlanCreateParam",
     "PaymentPlanObject",
     "PaymentPlanStatus",
     "PaymentSourceCreate",
     "PaymentSourceCreateMethod",
+    "PaymentSourceCreateParam",
     "PaymentSourceList",
     "PaymentUpdate",
     "PaymentUpdateMethod",
+    "PaymentUpdateParam",
     "Pdf",
     "PendingLineItem",
     "PendingLineItemCreate",
+    "PendingLineItemCreateParam",
     "PendingLineItemList",
     "PendingLineItemObject",
     "PendingLineItemUpdate",
+    "PendingLineItemUpdateParam",
     "Plan",
     "PlanCreate",
     "PlanCreateInterval",
+    "PlanCreateParam",
     "PlanCreatePricingMode",
     "PlanCreateQuantityType",
     "PlanInterval",
+    "PlanIntervalLiteral",
     "PlanList",
     "PlanObject",
     "PlanPricingMode",
+    "PlanPricingModeLiteral",
     "PlanQuantityType",
     "PlanTier",
+    "PlanTierParam",
     "PlanUpdate",
+    "PlanUpdateParam",
     "QueryMap",
     "Refund",
     "RefundCreate",
+    "RefundCreateParam",
     "RefundObject",
     "RefundStatus",
     "ShipTo",
+    "ShipToParam",
     "StatementEmailRequest",
+    "StatementEmailRequestParam",
     "StatementEmailRequestType",
     "StatementLetterRequest",
+    "StatementLetterRequestParam",
     "StatementLetterRequestType",
     "StatementTextMessageRequest",
+    "StatementTextMessageRequestParam",
     "StatementTextMessageRequestType",
     "Subscription",
     "SubscriptionAddon",
     "SubscriptionAddonObject",
+    "SubscriptionAddonParam",
     "SubscriptionBillIn",
     "SubscriptionContractRenewalMode",
+    "SubscriptionContractRenewalModeLiteral",
     "SubscriptionCreate",
     "SubscriptionCreateBillIn",
     "SubscriptionCreateContractRenewalMode",
+    "SubscriptionCreateParam",
     "SubscriptionList",
     "SubscriptionObject",
     "SubscriptionPreview",
@@ -3119,28 +3842,39 @@ __all__ = [
     "SubscriptionPreviewFirstInvoiceStatus",
     "SubscriptionPreviewFirstInvoiceSubscription",
     "SubscriptionPreviewRequest",
+    "SubscriptionPreviewRequestParam",
     "SubscriptionStatus",
     "SubscriptionUpdate",
     "SubscriptionUpdateBillIn",
     "SubscriptionUpdateContractRenewalMode",
+    "SubscriptionUpdateParam",
     "Task",
     "TaskAction",
+    "TaskActionLiteral",
     "TaskCreate",
     "TaskCreateAction",
+    "TaskCreateParam",
     "TaskList",
     "TaskUpdate",
     "TaskUpdateAction",
+    "TaskUpdateParam",
     "Tax",
     "TaxObject",
+    "TaxParam",
     "TaxRate",
     "TaxRateCreate",
+    "TaxRateCreateParam",
     "TaxRateList",
     "TaxRateObject",
+    "TaxRateParam",
     "TaxRateUpdate",
+    "TaxRateUpdateParam",
     "TextMessage",
     "TextMessageList",
     "TextMessageObject",
     "TextMessageRecipient",
+    "TextMessageRecipientParam",
     "TextMessageRequest",
+    "TextMessageRequestParam",
     "User",
 ]
