@@ -87,7 +87,6 @@ KNOWN_GAPS: dict[tuple[str, str | None], tuple[str, bool]] = {
     ("econt", "rename-field"): (_ECONT, True),
     ("econt", "change-content-type"): (_ECONT, True),
     ("econt", "break-pdf"): (_ECONT, True),
-    ("cloudinvoice", "add-enum-value"): ("no read the proof picks shows an enum value on cloudinvoice", True),
     ("bitfaktura", None): ("a fuzzed GET /account.json got a 500 from the seeded mock (not yet reproduced)", False),
 }
 
