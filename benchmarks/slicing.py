@@ -47,7 +47,8 @@ def slice_spec(document: dict[str, Any], operations: int, seed: int) -> dict[str
     """``document`` with a seeded sample of whole paths holding at least ``operations`` operations (all of them
     when it has fewer), the components those paths reach, and everything outside ``paths`` and ``components``
     (security schemes included, as a request needs them) kept as it is. ``webhooks`` are dropped."""
-    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
+    found_paths = document.get("paths")
+    paths: dict[str, Any] = found_paths if isinstance(found_paths, dict) else {}
     names = sorted(paths)
     random.Random(seed).shuffle(names)
     kept: list[str] = []
@@ -71,7 +72,8 @@ def slice_spec(document: dict[str, Any], operations: int, seed: int) -> dict[str
         found |= inner
         pending += fresh
     components: dict[str, dict[str, Any]] = {}
-    source = document.get("components") if isinstance(document.get("components"), dict) else {}
+    found_components = document.get("components")
+    source: dict[str, Any] = found_components if isinstance(found_components, dict) else {}
     for section, entries in source.items():
         if section == "securitySchemes":
             components[section] = entries

@@ -17,6 +17,7 @@ from starlette.routing import Mount
 from apimodel import Operation
 from apimodel import load_api as load_model
 from apimodel.diagnostics import SpecError
+from apimodel.hints import fill
 from apimodel.project import API_NAMES
 from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
@@ -86,10 +87,19 @@ def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:
 
 
 def seed(server: ApiServer, per_resource: int = 3) -> None:
-    """A few objects per top-level resource and demo tenant, made from the create operation's example."""
+    """A few objects per top-level resource and demo tenant, made from the create operation's example (or, for a
+    resource with none, from the first POST action that creates one: e-Cont's ``put/invoice``).
+
+    The first demo tenant's first object carries the access tokens (``x-fill: token``) the creating operation's
+    documented reply shows, so the spec's own examples (``pdf/sendinvoice?key=…``) reach a seeded object: the only
+    way a read-only run, which creates nothing, gets to read an object known by a token alone."""
+    creates = [op for op in server.api.operations if op.role == "create" and not op.parent_params]
+    covered = {op.resource for op in creates}
+    read = {op.resource for op in server.api.operations if op.safe}  # seeded only where something reads it
+    creates += [op for op in server.api.operations if op.resource in read - covered and _creates(op)]
     done: set[str] = set()
-    for op in server.api.operations:
-        if op.role != "create" or op.parent_params or op.resource in done:
+    for op in creates:
+        if op.resource in done:
             continue
         done.add(op.resource)
         takes_json, example = body_example(server, op)
@@ -99,7 +109,36 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
         for tenant in range(len(server.tenants)):
             for index in range(per_resource):
                 body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
-                server.resources.create(tenant, op, ParsedRequest(body=body))
+                made = server.resources.create(tenant, op, ParsedRequest(body=body)).obj
+                if made is not None and tenant == 0 and index == 0:
+                    _documented_tokens(server, op, made)
+
+
+def _creates(op: Operation) -> bool:
+    """A POST to a collection with a body, the way the mock's dispatcher takes it as a create."""
+    return op.method == "POST" and op.item_param is None and not op.parent_params and bool(op.body)
+
+
+def _documented_tokens(server: ApiServer, op: Operation, obj: dict[str, Any]) -> None:
+    """``obj`` with each ``x-fill: token`` property set to the value the success reply's example shows for it."""
+    schemas = server.api.schemas
+    names = [
+        n
+        for n, p in schemas.properties(server.resources.resource_schema(op)).items()
+        if fill(schemas.resolve(p)) == "token"
+    ]
+    content = (op.responses.get(op.success_status() or "") or {}).get("content") or {}
+    example = next((c.get("example") for m, c in content.items() if "json" in m and isinstance(c, dict)), None)
+    pending, shown = [example], None
+    while pending and names and shown is None:  # the object inside its envelope: the dict that has the tokens
+        node = pending.pop(0)
+        if isinstance(node, dict):
+            shown = node if all(isinstance(node.get(n), str) for n in names) else None
+            pending += list(node.values())
+        elif isinstance(node, list):
+            pending += node
+    if shown is not None:
+        server.store.replace(obj, {**obj, **{n: shown[n] for n in names}})
 
 
 def _distinct(schemas: Any, schema: Any, value: Any, mark: str, depth: int = 0) -> Any:

@@ -80,3 +80,33 @@ def test_a_missing_object_is_never_answered_as_an_auth_refusal(tmp_path: Path) -
     assert read.status_code == 200 and isinstance(read.json()["id"], int), read.text
     assert written.status_code == 422, written.text
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_31_spec_is_checked_as_json_schema_2020_12_and_sampled_within_its_bounds(tmp_path: Path) -> None:
+    """Under draft 4 a 3.1 ``exclusiveMinimum: 0`` did not compile, its stand-in accepted anything, and ``const``
+    was no keyword: the self-check passed a response with ``kind: bank`` and ``n: 0``."""
+    from conformance.mock.schema import SchemaSet
+
+    schema = {
+        "type": "object",
+        "required": ["kind", "n", "ratio", "note"],
+        "properties": {
+            "kind": {"const": "card"},
+            "n": {"type": "integer", "exclusiveMinimum": 0},
+            "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "note": {"type": ["string", "null"]},
+        },
+    }
+    checked = SchemaSet({"openapi": "3.1.0", "components": {"schemas": {"Thing": schema}}})
+    assert not checked.is_valid(schema, {"kind": "bank", "n": 1, "ratio": 0.5, "note": None}, "response")
+    assert not checked.is_valid(schema, {"kind": "card", "n": 0, "ratio": 0.5, "note": None}, "response")
+    assert checked.is_valid(schema, {"kind": "card", "n": 1, "ratio": 0.5, "note": None}, "response")
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    spec = _spec(tmp_path, {"/thing": {"get": {"responses": {"200": ok}}}}, {"Thing": schema})
+    document = json.loads(spec.read_text(encoding="utf-8"))
+    spec.write_text(json.dumps({**document, "openapi": "3.1.0"}), encoding="utf-8")
+    client, app = _serve(spec)
+    with client:
+        body = client.get("/thing").json()
+    assert body["kind"] == "card" and body["n"] > 0 and 0 < body["ratio"] < 1, body
+    assert app.state.mock.violations() == {"anyapi": []}
