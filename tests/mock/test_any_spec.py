@@ -110,3 +110,16 @@ def test_a_31_spec_is_checked_as_json_schema_2020_12_and_sampled_within_its_boun
         body = client.get("/thing").json()
     assert body["kind"] == "card" and body["n"] > 0 and 0 < body["ratio"] < 1, body
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_document_goes_out_as_the_media_type_the_spec_declares(tmp_path: Path) -> None:
+    """Route 53 declares its reads as ``text/xml``; the mock rendered them as ``application/xml``, a content type the
+    spec does not declare (a self-check violation on the corpus sample)."""
+    thing = {"type": "object", "properties": {"Id": {"type": "string"}}}
+    xml = {"description": "ok", "content": {"text/xml": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    spec = _spec(tmp_path, {"/things": {"get": {"responses": {"200": xml}}}}, {"Thing": thing})
+    client, app = _serve(spec)
+    with client:
+        reply = client.get("/things")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/xml"), reply.headers
+    assert app.state.mock.violations() == {"anyapi": []}
