@@ -90,7 +90,7 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
     """A few objects per top-level resource and demo tenant, made from the create operation's example (or, for a
     resource with none, from the first POST action that creates one: e-Cont's ``put/invoice``).
 
-    The first demo tenant's first object carries the access tokens (``x-fill: token``) the creating operation's
+    The first demo tenant's first object carries the access tokens (token-filled properties) the creating operation's
     documented reply shows, so the spec's own examples (``pdf/sendinvoice?key=…``) reach a seeded object: the only
     way a read-only run, which creates nothing, gets to read an object known by a token alone."""
     creates = [op for op in server.api.operations if op.role == "create" and not op.parent_params]
@@ -120,7 +120,7 @@ def _creates(op: Operation) -> bool:
 
 
 def _documented_tokens(server: ApiServer, op: Operation, obj: dict[str, Any]) -> None:
-    """``obj`` with each ``x-fill: token`` property set to the value the success reply's example shows for it."""
+    """``obj`` with each property filled with a token set to the value the success reply's example shows for it."""
     schemas = server.api.schemas
     names = [
         n
