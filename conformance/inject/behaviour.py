@@ -19,6 +19,16 @@ def _json_success(api: Api) -> bool:
     return _has(api, lambda op: any(s.startswith("2") for s in op.responses))
 
 
+def _json_body(api: Api) -> bool:
+    """Some success response is JSON (what ``change-content-type`` changes)."""
+    return _has(
+        api,
+        lambda op: any(
+            s.startswith("2") and any("json" in m for m in (r.get("content") or {})) for s, r in op.responses.items()
+        ),
+    )
+
+
 def _pagination(api: Api, style: str) -> bool:
     return _has(api, lambda op: op.pagination is not None and op.pagination.style == style)
 
@@ -36,7 +46,7 @@ def change_status(state: InjectorState, exchange: Exchange) -> None:
     exchange.status = next(s for s in (203, 207, 226, 299) if str(s) not in declared)
 
 
-@mutation("change-content-type", {"unexpected-content-type"}, _json_success)
+@mutation("change-content-type", {"unexpected-content-type"}, _json_body)
 def change_content_type(state: InjectorState, exchange: Exchange) -> None:
     """Send JSON success bodies as ``text/html``."""
     if exchange.is_success and "json" in (exchange.header("content-type") or ""):

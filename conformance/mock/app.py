@@ -18,6 +18,7 @@ from starlette.routing import Mount
 from apimodel import Operation
 from apimodel import load_api as load_model
 from apimodel.diagnostics import SpecError
+from apimodel.hints import fill
 from apimodel.project import API_NAMES
 from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
@@ -88,14 +89,22 @@ def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:
 
 
 def seed(server: ApiServer, per_resource: int = 3) -> None:
-    """A few objects per top-level resource and demo tenant, made from the create operation's example: references
-    name the tenant's own seeded objects (what they name is seeded first), dates start today (conformance.mock.seeding).
-    """
+    """A few objects per top-level resource and demo tenant, made from the create operation's example (or, for a
+    resource with none, from the first POST action that creates one: e-Cont's ``put/invoice``): references name the
+    tenant's own seeded objects (what they name is seeded first), dates start today (conformance.mock.seeding).
+
+    The first demo tenant's first object carries the access tokens (token-filled properties) the creating operation's
+    documented reply shows, so the spec's own examples (``pdf/sendinvoice?key=…``) reach a seeded object: the only
+    way a read-only run, which creates nothing, gets to read an object known by a token alone."""
+    candidates = [op for op in server.api.operations if op.role == "create" and not op.parent_params]
+    covered = {op.resource for op in candidates}
+    read = {op.resource for op in server.api.operations if op.safe}  # seeded only where something reads it
+    candidates += [op for op in server.api.operations if op.resource in read - covered and _creates(op)]
     done: set[str] = set()
     creates: list[tuple[Operation, set[str]]] = []
     examples: dict[str, tuple[Any, Any]] = {}
-    for op in server.api.operations:
-        if op.role != "create" or op.parent_params or op.resource in done:
+    for op in candidates:
+        if op.resource in done:
             continue
         done.add(op.resource)
         takes_json, example = body_example(server, op)
@@ -117,6 +126,35 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
                     settled = seeds.settle(server.resources.resource_schema(op), outcome.obj, body, today)
                     if settled is not None:
                         server.store.replace(outcome.obj, settled)
+                    if tenant == 0 and index == 0:
+                        _documented_tokens(server, op, settled if settled is not None else outcome.obj)
+
+
+def _creates(op: Operation) -> bool:
+    """A POST to a collection with a body, the way the mock's dispatcher takes it as a create."""
+    return op.method == "POST" and op.item_param is None and not op.parent_params and bool(op.body)
+
+
+def _documented_tokens(server: ApiServer, op: Operation, obj: dict[str, Any]) -> None:
+    """``obj`` with each property filled with a token set to the value the success reply's example shows for it."""
+    schemas = server.api.schemas
+    names = [
+        n
+        for n, p in schemas.properties(server.resources.resource_schema(op)).items()
+        if fill(schemas.resolve(p)) == "token"
+    ]
+    content = (op.responses.get(op.success_status() or "") or {}).get("content") or {}
+    example = next((c.get("example") for m, c in content.items() if "json" in m and isinstance(c, dict)), None)
+    pending, shown = [example], None
+    while pending and names and shown is None:  # the object inside its envelope: the dict that has the tokens
+        node = pending.pop(0)
+        if isinstance(node, dict):
+            shown = node if all(isinstance(node.get(n), str) for n in names) else None
+            pending += list(node.values())
+        elif isinstance(node, list):
+            pending += node
+    if shown is not None:
+        server.store.replace(obj, {**obj, **{n: shown[n] for n in names}})
 
 
 def _distinct(schemas: Any, schema: Any, value: Any, mark: str, depth: int = 0) -> Any:

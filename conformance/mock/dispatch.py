@@ -6,7 +6,7 @@ from apimodel import Operation
 from conformance.mock import effects
 from conformance.mock.errors import declared_status
 from conformance.mock.model import ServedApi
-from conformance.mock.replies import VIEW_TYPES, Replies, Reply
+from conformance.mock.replies import VIEW_TYPES, Replies, Reply, declared_media
 from conformance.mock.request import ParsedRequest
 from conformance.mock.resources import Resources
 from conformance.mock.store import TenantKey
@@ -38,12 +38,12 @@ class Dispatcher:
         if reading is not None and listing:  # a paginated list stays a list, whatever its filters match
             page = res.list_objects(tenant, op, request).page or []
             data, media = render_view(reading, op.resource, {op.resource.split(".")[-1]: page})
-            return int(status) if status.isdigit() else 200, {"content-type": media}, data
+            return int(status) if status.isdigit() else 200, {"content-type": declared_media(op, media)}, data
         if reading is not None:
             if obj is None:
                 return self.replies.error(op, "not_found", "no such object")
             data, media = render_view(reading, op.resource, obj)
-            return int(status) if status.isdigit() else 200, {"content-type": media}, data
+            return int(status) if status.isdigit() else 200, {"content-type": declared_media(op, media)}, data
         if role == "list":
             outcome = res.list_objects(tenant, op, request)
         elif effect is not None and effect.collect is not None and op.item_param is None:

@@ -38,6 +38,8 @@ _NEAREST: dict[str, tuple[int, ...]] = {
     "unavailable": (503, 500),
 }
 
+_AUTH_STATUSES = (401, 403, 407)
+
 ErrorReply = tuple[int, Any]
 
 
@@ -79,13 +81,19 @@ def _declared(op: Operation | None, status: int) -> Any:
 
 def declared_status(op: Operation, kind: str) -> int | None:
     """The status an error of ``kind`` takes on ``op`` among those the operation declares: its own, a near one
-    (401 for a refusal the spec calls 403), any declared status of its class, or ``None`` when none is declared."""
+    (401 for a refusal the spec calls 403), any declared status of its class (no auth refusal for a missing
+    object), or ``None`` when none is declared."""
     own = DEFAULT_STATUS.get(kind, 400)
     for status in (own, *_NEAREST.get(kind, ())):
         if _declared(op, status) is not None:
             return status
     family = str(own)[0]
-    return next((int(c) for c in sorted(op.responses) if c.isdigit() and c[0] == family), None)
+    # a missing object is never an auth refusal: a client takes 401/403 for wrong credentials (a run against
+    # GitHub's mock, whose reads declare 401 and 403 but no 404, was judged locked out); invalid input may be one
+    refusals = _AUTH_STATUSES if kind == "not_found" else ()
+    return next(
+        (int(c) for c in sorted(op.responses) if c.isdigit() and c[0] == family and int(c) not in refusals), None
+    )
 
 
 def _fill_generic(value: Any, message: str, status: int) -> Any:

@@ -17,7 +17,7 @@ from conformance.mock.schema import FieldError
 from conformance.mock.store import TenantKey
 from conformance.mock.views import render_view
 
-__all__ = ["VIEW_TYPES", "Replies", "Reply"]
+__all__ = ["VIEW_TYPES", "Replies", "Reply", "declared_media"]
 
 Reply = tuple[int, dict[str, str], bytes]
 VIEW_TYPES = {
@@ -113,7 +113,7 @@ class Replies:
                 if isinstance(content, dict) and isinstance(content.get("example"), str):
                     return code, {"content-type": media}, content["example"].encode("utf-8")
         data, media = render_view(view, op.resource, outcome.obj or {})
-        return code, {"content-type": media}, data
+        return code, {"content-type": declared_media(op, media)}, data
 
     def reply(self, op: Operation, tenant: TenantKey, status: str, outcome: Outcome, request: ParsedRequest) -> Reply:
         code = int(status) if status.isdigit() else 200
@@ -138,6 +138,14 @@ class Replies:
         reply = self.json(code, body, outcome.headers)
         reply[1]["content-type"] = media
         return reply
+
+
+def declared_media(op: Operation, media: str) -> str:
+    """The media type a rendered document goes out as: the one the success response declares for that kind of
+    document (Route 53's ``text/xml``, where the renderer says ``application/xml``), else the renderer's."""
+    kind = VIEW_TYPES.get(media)
+    response = op.responses.get(op.success_status() or "") or {}
+    return next((m for m in response.get("content") or {} if VIEW_TYPES.get(m) == kind and kind), media)
 
 
 def _refuses_in_success(api: ServedApi, op: Operation) -> bool:

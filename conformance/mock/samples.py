@@ -199,10 +199,15 @@ class Sampler:
 def _number(schema: dict[str, Any], fallback: float, *, integer: bool) -> Any:
     value: float = fallback
     minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    low, high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     if isinstance(minimum, int | float):
-        value = minimum + (1 if schema.get("exclusiveMinimum") is True else 0)
+        value = minimum + (1 if low is True else 0)
+    if isinstance(low, int | float) and not isinstance(low, bool) and value <= low:  # 3.1: the bound itself
+        value = low + 1 if integer or not isinstance(high, int | float) or high - low > 1 else (low + high) / 2
     if isinstance(maximum, int | float) and value > maximum:
-        value = maximum - (1 if schema.get("exclusiveMaximum") is True else 0)
+        value = maximum - (1 if high is True else 0)
+    if isinstance(high, int | float) and not isinstance(high, bool) and value >= high:
+        value = high - 1 if integer or not isinstance(low, int | float) or high - low > 1 else (low + high) / 2
     multiple = schema.get("multipleOf")
     if isinstance(multiple, int | float) and multiple > 0:
         value = (value // multiple + (1 if value % multiple else 0)) * multiple

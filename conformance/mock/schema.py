@@ -60,6 +60,10 @@ class SchemaSet(Schemas):
         self._converted: dict[tuple[str, Direction], Any] = {}
         self._validators: dict[tuple[int, Direction], Any] = {}
         self._keep: list[Any] = []
+        # 3.1 schemas are JSON Schema 2020-12 (const, numeric exclusiveMinimum, prefixItems): under draft 4 such a
+        # schema did not compile and its stand-in validated nothing, so the self-check passed what broke it
+        version = str(document.get("openapi", "")) if isinstance(document, dict) else ""
+        self._draft = jsonschema_rs.Draft202012Validator if version.startswith("3.1") else jsonschema_rs.Draft4Validator
 
     # -- conversion ------------------------------------------------------------------------------
     def _convert(self, node: Any, direction: Direction, refs: set[str]) -> Any:
@@ -112,7 +116,8 @@ class SchemaSet(Schemas):
         return out
 
     def to_json_schema(self, schema: Any, direction: Direction) -> dict[str, Any]:
-        """A self-contained draft-4 JSON Schema for ``schema`` (refs to components bundled)."""
+        """A self-contained JSON Schema for ``schema`` (refs to components bundled): draft 4 for OpenAPI 3.0,
+        2020-12 for 3.1."""
         refs: set[str] = set()
         root = self._convert(schema, direction, refs)
         if not isinstance(root, dict):
@@ -144,11 +149,9 @@ class SchemaSet(Schemas):
         if found is None:
             compiled = self.to_json_schema(schema, direction)
             try:
-                found = jsonschema_rs.Draft4Validator(
-                    compiled, validate_formats=True, ignore_unknown_formats=True, formats=_FORMATS
-                )
+                found = self._draft(compiled, validate_formats=True, ignore_unknown_formats=True, formats=_FORMATS)
             except Exception:  # a schema the compiler rejects validates nothing rather than crashing
-                found = jsonschema_rs.Draft4Validator({})
+                found = self._draft({})
             self._validators[key] = found
             self._keep.append(schema)  # keeps id(schema) stable for the cache's lifetime
         return found

@@ -9,7 +9,7 @@ import random
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from conformance.mock.chaos import CHAOS_HEADER, drift, drift_random, header_value, wants_chaos
 from conformance.mock.config import MockConfig
@@ -36,6 +36,9 @@ _log = logging.getLogger("specforge.mock")
 
 class _TooLarge(Exception):
     pass
+
+
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 class DroppedConnection(Exception):
@@ -187,7 +190,8 @@ class ApiServer:
             )
         request, errors = parse_parameters(self.api.schemas, op, match.params, query_pairs, headers, cookies)
         request.body, request.media_type, request.pairs = body, media, query_pairs
-        request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{path}"
+        # percent-encoded as sent: the URL goes into headers (Link), which carry Latin-1 only
+        request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{quote(path, safe=_PATH_SAFE)}"
         schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema") if raw else None
         if schema is not None and "json" in media:
             errors.extend(self.api.schemas.errors(schema, body, "request"))

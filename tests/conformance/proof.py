@@ -38,6 +38,10 @@ def proof_operations(api: Api, mutation: str) -> tuple[str, ...]:
     if test is not None:
         creates = [op for op in ops if op.role == "create" and "{" not in op.path]
         chosen += [op for op in creates if operation_has_field(api, op, test)][:2]
+        if not any(op.safe and operation_has_field(api, op, test) for op in chosen):
+            # a read-only run calls no create: a read that shows such a field, or it has nothing to catch it on
+            reads = [op for op in ops if op.safe and op.role in ("retrieve", "list") and "." not in op.resource]
+            chosen += [op for op in reads if operation_has_field(api, op, test)][:2]
     styles = _PAGINATION_STYLES.get(mutation)
     if styles:
         lists = [op for op in ops if op.pagination is not None and op.pagination.style in styles]

@@ -37,5 +37,6 @@ def test_a_public_spec_generates_imports_type_checks_and_its_mock_obeys_it(entry
     row = check_spec(entry, seed=SEED)
     assert row.generated and row.imports, row.problems
     assert row.mypy_errors == 0, row.problems
+    assert row.mock_violations == 0, row.problems  # every response the mock sent obeys the spec, checked as sent
     assert row.server_errors == 0, row.problems
     assert not any("crashed" in p for p in row.problems), row.problems

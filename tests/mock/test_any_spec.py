@@ -1,0 +1,125 @@
+"""The mock on foreign specs: what the public corpus (GitHub's description among them) made it do wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx2
+
+from conformance.mock import MockConfig, SyncASGITransport, create_app
+
+
+def _spec(tmp_path: Path, paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> Path:
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Any", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas or {}},
+    }
+    path = tmp_path / "anyapi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _serve(spec: Path) -> tuple[httpx2.Client, Any]:
+    app = create_app([spec], config=MockConfig(self_check=True))
+    return httpx2.Client(transport=SyncASGITransport(app), base_url="http://mock/anyapi"), app
+
+
+def test_a_paged_list_under_a_non_ascii_path_links_its_pages_percent_encoded(tmp_path: Path) -> None:
+    """GitHub's ``GET /orgs/{org}/issues`` with a fuzzed org: the Link header held the raw path, which a header
+    cannot carry (Latin-1 only), and the request broke off instead of being answered."""
+    page = {"name": "page", "in": "query", "schema": {"type": "integer"}}
+    per_page = {"name": "per_page", "in": "query", "schema": {"type": "integer"}}
+    org = {"name": "org", "in": "path", "required": True, "schema": {"type": "string"}}
+    issue = {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}}
+    listed = {
+        "description": "ok",
+        "headers": {"Link": {"schema": {"type": "string"}}},
+        "content": {"application/json": {"schema": {"type": "array", "items": issue}}},
+    }
+    spec = _spec(
+        tmp_path,
+        {"/orgs/{org}/issues": {"get": {"parameters": [org, page, per_page], "responses": {"200": listed}}}},
+    )
+    client, app = _serve(spec)
+    with client:
+        reply = client.get("/orgs/\U000daefe \u00e9/issues", params={"per_page": 1})
+    assert reply.status_code == 200, reply.text
+    encoded = quote("\U000daefe \u00e9")  # %F3%9A%BB%BE%20%C3%A9
+    assert f"/orgs/{encoded}/issues?page=1&per_page=1>" in reply.headers["Link"], reply.headers["Link"]
+    assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_missing_object_is_never_answered_as_an_auth_refusal(tmp_path: Path) -> None:
+    """GitHub's ``GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}`` declares 200, 304, 401 and 403, no
+    404: the mock answered a missing item with 401, and conform judged the run locked out. A missing object now
+    gets the nearest declared status that is no auth refusal (422 here), else the declared success."""
+    item = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    thing = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    refused = {"description": "refused"}
+    spec = _spec(
+        tmp_path,
+        {
+            "/things/{item_id}": {
+                "parameters": [item],
+                "get": {"responses": {"200": ok, "304": {"description": "same"}, "401": refused, "403": refused}},
+                "patch": {"responses": {"200": ok, "401": refused, "403": refused, "422": refused}},
+            }
+        },
+        {"Thing": thing},
+    )
+    client, app = _serve(spec)
+    with client:
+        read = client.get("/things/99")
+        written = client.patch("/things/99", json={})
+    assert read.status_code == 200 and isinstance(read.json()["id"], int), read.text
+    assert written.status_code == 422, written.text
+    assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_31_spec_is_checked_as_json_schema_2020_12_and_sampled_within_its_bounds(tmp_path: Path) -> None:
+    """Under draft 4 a 3.1 ``exclusiveMinimum: 0`` did not compile, its stand-in accepted anything, and ``const``
+    was no keyword: the self-check passed a response with ``kind: bank`` and ``n: 0``."""
+    from conformance.mock.schema import SchemaSet
+
+    schema = {
+        "type": "object",
+        "required": ["kind", "n", "ratio", "note"],
+        "properties": {
+            "kind": {"const": "card"},
+            "n": {"type": "integer", "exclusiveMinimum": 0},
+            "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "note": {"type": ["string", "null"]},
+        },
+    }
+    checked = SchemaSet({"openapi": "3.1.0", "components": {"schemas": {"Thing": schema}}})
+    assert not checked.is_valid(schema, {"kind": "bank", "n": 1, "ratio": 0.5, "note": None}, "response")
+    assert not checked.is_valid(schema, {"kind": "card", "n": 0, "ratio": 0.5, "note": None}, "response")
+    assert checked.is_valid(schema, {"kind": "card", "n": 1, "ratio": 0.5, "note": None}, "response")
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    spec = _spec(tmp_path, {"/thing": {"get": {"responses": {"200": ok}}}}, {"Thing": schema})
+    document = json.loads(spec.read_text(encoding="utf-8"))
+    spec.write_text(json.dumps({**document, "openapi": "3.1.0"}), encoding="utf-8")
+    client, app = _serve(spec)
+    with client:
+        body = client.get("/thing").json()
+    assert body["kind"] == "card" and body["n"] > 0 and 0 < body["ratio"] < 1, body
+    assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_document_goes_out_as_the_media_type_the_spec_declares(tmp_path: Path) -> None:
+    """Route 53 declares its reads as ``text/xml``; the mock rendered them as ``application/xml``, a content type the
+    spec does not declare (a self-check violation on the corpus sample)."""
+    thing = {"type": "object", "properties": {"Id": {"type": "string"}}}
+    xml = {"description": "ok", "content": {"text/xml": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    spec = _spec(tmp_path, {"/things": {"get": {"responses": {"200": xml}}}}, {"Thing": thing})
+    client, app = _serve(spec)
+    with client:
+        reply = client.get("/things")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/xml"), reply.headers
+    assert app.state.mock.violations() == {"anyapi": []}
