@@ -139,7 +139,7 @@ def _conform(entry: Entry, row: Row, seed: int) -> None:
     row.server_errors = sum(d.occurrences for d in server)
     violations = result.mock_violations or ()
     row.mock_violations = len(violations)  # what the mock sent that breaks the spec, checked as sent
-    row.problems += [f"mock sent: {v[:160]}" for v in violations[:3]]
+    row.problems += [f"mock sent: {_clip(v)}" for v in violations[:3]]
     row.problems += [f"conform: {d.kind} {d.operation}: {d.api_did[:120]}" for d in result.drifts[:3]]
     row.problems += [f"conform error: {e[:160]}" for e in result.errors[:2]]
     row.conform = (
@@ -197,6 +197,11 @@ def table(rows: list[Row]) -> str:
         f"{sum(r.mypy_errors or 0 for r in rows)}"
     ]
     return "\n".join([*lines, "", *summary])
+
+
+def _clip(text: str, keep: int = 80) -> str:
+    """``text`` short enough for a table's notes, its start (where) and its end (what) both kept."""
+    return text if len(text) <= 2 * keep + 3 else f"{text[:keep]} … {text[-keep:]}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,7 +33,7 @@ def test_long_enums_become_aliases_and_short_ones_stay(generate_client: Generate
     assert typing.get_args(types.InvoicePeriod) == tuple(PERIODS)
     assert typing.get_args(types.InvoiceSortLiteral) == ("a", "b", "c", "d")  # InvoiceSort is the schema's model
     assert {"InvoicePeriod", "InvoiceSortLiteral"} <= set(types.__all__)
-    signature = inspect.signature(module.resources.Invoices.list).parameters
+    signature = inspect.signature(importlib.import_module(f"{module.__name__}.resources").Invoices.list).parameters
     assert signature["period"].annotation == "types.InvoicePeriod | Omit"
     assert signature["periods"].annotation == "builtins.list[types.InvoicePeriod] | Omit"  # same values, one alias
     assert signature["status"].annotation.replace("'", '"') == 'Literal["draft", "paid"] | Omit'  # two values: inline
