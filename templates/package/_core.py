@@ -28,6 +28,7 @@ from ._request import (
     format_path,
     is_retryable_status,
     jsonable,
+    redact_http_log,
     redact_url,
     retry_delay,
 )
@@ -67,6 +68,7 @@ class ClientCore:
         self._initial_retry_delay = initial_retry_delay
         self._max_retry_delay = max_retry_delay
         self._secret_params = frozenset(c.name for c in credentials if c.kind == "query")
+        redact_http_log(self._secret_params)
         self._logger = logging.getLogger(types_module.rpartition(".")[0])
         self._strict = strict
         self._warned: set[tuple[str, str]] = set()  # (operation, deviation kind) already logged as a warning

@@ -239,6 +239,16 @@ def test_secrets_never_leak(billing: ModuleType, caplog: pytest.LogCaptureFixtur
         assert "TOKEN-SECRET" not in text and "KEY-123" not in text
 
 
+def test_query_secrets_stay_out_of_httpx2s_request_log(billing: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    """httpx2 logs every request's full URL at INFO; a query-placed token (BitFaktura's default) is masked there."""
+    client = make(billing, lambda r: httpx2.Response(200, json=invoice(1)))
+    with caplog.at_level(logging.INFO, logger="httpx2"):
+        client.invoices.retrieve(1)
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx2"]
+    assert lines and "api_token=***" in lines[0], lines  # the line is still there, with the URL
+    assert "TOKEN-SECRET" not in caplog.text
+
+
 def test_credentials_come_from_environment(billing: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BILLING_API_TOKEN", "from-env")
     seen: list[httpx2.Request] = []

@@ -8,6 +8,7 @@ import datetime as dt
 import email.utils
 import enum
 import json
+import logging
 import random
 import re
 import secrets
@@ -31,6 +32,7 @@ __all__ = [
     "format_path",
     "is_retryable_status",
     "jsonable",
+    "redact_http_log",
     "redact_url",
     "retry_delay",
 ]
@@ -228,3 +230,31 @@ def redact_url(url: httpx2.URL, secret_params: frozenset[str]) -> str:
         return str(url)
     pairs = [f"{quote(k)}={'***' if k in secret_params else quote(v)}" for k, v in url.params.multi_items()]
     return f"{url.copy_with(query=None)}?{'&'.join(pairs)}"
+
+
+class _RedactSecretParams(logging.Filter):
+    """Masks secret query parameters in the URLs of httpx2's own log lines (``HTTP Request: GET https://…``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: frozenset[str] = frozenset()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.names and isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(arg, self.names) if isinstance(arg, httpx2.URL) else arg for arg in record.args
+            )
+        return True
+
+
+_HTTP_LOG_FILTER = _RedactSecretParams()
+
+
+def redact_http_log(secret_params: frozenset[str]) -> None:
+    """Keep ``secret_params`` (a client's query-placed credentials) out of httpx2's request log."""
+    if not secret_params:
+        return
+    http_logger = logging.getLogger("httpx2")
+    if _HTTP_LOG_FILTER not in http_logger.filters:
+        http_logger.addFilter(_HTTP_LOG_FILTER)
+    _HTTP_LOG_FILTER.names |= secret_params
