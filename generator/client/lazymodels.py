@@ -85,9 +85,13 @@ class _Unit:
 
 def _refs(node: ast.AST, defined: set[str], *, annotation: bool = False) -> set[str]:
     found = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in defined}
-    for constant in ast.walk(node) if annotation else ():  # quoted forward references
-        if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
-            found |= set(re.findall(r"[A-Za-z_]\w*", constant.value)) & defined
+    pending = [node] if annotation else []
+    while pending:  # quoted forward references; not the strings inside a call (``Field(description=...)``)
+        current = pending.pop()
+        if isinstance(current, ast.Constant) and isinstance(current.value, str):
+            found |= set(re.findall(r"[A-Za-z_]\w*", current.value)) & defined
+        elif not isinstance(current, ast.Call):
+            pending.extend(ast.iter_child_nodes(current))
     return found
 
 
@@ -96,13 +100,16 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
     classes, assignments, rebuild calls and ``__all__``)."""
     body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
     defined: set[str] = set()
-    definitions: list[ast.ClassDef | ast.Assign] = []
+    definitions: list[ast.ClassDef | ast.Assign | ast.AnnAssign] = []
     for node in body:
         if isinstance(node, ast.Import | ast.ImportFrom):
             if definitions:
                 return None
         elif isinstance(node, ast.ClassDef):
             defined.add(node.name)
+            definitions.append(node)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            defined.add(node.target.id)  # ``X: TypeAlias = Literal[...]``
             definitions.append(node)
         elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
@@ -126,6 +133,9 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
                         eager |= _refs(child.value, defined)
                 elif child not in annotations:
                     eager |= _refs(child, defined)
+        elif isinstance(node, ast.AnnAssign):
+            names = (node.target.id,) if isinstance(node.target, ast.Name) else ()
+            eager, lazy = _refs(node, defined), set()
         else:
             names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
             eager, lazy = _refs(node.value, defined), set()
@@ -256,4 +266,6 @@ def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modu
         checking = "".join(from_import(f".{modules[n]}", [n], "    ") + "\n" for n in lazy)
         text += f"\nif TYPE_CHECKING:\n{checking}"
     exported = "".join(f'    "{n}",\n' for n in unit.names)
-    return f"{text}\n\n{unit.text.strip(chr(10))}\n\n\n__all__ = [\n{exported}]\n"
+    body = unit.text.strip("\n")
+    gap = "\n\n" if body.startswith(("class ", "@")) else "\n"  # isort: two lines before a class, else one
+    return f"{text}{gap}{body}\n\n\n__all__ = [\n{exported}]\n"

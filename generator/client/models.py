@@ -18,7 +18,8 @@ from generator.client.lazymodels import defer_builds
 __all__ = ["empty_models", "fold_null_branches", "generate_models"]
 
 _ENUM_BASES = {"str": "OpenStrEnum", "int": "OpenIntEnum", "float": "OpenEnum", "": "OpenEnum"}
-_ENUM_BASE = re.compile(r"\((?:(str|int|float), )?Enum\):$", re.MULTILINE)
+# ``(str, Enum):``, also as the formatter wraps a long class name's bases over lines
+_ENUM_BASE = re.compile(r"\(\s*(?:(str|int|float),\s*)?Enum,?\s*\):$", re.MULTILINE)
 
 
 def empty_models(header: str) -> str:

@@ -31,7 +31,11 @@ def _spec() -> dict[str, Any]:
             "/nodes/{id}": {
                 "get": {
                     "operationId": "getNode",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        # a long enum: a named Literal alias in types (an annotated assignment, not a class)
+                        {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["a", "b", "c", "d"]}},
+                    ],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": node}}}},
                 }
             }
@@ -57,11 +61,19 @@ def _spec() -> dict[str, Any]:
                 "Label": {"type": "string", "maxLength": 20},
                 "Special": {"allOf": [node, {"type": "object", "properties": {"x": {"type": "integer"}}}]},
                 "Unrelated": {"type": "object", "properties": {"name": {"type": "string"}}},
+                # a name long enough that the formatter wraps the enum's bases over lines; its description names
+                # another model, which is prose, not a reference (no import of Node)
+                LONG: {"type": "string", "enum": ["x", "y"], "description": "How a Node is drawn."},
             }
         },
     }
 
 
+LONG = "NodeRenderingPreferenceForTheGraphicalOverviewOfEveryConnectedComponentInTheWholeDocumentAndItsPrintedAppendix"
+LONG_MODULE = (
+    "node_rendering_preference_for_the_graphical_overview_of_every_connected_component_in_the_whole_document"
+    "_and_its_printed_appendix"
+)
 PAYLOAD = {"id": "a", "kind": "branch", "label": "root", "edges": [{"to": {"id": "b", "edges": []}, "weight": 1.5}]}
 
 
@@ -83,6 +95,8 @@ def test_split_models_import_only_what_is_used_and_validate_through_cycles(
         "_m_edge.py",
         "_m_kind.py",
         "_m_node.py",
+        f"_m_{LONG_MODULE}.py",
+        "_m_node_view.py",
         "_m_special.py",
         "_m_unrelated.py",
     ]  # fmt: skip (Label, a constrained string, is no model: its constraint sits on Node's field)
