@@ -192,7 +192,9 @@ def _sort_imports(source: str) -> str:
     block = "\n\n".join(
         "\n".join(sorted(set(groups[k]), key=lambda t: (t.startswith("from "), t))) for k in sorted(groups)
     )
-    return "".join(lines[:first]) + block + "\n" + "".join(lines[last:])
+    rest = "".join(lines[last:]).lstrip("\n")
+    gap = "\n\n\n" if rest.startswith(("class ", "def ", "@")) else "\n\n"  # isort: two lines before a class
+    return "".join(lines[:first]) + block + gap + rest
 
 
 def _builtin_generics(source: str) -> str:
