@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["Diagnostic", "Severity", "SpecError", "escape_pointer", "join_pointer"]
+__all__ = ["Diagnostic", "Severity", "SpecError", "containers", "escape_pointer", "join_pointer"]
 
 Severity = Literal["error", "warning"]
 
@@ -19,6 +19,19 @@ def escape_pointer(token: str) -> str:
 def join_pointer(*tokens: str | int) -> str:
     """Build a JSON pointer from unescaped tokens: ``join_pointer("paths", "/a")`` is ``/paths/~1a``."""
     return "".join("/" + escape_pointer(str(token)) for token in tokens)
+
+
+def containers(data: Any) -> Iterator[tuple[Any, tuple[str | int, ...]]]:
+    """Every mapping and list in ``data`` with the keys that lead to it, in document order, without recursion.
+
+    The keys come as a tuple, spelled as a pointer (``join_pointer(*path)``) only where one is reported: a
+    Stripe-sized spec has 100,000 containers."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())] if isinstance(data, dict | list) else []
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        items: Any = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(reversed([(value, (*path, key)) for key, value in items if isinstance(value, dict | list)]))
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apimodel.diagnostics import Diagnostic, join_pointer
+from apimodel.diagnostics import Diagnostic, containers, join_pointer
 from apimodel.expressions import Expression, ExpressionError, parse
 from apimodel.facts import (
     Apply,
@@ -352,21 +352,11 @@ def computed(prop: Any, resolved: Any, pointer: str = "", problems: Problems | N
 
 
 def check_computed(data: Any, problems: Problems, pointer: str = "") -> None:
-    """Warn about every malformed ``x-computed`` expression in the document (they are read lazily, per write).
-
-    Iterative, and a node's pointer is spelled only where the hint is: a Stripe-sized spec has 100,000 nodes."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())] if isinstance(data, dict | list) else []
-    while stack:
-        node, path = stack.pop()
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        children = []
-        for key, value in items:
-            if key == COMPUTED and isinstance(node, dict):
-                where = pointer + "".join(join_pointer(part) for part in path)
-                computed(node, value if isinstance(value, dict) else None, where, problems)
-            elif isinstance(value, dict | list):
-                children.append((value, (*path, key)))
-        stack.extend(reversed(children))  # document order
+    """Warn about every malformed ``x-computed`` expression in the document (they are read lazily, per write)."""
+    for node, path in containers(data):
+        if isinstance(node, dict) and COMPUTED in node:
+            raw = node[COMPUTED]
+            computed(node, raw if isinstance(raw, dict) else None, pointer + join_pointer(*path), problems)
 
 
 def expand(prop: Any, resolved: Any) -> str | None:

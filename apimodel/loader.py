@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from apimodel.diagnostics import Diagnostic, SpecError, escape_pointer, join_pointer
+from apimodel.diagnostics import Diagnostic, SpecError, containers, join_pointer
 from apimodel.project import display_path
 
 __all__ = ["CACHE_ABOVE", "MAX_BYTES", "MAX_DEPTH", "SpecDocument", "cache_dir", "load_spec", "resolve_pointer"]
@@ -149,18 +149,8 @@ def _too_deep(label: str, pointer: str) -> SpecError:
 
 
 def _deep_pointer(data: Any) -> str | None:
-    """The pointer of the first value nested deeper than :data:`MAX_DEPTH`, walked without recursion (the pointer
-    is spelled only for that value: a Stripe-sized spec has 100,000 nodes)."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
-    while stack:
-        node, path = stack.pop()
-        if len(path) > MAX_DEPTH:
-            return "".join(f"/{escape_pointer(str(key))}" for key in path)
-        items: Any = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, value in items:
-            if isinstance(value, dict | list):
-                stack.append((value, (*path, key)))
-    return None
+    """The pointer of the first value nested deeper than :data:`MAX_DEPTH` (walked without recursion)."""
+    return next((join_pointer(*path) for _, path in containers(data) if len(path) > MAX_DEPTH), None)
 
 
 def _deep_json_pointer(text: str) -> str | None:

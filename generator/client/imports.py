@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-__all__ = ["by_type", "from_import", "isort_key", "natural"]
+__all__ = ["after_imports", "by_type", "from_import", "isort_key", "natural"]
 
 
 def isort_key(name: str) -> tuple[str, str]:
@@ -30,3 +30,8 @@ def from_import(module: str, names: Iterable[str], indent: str = "", key: Callab
         return line
     inner = "".join(f"{indent}    {name},\n" for name in ordered)
     return f"{indent}from {module} import (\n{inner}{indent})"
+
+
+def after_imports(code: str) -> str:
+    """The blank lines isort wants between an import block and ``code``: two before a class or function, else one."""
+    return "\n\n" if code.lstrip("\n").startswith(("class ", "def ", "async def ", "@")) else "\n"

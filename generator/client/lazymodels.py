@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import dataclass
 
-from generator.client.imports import by_type, from_import, natural
+from generator.client.imports import after_imports, by_type, from_import, natural
 
 __all__ = ["SPLIT_ABOVE", "defer_builds", "types_files"]
 
@@ -267,5 +267,4 @@ def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modu
         text += f"\nif TYPE_CHECKING:\n{checking}"
     exported = "".join(f'    "{n}",\n' for n in unit.names)
     body = unit.text.strip("\n")
-    gap = "\n\n" if body.startswith(("class ", "@")) else "\n"  # isort: two lines before a class, else one
-    return f"{text}{gap}{body}\n\n\n__all__ = [\n{exported}]\n"
+    return f"{text}{after_imports(body)}{body}\n\n\n__all__ = [\n{exported}]\n"

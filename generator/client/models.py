@@ -13,6 +13,7 @@ from typing import Any
 
 from apimodel.diagnostics import Diagnostic
 from generator.client.aliases import primitive_aliases
+from generator.client.imports import after_imports
 from generator.client.lazymodels import defer_builds
 
 __all__ = ["empty_models", "fold_null_branches", "generate_models"]
@@ -193,8 +194,7 @@ def _sort_imports(source: str) -> str:
         "\n".join(sorted(set(groups[k]), key=lambda t: (t.startswith("from "), t))) for k in sorted(groups)
     )
     rest = "".join(lines[last:]).lstrip("\n")
-    gap = "\n\n\n" if rest.startswith(("class ", "def ", "@")) else "\n\n"  # isort: two lines before a class
-    return "".join(lines[:first]) + block + gap + rest
+    return "".join(lines[:first]) + block + "\n" + after_imports(rest) + rest
 
 
 def _builtin_generics(source: str) -> str:
