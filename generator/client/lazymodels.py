@@ -81,18 +81,35 @@ class _Unit:
     text: str
     eager: frozenset[str]  # used when the class is created: bases, defaults, constraints
     lazy: frozenset[str]  # used only in annotations, resolved when the model is first validated
+    quoted: frozenset[str] = frozenset()  # every identifier in its quoted annotations (``"NotRequired[X]"``)
+
+
+def _quoted(node: ast.AST) -> set[str]:
+    """The identifiers in the quoted annotations under ``node``; not the strings inside a call
+    (``Field(description=...)`` is prose)."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, ast.Constant) and isinstance(current.value, str):
+            found |= set(re.findall(r"[A-Za-z_]\w*", current.value))
+        elif not isinstance(current, ast.Call):
+            pending.extend(ast.iter_child_nodes(current))
+    return found
 
 
 def _refs(node: ast.AST, defined: set[str], *, annotation: bool = False) -> set[str]:
     found = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in defined}
-    pending = [node] if annotation else []
-    while pending:  # quoted forward references; not the strings inside a call (``Field(description=...)``)
-        current = pending.pop()
-        if isinstance(current, ast.Constant) and isinstance(current.value, str):
-            found |= set(re.findall(r"[A-Za-z_]\w*", current.value)) & defined
-        elif not isinstance(current, ast.Call):
-            pending.extend(ast.iter_child_nodes(current))
-    return found
+    return found | (_quoted(node) & defined if annotation else set())
+
+
+def _typed_dict_fields(node: ast.Assign) -> list[ast.expr]:
+    """The field annotations of ``X = TypedDict("X", {...})`` (the form for keys that are no identifiers)."""
+    call = node.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "TypedDict"):
+        return []
+    fields = call.args[1] if len(call.args) > 1 else None
+    return [v for v in fields.values if v is not None] if isinstance(fields, ast.Dict) else []
 
 
 def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
@@ -122,10 +139,12 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
     for node in definitions:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
         text = "".join(lines[start : node.end_lineno])
+        quoted: set[str] = set()
         if isinstance(node, ast.ClassDef):
             names: tuple[str, ...] = (node.name,)
             annotations = [s.annotation for s in node.body if isinstance(s, ast.AnnAssign)]
             lazy = set().union(*(_refs(a, defined, annotation=True) for a in annotations)) if annotations else set()
+            quoted = set().union(*(_quoted(a) for a in annotations)) if annotations else set()
             eager: set[str] = set()
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.AnnAssign):
@@ -138,8 +157,12 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
             eager, lazy = _refs(node, defined), set()
         else:
             names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
-            eager, lazy = _refs(node.value, defined), set()
-        units.append(_Unit(names, text, frozenset(eager - set(names)), frozenset(lazy - eager - set(names))))
+            fields = _typed_dict_fields(node)
+            eager = _refs(node.value, defined)
+            lazy = set().union(*(_refs(f, defined, annotation=True) for f in fields)) if fields else set()
+            quoted = set().union(*(_quoted(f) for f in fields)) if fields else set()
+        own = set(names)
+        units.append(_Unit(names, text, frozenset(eager - own), frozenset(lazy - eager - own), frozenset(quoted)))
     return units
 
 
@@ -244,7 +267,7 @@ def _imported(tree: ast.Module) -> dict[str, tuple[str, int]]:
 
 def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modules: dict[str, str]) -> str:
     """One model's module: the imports it uses, in isort's order, and the class."""
-    used = {n.id for n in ast.walk(ast.parse(unit.text)) if isinstance(n, ast.Name)}
+    used = {n.id for n in ast.walk(ast.parse(unit.text)) if isinstance(n, ast.Name)} | unit.quoted
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}  # standard library, third party, local
     for name in sorted(used & set(imported)):
         module, level = imported[name]

@@ -38,7 +38,16 @@ def _spec() -> dict[str, Any]:
                     ],
                     "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": node}}}},
                 }
-            }
+            },
+            "/links": {
+                "post": {
+                    "operationId": "createLink",
+                    # a key that is no identifier: the params TypedDict takes the functional form, whose quoted
+                    # annotations name typing's NotRequired and another model (Adyen's checkout spec has these)
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": ref + "Link"}}}},
+                    "responses": {"204": {"description": "linked"}},
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -61,6 +70,10 @@ def _spec() -> dict[str, Any]:
                 "Label": {"type": "string", "maxLength": 20},
                 "Special": {"allOf": [node, {"type": "object", "properties": {"x": {"type": "integer"}}}]},
                 "Unrelated": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Link": {
+                    "type": "object",
+                    "properties": {"threeds2.result": {"type": "string"}, "edge": {"$ref": ref + "Edge"}},
+                },
                 # a name long enough that the formatter wraps the enum's bases over lines; its description names
                 # another model, which is prose, not a reference (no import of Node)
                 LONG: {"type": "string", "enum": ["x", "y"], "description": "How a Node is drawn."},
@@ -93,8 +106,12 @@ def test_split_models_import_only_what_is_used_and_validate_through_cycles(
     folder = Path(module.__file__ or "").parent
     assert sorted(p.name for p in (folder / "types").glob("_m_*.py")) == [
         "_m_edge.py",
+        "_m_edge_param.py",
         "_m_kind.py",
+        "_m_link.py",
+        "_m_link_param.py",
         "_m_node.py",
+        "_m_node_param.py",
         f"_m_{LONG_MODULE}.py",
         "_m_node_view.py",
         "_m_special.py",
