@@ -208,3 +208,15 @@ def test_quick_smoke_writes_results(tmp_path: Path) -> None:
     assert len(peers["datamodel-code-generator"]["peer"]["samples"]) == 2
     markdown = (out / "RESULTS.md").read_text(encoding="utf-8")
     assert "## Generation" in markdown and "oai-petstore (3 ops)" in markdown
+
+
+def test_the_parse_workload_reports_wall_and_cpu_time_of_the_same_loops(tmp_path: Path) -> None:
+    """Parsing is one thread's work: its CPU time cannot exceed its wall time by more than the clocks' grain,
+    and it is what stays put when other processes share the cores."""
+    payload = tmp_path / "items.json"
+    payload.write_text(json.dumps({"data": [{"id": n, "name": "x" * 50} for n in range(20_000)]}), encoding="utf-8")
+    run = run_measured([sys.executable, "-m", "benchmarks.workloads.parse", "json", str(payload)], timeout=120)
+    assert run.ok, run.reason()
+    printed = run.json()
+    assert printed["items"] == 20_000 and printed["bytes"] == payload.stat().st_size
+    assert 0 < printed["cpu_seconds"] <= printed["seconds"] + 0.01
