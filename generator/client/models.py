@@ -129,7 +129,7 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
     }
     # EmailStr needs the optional email-validator package; an e-mail address is a plain string to the client
     source, aliases = primitive_aliases(re.sub(r"\bEmailStr\b", "str", source))
-    source = defer_builds(_sort_imports(_builtin_generics(_open_enums(source))))
+    source = _required_overrides(defer_builds(_sort_imports(_builtin_generics(_open_enums(source)))))
     tree = ast.parse(source)
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     defined |= {
@@ -139,6 +139,42 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
     names = {k: v for k, v in names.items() if v in defined and v not in aliases}
     source += "\n\n__all__ = [\n" + "".join(f'    "{name}",\n' for name in sorted(defined)) + "]\n"
     return source, names
+
+
+_OVERRIDE_NOTE = "  # pyright: ignore[reportGeneralTypeIssues]"
+
+
+def _required_overrides(source: str) -> str:
+    """A model that makes its base's optional field required (``allOf`` with ``required``) is what the schema says,
+    and pydantic builds it; pyright reads the missing default as a mistake, so that line says it is meant."""
+    tree = ast.parse(source)
+    defaults: dict[str, dict[str, bool]] = {}  # class → field → has a default, inherited fields included
+    marked: set[int] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        inherited: dict[str, bool] = {}
+        for base in node.bases:
+            if isinstance(base, ast.Name):
+                inherited |= defaults.get(base.id, {})
+        own = {
+            s.target.id: s.value is not None
+            for s in node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        }
+        marked |= {
+            s.lineno - 1
+            for s in node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name) and s.value is None
+            if inherited.get(s.target.id)
+        }
+        defaults[node.name] = inherited | own
+    if not marked:
+        return source
+    lines = source.splitlines(keepends=True)
+    for index in marked:
+        lines[index] = lines[index].rstrip("\n") + _OVERRIDE_NOTE + "\n"
+    return "".join(lines)
 
 
 def _open_enums(source: str) -> str:

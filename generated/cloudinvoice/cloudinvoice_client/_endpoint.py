@@ -8,7 +8,7 @@ import importlib
 import operator
 from dataclasses import dataclass
 from types import GenericAlias, ModuleType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
 
@@ -33,7 +33,7 @@ def resolve_type(ref: TypeRef, models: ModuleType) -> Any:
         return _LEAVES[ref]
     head, *args = ref
     if head == "Literal":
-        return Literal.__getitem__(tuple(args))
+        return cast(Any, Literal)[tuple(args)]  # Literal["a", "b"] built from values
     parts = [resolve_type(arg, models) for arg in args]
     if head == "|":
         return functools.reduce(operator.or_, parts)

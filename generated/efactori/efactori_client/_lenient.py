@@ -15,7 +15,7 @@ import types
 import typing
 import weakref
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
@@ -192,7 +192,8 @@ class _Walker:
         if depth > _MAX_DEPTH:
             return data
         if isinstance(base, type) and issubclass(base, RootModel):
-            root = self.value(_field_type(base, "root"), data, pointer, depth + 1)
+            model = cast("type[BaseModel]", base)  # pyright takes a RootModel class for an unhashable instance
+            root = self.value(_field_type(model, "root"), data, pointer, depth + 1)
             return base.model_construct(root)
         if isinstance(base, type) and issubclass(base, BaseModel):
             if not isinstance(data, dict):

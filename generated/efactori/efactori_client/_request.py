@@ -142,9 +142,11 @@ def _file_part(name: str, value: Any) -> tuple[str, bytes, str] | None:
         return value[0], bytes(content), str(kind)
     if isinstance(value, bytes | bytearray):
         return name, bytes(value), "application/octet-stream"
-    if hasattr(value, "read"):
+    read = getattr(value, "read", None)
+    if callable(read):
         filename = str(getattr(value, "name", name)).replace("\\", "/").rsplit("/", 1)[-1]
-        return filename, bytes(value.read()), "application/octet-stream"
+        content: Any = read()
+        return filename, bytes(content), "application/octet-stream"
     return None
 
 

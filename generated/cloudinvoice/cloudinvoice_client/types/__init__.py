@@ -60,8 +60,8 @@ class Client(ClientUpdate):
     )
     id: int
     created_at: AwareDatetime | None = None
-    code: Annotated[str, Field(description="The client's code, unique in the company; documents use it.", min_length=1)]
-    name: Annotated[str, Field(min_length=1)]
+    code: Annotated[str, Field(description="The client's code, unique in the company; documents use it.", min_length=1)]  # pyright: ignore[reportGeneralTypeIssues]
+    name: Annotated[str, Field(min_length=1)]  # pyright: ignore[reportGeneralTypeIssues]
 
 
 class ClientPage(BaseModel):
@@ -176,9 +176,9 @@ class Product(ProductUpdate):
     )
     id: int
     created_at: AwareDatetime | None = None
-    code: Annotated[str, Field(description="The product's code, unique in the company.", min_length=1)]
-    name: Annotated[str, Field(min_length=1)]
-    unit_price: Annotated[
+    code: Annotated[str, Field(description="The product's code, unique in the company.", min_length=1)]  # pyright: ignore[reportGeneralTypeIssues]
+    name: Annotated[str, Field(min_length=1)]  # pyright: ignore[reportGeneralTypeIssues]
+    unit_price: Annotated[  # pyright: ignore[reportGeneralTypeIssues]
         str, Field(description="Unit price before tax, a decimal sent as a string.", pattern="^-?\\d+(\\.\\d+)?$")
     ]
 
