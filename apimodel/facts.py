@@ -95,6 +95,8 @@ class Pagination:
     next_cursor: str | None = None
     has_more: str | None = None
     id_field: str = "id"
+    # where the cursor goes: a query parameter, or a property of the JSON request body (AWS JSON ``NextToken``)
+    cursor_in: Literal["query", "body"] = "query"
     # next-url: the dotted body path of the next page's URL (Twilio's ``meta.next_page_url``); ``cursor`` then
     # names the declared parameter a server may carry the position in, ``limit`` the page size
     next_url: str | None = None
@@ -109,6 +111,8 @@ class Pagination:
             "next-url": {"next_url": self.next_url},
         }
         names = {k: v for k, v in table[self.style].items() if v is not None}
+        if self.style == "cursor" and self.cursor_in != "query":
+            names["cursor_in"] = self.cursor_in
         if self.style == "cursor" and self.next_cursor is None and self.id_field != "id":
             names["id_field"] = self.id_field
         if self.style != "offset" and self.items != "items":  # a page of items under a key, not a bare array

@@ -11,7 +11,7 @@ from apimodel.facts import Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
-__all__ = ["PagingGuess", "infer_pagination"]
+__all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination"]
 
 _PAGE = ("page", "page_number", "pagenumber")
 _PER_PAGE = ("per_page", "perpage", "page_size", "pagesize", "limit", "size")
@@ -158,3 +158,31 @@ def infer_pagination(
         return PagingGuess(pagination, pagination.reason)
     found = ", ".join(query) or "none"
     return PagingGuess(None, Reason("inferred", f"not paginated: no page or offset parameter (query: {found})"))
+
+
+def infer_body_pagination(
+    schemas: Schemas, body: Mapping[str, Any] | None, response: Mapping[str, Any] | None
+) -> PagingGuess | None:
+    """A read that takes its page token in the JSON request body and answers the next one beside its list, or
+    None. AWS's JSON protocol pages so ("pagination tokens": a request's ``NextToken``/``Marker`` takes the
+    response's ``NextToken``/``Marker``/``NextMarker``; docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination
+    and each service's API reference), as do Google's POST search methods (AIP-158 ``page_token`` ->
+    ``next_page_token``). Both sides must say it: a token property in the request body and, in the response, an
+    array and a textual next token, named as the request's (AWS echoes ``NextToken``) or as a next cursor."""
+    found = schemas.json_content(body) if body is not None else None
+    shape = list_shape(schemas, response)
+    if found is None or shape is None or shape.envelope is None:
+        return None
+    textual = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "string"]
+    cursor = _find(textual, _CURSOR_PARAMS)
+    if cursor is None:
+        return None
+    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
+    echoed = _field(top, (cursor.lower().replace("-", "_"),), ("string",), schemas)
+    token = echoed or _field(top, _NEXT_CURSORS, ("string",), schemas)
+    if token is None:
+        return None
+    why = f"request body property {cursor!r} takes the next token in {token!r}; items under {shape.items!r}"
+    pagination = Pagination("cursor", Reason("inferred", why), items=shape.items or "items", cursor=cursor,
+                            next_cursor=token, cursor_in="body")  # fmt: skip
+    return PagingGuess(pagination, pagination.reason)
