@@ -182,7 +182,9 @@ def infer_body_pagination(
     token = echoed or _field(top, _NEXT_CURSORS, ("string",), schemas)
     if token is None:
         return None
+    numeric = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "integer"]
+    size = _find(numeric, (*_LIMIT, "max_items", "maxitems", "max_records", "maxrecords")) or "limit"
     why = f"request body property {cursor!r} takes the next token in {token!r}; items under {shape.items!r}"
     pagination = Pagination("cursor", Reason("inferred", why), items=shape.items or "items", cursor=cursor,
-                            next_cursor=token, cursor_in="body")  # fmt: skip
+                            next_cursor=token, cursor_in="body", limit=size)  # fmt: skip
     return PagingGuess(pagination, pagination.reason)

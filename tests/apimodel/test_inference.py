@@ -224,3 +224,24 @@ def test_a_broken_spec_still_gives_a_model_and_warnings_for_bad_hints() -> None:
     assert op.params == () and op.pagination is None
     assert [d.code for d in api.diagnostics] == ["unsupported-pagination"]
     assert api.servers[0].variables == ()
+
+
+def _xml(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"text/xml": {"schema": schema}}}}
+
+
+def test_an_xml_answer_says_whether_an_operation_lists() -> None:
+    """AWS's query protocol keys every action on the root (``GET /#Action=...``): the answer's schema, XML as it is,
+    tells a list (``DescribeThings``: an array of things) from an action on one thing (``CreateThing``)."""
+    listing = {"type": "object", "properties": {"Marker": STRING, "Things": {"type": "array", "items": REF}}}
+    created = {"type": "object", "properties": {"Thing": REF}}
+    api = _spec(
+        {
+            "/#Action=DescribeThings": {"get": {"responses": _xml(listing)}},
+            "/#Action=CreateThing": {"get": {"responses": _xml(created)}},
+        }
+    )
+    roles = {op.path: op.role for op in api.operations}
+    assert roles == {"/#Action=DescribeThings": "list", "/#Action=CreateThing": "retrieve"}
+    # the client reads no XML: a list in XML is called as one page, never walked by a pager
+    assert all(op.pagination is None for op in api.operations)

@@ -20,6 +20,7 @@ import httpx2
 import pytest
 
 from apimodel import api_from_data
+from conformance.mock.listing import paginate
 from tests.generator.conftest import GenerateClient
 
 THING = {"type": "object", "properties": {"Name": {"type": "string"}, "Size": {"type": "integer"}}}
@@ -200,3 +201,28 @@ def test_a_list_without_a_next_link_is_one_plain_call(generate_client: GenerateC
     )
     page = client.sizes.list(api_version="2023-01-01")
     assert not hasattr(page, "next_page") and len(seen) == 1  # the page's own model, not a pager
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_client_walks_the_pages_the_mock_serves_from_the_body_token(
+    mode: str, generate_client: GenerateClient
+) -> None:
+    """Client and mock read one :class:`apimodel.Pagination`: the mock takes the token and the size from the body."""
+    spec = _aws_spec()
+    (op,) = [o for o in api_from_data("things", spec).operations if o.operation_id == "ListThings"]
+    assert op.pagination is not None and op.pagination.limit == "MaxResults"
+    objects = [{"Name": n} for n in NAMES]
+    sizes: list[int] = []
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        page, _, envelope = paginate(op, {}, objects, str(request.url), [], json.loads(request.content))
+        sizes.append(len(page))
+        return httpx2.Response(200, json={"Things": page, **envelope})
+
+    module = generate_client(spec, f"aws_mock_things_{mode}")
+
+    def call(client: Any) -> Any:
+        return client.x_amz_target_things_list_things.list(max_results=3)
+
+    assert _walk(module, mode, "http://mock.test", handle, call) == NAMES
+    assert sizes == [3, 3, 1]
