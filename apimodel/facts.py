@@ -89,6 +89,7 @@ class Pagination:
     total_header: str | None = None
     default_per_page: int | None = None
     max_per_page: int | None = None
+    first_page: int = 1  # the number of the first page: 0 where the page parameter counts pages to skip
     # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
     # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
     cursor: str | None = None
@@ -121,6 +122,8 @@ class Pagination:
             names["total_header"] = self.total_header
         if self.default_per_page is not None:
             names["default_per_page"] = self.default_per_page
+        if self.style == "page" and self.first_page != 1:
+            names["first_page"] = self.first_page
         return tuple(sorted(names.items()))
 
 

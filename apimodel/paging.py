@@ -14,6 +14,7 @@ from apimodel.shapes import ListShape, list_shape
 __all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination"]
 
 _PAGE = ("page", "page_number", "pagenumber")
+_SKIP_PAGES = ("skippages", "skip_pages")  # e-conomic's classic pagination: pages to skip, from 0
 _PER_PAGE = ("per_page", "perpage", "page_size", "pagesize", "limit", "size")
 _OFFSET = ("offset", "skip")
 _LIMIT = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "count", "size")
@@ -102,6 +103,13 @@ def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> s
     return found
 
 
+def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -> int | None:
+    """The default a query parameter's schema declares, if it is a whole number."""
+    schema = next((p.schema for p in parameters if p.location == "query" and p.name == name), None)
+    default = schemas.mapping(schemas.resolve(schema)).get("default")
+    return default if isinstance(default, int) and not isinstance(default, bool) else None
+
+
 def infer_pagination(
     schemas: Schemas, parameters: Sequence[Parameter], response: Mapping[str, Any] | None, header_names: Sequence[str]
 ) -> PagingGuess:
@@ -113,6 +121,7 @@ def infer_pagination(
         return PagingGuess(None, Reason("inferred", "not a list: the success response holds no array"))
     where = f"items under {shape.items!r}" if shape.items else "a bare array"
     page, per_page = _find(query, _PAGE), _find(query, _PER_PAGE)
+    skip_pages = _find(query, _SKIP_PAGES) if page is None and per_page else None
     offset, limit = _find(query, _OFFSET), _find(query, _LIMIT)
     headers = {h.lower(): h for h in header_names}
     items = shape.items or "items"
@@ -143,6 +152,16 @@ def infer_pagination(
         why = f"query parameters {offset!r} and {limit!r}; {where}" + (f", total in {count!r}" if count else "")
         reason = Reason("inferred", why)
         pagination = Pagination("offset", reason, offset=offset, limit=limit, items=items, count=count or "count")
+        return PagingGuess(pagination, pagination.reason)
+    if skip_pages and per_page:
+        # e-conomic, "Pagination" in its spec's description: ``/paged?skippages=0&pagesize=20``, a page of items;
+        # the next page skips one more, a short page is the last
+        why = (
+            f"query parameters {skip_pages!r} (pages to skip, from 0) and {per_page!r}; {where}, ending on a short page"
+        )
+        default = _default_int(schemas, parameters, per_page)
+        pagination = Pagination("page", Reason("inferred", why), page=skip_pages, per_page=per_page, items=items,
+                                first_page=0, default_per_page=default)  # fmt: skip
         return PagingGuess(pagination, pagination.reason)
     if page:
         size = per_page or "per_page"

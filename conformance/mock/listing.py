@@ -204,7 +204,7 @@ def paginate(
             previous = {style.offset: max(0, offset - limit), style.limit: limit}
             envelope["previous"] = _page_url(url, kept, names, previous)
         return list(objects[offset : offset + limit]), headers, envelope
-    page = max(1, _int(query.get(style.page), 1))
+    page = max(1, _int(query.get(style.page), style.first_page) - style.first_page + 1)  # counted from 1
     per_page = min(maximum, max(1, _int(query.get(style.per_page), default)))
     chunk = list(objects[(page - 1) * per_page : page * per_page])
     if style.style == "link":

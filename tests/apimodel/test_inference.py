@@ -245,3 +245,20 @@ def test_an_xml_answer_says_whether_an_operation_lists() -> None:
     assert roles == {"/#Action=DescribeThings": "list", "/#Action=CreateThing": "retrieve"}
     # the client reads no XML: a list in XML is called as one page, never walked by a pager
     assert all(op.pagination is None for op in api.operations)
+
+
+def test_pages_to_skip_count_from_zero() -> None:
+    """e-conomic's classic pagination (its spec's "Pagination" section): ``/paged?skippages=0&pagesize=20``."""
+    size = {"name": "PageSize", "in": "query", "schema": {"type": "integer", "default": 20}}
+    api = _spec({"/things/paged": _list([*_query("SkipPages"), size], {"type": "array", "items": REF})})
+    pagination = api.operations[0].pagination
+    assert pagination is not None and pagination.style == "page"
+    assert (pagination.page, pagination.per_page, pagination.first_page, pagination.default_per_page) == (
+        "SkipPages",
+        "PageSize",
+        0,
+        20,
+    )
+    # without a page size, pages to skip say nothing about where a page ends: one page
+    api = _spec({"/things/paged": _list(_query("SkipPages"), {"type": "array", "items": REF})})
+    assert api.operations[0].pagination is None

@@ -226,3 +226,29 @@ def test_the_client_walks_the_pages_the_mock_serves_from_the_body_token(
 
     assert _walk(module, mode, "http://mock.test", handle, call) == NAMES
     assert sizes == [3, 3, 1]
+
+
+def _economic_spec() -> dict[str, Any]:
+    size = {"name": "PageSize", "in": "query", "schema": {"type": "integer", "default": 3}}
+    skip = {"name": "SkipPages", "in": "query", "schema": {"type": "integer", "default": 0}}
+    operation = {
+        "operationId": "GetPageOfThings",
+        "parameters": [skip, size],
+        "responses": {"200": {"description": "Success", "content": {"application/json": {"schema": THINGS}}}},
+    }
+    return _doc({"/things/paged": {"get": operation}}, {})
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_client_skips_one_more_page_each_time(mode: str, generate_client: GenerateClient) -> None:
+    seen: list[str] = []
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.url.params.get("SkipPages", "-"))
+        size = int(request.url.params.get("PageSize", "3"))
+        skip = int(request.url.params.get("SkipPages", "0")) * size
+        return httpx2.Response(200, json=[{"Name": n} for n in NAMES][skip : skip + size])
+
+    module = generate_client(_economic_spec(), f"economic_things_{mode}")
+    assert _walk(module, mode, "https://economic.test", handle, lambda client: client.things.paged.list()) == NAMES
+    assert seen == ["-", "1", "2"]  # the first page skips none; a short third page is the last

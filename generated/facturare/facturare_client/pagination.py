@@ -39,6 +39,7 @@ class Paging:
     items: str = "items"
     total_header: str | None = None
     default_per_page: int | None = None
+    first_page: int = 1  # the number of the first page (0: the page parameter counts pages to skip)
     cursor: str | None = None  # the query parameter (or body property, see ``cursor_in``) that takes the cursor
     cursor_in: Literal["query", "body"] = "query"  # "body": the cursor goes into the JSON request body
     next_cursor: str | None = None  # where the page says the next cursor is (dotted); None: the last item's id
@@ -103,7 +104,7 @@ class Paging:
         per_page = _int(query.get(self.per_page), self.default_per_page or 0)
         if per_page and count < per_page:
             return None
-        return {**query, self.page: _int(query.get(self.page), 1) + 1}
+        return {**query, self.page: _int(query.get(self.page), self.first_page) + 1}
 
 
 def _dig(data: Any, path: str | None) -> Any:
