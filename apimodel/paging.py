@@ -11,7 +11,7 @@ from apimodel.facts import Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
-__all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination"]
+__all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination", "names_a_page_position"]
 
 _PAGE = ("page", "page_number", "pagenumber")
 _SKIP_PAGES = ("skippages", "skip_pages")  # e-conomic's classic pagination: pages to skip, from 0
@@ -49,6 +49,12 @@ _NEXT_CURSORS = (
     "cursor",
 )
 _HAS_MORE = ("has_more", "hasmore", "has_next", "hasnext", "more", "is_truncated", "istruncated", "truncated")
+
+
+def names_a_page_position(names: Sequence[str]) -> bool:
+    """Whether one of ``names`` (parameters or body properties) is one a page's position travels in: a page
+    number, an offset, pages to skip or a cursor. A list with none declares no way to ask for a second page."""
+    return any(_find(names, wanted) for wanted in (_PAGE, _OFFSET, _SKIP_PAGES, _CURSOR_PARAMS))
 
 
 @dataclass(frozen=True)

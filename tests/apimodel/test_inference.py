@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from apimodel import Api, api_from_data
+from apimodel.paging import names_a_page_position
 
 
 def _json(schema: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -262,3 +263,17 @@ def test_pages_to_skip_count_from_zero() -> None:
     # without a page size, pages to skip say nothing about where a page ends: one page
     api = _spec({"/things/paged": _list(_query("SkipPages"), {"type": "array", "items": REF})})
     assert api.operations[0].pagination is None
+
+
+@pytest.mark.parametrize(
+    ("names", "positioned"),
+    [
+        (["SkipPages", "PageSize"], True),
+        (["nextToken", "maxResults"], True),
+        (["offset"], True),
+        (["api-version", "$filter"], False),  # Azure's lists whose page has no nextLink: one page
+        (["access_token", "limit"], False),  # a credential is no page token; a size alone is no position
+    ],
+)
+def test_a_list_declares_a_page_position_or_not(names: list[str], positioned: bool) -> None:
+    assert names_a_page_position(names) is positioned
