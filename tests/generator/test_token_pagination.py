@@ -252,3 +252,20 @@ def test_the_client_skips_one_more_page_each_time(mode: str, generate_client: Ge
     module = generate_client(_economic_spec(), f"economic_things_{mode}")
     assert _walk(module, mode, "https://economic.test", handle, lambda client: client.things.paged.list()) == NAMES
     assert seen == ["-", "1", "2"]  # the first page skips none; a short third page is the last
+
+
+def test_a_google_search_takes_its_page_token_in_the_body() -> None:
+    """AIP-158: a request's ``page_token`` (``pageToken`` in JSON) takes the response's ``nextPageToken``; a POST
+    ``:search`` method carries it in its body."""
+    paths, schemas = _rpc(
+        "SearchThings", _object(query=STRING, pageToken=STRING, pageSize={"type": "integer"}),
+        _object(results=THINGS, nextPageToken=STRING, totalSize={"type": "integer"}),
+    )  # fmt: skip
+    (op,) = api_from_data("things", _doc(paths, schemas)).operations
+    assert op.pagination is not None
+    assert (op.pagination.cursor, op.pagination.next_cursor, op.pagination.items, op.pagination.limit) == (
+        "pageToken",
+        "nextPageToken",
+        "results",
+        "pageSize",
+    )
