@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from apimodel import hints
@@ -12,7 +13,7 @@ from apimodel.errors import read_errors
 from apimodel.facts import Api, Operation, Pagination, Parameter, Reason, Resource, Server, ServerVariable
 from apimodel.loader import SpecDocument
 from apimodel.naming import snake_case, unique_name
-from apimodel.paging import infer_pagination
+from apimodel.paging import infer_body_pagination, infer_pagination
 from apimodel.roles import collection_paths, place
 from apimodel.schemas import Schemas
 from apimodel.shapes import list_shape, locate_resource
@@ -70,9 +71,17 @@ def _success(responses: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def _answers_list(schemas: Schemas, response: Mapping[str, Any] | None) -> bool | None:
-    """Whether a success response is a list (True) or one object (False); None without a JSON body."""
-    if response is None or schemas.json_content(response) is None:
+    """Whether a success response is a list (True) or one object (False); None without a JSON or XML body. An XML
+    body's schema says it as well as a JSON one's (AWS's query and REST-XML protocols: ``DescribeCacheClusters``
+    answers a list, ``CreateCacheCluster`` one object), though only JSON lists are paged."""
+    if response is None:
         return None
+    if schemas.json_content(response) is None:
+        content = schemas.mapping(response).get("content")
+        xml = [m for k, m in content.items() if "xml" in str(k).lower()] if isinstance(content, dict) else []
+        if not xml or not isinstance(xml[0], dict) or not xml[0].get("schema"):
+            return None
+        response = {"content": {"application/json": xml[0]}}
     return list_shape(schemas, response) is not None
 
 
@@ -155,6 +164,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
         )
         params = _parameters(schemas, ref)
         reasons = list(placement.reasons)
+        body = schemas.mapping(ref.operation.get("requestBody")) if ref.operation.get("requestBody") else None
         pagination: Pagination | None = hint.pagination
         if pagination is not None:
             reasons.append(("pagination", pagination.reason))
@@ -166,10 +176,20 @@ def build_api(document: SpecDocument, name: str) -> Api:
             guess = infer_pagination(schemas, params, success, _header_names(schemas, success))
             pagination = guess.pagination
             reasons.append(("pagination", guess.reason))
+        elif ref.method == "post" and not paging_declared:
+            body_guess = infer_body_pagination(schemas, body, _success(answers))
+            pagination = body_guess.pagination if body_guess else None
+            if body_guess is not None:
+                reasons.append(("pagination", body_guess.reason))
+            if body_guess is not None and placement.role == "create" and hint.action is None:
+                # a POST that takes a page token and answers a page is a read of the collection (AWS's JSON
+                # ListThings, DescribeThings), not a create: the client calls it ``list``, the mock lists
+                read = Reason("inferred", "a POST that takes a page token and answers a page: reads the collection")
+                placement = replace(placement, action="list", role="list")
+                reasons = [(k, read if k in ("action", "role") else r) for k, r in reasons]
         method = ref.method.upper()
         safe = hint.safe if hint.safe is not None else method in _SAFE_METHODS
         reasons.append(("safe", Reason("hint", hints.SAFE) if hint.safe is not None else Reason("default", method)))
-        body = schemas.mapping(ref.operation.get("requestBody")) if ref.operation.get("requestBody") else None
         raw_security = ref.operation.get("security", data.get("security"))
         operations.append(
             Operation(

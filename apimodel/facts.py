@@ -89,12 +89,15 @@ class Pagination:
     total_header: str | None = None
     default_per_page: int | None = None
     max_per_page: int | None = None
+    first_page: int = 1  # the number of the first page: 0 where the page parameter counts pages to skip
     # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
     # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
     cursor: str | None = None
     next_cursor: str | None = None
     has_more: str | None = None
     id_field: str = "id"
+    # where the cursor goes: a query parameter, or a property of the JSON request body (AWS JSON ``NextToken``)
+    cursor_in: Literal["query", "body"] = "query"
     # next-url: the dotted body path of the next page's URL (Twilio's ``meta.next_page_url``); ``cursor`` then
     # names the declared parameter a server may carry the position in, ``limit`` the page size
     next_url: str | None = None
@@ -109,6 +112,8 @@ class Pagination:
             "next-url": {"next_url": self.next_url},
         }
         names = {k: v for k, v in table[self.style].items() if v is not None}
+        if self.style == "cursor" and self.cursor_in != "query":
+            names["cursor_in"] = self.cursor_in
         if self.style == "cursor" and self.next_cursor is None and self.id_field != "id":
             names["id_field"] = self.id_field
         if self.style != "offset" and self.items != "items":  # a page of items under a key, not a bare array
@@ -117,6 +122,8 @@ class Pagination:
             names["total_header"] = self.total_header
         if self.default_per_page is not None:
             names["default_per_page"] = self.default_per_page
+        if self.style == "page" and self.first_page != 1:
+            names["first_page"] = self.first_page
         return tuple(sorted(names.items()))
 
 

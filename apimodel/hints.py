@@ -178,7 +178,7 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
         )
         return None
     assert isinstance(raw, dict)
-    names = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
+    names: dict[str, Any] = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
     return Pagination(
         style=style,
         reason=Reason("hint", PAGINATION),

@@ -11,9 +11,10 @@ from apimodel.facts import Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
-__all__ = ["PagingGuess", "infer_pagination"]
+__all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination", "names_a_page_position"]
 
 _PAGE = ("page", "page_number", "pagenumber")
+_SKIP_PAGES = ("skippages", "skip_pages")  # e-conomic's classic pagination: pages to skip, from 0
 _PER_PAGE = ("per_page", "perpage", "page_size", "pagesize", "limit", "size")
 _OFFSET = ("offset", "skip")
 _LIMIT = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "count", "size")
@@ -48,6 +49,12 @@ _NEXT_CURSORS = (
     "cursor",
 )
 _HAS_MORE = ("has_more", "hasmore", "has_next", "hasnext", "more", "is_truncated", "istruncated", "truncated")
+
+
+def names_a_page_position(names: Sequence[str]) -> bool:
+    """Whether one of ``names`` (parameters or body properties) is one a page's position travels in: a page
+    number, an offset, pages to skip or a cursor. A list with none declares no way to ask for a second page."""
+    return any(_find(names, wanted) for wanted in (_PAGE, _OFFSET, _SKIP_PAGES, _CURSOR_PARAMS))
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,13 @@ def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> s
     return found
 
 
+def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -> int | None:
+    """The default a query parameter's schema declares, if it is a whole number."""
+    schema = next((p.schema for p in parameters if p.location == "query" and p.name == name), None)
+    default = schemas.mapping(schemas.resolve(schema)).get("default")
+    return default if isinstance(default, int) and not isinstance(default, bool) else None
+
+
 def infer_pagination(
     schemas: Schemas, parameters: Sequence[Parameter], response: Mapping[str, Any] | None, header_names: Sequence[str]
 ) -> PagingGuess:
@@ -113,6 +127,7 @@ def infer_pagination(
         return PagingGuess(None, Reason("inferred", "not a list: the success response holds no array"))
     where = f"items under {shape.items!r}" if shape.items else "a bare array"
     page, per_page = _find(query, _PAGE), _find(query, _PER_PAGE)
+    skip_pages = _find(query, _SKIP_PAGES) if page is None and per_page else None
     offset, limit = _find(query, _OFFSET), _find(query, _LIMIT)
     headers = {h.lower(): h for h in header_names}
     items = shape.items or "items"
@@ -144,6 +159,16 @@ def infer_pagination(
         reason = Reason("inferred", why)
         pagination = Pagination("offset", reason, offset=offset, limit=limit, items=items, count=count or "count")
         return PagingGuess(pagination, pagination.reason)
+    if skip_pages and per_page:
+        # e-conomic, "Pagination" in its spec's description: ``/paged?skippages=0&pagesize=20``, a page of items;
+        # the next page skips one more, a short page is the last
+        why = (
+            f"query parameters {skip_pages!r} (pages to skip, from 0) and {per_page!r}; {where}, ending on a short page"
+        )
+        default = _default_int(schemas, parameters, per_page)
+        pagination = Pagination("page", Reason("inferred", why), page=skip_pages, per_page=per_page, items=items,
+                                first_page=0, default_per_page=default)  # fmt: skip
+        return PagingGuess(pagination, pagination.reason)
     if page:
         size = per_page or "per_page"
         total = next((headers[h] for h in _TOTAL_HEADERS if h in headers), None)
@@ -158,3 +183,33 @@ def infer_pagination(
         return PagingGuess(pagination, pagination.reason)
     found = ", ".join(query) or "none"
     return PagingGuess(None, Reason("inferred", f"not paginated: no page or offset parameter (query: {found})"))
+
+
+def infer_body_pagination(
+    schemas: Schemas, body: Mapping[str, Any] | None, response: Mapping[str, Any] | None
+) -> PagingGuess | None:
+    """A read that takes its page token in the JSON request body and answers the next one beside its list, or
+    None. AWS's JSON protocol pages so ("pagination tokens": a request's ``NextToken``/``Marker`` takes the
+    response's ``NextToken``/``Marker``/``NextMarker``; docs.aws.amazon.com/cli/latest/userguide/cli-usage-pagination
+    and each service's API reference), as do Google's POST search methods (AIP-158 ``page_token`` ->
+    ``next_page_token``). Both sides must say it: a token property in the request body and, in the response, an
+    array and a textual next token, named as the request's (AWS echoes ``NextToken``) or as a next cursor."""
+    found = schemas.json_content(body) if body is not None else None
+    shape = list_shape(schemas, response)
+    if found is None or shape is None or shape.envelope is None:
+        return None
+    textual = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "string"]
+    cursor = _find(textual, _CURSOR_PARAMS)
+    if cursor is None:
+        return None
+    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
+    echoed = _field(top, (cursor.lower().replace("-", "_"),), ("string",), schemas)
+    token = echoed or _field(top, _NEXT_CURSORS, ("string",), schemas)
+    if token is None:
+        return None
+    numeric = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "integer"]
+    size = _find(numeric, (*_LIMIT, "max_items", "maxitems", "max_records", "maxrecords")) or "limit"
+    why = f"request body property {cursor!r} takes the next token in {token!r}; items under {shape.items!r}"
+    pagination = Pagination("cursor", Reason("inferred", why), items=shape.items or "items", cursor=cursor,
+                            next_cursor=token, cursor_in="body", limit=size)  # fmt: skip
+    return PagingGuess(pagination, pagination.reason)

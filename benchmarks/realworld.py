@@ -20,9 +20,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from apimodel import load_api
+from apimodel import Operation, load_api
 from apimodel.diagnostics import SpecError
 from apimodel.naming import snake_case
+from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, sample
 from generator.client.pipeline import Generated
 
@@ -37,6 +38,8 @@ class Row:
     operations: int
     lists: int = 0
     paginated: int = 0
+    unpositioned: int = 0  # lists not paginated that declare no page, offset or cursor parameter: one page
+    xml_lists: int = 0  # the other lists not paginated that answer XML: the client reads no XML, so pages none
     generated: bool = False
     imports: bool = False
     mypy_errors: int | None = None  # None: not run (it did not generate or import)
@@ -158,6 +161,9 @@ def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None, conform
         return row
     row.lists = sum(1 for op in api.operations if op.role == "list")
     row.paginated = sum(1 for op in api.operations if op.role == "list" and op.pagination is not None)
+    unpaged = [op for op in api.operations if op.role == "list" and op.pagination is None]
+    row.unpositioned = sum(1 for op in unpaged if not _positioned(op))
+    row.xml_lists = sum(1 for op in unpaged if _positioned(op) and _answers_xml(op))
     out = Path(tempfile.mkdtemp(prefix="realworld-", dir=work))
     try:
         module = _generate(entry, out, row)
@@ -169,6 +175,16 @@ def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None, conform
         shutil.rmtree(out, ignore_errors=True)
     row.seconds = time.perf_counter() - started
     return row
+
+
+def _answers_xml(op: Operation) -> bool:
+    content = op.responses.get(op.success_status() or "", {}).get("content")
+    return isinstance(content, dict) and any("xml" in str(media).lower() for media in content)
+
+
+def _positioned(op: Operation) -> bool:
+    """Whether the list declares where a next page would start: a page, offset or cursor query parameter."""
+    return names_a_page_position([p.name for p in op.params if p.location == "query"])
 
 
 def _cell(value: object) -> str:
@@ -190,7 +206,9 @@ def table(rows: list[Row]) -> str:
         f"{len(rows)} specs: {sum(r.generated for r in rows)} generate, {sum(r.imports for r in rows)} import, "
         f"{sum(1 for r in rows if r.mypy_errors == 0)} pass mypy --strict, "
         f"{sum(1 for r in rows if r.mock_violations == 0 and r.server_errors == 0)} mocked without a violation; "
-        f"lists paginated: {paged} of {lists}; methods returning dict[str, Any]: "
+        f"lists paginated: {paged} of {lists} (not paginated: {sum(r.unpositioned for r in rows)} declare no page, "
+        f"offset or cursor parameter, {sum(r.xml_lists for r in rows)} more answer XML); "
+        "methods returning dict[str, Any]: "
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
         f"numbered models: {sum(r.numbered for r in rows)}; multipart operations that upload: "
         f"{sum(r.uploads for r in rows)} of {sum(r.multipart for r in rows)}; mypy --strict errors: "

@@ -169,11 +169,13 @@ def paginate(
     objects: Rows,
     url: str = "",
     pairs: Sequence[tuple[str, str]] = (),
+    body: Any = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
     """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``).
 
     ``pairs`` are the query as sent: links to other pages keep every parameter the operation declares
-    (filters, sorting, ``expand``), change only the page, and never carry a credential.
+    (filters, sorting, ``expand``), change only the page, and never carry a credential. ``body``: the JSON request
+    body, where a list whose cursor goes in the body (``cursor_in="body"``) has it.
     """
     style = op.pagination
     headers: dict[str, str] = {}
@@ -187,7 +189,10 @@ def paginate(
     declared = {p.name for p in op.params if p.location == "query"}
     kept = [(k, v) for k, v in pairs if k.split("[", 1)[0] in declared]
     if style.style in ("cursor", "next-url"):
-        return _cursor_page(style, dict(pairs), objects, url, kept)
+        raw = dict(pairs)
+        if style.cursor_in == "body" and isinstance(body, dict):  # AWS JSON: the token and the size in the body
+            raw.update({k: str(body[k]) for k in (style.cursor, style.limit) if k and body.get(k) is not None})
+        return _cursor_page(style, raw, objects, url, kept)
     if style.style == "offset":
         offset = max(0, _int(query.get(style.offset), 0))
         limit = min(maximum, max(1, _int(query.get(style.limit), default)))
@@ -199,7 +204,7 @@ def paginate(
             previous = {style.offset: max(0, offset - limit), style.limit: limit}
             envelope["previous"] = _page_url(url, kept, names, previous)
         return list(objects[offset : offset + limit]), headers, envelope
-    page = max(1, _int(query.get(style.page), 1))
+    page = max(1, _int(query.get(style.page), style.first_page) - style.first_page + 1)  # counted from 1
     per_page = min(maximum, max(1, _int(query.get(style.per_page), default)))
     chunk = list(objects[(page - 1) * per_page : page * per_page])
     if style.style == "link":

@@ -304,7 +304,7 @@ class Resources:
             else:  # a parent's field: filtered one by one, as there is no bucket to index
                 embedded = [o for o in embedded if not any(o.get(f) is True for f in flags)]
                 objects = apply_filters(op, request.query, embedded)
-            page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
+            page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs, request.body)
         return Outcome(page=page, headers=headers, envelope=envelope)
 
     def _embedded(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> list[dict[str, Any]] | None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from apimodel import Api, api_from_data
+from apimodel.paging import names_a_page_position
 
 
 def _json(schema: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -224,3 +225,55 @@ def test_a_broken_spec_still_gives_a_model_and_warnings_for_bad_hints() -> None:
     assert op.params == () and op.pagination is None
     assert [d.code for d in api.diagnostics] == ["unsupported-pagination"]
     assert api.servers[0].variables == ()
+
+
+def _xml(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"text/xml": {"schema": schema}}}}
+
+
+def test_an_xml_answer_says_whether_an_operation_lists() -> None:
+    """AWS's query protocol keys every action on the root (``GET /#Action=...``): the answer's schema, XML as it is,
+    tells a list (``DescribeThings``: an array of things) from an action on one thing (``CreateThing``)."""
+    listing = {"type": "object", "properties": {"Marker": STRING, "Things": {"type": "array", "items": REF}}}
+    created = {"type": "object", "properties": {"Thing": REF}}
+    api = _spec(
+        {
+            "/#Action=DescribeThings": {"get": {"responses": _xml(listing)}},
+            "/#Action=CreateThing": {"get": {"responses": _xml(created)}},
+        }
+    )
+    roles = {op.path: op.role for op in api.operations}
+    assert roles == {"/#Action=DescribeThings": "list", "/#Action=CreateThing": "retrieve"}
+    # the client reads no XML: a list in XML is called as one page, never walked by a pager
+    assert all(op.pagination is None for op in api.operations)
+
+
+def test_pages_to_skip_count_from_zero() -> None:
+    """e-conomic's classic pagination (its spec's "Pagination" section): ``/paged?skippages=0&pagesize=20``."""
+    size = {"name": "PageSize", "in": "query", "schema": {"type": "integer", "default": 20}}
+    api = _spec({"/things/paged": _list([*_query("SkipPages"), size], {"type": "array", "items": REF})})
+    pagination = api.operations[0].pagination
+    assert pagination is not None and pagination.style == "page"
+    assert (pagination.page, pagination.per_page, pagination.first_page, pagination.default_per_page) == (
+        "SkipPages",
+        "PageSize",
+        0,
+        20,
+    )
+    # without a page size, pages to skip say nothing about where a page ends: one page
+    api = _spec({"/things/paged": _list(_query("SkipPages"), {"type": "array", "items": REF})})
+    assert api.operations[0].pagination is None
+
+
+@pytest.mark.parametrize(
+    ("names", "positioned"),
+    [
+        (["SkipPages", "PageSize"], True),
+        (["nextToken", "maxResults"], True),
+        (["offset"], True),
+        (["api-version", "$filter"], False),  # Azure's lists whose page has no nextLink: one page
+        (["access_token", "limit"], False),  # a credential is no page token; a size alone is no position
+    ],
+)
+def test_a_list_declares_a_page_position_or_not(names: list[str], positioned: bool) -> None:
+    assert names_a_page_position(names) is positioned

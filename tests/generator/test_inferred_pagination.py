@@ -52,6 +52,14 @@ def _query(name: str, kind: str = "string") -> dict[str, Any]:
 STYLES: dict[str, dict[str, Any]] = {
     "cursor token": _spec([_query("pageToken"), _query("pageSize", "integer")], {"nextPageToken": {"type": "string"}}),
     "last id": _spec([_query("starting_after"), _query("limit", "integer")], {"has_more": {"type": "boolean"}}),
+    # e-conomic's classic pagination: SkipPages counts pages to skip from 0, PageSize (default 20) per page
+    "skip pages": _spec(
+        [
+            _query("SkipPages", "integer"),
+            {**_query("PageSize", "integer"), "schema": {"type": "integer", "default": 20}},
+        ],
+        {},
+    ),
     "next url": _spec(
         [_query("PageSize", "integer"), _query("PageToken")],
         {"meta": {"type": "object", "properties": {"next_page_url": {"type": "string", "nullable": True}}}},
@@ -73,7 +81,7 @@ def test_a_generated_client_walks_every_page_its_mock_serves(
     client = module.Client(base_url="http://mock/things", http_client=httpx2.Client(transport=SyncASGITransport(app)))
     for index in range(23):
         client.things.create(name=f"thing {index}")
-    size = {"cursor token": "page_size", "last id": "limit", "next url": "page_size"}[style]
+    size = {"cursor token": "page_size", "last id": "limit", "next url": "page_size", "skip pages": "page_size"}[style]
     first = client.things.list(**{size: 5})
     assert len(first.items) == 5 and first.has_next_page()
     names = [thing.name for thing in client.things.list(**{size: 5})]

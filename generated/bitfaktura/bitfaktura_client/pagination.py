@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx2
 
-from ._types import RequestOptions
+from ._request import jsonable
+from ._types import Omit, RequestOptions
 
 if TYPE_CHECKING:
     from ._base_client import AsyncAPIClient, SyncAPIClient
@@ -38,7 +39,9 @@ class Paging:
     items: str = "items"
     total_header: str | None = None
     default_per_page: int | None = None
-    cursor: str | None = None  # the query parameter that takes the cursor
+    first_page: int = 1  # the number of the first page (0: the page parameter counts pages to skip)
+    cursor: str | None = None  # the query parameter (or body property, see ``cursor_in``) that takes the cursor
+    cursor_in: Literal["query", "body"] = "query"  # "body": the cursor goes into the JSON request body
     next_cursor: str | None = None  # where the page says the next cursor is (dotted); None: the last item's id
     has_more: str | None = None  # the page's flag that says more pages follow (dotted)
     id_field: str = "id"
@@ -101,7 +104,7 @@ class Paging:
         per_page = _int(query.get(self.per_page), self.default_per_page or 0)
         if per_page and count < per_page:
             return None
-        return {**query, self.page: _int(query.get(self.page), 1) + 1}
+        return {**query, self.page: _int(query.get(self.page), self.first_page) + 1}
 
 
 def _dig(data: Any, path: str | None) -> Any:
@@ -109,6 +112,20 @@ def _dig(data: Any, path: str | None) -> Any:
     for key in path.split(".") if path else ():
         data = data.get(key) if isinstance(data, dict) else None
     return data if path else None
+
+
+def _request(call: _Call, position: Mapping[str, Any], url: str | None) -> dict[str, Any]:
+    """The request parts of one page: ``position`` is the page's query, the cursor included; a cursor that goes in
+    the body (``cursor_in="body"``) moves from there into the JSON body, over the caller's body."""
+    query: Mapping[str, Any] | None = position if url is None else None
+    parts = {**call.parts, "query": query}
+    cursor = call.paging.cursor
+    if call.paging.cursor_in == "body" and cursor is not None and query is not None and cursor in query:
+        parts["query"] = {k: v for k, v in query.items() if k != cursor}
+        body = call.parts.get("body")
+        given = jsonable(body) if body is not None and not isinstance(body, Omit) else {}
+        parts["body"] = {**(given if isinstance(given, dict) else {}), cursor: query[cursor]}
+    return parts
 
 
 def _int(value: Any, default: int) -> int:
@@ -138,7 +155,7 @@ class SyncPage(Generic[T]):
 
     @classmethod
     def fetch(cls, client: SyncAPIClient, call: _Call, query: Mapping[str, Any], url: str | None = None) -> SyncPage[T]:
-        parts = {**call.parts, "query": query if url is None else None}
+        parts = _request(call, query, url)
         return cls(client, call, query, client.request_raw(call.endpoint, url=url, options=call.options, **parts))
 
     def has_next_page(self) -> bool:
@@ -183,7 +200,7 @@ class AsyncPage(Generic[T]):
     async def fetch(
         cls, client: AsyncAPIClient, call: _Call, query: Mapping[str, Any], url: str | None = None
     ) -> AsyncPage[T]:
-        parts = {**call.parts, "query": query if url is None else None}
+        parts = _request(call, query, url)
         response = await client.request_raw(call.endpoint, url=url, options=call.options, **parts)
         return cls(client, call, query, response)
 
