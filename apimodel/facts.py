@@ -89,6 +89,7 @@ class Pagination:
     total_header: str | None = None
     default_per_page: int | None = None
     max_per_page: int | None = None
+    newest_first: bool = False  # without a sort parameter the list gives the newest objects first (Invoiced's events)
     # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
     # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
     cursor: str | None = None
@@ -217,6 +218,7 @@ class Computed:
     expr: Expression | None = None  # an expression over the object's fields
     default: bool = False  # computed only where the object has no value (the caller's value stays)
     remaining: str | None = None  # what is still owed of this property: what was settled stays settled
+    on_update: bool = False  # ``default: create``: the caller's value stays on create; an update computes it again
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from apimodel import Effect, Operation, hints
 from apimodel.shapes import locate_resource
 from conformance.mock.effects import Movement, guard_holds, move, movements
 from conformance.mock.events import event_payloads
-from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults
+from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
 from conformance.mock.query import select
@@ -124,7 +124,8 @@ class Resources:
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
-        compute(self.schemas, schema, obj, keep)
+        take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
+        compute(self.schemas, schema, obj, keep, creating)
 
     def _build_object(
         self,

@@ -1,0 +1,109 @@
+"""Business rules the specs declare, through HTTP against the mock: prices taken from stored products, the event
+log's order and filter, and the rules of efactori, econt and cloudinvoice."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+
+from conformance.mock import create_app
+from tests.mock.helpers import CheckedClient, api_client
+
+APIS = ("bitfaktura", "facturare", "efactori", "econt", "cloudinvoice")
+
+
+@pytest.fixture(scope="module")
+def apps() -> dict[str, Starlette]:
+    return {api: create_app([api]) for api in APIS}
+
+
+def _client(apps: dict[str, Starlette], api: str, tenant: int = 0) -> CheckedClient:
+    apps[api].state.mock.reset()
+    return api_client(apps[api], api, tenant)
+
+
+def _product(client: CheckedClient, **fields: str) -> dict:
+    answer = client.post("/products.json", json={"product": {"name": "Консультація", "code": "K1", **fields}})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def _money(obj: dict, *names: str) -> tuple[float, ...]:
+    """The amounts, as numbers: a price the caller sent is kept as sent (``"100"``), a computed one has two decimals."""
+    return tuple(float(obj[name]) for name in names)
+
+
+def test_bitfaktura_product_gross_follows_net_and_tax_on_create(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    from_net = _product(client, price_net="100", tax="23")  # the seed's own create
+    assert _money(from_net, "price_net", "price_gross", "price_tax") == (100, 123, 23)
+    assert from_net["price_gross"] == "123.00"  # a decimal string, as the API sends money
+    from_gross = _product(client, price_gross="123", tax="23")
+    assert _money(from_gross, "price_net", "price_gross", "price_tax") == (100, 123, 23)
+    exempt = _product(client, price_net="40", tax="zw")  # a rate that is a word is 0 %
+    assert _money(exempt, "price_gross", "price_tax") == (40, 0)
+    assert client.get(f"/products/{from_net['id']}.json").json()["price_gross"] == "123.00"
+
+
+def test_bitfaktura_product_update_recomputes_net_from_gross(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    product = _product(client, price_net="100", tax="23")
+    path = f"/products/{product['id']}.json"
+    new_gross = client.put(path, json={"product": {"price_gross": "246"}}).json()  # the seed's update sends gross
+    assert _money(new_gross, "price_net", "price_gross", "price_tax") == (200, 246, 46)
+    ignored = client.put(path, json={"product": {"price_net": "1"}}).json()  # net cannot be set on update
+    assert _money(ignored, "price_net", "price_gross") == (200, 246)
+    new_rate = client.put(path, json={"product": {"tax": "8"}}).json()  # the gross price stays, the net follows
+    assert _money(new_rate, "price_net", "price_gross", "price_tax") == (227.78, 246, 18.22)
+    assert client.get(path).json()["price_net"] == "227.78"
+
+
+def test_bitfaktura_position_takes_the_products_price(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "bitfaktura")
+    product = _product(client, price_net="100", tax="23")
+    other = _product(client, price_gross="50", tax="0")
+    positions = [
+        {"product_id": product["id"], "quantity": 2},  # the README's minimal create
+        {"product_id": other["id"], "quantity": 1, "price_net": "40", "name": "Знижка"},  # what the line sends wins
+    ]
+    answer = client.post("/invoices.json", json={"invoice": {"buyer_name": "ТОВ Клієнт", "positions": positions}})
+    assert answer.status_code == 201, answer.text
+    invoice = answer.json()
+    first, second = invoice["positions"]
+    assert (first["name"], first["code"], first["tax"]) == ("Консультація", "K1", "23")
+    assert _money(first, "price_net", "price_gross", "total_price_net", "total_price_gross") == (100, 123, 200, 246)
+    assert second["name"] == "Знижка" and _money(second, "price_net", "total_price_gross") == (40, 40)
+    assert _money(invoice, "price_net", "price_gross", "price_tax") == (240, 286, 46)
+    unknown = {"product_id": 987654321, "quantity": 1, "name": "Без товару", "price_net": "10", "tax": "0"}
+    lone = client.post("/invoices.json", json={"invoice": {"buyer_name": "ТОВ Клієнт", "positions": [unknown]}})
+    assert _money(lone.json()["positions"][0], "total_price_gross") == (10,)  # no such product: the line as sent
+
+
+def _event_types(client: CheckedClient, **params: str) -> list[tuple[str, int]]:
+    answer = client.get("/events", params={"per_page": "100", **params})
+    assert answer.status_code == 200, answer.text
+    return [(e["type"], e["data"]["object"]["id"]) for e in answer.json()]
+
+
+def test_facturare_events_newest_first_and_related_to(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "facturare")
+    first = client.post("/customers", json={"name": "Agroprod SRL"}).json()
+    second = client.post("/customers", json={"name": "Vinaria SRL"}).json()
+    client.patch(f"/customers/{first['id']}", json={"email": "contabil@agroprod.md"})
+    invoice = client.post("/invoices", json={"customer": first["id"], "items": [{"name": "x", "unit_cost": 5}]}).json()
+    assert _event_types(client) == [
+        ("invoice.created", invoice["id"]),
+        ("customer.updated", first["id"]),
+        ("customer.created", second["id"]),
+        ("customer.created", first["id"]),
+    ]
+    related = _event_types(client, related_to=f"customer,{first['id']}")
+    assert related == [("customer.updated", first["id"]), ("customer.created", first["id"])]
+    assert _event_types(client, related_to=f"invoice,{invoice['id']}") == [("invoice.created", invoice["id"])]
+    assert _event_types(client, related_to=f"invoice,{invoice['id'] + 1}") == []  # no such invoice
+    assert _event_types(client, related_to=f"payment,{invoice['id']}") == []  # the type counts, not only the id
+    paged = client.get("/events", params={"per_page": "1", "page": "2", "related_to": f"customer,{first['id']}"})
+    assert [e["type"] for e in paged.json()] == ["customer.created"] and paged.headers["X-Total-Count"] == "2"
+    assert "related_to=customer%2C" in paged.headers["Link"]  # the filter travels in the page links
+    bad = client.get("/events", params={"related_to": "customer"})
+    assert bad.status_code == 400 and "related_to" in bad.text
