@@ -107,3 +107,32 @@ def test_facturare_events_newest_first_and_related_to(apps: dict[str, Starlette]
     assert "related_to=customer%2C" in paged.headers["Link"]  # the filter travels in the page links
     bad = client.get("/events", params={"related_to": "customer"})
     assert bad.status_code == 400 and "related_to" in bad.text
+
+
+def test_efactori_totals_add_vat_and_discounts_as_money_maps(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "efactori")
+    lines = [
+        {"name": "Pain", "quantity": 10, "price": 2.5, "vat": 6},
+        {"name": "Service", "quantity": 2, "price": 100, "vat": 21, "discount": 10, "discount_type": "percent"},
+        {"name": "Transport", "quantity": 1, "price": 50, "vat": 21, "discount": 5, "discount_type": "amount"},
+    ]
+    made = client.post("/v1/invoices.json", json={"customer_name": "Boulangerie Dupont SRL", "invoice_lines": lines})
+    assert made.status_code == 201, made.text
+    invoice = client.get(f"/v1/invoices/{made.json()['id']}.json").json()
+    first, second, third = invoice["invoice_lines"]
+    assert [first[k]["_"] for k in ("total_amount_excl", "total_tax_amount", "total_amount_incl")] == [25, 1.5, 26.5]
+    assert [second[k]["_"] for k in ("base_total_amount_excl", "total_discount_excl", "total_amount_excl")] == [
+        200,
+        20,
+        180,
+    ]
+    assert (second["total_tax_amount"]["_"], second["total_amount_incl"]["_"]) == (37.8, 217.8)
+    assert (third["total_discount_excl"]["_"], third["total_amount_incl"]["_"]) == (5, 54.45)
+    totals = [invoice[k]["_"] for k in ("total_amount_excl", "total_tax_amount", "total_amount_incl")]
+    assert totals == [250, 48.75, 298.75]
+    assert invoice["base_total_amount_excl"]["_"] == 275 and invoice["total_discount_excl"]["_"] == 25
+    edited = dict(lines[0], quantity=20)
+    update = {"customer_name": "Boulangerie Dupont SRL", "invoice_lines": [edited]}  # the client sends it whole
+    assert client.put(f"/v1/invoices/{invoice['id']}.json", json=update).status_code == 200
+    again = client.get(f"/v1/invoices/{invoice['id']}.json").json()
+    assert [again[k]["_"] for k in ("total_amount_excl", "total_amount_incl")] == [50, 53]  # the lines replaced
