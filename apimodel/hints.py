@@ -394,13 +394,14 @@ def include(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:
     return str(raw["resource"]), tuple(str(f) for f in fields)
 
 
-def refers_to(prop: Any, resolved: Any) -> tuple[str, str | None] | None:
-    """``x-refers-to: {resource, field}`` on a property naming an object of ``resource`` whose name does not say so
-    (onFact's ``customer_id`` names a contact): by its id, or by ``field`` (CloudInvoice's ``client_code``)."""
+def refers_to(prop: Any, resolved: Any) -> tuple[str, str | None, str | None] | None:
+    """``x-refers-to: {resource, field, refuse}`` on a property naming an object of ``resource`` whose name does not
+    say so (onFact's ``customer_id`` names a contact): by its id, or by ``field`` (CloudInvoice's ``client_code``);
+    ``refuse``: the API's message when a create names none of the tenant's objects."""
     raw = _mapping(prop, resolved, REFERS_TO)
     if not isinstance(raw, dict) or not _text(raw.get("resource")):
         return None
-    return str(raw["resource"]), _text(raw.get("field"))
+    return str(raw["resource"]), _text(raw.get("field")), _text(raw.get("refuse"))
 
 
 def defaults_from(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:

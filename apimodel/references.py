@@ -4,12 +4,13 @@ are dates (and in what form). Read from the expand hint where there is one, else
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from apimodel import hints
 from apimodel.facts import Api
 
-__all__ = ["DateForm", "date_form", "referenced_field", "referenced_resource"]
+__all__ = ["DateForm", "date_form", "referenced_field", "referenced_resource", "unknown_reference"]
 
 DateForm = Literal["date", "date-time", "unix"]
 _NOT_IDS = ("date", "date-time", "email", "uri", "binary", "byte", "password")
@@ -40,6 +41,15 @@ def referenced_field(prop: Any, resolved: Any) -> str | None:
     """The field of the referenced object that the property holds, where it is not the id (a client's ``code``)."""
     refers = hints.refers_to(prop, resolved)
     return refers[1] if refers is not None else None
+
+
+def unknown_reference(prop: Any, resolved: Any, value: Any, find: Callable[[str, str | None, Any], bool]) -> str | None:
+    """The API's refusal when ``value`` names no object the tenant has (``find(resource, field, value)``), where the
+    refers-to hint gives one; else ``None``."""
+    refers = hints.refers_to(prop, resolved)
+    if refers is None or refers[2] is None or value is None or find(refers[0], refers[1], value):
+        return None
+    return refers[2]
 
 
 def date_form(name: str, resolved: Any) -> DateForm | None:

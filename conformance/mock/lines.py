@@ -69,7 +69,7 @@ def compute(
         if rule.remaining is not None:
             owed = _number(obj.get(rule.remaining))
             total = None if owed is None else owed - settled.get(name, 0.0)
-        elif rule.expr is not None:
+        elif rule.expr is not None and rule.sum is None:
             total = rule.expr.evaluate(obj)
         else:
             total = _total(obj, rule)
@@ -192,6 +192,8 @@ def merge_nested(base: Any, incoming: Any, stale: dict[str, frozenset[str]] | No
 
 
 def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
+    if rule.expr is not None:  # {sum: lines, expr: ...}: the expression on each line
+        return _number(rule.expr.evaluate(line))
     if rule.product:
         result = 1.0
         for name in rule.product:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apimodel import Effect, Operation, hints
+from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
 from conformance.mock.effects import Movement, guard_holds, move, movements
 from conformance.mock.events import event_payloads
@@ -199,7 +200,7 @@ class Resources:
             props = self.schemas.properties(self.resource_schema(op))
             typed = {k: coerce_to(self.schemas, props[k], v) for k, v in taken.items() if k in props}
             obj = self._build_object(tenant, op, {}, {**obj, **typed}, frozenset(typed))
-        refusal = self._move(tenant, op, obj)
+        refusal = self._dangling(tenant, op, obj) or self._move(tenant, op, obj)
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
         id_name = self.id_field(op)
@@ -223,6 +224,21 @@ class Resources:
         stored = self.store.replace(obj, updated)
         self._log(tenant, obj, stored)
         return Outcome(obj=stored)
+
+    def _dangling(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
+        """The API's refusal of a reference (the refers-to hint's ``refuse``) that names none of the tenant's
+        objects (CloudInvoice's unknown ``client_code``), else ``None``."""
+
+        def find(resource: str, field: str | None, value: Any) -> bool:
+            if field is None:
+                return self.store.find_any(tenant, resource, str(value)) is not None
+            return any(o.get(field) == value for o in self.store.bucket(tenant, resource).objects.values())
+
+        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
+            message = unknown_reference(prop, self.schemas.resolve(prop), obj.get(name), find)
+            if message is not None:
+                return message
+        return None
 
     def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any."""

@@ -136,3 +136,39 @@ def test_efactori_totals_add_vat_and_discounts_as_money_maps(apps: dict[str, Sta
     assert client.put(f"/v1/invoices/{invoice['id']}.json", json=update).status_code == 200
     again = client.get(f"/v1/invoices/{invoice['id']}.json").json()
     assert [again[k]["_"] for k in ("total_amount_excl", "total_amount_incl")] == [50, 53]  # the lines replaced
+
+
+def _document(client: CheckedClient, **fields: object) -> object:
+    lines = [
+        {"description": "Pão de forma", "quantity": "20.000", "unit_price": "1.50", "tax_rate": "6.00"},
+        {"description": "Entrega", "quantity": "1", "unit_price": "10.00", "tax_rate": "23.00", "discount": "10"},
+    ]
+    return client.post(
+        "/documents/", json={"document_nature": "FT", "document_date": "2026-01-05", "lines": lines, **fields}
+    )
+
+
+def test_cloudinvoice_totals_tax_and_unknown_client_code(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "cloudinvoice")
+    made = client.post("/clients/", json={"code": "C0012", "name": "Padaria Central, Lda."})
+    assert made.status_code == 201, made.text
+    answer = _document(client, client_code="C0012")
+    assert answer.status_code == 201, answer.text
+    document = answer.json()
+    # 30.00 at 6 % and 9.00 (10.00 less 10 %) at 23 %
+    assert (document["net_total"], document["tax_total"], document["gross_total"]) == ("39.00", "3.87", "42.87")
+    assert client.get(f"/documents/{document['id']}/").json()["gross_total"] == "42.87"
+    anonymous = _document(client)  # no client_code: an anonymous final consumer
+    assert anonymous.status_code == 201
+    unknown = _document(client, client_code="C9999")  # the seed's own error example
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"] == {"non_field_errors": "Não existe nenhum cliente com este código."}
+    assert unknown.json()["error_code"] == "validation_error"
+    listed = client.get("/documents/").json()
+    assert [d["id"] for d in listed["results"]] == [document["id"], anonymous.json()["id"]]  # nothing stored
+    other = _client_of_tenant(apps, "cloudinvoice", 1)
+    assert _document(other, client_code="C0012").status_code == 400  # another tenant's client is unknown here
+
+
+def _client_of_tenant(apps: dict[str, Starlette], api: str, tenant: int) -> CheckedClient:
+    return api_client(apps[api], api, tenant)
