@@ -296,6 +296,8 @@ class Resource:
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
     # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
     includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()
+    # properties whose value must name an object the tenant has, or the create is refused (the refers-to hint)
+    checked_references: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str | None:

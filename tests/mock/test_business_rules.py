@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from starlette.applications import Starlette
 
-from conformance.mock import create_app
-from tests.mock.helpers import CheckedClient, api_client
+from conformance.mock import create_app, demo_credentials
+from tests.mock.helpers import CheckedClient, api_client, example
 
 APIS = ("bitfaktura", "facturare", "efactori", "econt", "cloudinvoice")
 
@@ -172,3 +172,19 @@ def test_cloudinvoice_totals_tax_and_unknown_client_code(apps: dict[str, Starlet
 
 def _client_of_tenant(apps: dict[str, Starlette], api: str, tenant: int) -> CheckedClient:
     return api_client(apps[api], api, tenant)
+
+
+def test_econt_refuses_a_payer_without_email_and_stores_nothing(apps: dict[str, Starlette]) -> None:
+    """The only refusal e-Cont's docs name: the payer's email is required, the invoice is sent there."""
+    client = _client(apps, "econt")
+    body = example(apps["econt"], "econt", "post", "/facturare/v1/put/invoice")
+    creds = demo_credentials("econt")
+    body["connect"].update(client=creds["ECONT_CLIENT_ID"], token=creds["ECONT_TOKEN"])
+    placed = client.post("/facturare/v1/put/invoice", json=body)
+    assert placed.status_code == 200 and placed.json()["data"]["status"] == "actual"  # issued, unpaid
+    before = len(apps["econt"].state.mock.servers["econt"].store.bucket(0, "invoices").objects)
+    del body["order"]["billing"]["email"]
+    refused = client.post("/facturare/v1/put/invoice", json=body)
+    assert refused.status_code == 400 and refused.json()["status"] == "FAIL"
+    assert list(refused.json()["data"]["message"]) == ["order.billing.email"]  # what is missing, and where
+    assert len(apps["econt"].state.mock.servers["econt"].store.bucket(0, "invoices").objects) == before
