@@ -124,6 +124,8 @@ class Resources:
                     obj[name] = fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
+                if self.schemas.schema_type(spec) == "integer" and obj[name].isdigit():  # onFact's raw number
+                    obj[name] = int(obj[name])
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
         take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
         compute(self.schemas, schema, obj, keep, creating)

@@ -188,3 +188,20 @@ def test_econt_refuses_a_payer_without_email_and_stores_nothing(apps: dict[str, 
     assert refused.status_code == 400 and refused.json()["status"] == "FAIL"
     assert list(refused.json()["data"]["message"]) == ["order.billing.email"]  # what is missing, and where
     assert len(apps["econt"].state.mock.servers["econt"].store.bucket(0, "invoices").objects) == before
+
+
+def test_efactori_numbers_documents_as_its_next_number_call_says(apps: dict[str, Starlette]) -> None:
+    client = _client(apps, "efactori")
+    other = _client_of_tenant(apps, "efactori", 1)
+    line = {"name": "Pain", "quantity": 1, "price": 2.5}
+    numbers = []
+    for _ in range(2):
+        announced = client.request("HEAD", "/v1/invoices.json", params={"date": "2026-01-05"})
+        made = client.post("/v1/invoices.json", json={"customer_name": "Dupont", "invoice_lines": [line]}).json()
+        numbers.append(client.get(f"/v1/invoices/{made['id']}.json").json()["number"])
+        assert announced.headers["X-NEXT-NUMBER"] == str(numbers[-1])  # the number the HEAD call announced
+    assert numbers == [1, 2]
+    chosen = client.post("/v1/invoices.json", json={"customer_name": "Dupont", "number": 40, "invoice_lines": [line]})
+    assert client.get(f"/v1/invoices/{chosen.json()['id']}.json").json()["number"] == 40  # a number sent is kept
+    assert other.request("HEAD", "/v1/invoices.json", params={"date": "2026-01-05"}).headers["X-NEXT-NUMBER"] == "1"
+    assert client.request("HEAD", "/v1/creditnotes.json", params={"date": "2026-01-05"}).headers["X-NEXT-NUMBER"] == "1"
