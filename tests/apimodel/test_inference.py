@@ -224,3 +224,18 @@ def test_a_broken_spec_still_gives_a_model_and_warnings_for_bad_hints() -> None:
     assert op.params == () and op.pagination is None
     assert [d.code for d in api.diagnostics] == ["unsupported-pagination"]
     assert api.servers[0].variables == ()
+
+
+def test_a_list_order_is_read_and_a_misspelled_one_is_a_warning() -> None:
+    paging = {"style": "link", "page": "page", "per-page": "per_page"}
+    api = _spec(
+        {
+            "/new": {"get": {"responses": {"200": _json(REF)}, "x-pagination": {**paging, "order": "newest-first"}}},
+            "/old": {"get": {"responses": {"200": _json(REF)}, "x-pagination": {**paging, "order": "latest"}}},
+        }
+    )
+    newest, oldest = sorted(api.operations, key=lambda o: o.path)
+    assert newest.pagination is not None and newest.pagination.newest_first
+    assert oldest.pagination is not None and not oldest.pagination.newest_first
+    (warning,) = api.diagnostics
+    assert warning.code == "bad-order" and "'latest'" in warning.message and warning.pointer.endswith("/order")

@@ -158,6 +158,10 @@ def test_cloudinvoice_totals_tax_and_unknown_client_code(apps: dict[str, Starlet
     # 30.00 at 6 % and 9.00 (10.00 less 10 %) at 23 %
     assert (document["net_total"], document["tax_total"], document["gross_total"]) == ("39.00", "3.87", "42.87")
     assert client.get(f"/documents/{document['id']}/").json()["gross_total"] == "42.87"
+    assert document["sent"] is False
+    mail = {"email": "geral@padariacentral.pt", "subject": "Fatura", "body": "Segue em anexo."}
+    assert client.post(f"/documents/{document['id']}/email/", json=mail).json() == {"status": "OK"}
+    assert client.get(f"/documents/{document['id']}/").json()["sent"] is True  # e-mailed: marked sent
     anonymous = _document(client)  # no client_code: an anonymous final consumer
     assert anonymous.status_code == 201
     unknown = _document(client, client_code="C9999")  # the seed's own error example
