@@ -56,6 +56,8 @@ def test_bitfaktura_product_update_recomputes_net_from_gross(apps: dict[str, Sta
     new_rate = client.put(path, json={"product": {"tax": "8"}}).json()  # the gross price stays, the net follows
     assert _money(new_rate, "price_net", "price_gross", "price_tax") == (227.78, 246, 18.22)
     assert client.get(path).json()["price_net"] == "227.78"
+    comma = client.put(path, json={"product": {"price_gross": "108,00"}}).json()  # a decimal comma, as the API takes
+    assert (comma["price_gross"], comma["price_net"]) == ("108.00", "100.00")
 
 
 def test_bitfaktura_position_takes_the_products_price(apps: dict[str, Starlette]) -> None:

@@ -86,9 +86,18 @@ class FlagInputFlagInput1(OpenStrEnum):
 
 
 TaxInputTaxInput = Annotated[
+    float,
+    Field(
+        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string.",
+        ge=0.0,
+    ),
+]
+
+
+TaxInputTaxInput1 = Annotated[
     str,
     Field(
-        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
+        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string.",
         pattern="^([0-9]+([.,][0-9]+)?|np|zw|disabled)$",
     ),
 ]
@@ -347,9 +356,9 @@ class InvoiceCorrectionLineInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     kind: InvoiceCorrectionLineInputKind | None = None
@@ -614,9 +623,9 @@ class PriceListPositionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
 
@@ -694,9 +703,9 @@ class WarehouseActionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_net: Annotated[
@@ -706,9 +715,9 @@ class WarehouseActionInput(BaseModel):
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     purchase_price_net: Annotated[
@@ -821,9 +830,9 @@ class ClientInput(BaseModel):
         ),
     ] = None
     default_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_list_id: Annotated[
@@ -993,9 +1002,9 @@ class ProductInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_gross: Annotated[
@@ -1044,9 +1053,9 @@ class ProductInput(BaseModel):
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     purchase_price_gross: Annotated[
@@ -1761,9 +1770,9 @@ class InvoicePositionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     code: str | None = None
@@ -3273,6 +3282,7 @@ __all__ = [
     "StatusMessage",
     "StatusMessageCode",
     "TaxInputTaxInput",
+    "TaxInputTaxInput1",
     "User",
     "UserCreateRequest",
     "UserCreateRequestParam",
