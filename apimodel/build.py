@@ -301,6 +301,9 @@ def _resources(schemas: Schemas, operations: list[Operation]) -> tuple[Resource,
                 expands=tuple((k, e) for k, p in props.items() if (e := hints.expand(p, schemas.resolve(p)))),
                 trash_flags=tuple(trash),
                 includes=tuple((k, i) for k, p in props.items() if (i := hints.include(p, schemas.resolve(p)))),
+                checked_references=tuple(
+                    k for k, p in props.items() if (r := hints.refers_to(p, schemas.resolve(p))) and r[2] is not None
+                ),
             )
         )
     return tuple(resources)

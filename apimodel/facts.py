@@ -90,6 +90,7 @@ class Pagination:
     default_per_page: int | None = None
     max_per_page: int | None = None
     first_page: int = 1  # the number of the first page: 0 where the page parameter counts pages to skip
+    newest_first: bool = False  # without a sort parameter the list gives the newest objects first (Invoiced's events)
     # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
     # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
     cursor: str | None = None
@@ -224,6 +225,7 @@ class Computed:
     expr: Expression | None = None  # an expression over the object's fields
     default: bool = False  # computed only where the object has no value (the caller's value stays)
     remaining: str | None = None  # what is still owed of this property: what was settled stays settled
+    on_update: bool = False  # ``default: create``: the caller's value stays on create; an update computes it again
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ class Resource:
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
     # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
     includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()
+    # properties whose value must name an object the tenant has, or the create is refused (the refers-to hint)
+    checked_references: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str | None:

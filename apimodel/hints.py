@@ -35,6 +35,7 @@ __all__ = [
     "BODY_DEFAULTS",
     "COMPUTED",
     "CONTENT_TYPE_REQUIRED",
+    "DEFAULTS_FROM",
     "EFFECT",
     "ENV",
     "ERRORS",
@@ -47,6 +48,7 @@ __all__ = [
     "LISTS",
     "PAGINATION",
     "PREFIX",
+    "REFERS_TO",
     "RESOURCE",
     "SAFE",
     "SOURCE",
@@ -60,6 +62,7 @@ __all__ = [
     "check_computed",
     "computed",
     "content_type_required",
+    "defaults_from",
     "document_pointer",
     "error_hints",
     "event_log",
@@ -68,6 +71,7 @@ __all__ = [
     "include",
     "operation_hints",
     "parameter_filter",
+    "refers_to",
     "scheme_hints",
     "wrapper",
 ]
@@ -90,6 +94,8 @@ SAFE = "x-safe"
 FILL = "x-fill"
 COMPUTED = "x-computed"
 EXPAND = "x-expand"
+DEFAULTS_FROM = "x-defaults-from"
+REFERS_TO = "x-refers-to"
 INCLUDE = "x-include"
 WRAPPER = "x-wrapper"
 FILTER = "x-filter"
@@ -101,7 +107,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
     "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
-    "schema": (FILL, COMPUTED, EXPAND, WRAPPER, INCLUDE),
+    "schema": (FILL, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO),
     "parameter": (FILTER,),
 }
 
@@ -178,12 +184,20 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
         )
         return None
     assert isinstance(raw, dict)
+    if raw.get("order", "oldest-first") not in ("oldest-first", "newest-first"):
+        problems.warn(
+            f"{pointer}/{PAGINATION}/order",
+            "bad-order",
+            f"order {raw['order']!r} is not oldest-first or newest-first",
+            "the list gives the oldest objects first",
+        )
     names: dict[str, Any] = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
     return Pagination(
         style=style,
         reason=Reason("hint", PAGINATION),
         default_per_page=_int(raw.get("default-per-page")),
         max_per_page=_int(raw.get("max-per-page")),
+        newest_first=raw.get("order") == "newest-first",
         **names,
     )
 
@@ -331,12 +345,14 @@ def fill(resolved: Any) -> str | None:
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
 
 
+def _mapping(prop: Any, resolved: Any, key: str) -> dict[str, Any] | None:
+    """The mapping hint ``key`` beside a ``$ref`` (``prop``) or on the schema it names (``resolved``)."""
+    return next((n[key] for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(key), dict)), None)
+
+
 def computed(prop: Any, resolved: Any, pointer: str = "", problems: Problems | None = None) -> Computed | None:
     """``x-computed`` beside a ``$ref`` or on the schema it names."""
-    raw = next(
-        (n.get(COMPUTED) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(COMPUTED), dict)),
-        None,
-    )
+    raw = _mapping(prop, resolved, COMPUTED)
     if raw is None:
         return None
     product = raw.get("product")
@@ -346,8 +362,9 @@ def computed(prop: Any, resolved: Any, pointer: str = "", problems: Problems | N
         field=_text(raw.get("field")),
         copy=_text(raw.get("copy")),
         expr=_expression(raw.get("expr"), f"{pointer}/{COMPUTED}/expr", problems),
-        default=raw.get("default") is True,
+        default=raw.get("default") is True or raw.get("default") == "create",
         remaining=_text(raw.get("remaining")),
+        on_update=raw.get("default") == "create",
     )
 
 
@@ -370,10 +387,29 @@ def expand(prop: Any, resolved: Any) -> str | None:
 def include(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:
     """``x-include: {resource, from: [fields]}`` on an array property: the objects of ``resource`` whose ids the
     object's ``from`` fields hold (an id or a list of ids), embedded when the caller asks ``include=<property>``."""
-    raw = next(
-        (n.get(INCLUDE) for n in (prop, resolved) if isinstance(n, dict) and isinstance(n.get(INCLUDE), dict)), None
-    )
+    raw = _mapping(prop, resolved, INCLUDE)
     fields = raw.get("from") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not isinstance(fields, list):
+        return None
+    return str(raw["resource"]), tuple(str(f) for f in fields)
+
+
+def refers_to(prop: Any, resolved: Any) -> tuple[str, str | None, str | None] | None:
+    """``x-refers-to: {resource, field, refuse}`` on a property naming an object of ``resource`` whose name does not
+    say so (onFact's ``customer_id`` names a contact): by its id, or by ``field`` (CloudInvoice's ``client_code``);
+    ``refuse``: the API's message when a create names none of the tenant's objects."""
+    raw = _mapping(prop, resolved, REFERS_TO)
+    if not isinstance(raw, dict) or not _text(raw.get("resource")):
+        return None
+    return str(raw["resource"]), _text(raw.get("field")), _text(raw.get("refuse"))
+
+
+def defaults_from(prop: Any, resolved: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``x-defaults-from: {resource, fields: [names]}`` on a property holding the id of an object of ``resource``:
+    the object (or line) takes those fields from it where it has no value of its own (a position's price from its
+    product)."""
+    raw = _mapping(prop, resolved, DEFAULTS_FROM)
+    fields = raw.get("fields") if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or not _text(raw.get("resource")) or not isinstance(fields, list):
         return None
     return str(raw["resource"]), tuple(str(f) for f in fields)

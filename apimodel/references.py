@@ -4,12 +4,13 @@ are dates (and in what form). Read from the expand hint where there is one, else
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from apimodel import hints
 from apimodel.facts import Api
 
-__all__ = ["DateForm", "date_form", "referenced_resource"]
+__all__ = ["DateForm", "date_form", "referenced_field", "referenced_resource", "unknown_reference"]
 
 DateForm = Literal["date", "date-time", "unix"]
 _NOT_IDS = ("date", "date-time", "email", "uri", "binary", "byte", "password")
@@ -17,9 +18,11 @@ _DATE_NAME = re.compile(r"(^|_)(date|at|timestamp|on|to)$|^(date|timestamp)")
 
 
 def referenced_resource(api: Api, name: str, prop: Any, resolved: Any) -> str | None:
-    """The top-level stored collection whose id the property holds: the expand hint's, else ``customer`` or
-    ``customer_id`` naming ``customers`` (``category_id``: ``categories``), when that collection exists."""
-    hinted = hints.expand(prop, resolved)
+    """The top-level stored collection whose id (or other key, :func:`referenced_field`) the property holds: the
+    refers-to or expand hint's, else ``customer`` or ``customer_id`` naming ``customers`` (``category_id``:
+    ``categories``), when that collection exists."""
+    refers = hints.refers_to(prop, resolved)
+    hinted = refers[0] if refers is not None else hints.expand(prop, resolved)
     if hinted is not None:
         return hinted
     kind = resolved.get("type") if isinstance(resolved, dict) else None
@@ -32,6 +35,21 @@ def referenced_resource(api: Api, name: str, prop: Any, resolved: Any) -> str | 
         if found is not None and found.stored and "." not in found.name:
             return found.name
     return None
+
+
+def referenced_field(prop: Any, resolved: Any) -> str | None:
+    """The field of the referenced object that the property holds, where it is not the id (a client's ``code``)."""
+    refers = hints.refers_to(prop, resolved)
+    return refers[1] if refers is not None else None
+
+
+def unknown_reference(prop: Any, resolved: Any, value: Any, find: Callable[[str, str | None, Any], bool]) -> str | None:
+    """The API's refusal when ``value`` names no object the tenant has (``find(resource, field, value)``), where the
+    refers-to hint gives one; else ``None``."""
+    refers = hints.refers_to(prop, resolved)
+    if refers is None or refers[2] is None or value is None or find(refers[0], refers[1], value):
+        return None
+    return refers[2]
 
 
 def date_form(name: str, resolved: Any) -> DateForm | None:

@@ -268,6 +268,9 @@ def write_persisted(run: RunContext, ctx: Any, response: Any, case: Any) -> None
             return  # fields outside the wrapper are not the object's: the API rightly ignores them
         sent = sent[wrapper]
     ignored = _read_only_properties(run, operation.body, wrapper)
+    owner = run.model.resource(operation.resource)
+    # what an update computes again whatever was sent (BitFaktura's product net price, from gross and tax)
+    ignored |= {name for name, rule in owner.computed if rule.on_update} if owner is not None else set()
     for key, value in sorted(sent.items()):
         scalar = isinstance(value, str | int | float | bool) and key in stored and key not in ignored
         if scalar and not _same(stored[key], value):

@@ -198,11 +198,15 @@ def is_error_envelope(api: Api, response: Any) -> bool:
 
 
 def is_state_refusal(api: Api, method: str, path: str, response: Any) -> bool:
-    """A schema-valid request the spec says the API refuses in some states (the effect hint's ``refuse``),
-    answered with the API's error envelope and a 4xx the operation declares: the documented refusal (paying a
-    voided invoice, applying more than the balance), not a rejection of valid data."""
+    """A schema-valid request the spec says the API refuses in some states (the effect hint's ``refuse``, or a create
+    naming an object the tenant lacks: the refers-to hint's), answered with the API's error envelope and a 4xx the
+    operation declares: the documented refusal (paying a voided invoice, applying more than the balance, an unknown
+    client code), not a rejection of valid data."""
     found = api.operation(method.upper(), path)
-    if found is None or found.effect is None or not found.effect.refuses or response is None:
+    owner = api.resource(found.resource) if found is not None else None
+    references = found is not None and found.role == "create" and owner is not None and owner.checked_references
+    refusing = found is not None and found.effect is not None and found.effect.refuses
+    if found is None or not (refusing or references) or response is None:
         return False
     status = response.status_code
     declared = str(status) in found.responses or f"{str(status)[0]}XX" in found.responses

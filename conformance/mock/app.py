@@ -24,7 +24,7 @@ from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
-from conformance.mock.seeding import Seeds, references_of, seed_order
+from conformance.mock.seeding import Seeds, fit_amounts, references_of, seed_order
 from conformance.mock.server import ApiServer
 from conformance.mock.shared import SharedState
 
@@ -120,9 +120,10 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
             for index in range(per_resource):
                 body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
                 body = seeds.body(schema, body, tenant, index)
+                body = fit_amounts(op, body, functools.partial(server.store.find_any, tenant))
                 outcome = server.resources.create(tenant, op, ParsedRequest(body=body))
                 if outcome.obj is not None:
-                    seeds.made(tenant, op.resource, outcome.obj.get(server.resources.id_field(op)))
+                    seeds.made(tenant, op.resource, outcome.obj.get(server.resources.id_field(op)), outcome.obj)
                     settled = seeds.settle(server.resources.resource_schema(op), outcome.obj, body, today)
                     if settled is not None:
                         server.store.replace(outcome.obj, settled)

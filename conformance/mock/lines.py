@@ -12,12 +12,34 @@ from apimodel import Computed, hints
 from apimodel.expressions import number as _number
 from conformance.mock.schema import SchemaSet
 
-__all__ = ["compute", "fill_line_ids", "merge_nested", "stale_defaults"]
+__all__ = ["compute", "fill_line_ids", "merge_nested", "stale_defaults", "take_defaults"]
+
+Find = Callable[[str, str], dict[str, Any] | None]
 
 
-def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset()) -> None:
+def take_defaults(schemas: SchemaSet, schema: Any, obj: dict[str, Any], find: Find) -> None:
+    """The object and each of its lines take the fields a property naming another object lists
+    (:func:`apimodel.hints.defaults_from`) from that object (``find(resource, key)``), where they have none."""
+    props = schemas.properties(schema)
+    for name, prop in props.items():
+        value, spec = obj.get(name), schemas.resolve(prop)
+        if isinstance(value, list) and isinstance(spec, dict):
+            for line in value:
+                if isinstance(line, dict):
+                    take_defaults(schemas, spec.get("items") or {}, line, find)
+        rule = hints.defaults_from(prop, spec)
+        source = find(rule[0], str(value)) if rule is not None and value is not None else None
+        for field in rule[1] if rule is not None and source is not None else ():
+            if obj.get(field) is None and source is not None and source.get(field) is not None:
+                obj[field] = copy.deepcopy(source[field])
+
+
+def compute(
+    schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset(), creating: bool = True
+) -> None:
     """Apply the computed-field rules, lines first, except to the fields in ``keep`` (set explicitly by an action);
-    each rule after the computed fields it reads, so an expression sees the totals of the same write."""
+    each rule after the computed fields it reads, so an expression sees the totals of the same write. On an update
+    (not ``creating``) a rule with ``default: create`` computes its field again whatever it holds."""
     props = schemas.properties(schema)
     for name, prop in props.items():  # lines first: their own computed fields feed the totals
         value = obj.get(name)
@@ -27,7 +49,7 @@ def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozense
             for line in value:
                 if isinstance(line, dict):
                     _defaults(schemas, item, line)
-                    compute(schemas, item, line)
+                    compute(schemas, item, line, creating=creating)
     rules = [(n, p, schemas.resolve(p), r) for n, p in props.items() if (r := hints.computed(p, schemas.resolve(p)))]
     rules = [rule for rule in rules if rule[0] not in keep]
     settled = {
@@ -36,14 +58,18 @@ def compute(schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozense
         if rule.remaining is not None and obj.get(name) is not None and obj.get(rule.remaining) is not None
     }
     ordered = _ordered(rules)
-    given = {name for name, _, _, rule in rules if rule.default and obj.get(name) is not None}
+    given = {
+        name
+        for name, _, _, rule in rules
+        if rule.default and obj.get(name) is not None and (creating or not rule.on_update)
+    }
     for name, _, spec, rule in ordered + ordered:  # twice: a cycle (net from gross, gross from net) settles
         if name in given:  # a default keeps what was there before, not what the first pass put there
             continue
         if rule.remaining is not None:
             owed = _number(obj.get(rule.remaining))
             total = None if owed is None else owed - settled.get(name, 0.0)
-        elif rule.expr is not None:
+        elif rule.expr is not None and rule.sum is None:
             total = rule.expr.evaluate(obj)
         else:
             total = _total(obj, rule)
@@ -166,6 +192,8 @@ def merge_nested(base: Any, incoming: Any, stale: dict[str, frozenset[str]] | No
 
 
 def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
+    if rule.expr is not None:  # {sum: lines, expr: ...}: the expression on each line
+        return _number(rule.expr.evaluate(line))
     if rule.product:
         result = 1.0
         for name in rule.product:

@@ -77,6 +77,7 @@ class Criteria:
     equal: list[tuple[str, Any]] = field(default_factory=list)
     tests: list[Test] = field(default_factory=list)
     sorts: list[tuple[str, bool]] = field(default_factory=list)  # (field, descending), applied in order
+    newest_first: bool = False  # no sort asked for, and the list gives the newest objects first
 
     def keeps(self, obj: dict[str, Any]) -> bool:
         return all(equal(obj.get(f), v) for f, v in self.equal) and all(test(obj) for test in self.tests)
@@ -109,7 +110,23 @@ def criteria(op: Operation, query: dict[str, Any]) -> Criteria:
             found.tests.append(_search_test(str(value), list(hint.fields)))
         elif kind == "sort":
             found.sorts.append(_sorting(str(value), hint.syntax))
+        elif kind == "parts":
+            found.tests.append(_parts_test(str(value).split(","), list(hint.fields)))
+    found.newest_first = not found.sorts and op.pagination is not None and op.pagination.newest_first
     return found
+
+
+def _dig(obj: Any, path: str) -> Any:
+    for key in path.split("."):
+        obj = obj.get(key) if isinstance(obj, dict) else None
+    return obj
+
+
+def _parts_test(parts: list[str], paths: list[str]) -> Test:
+    """``related_to=customer,15444``: each comma-separated part equals the field at the same place in ``paths``."""
+    if len(parts) != len(paths):
+        return lambda obj: False
+    return lambda obj: all(equal(_dig(obj, p), v) for p, v in zip(paths, parts, strict=True))
 
 
 def _metadata_test(pairs: list[tuple[str, Any]]) -> Test:
@@ -142,6 +159,7 @@ def apply_filters(op: Operation, query: dict[str, Any], objects: list[dict[str, 
     """``objects`` filtered and sorted as ``query`` asks, one by one (lists that have no bucket to index)."""
     wanted = criteria(op, query)
     result = [o for o in objects if wanted.keeps(o)]
+    result = result[::-1] if wanted.newest_first else result
     for name, descending in wanted.sorts:
         result = sorted(result, key=_by(name), reverse=descending)
     return result

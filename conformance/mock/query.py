@@ -76,6 +76,8 @@ def select(bucket: Bucket, wanted: Criteria, hidden: list[str]) -> Selection:
         return seq not in excluded and (residual is None or residual.keeps(bucket.obj(seq)))
 
     def candidates() -> Iterator[int]:
+        if wanted.newest_first:
+            return reversed(bucket.keys) if driver is None else iter(sorted(bucket.in_order(driver), reverse=True))
         return iter(bucket.keys) if driver is None else bucket.in_order(driver)
 
     total = None

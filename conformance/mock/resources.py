@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apimodel import Effect, Operation, hints
+from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
 from conformance.mock.effects import Movement, guard_holds, move, movements
 from conformance.mock.events import event_payloads
-from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults
+from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
 from conformance.mock.query import select
@@ -123,8 +124,11 @@ class Resources:
                     obj[name] = fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
                     obj[name] = str(number)
+                if self.schemas.schema_type(spec) == "integer" and obj[name].isdigit():  # onFact's raw number
+                    obj[name] = int(obj[name])
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
-        compute(self.schemas, schema, obj, keep)
+        take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
+        compute(self.schemas, schema, obj, keep, creating)
 
     def _build_object(
         self,
@@ -198,7 +202,7 @@ class Resources:
             props = self.schemas.properties(self.resource_schema(op))
             typed = {k: coerce_to(self.schemas, props[k], v) for k, v in taken.items() if k in props}
             obj = self._build_object(tenant, op, {}, {**obj, **typed}, frozenset(typed))
-        refusal = self._move(tenant, op, obj)
+        refusal = self._dangling(tenant, op, obj) or self._move(tenant, op, obj)
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
         id_name = self.id_field(op)
@@ -222,6 +226,21 @@ class Resources:
         stored = self.store.replace(obj, updated)
         self._log(tenant, obj, stored)
         return Outcome(obj=stored)
+
+    def _dangling(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
+        """The API's refusal of a reference (the refers-to hint's ``refuse``) that names none of the tenant's
+        objects (CloudInvoice's unknown ``client_code``), else ``None``."""
+
+        def find(resource: str, field: str | None, value: Any) -> bool:
+            if field is None:
+                return self.store.find_any(tenant, resource, str(value)) is not None
+            return any(o.get(field) == value for o in self.store.bucket(tenant, resource).objects.values())
+
+        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
+            message = unknown_reference(prop, self.schemas.resolve(prop), obj.get(name), find)
+            if message is not None:
+                return message
+        return None
 
     def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any."""

@@ -9,10 +9,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from apimodel.expressions import number
 from apimodel.facts import Api, Operation
-from apimodel.references import date_form, referenced_resource
+from apimodel.references import date_form, referenced_field, referenced_resource
 
-__all__ = ["Seeds", "named_ids", "references_of", "seed_order"]
+__all__ = ["Seeds", "fit_amounts", "named_ids", "references_of", "seed_order"]
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _UNIX = (1_000_000_000, 4_000_000_000)
@@ -42,14 +43,15 @@ def _walk(api: Api, schema: Any, value: Any, visit: Visit, depth: int = 0) -> An
     return value
 
 
-def named_ids(api: Api, schema: Any, value: Any) -> list[tuple[str, Any]]:
-    """Every id a body or object names, with the collection it names one of (``customer: 3``: customers, 3)."""
-    found: list[tuple[str, Any]] = []
+def named_ids(api: Api, schema: Any, value: Any) -> list[tuple[str, str | None, Any]]:
+    """Every reference a body or object holds: the collection it names one of, the field of that object it holds
+    (None: the id) and the value (``customer: 3``: customers, None, 3; ``client_code: C1``: clients, code, C1)."""
+    found: list[tuple[str, str | None, Any]] = []
 
     def visit(name: str, prop: Any, resolved: Any, item: Any) -> Any:
         target = referenced_resource(api, name, prop, resolved) if isinstance(item, int | str) else None
         if target is not None:
-            found.append((target, item))
+            found.append((target, referenced_field(prop, resolved), item))
         return item
 
     _walk(api, schema, copy.deepcopy(value), visit)
@@ -58,7 +60,7 @@ def named_ids(api: Api, schema: Any, value: Any) -> list[tuple[str, Any]]:
 
 def references_of(api: Api, schema: Any, example: Any) -> set[str]:
     """The collections an example body names by id."""
-    return {target for target, _ in named_ids(api, schema, example)}
+    return {target for target, _, _ in named_ids(api, schema, example)}
 
 
 def seed_order(ops: list[tuple[Operation, set[str]]]) -> list[Operation]:
@@ -72,6 +74,24 @@ def seed_order(ops: list[tuple[Operation, set[str]]]) -> list[Operation]:
         waiting.remove(pair)
         done.append(pair[0])
     return done
+
+
+def fit_amounts(op: Operation, body: Any, find: Callable[[str, str], dict[str, Any] | None]) -> Any:
+    """``body`` with each amount its create moves off a related object (a payment applied to an invoice) cut to half
+    of what that object holds (``find(resource, key)``), so the seeded write is not refused for applying more than
+    the balance and the seeded invoice stays open to pay; an unapplied remainder stays with the payment."""
+    payload = body.get(op.wrapper) if op.wrapper is not None and isinstance(body, dict) else body
+    for rule in op.effect.apply if op.effect is not None and isinstance(payload, dict) else ():
+        assert isinstance(payload, dict)
+        lines = payload.get(rule.lines) if rule.lines is not None else [payload]
+        for line in lines if rule.sign < 0 and isinstance(lines, list) else []:
+            if not isinstance(line, dict) or any(line.get(k) != v for k, v in rule.match) or line.get(rule.key) is None:
+                continue
+            target = find(rule.target, str(line[rule.key]))
+            held, amount = number((target or {}).get(rule.field)), number(line.get(rule.amount))
+            if held is not None and amount is not None and amount > held / 2:
+                line[rule.amount] = round(held / 2, 2)
+    return body
 
 
 def _dates(api: Api, schema: Any, example: Any) -> list[datetime.date]:
@@ -113,11 +133,11 @@ class Seeds:
 
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.ids: dict[tuple[int, str], list[Any]] = {}
+        self.ids: dict[tuple[int, str], list[tuple[Any, dict[str, Any]]]] = {}
 
-    def made(self, tenant: int, resource: str, key: Any) -> None:
+    def made(self, tenant: int, resource: str, key: Any, obj: dict[str, Any]) -> None:
         if key is not None:
-            self.ids.setdefault((tenant, resource), []).append(key)
+            self.ids.setdefault((tenant, resource), []).append((key, obj))
 
     def body(self, schema: Any, example: Any, tenant: int, index: int) -> Any:
         """The example made coherent for ``tenant``'s ``index``-th object: ids of that tenant's seeded objects in
@@ -128,9 +148,11 @@ class Seeds:
         def visit(name: str, prop: Any, resolved: Any, item: Any) -> Any:
             target = referenced_resource(self.api, name, prop, resolved) if isinstance(item, int | str) else None
             if target is not None:
-                ids = self.ids.get((tenant, target))
-                if ids:
-                    return ids[index % len(ids)]
+                field = referenced_field(prop, resolved)
+                made = [(k, o) for k, o in self.ids.get((tenant, target), []) if field is None or o.get(field)]
+                if made:
+                    key, obj = made[index % len(made)]
+                    return key if field is None else obj[field]
                 if isinstance(resolved, dict) and resolved.get("nullable"):
                     return None
             return _shifted(date_form(name, resolved), item, days)

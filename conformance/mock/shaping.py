@@ -133,7 +133,9 @@ def build(schemas: SchemaSet, sampler: Sampler, schema: Any, path: Path, value: 
 
 def _comma_decimal(schemas: SchemaSet, schema: Any, value: str) -> str | None:
     """``"59,00"`` in, ``"59.00"`` out, where the output's pattern wants a dot (BitFaktura's AmountInput)."""
-    pattern = (schemas.resolve(schema) or {}).get("pattern")
+    node = schemas.resolve(schema) or {}
+    parts = [node, *(schemas.resolve(part) or {} for part in node.get("allOf") or ())]  # a described $ref: allOf
+    pattern = next((p for part in parts if isinstance(p := part.get("pattern"), str)), None)
     if not isinstance(pattern, str) or re.search(pattern, value):
         return None
     try:

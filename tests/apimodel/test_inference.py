@@ -277,3 +277,18 @@ def test_pages_to_skip_count_from_zero() -> None:
 )
 def test_a_list_declares_a_page_position_or_not(names: list[str], positioned: bool) -> None:
     assert names_a_page_position(names) is positioned
+
+
+def test_a_list_order_is_read_and_a_misspelled_one_is_a_warning() -> None:
+    paging = {"style": "link", "page": "page", "per-page": "per_page"}
+    api = _spec(
+        {
+            "/new": {"get": {"responses": {"200": _json(REF)}, "x-pagination": {**paging, "order": "newest-first"}}},
+            "/old": {"get": {"responses": {"200": _json(REF)}, "x-pagination": {**paging, "order": "latest"}}},
+        }
+    )
+    newest, oldest = sorted(api.operations, key=lambda o: o.path)
+    assert newest.pagination is not None and newest.pagination.newest_first
+    assert oldest.pagination is not None and not oldest.pagination.newest_first
+    (warning,) = api.diagnostics
+    assert warning.code == "bad-order" and "'latest'" in warning.message and warning.pointer.endswith("/order")

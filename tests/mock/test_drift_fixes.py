@@ -101,6 +101,7 @@ def test_bitfaktura_xml_create_and_filtered_xml_lists(apps: dict[str, Starlette]
 def test_cloudinvoice_document_lines_and_page_links(apps: dict[str, Starlette]) -> None:
     client = _client(apps, "cloudinvoice")
     body = example(apps["cloudinvoice"], "cloudinvoice", "post", "/documents/")
+    client.post("/clients/", json={"code": body["client_code"], "name": "Padaria Central"})  # the client it names
     document = client.post("/documents/", json=body).json()
     details = client.get(f"/documents/{document['id']}/details/").json()
     assert details["count"] == len(body["lines"]) == len(details["results"]) > 0

@@ -44,9 +44,12 @@ def test_seeded_objects_validate_resolve_in_their_tenant_and_start_today(api: st
             for obj in store.bucket(tenant, resource.name).objects.values():
                 seen += 1
                 assert server.api.schemas.is_valid(resource.schema, obj, "response"), (resource.name, obj)
-                for target, key in named_ids(model, resource.schema, obj):
-                    if store.bucket(tenant, target).objects:  # what the tenant has of it, the object names
-                        assert store.get(tenant, target, (), str(key)) is not None, (resource.name, target, key)
+                for target, field, key in named_ids(model, resource.schema, obj):
+                    objects = store.bucket(tenant, target).objects
+                    if objects:  # what the tenant has of it, the object names (by id, or by the field it holds)
+                        by_field = any(o.get(field) == key for o in objects.values())
+                        found = objects.get(str(key)) if field is None else by_field
+                        assert found, (resource.name, target, field, key)
                 for day in _dates(server, resource.schema, obj):
                     assert today - datetime.timedelta(days=2) <= day <= today + datetime.timedelta(days=800), (
                         resource.name,
@@ -68,3 +71,31 @@ def test_bitfaktura_numbers_follow_the_current_period() -> None:
     today = datetime.date.today()
     numbers = [i["number"] for i in server.store.bucket(0, "invoices").objects.values()]
     assert numbers and all(n.endswith(f"/{today.month}/{today.year}") for n in numbers), numbers
+
+
+def test_facturare_payments_are_seeded_within_their_invoices_balance() -> None:
+    server = _seeded("facturare")
+    for tenant in range(len(server.tenants)):
+        invoices = server.store.bucket(tenant, "invoices").objects
+        payments = list(server.store.bucket(tenant, "payments").objects.values())
+        assert len(payments) == 3
+        for payment in payments:
+            (line,) = payment["applied_to"]
+            invoice = invoices[str(line["invoice"])]
+            assert invoice["customer"] == payment["customer"]  # the payment's customer owns the invoice it pays
+            assert 0 < line["amount"] <= payment["amount"]  # the rest is the customer's credit
+            assert invoice["balance"] == invoice["total"] - line["amount"] > 0  # applied, and still open to pay
+            assert invoice["paid"] is False
+
+
+def test_references_by_another_name_or_by_code_name_seeded_objects() -> None:
+    efactori = _seeded("efactori")
+    contacts = efactori.store.bucket(0, "contacts").objects
+    invoices = list(efactori.store.bucket(0, "invoices").objects.values())
+    assert invoices and all(str(i["customer_id"]) in contacts for i in invoices)  # customer_id names a contact
+    cloudinvoice = _seeded("cloudinvoice")
+    codes = {c["code"] for c in cloudinvoice.store.bucket(0, "clients").objects.values()}
+    documents = list(cloudinvoice.store.bucket(0, "documents").objects.values())
+    assert documents and {d["client_code"] for d in documents} == codes  # each seeded client's code, by code
+    other = {c["code"] for c in cloudinvoice.store.bucket(1, "clients").objects.values()}
+    assert not codes & other  # each tenant names its own clients

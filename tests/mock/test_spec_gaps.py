@@ -106,7 +106,9 @@ def test_ordering_dash_syntax_and_parent_isolation(apps: dict[str, Starlette]) -
         client.post("/products/", json={"code": code, "name": name, "unit_price": "1.50"})
     assert [p["code"] for p in client.get("/products/", params={"ordering": "-code"}).json()["results"]] == list("CBA")
     assert [p["code"] for p in client.get("/products/", params={"ordering": "name"}).json()["results"]] == list("CBA")
-    document = client.post("/documents/", json=example(apps["cloudinvoice"], "cloudinvoice", "post", "/documents/"))
+    body = example(apps["cloudinvoice"], "cloudinvoice", "post", "/documents/")
+    client.post("/clients/", json={"code": body["client_code"], "name": "Padaria Central"})  # the client it names
+    document = client.post("/documents/", json=body)
     own = client.get(f"/documents/{document.json()['id']}/details/")
     other = api_client(apps["cloudinvoice"], "cloudinvoice", 1).get(f"/documents/{document.json()['id']}/details/")
     assert own.status_code == 200 and other.json()["error_code"] == "not_found"

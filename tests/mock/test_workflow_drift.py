@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from apimodel import load_api
 from conformance.auth import credentials_from_env
-from conformance.checks.responses import is_unwritten_singleton
+from conformance.checks.responses import is_state_refusal, is_unwritten_singleton
 from conformance.engine import ConformOptions, Target, run_spec
 from conformance.mock import create_app, demo_credentials
+from tests.mock.helpers import api_client
 
 PLAN = "/invoices/{invoice_id}/payment_plan"
 
@@ -39,3 +42,25 @@ def test_only_a_declared_404_of_a_one_per_parent_object_is_excused() -> None:
     assert is_unwritten_singleton(api, "GET", PLAN, 404)
     assert not is_unwritten_singleton(api, "GET", PLAN, 500)
     assert not is_unwritten_singleton(api, "GET", "/invoices/{id}", 404)  # a created invoice must be there
+
+
+def test_an_unknown_client_code_refused_as_documented_is_no_drift() -> None:
+    """Generated documents name random client codes, which CloudInvoice refuses with its validation error (the
+    seed's own example): the refusal the spec declares, not valid data rejected. Anything else still counts."""
+    api = load_api("cloudinvoice")
+    app = create_app(["cloudinvoice"])
+    client = api_client(app, "cloudinvoice")
+    body = {"document_nature": "FT", "document_date": "2026-01-05", "client_code": "NONE", "lines": []}
+    body["lines"] = [{"description": "x", "quantity": "1", "unit_price": "1.00", "tax_rate": "23.00"}]
+    answer = client.post("/documents/", json=body)
+    assert answer.status_code == 400
+    # the check sees schemathesis's response: headers map to lists of values
+    refused = SimpleNamespace(status_code=400, headers={"Content-Type": ["application/json"]}, content=answer.content)
+    assert is_state_refusal(api, "POST", "/documents/", refused)
+    assert not is_state_refusal(api, "POST", "/clients/", refused)  # clients name no other object
+    assert not is_state_refusal(api, "POST", "/documents/", SimpleNamespace(**{**vars(refused), "status_code": 500}))
+    options = ConformOptions(max_examples=10, seed=0, operations=("createDocument",))
+    credentials = credentials_from_env(api, demo_credentials("cloudinvoice"))
+    result = run_spec(api, Target("http://localhost/cloudinvoice", app=app), credentials=credentials, options=options)
+    assert result.drifts == (), [d.kind for d in result.drifts]
+    assert result.test_cases > 0

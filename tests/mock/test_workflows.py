@@ -74,20 +74,20 @@ def test_events_record_what_happened(apps: dict[str, Starlette]) -> None:
     assert client.post("/payments", json={**payment, "applied_to": applied}).status_code == 201
     events = client.get("/events", params={"per_page": 100}).json()
     types = [e["type"] for e in events]
-    assert types == [
-        "customer.created",
-        "invoice.created",
-        "customer.updated",
-        "invoice.updated",
-        "invoice.paid",
+    assert types == [  # newest first, as Invoiced lists them
         "payment.created",
+        "invoice.paid",
+        "invoice.updated",
+        "customer.updated",
+        "invoice.created",
+        "customer.created",
     ]
     paid = events[types.index("invoice.paid")]
     assert paid["data"]["object"]["id"] == invoice["id"] and paid["data"]["object"]["paid"] is True
     assert paid["data"]["previous"]["paid"] is False and paid["data"]["previous"]["balance"] == 100
     updated = events[types.index("customer.updated")]
     assert updated["data"]["previous"]["email"] is None and updated["data"]["object"]["email"] == "contabil@agroprod.md"
-    assert isinstance(events[0]["timestamp"], int) and events[0]["object"] == "event"
+    assert isinstance(events[-1]["timestamp"], int) and events[-1]["object"] == "event"
     assert client.get(f"/events/{paid['id']}").json() == paid
     assert _other_tenant(apps).get("/events").json() == []  # each tenant its own log
 

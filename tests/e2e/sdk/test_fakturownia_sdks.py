@@ -90,8 +90,8 @@ def test_fakturownia_readme_workflow(fakturownia_sdk: Sdk) -> None:
     )
     assert invoice.id and invoice.status == "issued" and invoice.price_gross == "7.33"
     assert invoice.get().positions[0]["total_price_gross"] == "7.33"
-    # invoice.send_by_email() posts {"api_token": ...} as a JSON body to an action the spec declares without one;
-    # the mock does not read credentials there yet (issue 11, open), so the sending step is left out here
+    invoice.send_by_email()  # posts {"api_token": ...} as a JSON body: the Rails API reads it on every action
+    assert api.invoices[invoice.id].status == "sent"
     invoice.mark_paid()  # PUT {invoice: {status: paid}}
     assert api.invoices[invoice.id].status == "paid"
 
@@ -104,3 +104,17 @@ def test_fakturownia_errors(fakturownia_sdk: Sdk) -> None:
     with pytest.raises(fakturownia.exceptions.HttpException) as denied:
         fakturownia_sdk.bad.invoices[1]
     assert denied.value.status_code == 401
+
+
+def test_products_price_the_positions_that_name_them(fakturownia_client_sdk: Sdk) -> None:
+    client = fakturownia_client_sdk.client
+    product = client.create_product({"name": "Audit", "code": "A001", "price_net": "100", "tax": "23"})
+    assert (float(product.price_net), product.price_gross) == (100, "123.00")  # gross from net plus tax
+    repriced = client.update_product(product.id, {"price_gross": "246"})
+    assert (repriced.price_net, float(repriced.price_gross)) == ("200.00", 246)  # on update the gross price wins
+    invoice = client.create_invoice(
+        {"buyer_name": "Acme Sp. z o.o.", "positions": [{"product_id": product.id, "quantity": 2}]}
+    )
+    assert (invoice.price_net, invoice.price_gross, invoice.price_tax) == ("400.00", "492.00", "92.00")
+    (position,) = client.get_invoice(invoice.id).positions
+    assert position.name == "Audit" and position.total_price_gross == "492.00"

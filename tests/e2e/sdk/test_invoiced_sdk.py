@@ -163,3 +163,18 @@ def test_unknown_id_and_wrong_key(invoiced_sdk: Sdk) -> None:
         invoiced_sdk.bad.Customer.list()
     assert denied.value.status_code == 401
     assert invoiced_sdk.client.api_key not in str(denied.value)
+
+
+def test_events_newest_first_and_related_to(invoiced_sdk: Sdk) -> None:
+    client = invoiced_sdk.client
+    customer = _customer(invoiced_sdk)
+    invoice = _invoice(invoiced_sdk, customer, 120)
+    client.Payment.create(
+        customer=customer.id, amount=120, applied_to=[{"type": "invoice", "invoice": invoice.id, "amount": 120}]
+    )
+    events, meta = client.Event.list(related_to=f"invoice,{invoice.id}")  # as Invoiced's own PHP gist lists them
+    # newest first, as Invoiced lists events; only the events about this invoice
+    assert [event.type for event in events] == ["invoice.paid", "invoice.updated", "invoice.created"]
+    assert meta.total_count == 3 and all(event["data"]["object"]["id"] == invoice.id for event in events)
+    everything, _ = client.Event.list()
+    assert [event.type for event in everything][-1] == "customer.created"  # the oldest last

@@ -86,9 +86,18 @@ class FlagInputFlagInput1(OpenStrEnum):
 
 
 TaxInputTaxInput = Annotated[
+    float,
+    Field(
+        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string.",
+        ge=0.0,
+    ),
+]
+
+
+TaxInputTaxInput1 = Annotated[
     str,
     Field(
-        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines).",
+        description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string.",
         pattern="^([0-9]+([.,][0-9]+)?|np|zw|disabled)$",
     ),
 ]
@@ -347,9 +356,9 @@ class InvoiceCorrectionLineInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     kind: InvoiceCorrectionLineInputKind | None = None
@@ -381,7 +390,12 @@ class InvoicePosition(BaseModel):
     )
     id: int
     invoice_id: int | None = None
-    product_id: int | None = None
+    product_id: Annotated[
+        int | None,
+        Field(
+            description='The stored product the line sells. A line that names one and leaves out its name, code, unit, tax rate or unit net price takes them from the product (seed 003: "if you have the product_id, you do not need to send more data"; the README\'s minimal create sends only `{product_id, quantity}`); the gross prices follow from these as on any line. What the line sends itself wins.'
+        ),
+    ] = None
     name: str
     quantity: Annotated[
         str | None,
@@ -609,9 +623,9 @@ class PriceListPositionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
 
@@ -689,9 +703,9 @@ class WarehouseActionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_net: Annotated[
@@ -701,9 +715,9 @@ class WarehouseActionInput(BaseModel):
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     purchase_price_net: Annotated[
@@ -816,9 +830,9 @@ class ClientInput(BaseModel):
         ),
     ] = None
     default_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_list_id: Annotated[
@@ -988,9 +1002,9 @@ class ProductInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     price_gross: Annotated[
@@ -1039,9 +1053,9 @@ class ProductInput(BaseModel):
         ),
     ] = None
     purchase_tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     purchase_price_gross: Annotated[
@@ -1156,7 +1170,7 @@ class Product(BaseModel):
     price_net: Annotated[
         str | None,
         Field(
-            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            description='Unit net price. On create: as sent, or, when only `price_gross` is sent, the gross price less the tax rate. On update the net price cannot be set (api-facts 4.4: "the net price cannot be set directly through the API on update: it is recalculated from gross and tax"), so the gross price wins: an update computes the net price again from `price_gross` and `tax`, whichever of them it changes. A rate that is a word (`zw`, `np`) is 0 %.',
             examples=["339.99"],
             pattern="^-?[0-9]+(\\.[0-9]+)?$",
         ),
@@ -1164,12 +1178,14 @@ class Product(BaseModel):
     price_gross: Annotated[
         str | None,
         Field(
-            description='A decimal number as the API sends it in responses, a string ("339.99", "1.0").',
+            description="Unit gross price. On create: as sent, or the net price plus the tax rate (the seed's create sends `price_net` and `tax` only). Kept on update unless sent.",
             examples=["339.99"],
             pattern="^-?[0-9]+(\\.[0-9]+)?$",
         ),
     ] = None
-    price_tax: Annotated[str | None, Field(pattern="^-?[0-9]+(\\.[0-9]+)?$")] = None
+    price_tax: Annotated[
+        str | None, Field(description="The tax in the unit price, gross less net.", pattern="^-?[0-9]+(\\.[0-9]+)?$")
+    ] = None
     tax: Annotated[
         str | None,
         Field(
@@ -1754,9 +1770,9 @@ class InvoicePositionInput(BaseModel):
         ),
     ] = None
     tax: Annotated[
-        float | TaxInputTaxInput | None,
+        TaxInputTaxInput | TaxInputTaxInput1 | None,
         Field(
-            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines)."
+            description="A tax rate as accepted on input: a number or numeric string (percent), or `np` (not subject to tax), `zw` (exempt), `disabled` (margin lines). Never negative: the numeric string form has no sign either, and responses carry the rate as such a string."
         ),
     ] = None
     code: str | None = None
@@ -3266,6 +3282,7 @@ __all__ = [
     "StatusMessage",
     "StatusMessageCode",
     "TaxInputTaxInput",
+    "TaxInputTaxInput1",
     "User",
     "UserCreateRequest",
     "UserCreateRequestParam",

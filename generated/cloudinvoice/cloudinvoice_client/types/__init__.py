@@ -236,10 +236,22 @@ class Document(BaseModel):
     lines: Annotated[list[DocumentLine], Field(min_length=1)]
     net_total: Annotated[
         str | None,
-        Field(description="The total before tax (sum of quantity × unit price).", pattern="^-?\\d+(\\.\\d+)?$"),
+        Field(
+            description="The total before tax: each line's quantity x unit price less its `discount` percent, added up. Assumption (open question 24), as the example shows (20 x 1.50 = 30.00).",
+            pattern="^-?\\d+(\\.\\d+)?$",
+        ),
     ] = None
-    tax_total: Annotated[str | None, Field(description="The total tax.", pattern="^-?\\d+(\\.\\d+)?$")] = None
-    gross_total: Annotated[str | None, Field(description="The total with tax.", pattern="^-?\\d+(\\.\\d+)?$")] = None
+    tax_total: Annotated[
+        str | None,
+        Field(
+            description="The total tax: each line's net amount times its `tax_rate` percent, added up. Assumption (open question 24), as the example shows (6 % of 30.00 = 1.80).",
+            pattern="^-?\\d+(\\.\\d+)?$",
+        ),
+    ] = None
+    gross_total: Annotated[
+        str | None,
+        Field(description="The total with tax, net plus tax (the example's 31.80).", pattern="^-?\\d+(\\.\\d+)?$"),
+    ] = None
     sent: Annotated[bool | None, Field(description="Whether the document has been e-mailed through the API.")] = False
     created_at: AwareDatetime | None = None
 
