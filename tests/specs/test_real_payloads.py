@@ -107,6 +107,8 @@ def test_the_payloads_keep_the_quirks_the_spec_had_rejected() -> None:
     assert by_id["facturare:customer-retrieve"]["payment_source"] is None
     assert by_id["facturare:estimate-voided"]["approved"] is False
     assert "timestamp" not in by_id["facturare:event-before-timestamp"]
+    assert by_id["efactori:contact-get"]["number_formatted"] == 1042  # an integer, as the vendor types it
+    assert by_id["cloudinvoice:lines-page-last"]["next"] is None and "limit" in by_id["cloudinvoice:empty-page"]
 
 
 _CREDENTIALS: dict[str, dict[str, str]] = {
