@@ -13,7 +13,7 @@ from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
 from generator.client.literals import LiteralAliases
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
-from generator.client.params import ParamsBuilder, with_params
+from generator.client.params import ParamsBuilder
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
@@ -133,11 +133,11 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                 )
             )
         return Body(content_type, encoding, tuple(fields), None, required), uses_credentials
-    annotation = (
-        with_params(ctx.mapper.annotation(schema_ref), ctx.params.model_params if ctx.params else {})
-        if encoding in ("json", "form")
-        else ("str" if encoding == "text" else "bytes")
-    )
+    annotation = ctx.mapper.annotation(schema_ref)
+    if encoding not in ("json", "form"):
+        annotation = "str" if encoding == "text" else "bytes"
+    elif ctx.params is not None:
+        annotation = ctx.params.with_dict_forms(annotation)
     taken.add("body")
     return Body(content_type, encoding, (), annotation, required), uses_credentials
 
@@ -149,7 +149,7 @@ def _dict_form(ctx: OperationContext, prop: Any, hint: str) -> str:
     if ctx.params is None:
         return annotation
     if "types." in annotation:
-        return with_params(annotation, ctx.params.model_params)
+        return ctx.params.with_dict_forms(annotation)
     if "dict[str, Any]" in annotation:
         return ctx.params.argument(prop, hint) or annotation
     return annotation

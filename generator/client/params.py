@@ -37,6 +37,10 @@ class Params:
     typing_names: frozenset[str]  # names the definitions use from ``typing``
 
 
+def _escape(component: str) -> str:
+    return component.replace("~", "~0").replace("/", "~1")
+
+
 def _component(schema: Any) -> str | None:
     ref = schema.get("$ref") if isinstance(schema, dict) else None
     if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
@@ -72,7 +76,7 @@ class ParamsBuilder:
         if component in self.by_component:
             return self.by_component[component]
         model = self.mapper.model_names.get(component)
-        schema = self.mapper.resolve({"$ref": _SCHEMA_PREFIX + component.replace("~", "~0").replace("/", "~1")})
+        schema = self.mapper.resolve({"$ref": _SCHEMA_PREFIX + _escape(component)})
         shape = object_shape(self.mapper, schema) if isinstance(schema, dict) else None
         if model is None or shape is None or not shape[0]:
             return None
@@ -144,6 +148,39 @@ class ParamsBuilder:
             return None
         return re.sub(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b", r"types.\1", text)
 
+    def plain_form(self, model: str) -> str | None:
+        """The plain-value form of a model that wraps a plain value (a root model around a dict, a list or a
+        primitive: econt's ``LineItems``, facturare's ``Metadata``), as a method annotation in which each model also
+        takes its TypedDict: ``dict[str, types.LineItem | types.LineItemParam]``; ``None`` for any other model."""
+        component = next((c for c, m in self.mapper.model_names.items() if m == model), None)
+        if component is None or self.for_component(component) is not None:
+            return None  # an object model: its TypedDict is its dict form
+        schema = self.mapper.resolve({"$ref": _SCHEMA_PREFIX + _escape(component)})
+        text = self.annotation(schema, model).removesuffix(" | None")
+        if not _PLAIN.fullmatch(text):
+            return None
+        models = {p: m for m, p in self.model_params.items()}
+        names = self._names()
+        if not names:
+            return text
+        pattern = r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b"
+        return re.sub(pattern, lambda m: (f"types.{models[m[1]]} | " if m[1] in models else "") + f"types.{m[1]}", text)
+
+    def _names(self) -> set[str]:
+        return {*self.inline.values(), *self.by_component.values(), *(name for name, _, _ in self.pending)}
+
+    def with_dict_forms(self, annotation: str) -> str:
+        """``annotation`` with every model in it also taking its dict form: its TypedDict, or the plain value it
+        wraps."""
+        forms = {m: f"types.{p}" for m, p in self.model_params.items()}
+        for match in _TYPES_NAME.finditer(annotation):
+            model = match.group(1)
+            if model and model not in forms:
+                plain = self.plain_form(model)
+                if plain is not None:
+                    forms[model] = plain
+        return with_params(annotation, forms)
+
     def finish(self) -> Params:
         while self.pending:  # definitions create the TypedDicts of nested objects as they go
             name, schema, hint = self.pending.pop(0)
@@ -214,16 +251,19 @@ def _request_components(mapper: TypeMapper, bodies: Iterable[Any]) -> list[str]:
 
 
 _TYPES_NAME = re.compile(r'"(?:[^"\\]|\\.)*"|\btypes\.(\w+)\b')
+# what a wrapped plain value's annotation may be: a container, a primitive or a Literal (never ``Any`` alone)
+_PLAIN = re.compile(r"(dict|list)\[.*\]|int|float|bool|str|Literal\[.*\]")
 
 
 def with_params(annotation: str, names: Mapping[str, str]) -> str:
-    """``types.InvoiceInput`` → ``types.InvoiceInput | types.InvoiceInputParam`` wherever a model has a dict form."""
+    """``types.InvoiceInput`` → ``types.InvoiceInput | types.InvoiceInputParam`` wherever a model has a dict form
+    (``names``: model class name -> the dict form's annotation)."""
 
     def swap(match: re.Match[str]) -> str:
         model = match.group(1)
         if model is None or model not in names:
             return match.group(0)
-        return f"types.{model} | types.{names[model]}"
+        return f"types.{model} | {names[model]}"
 
     return _TYPES_NAME.sub(swap, annotation)
 

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import httpx2
 from pydantic import BaseModel
@@ -32,8 +32,10 @@ __all__ = [
     "is_retryable_status",
     "jsonable",
     "redact_http_log",
+    "redact_secrets",
     "redact_url",
     "retry_delay",
+    "secret_forms",
 ]
 
 CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
@@ -231,6 +233,23 @@ def redact_url(url: httpx2.URL, secret_params: frozenset[str]) -> str:
         return str(url)
     pairs = [f"{quote(k)}={'***' if k in secret_params else quote(v)}" for k, v in url.params.multi_items()]
     return f"{url.copy_with(query=None)}?{'&'.join(pairs)}"
+
+
+def secret_forms(credentials: tuple[Credential, ...]) -> tuple[str, ...]:
+    """Every form a credential may take in text an API sends back: as given, as sent (prefixed), and
+    percent-encoded as in a URL it echoes; longest first, so a longer form is replaced before a part of it."""
+    forms: set[str] = set()
+    for credential in credentials:
+        for secret in {credential.value, credential.wire_value, credential.password} - {""}:
+            forms |= {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
+    return tuple(sorted(forms, key=lambda s: (-len(s), s)))
+
+
+def redact_secrets(text: str, forms: tuple[str, ...]) -> str:
+    """``text`` with each of ``forms`` (see :func:`secret_forms`) replaced by ``[redacted]``."""
+    for secret in forms:
+        text = text.replace(secret, "[redacted]")
+    return text
 
 
 class _RedactSecretParams(logging.Filter):

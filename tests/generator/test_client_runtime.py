@@ -249,6 +249,33 @@ def test_query_secrets_stay_out_of_httpx2s_request_log(billing: ModuleType, capl
     assert "TOKEN-SECRET" not in caplog.text
 
 
+@pytest.mark.parametrize("token", ["TOKEN-SECRET", "s3cr/t+tok=en&x"])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_error_bodies_echoing_the_url_keep_the_query_token_out(billing: ModuleType, token: str, as_json: bool) -> None:
+    """An API whose error echoes the request URL (``No route matches /x?api_token=…``) does not put the token into
+    the exception's message, repr, ``body`` or parsed ``error``; a token that needs percent-encoding included."""
+
+    def echo(request: httpx2.Request) -> httpx2.Response:
+        text = f"No route matches GET {request.url}"
+        assert request.url.params["api_token"] == token
+        if as_json:
+            return httpx2.Response(404, json={"message": text, "param": str(request.url), "code": "not_found"})
+        return httpx2.Response(404, text=text, headers={"content-type": "text/plain"})
+
+    client = make(billing, echo, api_token=token)
+    with pytest.raises(billing.NotFoundError) as caught:
+        client.invoices.retrieve(7)
+    error = caught.value
+    shown = [str(error), repr(error), error.message, json.dumps(error.body), repr(error.error)]
+    encoded = str(httpx2.URL("http://x/", params={"t": token})).split("t=", 1)[1]
+    for text in shown:
+        assert token not in text and encoded not in text, text
+    assert "[redacted]" in str(error) if as_json else "[redacted]" in error.body
+    assert "/invoices/7" in str(error)  # what failed is still said
+    if as_json:
+        assert error.error.param.endswith("api_token=[redacted]") and error.body["code"] == "not_found"
+
+
 def test_credentials_come_from_environment(billing: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BILLING_API_TOKEN", "from-env")
     seen: list[httpx2.Request] = []

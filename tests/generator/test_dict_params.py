@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx2
+import pydantic
 import yaml
 
 from generator.client.pipeline import generate_files
@@ -129,3 +130,43 @@ def bad(client: Client) -> None:
     errors = [line for line in run.stdout.splitlines() if ": error:" in line]
     assert {line.split(":")[0] for line in errors} == {"usage.py"}, run.stdout[-3000:]
     assert {int(line.split(":")[1]) for line in errors} == {8, 9, 10}, run.stdout[-3000:]
+
+
+def _wrapper_spec() -> dict[str, Any]:
+    """Components that wrap a plain value (root models): a map of objects (econt's ``items``) and a map of strings
+    with a size limit (facturare's ``metadata``)."""
+    spec = copy.deepcopy(billing_spec(pagination={"style": "page"}))
+    schemas = spec["components"]["schemas"]
+    schemas["Unit"] = {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
+    schemas["UnitsByKey"] = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {"$ref": "#/components/schemas/Unit"},
+    }
+    schemas["Labels"] = {
+        "type": "object",
+        "maxProperties": 3,
+        "additionalProperties": {"type": "string", "maxLength": 9},
+    }
+    schemas["InvoiceCreate"]["properties"]["units"] = {"$ref": "#/components/schemas/UnitsByKey"}
+    schemas["InvoiceCreate"]["properties"]["labels"] = {"$ref": "#/components/schemas/Labels"}
+    return spec
+
+
+def test_wrapper_models_take_the_plain_value_they_wrap(generate_client: GenerateClient) -> None:
+    module = generate_client(_wrapper_spec(), "wrappers")
+    types = importlib.import_module(f"{module.__name__}.types")
+    assert issubclass(types.UnitsByKey, pydantic.RootModel) and issubclass(types.Labels, pydantic.RootModel)
+    invoices = Path(module.__file__).parent.joinpath("resources", "invoices.py").read_text(encoding="utf-8")
+    assert "units: types.UnitsByKey | dict[str, types.Unit | types.UnitParam] | Omit = omit," in invoices
+    assert "labels: types.Labels | dict[str, str] | Omit = omit," in invoices
+    seen: list[bytes] = []
+    transport = httpx2.MockTransport(
+        lambda r: seen.append(r.content) or httpx2.Response(201, json={"id": 1, "number": "A"})
+    )
+    client = module.Client(api_token="t", http_client=httpx2.Client(transport=transport))
+    client.invoices.create(number="A", units={"984": {"code": "pcs"}, "985": types.Unit(code="kg")}, labels={"a": "b"})
+    wrapped = types.UnitsByKey.model_validate({"984": {"code": "pcs"}, "985": {"code": "kg"}})
+    client.invoices.create(number="A", units=wrapped, labels=types.Labels({"a": "b"}))
+    expected = {"number": "A", "units": {"984": {"code": "pcs"}, "985": {"code": "kg"}}, "labels": {"a": "b"}}
+    assert [json.loads(body) for body in seen] == [expected, expected]

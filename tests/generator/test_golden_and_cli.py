@@ -94,18 +94,20 @@ def test_generated_package_imports_with_its_models(api: str) -> None:
 
 
 def test_dict_request_bodies_type_check_under_mypy_strict(tmp_path: Path) -> None:
-    """tests/generator/typed_usage: dict bodies (nested objects, arrays of objects) and the model form type-check
-    against the committed bitfaktura and facturare packages; wrong keys, values and missing required keys do not."""
+    """tests/generator/typed_usage: dict bodies (nested objects, arrays of objects), plain values for models that
+    wrap one (econt's ``items``, facturare's ``metadata``) and the model forms type-check against the committed
+    bitfaktura, econt and facturare packages; wrong keys, values and missing required keys do not."""
     usage = Path(__file__).parent / "typed_usage"
-    files = ["bitfaktura_dicts.py", "facturare_dicts.py", "wrong_dicts.py"]
+    files = ["bitfaktura_dicts.py", "facturare_dicts.py", "plain_values.py", "wrong_dicts.py"]
     command = ["mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / ".mypy"), *files]
-    paths = [str(GENERATED_DIR / api) for api in ("bitfaktura", "facturare")]
+    paths = [str(GENERATED_DIR / api) for api in ("bitfaktura", "econt", "facturare")]
     env = {**os.environ, "MYPYPATH": os.pathsep.join(paths)}
     run = subprocess.run([sys.executable, "-m", *command], cwd=usage, capture_output=True, text=True, env=env)
     errors = [line for line in run.stdout.splitlines() if ": error:" in line]
     assert all(line.startswith("wrong_dicts.py:") for line in errors), run.stdout[-3000:]
     wrong = (usage / "wrong_dicts.py").read_text(encoding="utf-8").splitlines()
-    expected = {n for n, line in enumerate(wrong, 1) if "bitfaktura.invoices" in line or "facturare.invoices" in line}
+    calls = ("bitfaktura.invoices", "facturare.invoices", "econt.invoices", "facturare.coupons")
+    expected = {n for n, line in enumerate(wrong, 1) if any(call in line for call in calls)}
     expected |= {n for n, line in enumerate(wrong, 1) if "LoginRequestParam = " in line}
     assert {int(line.split(":")[1]) for line in errors} == expected, run.stdout[-3000:]
     assert any('Missing key "password"' in line for line in errors)

@@ -14,9 +14,15 @@ from apimodel import load_api
 from apimodel.project import SPECS_DIR
 from conformance.mock import validate_response
 from conformance.mock.model import serve
-from tests.specs import real_bitfaktura, real_facturare
+from tests.specs import real_bitfaktura, real_cloudinvoice, real_econt, real_efactori, real_facturare
 
-PAYLOADS = [*real_bitfaktura.PAYLOADS, *real_facturare.PAYLOADS]
+PAYLOADS = [
+    *real_bitfaktura.PAYLOADS,
+    *real_facturare.PAYLOADS,
+    *real_econt.PAYLOADS,
+    *real_cloudinvoice.PAYLOADS,
+    *real_efactori.PAYLOADS,
+]
 
 
 def main(argv: list[str]) -> int:

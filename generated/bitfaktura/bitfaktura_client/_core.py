@@ -30,8 +30,10 @@ from ._request import (
     is_retryable_status,
     jsonable,
     redact_http_log,
+    redact_secrets,
     redact_url,
     retry_delay,
+    secret_forms,
 )
 from ._types import Omit, RequestOptions
 
@@ -69,6 +71,7 @@ class ClientCore:
         self._initial_retry_delay = initial_retry_delay
         self._max_retry_delay = max_retry_delay
         self._secret_params = frozenset(c.name for c in credentials if c.kind == "query")
+        self._secrets = secret_forms(credentials)
         redact_http_log(self._secret_params)
         self._logger = logging.getLogger(types_module.rpartition(".")[0])
         self._strict = strict
@@ -173,11 +176,14 @@ class ClientCore:
             self._logger.debug("%s %s -> %s", request.method, redact_url(request.url, self._secret_params), outcome)
 
     def _error(self, response: httpx2.Response, *, reported: bool = False) -> APIStatusError:
+        """The exception for an error answer. Its message, ``body`` and ``error`` never carry a credential: an API
+        that echoes the request URL (``No route for GET /x?api_token=…``) would otherwise put a token in them."""
         body: Any
         try:
             body = response.json()
         except ValueError:
             body = response.text or None
+        body = self._scrub(body)
         error: Any = None
         if self._error_type is not None and body is not None:
             try:
@@ -244,10 +250,19 @@ class ClientCore:
         )
 
     def _redact(self, data: bytes) -> bytes:
-        for credential in self._credentials:
-            for secret in {credential.value, credential.wire_value, credential.password} - {""}:
-                data = data.replace(secret.encode(), b"[redacted]")
+        for secret in self._secrets:
+            data = data.replace(secret.encode(), b"[redacted]")
         return data
+
+    def _scrub(self, value: Any) -> Any:
+        """A decoded body with every credential in its strings replaced by ``[redacted]`` (keys included)."""
+        if isinstance(value, str):
+            return redact_secrets(value, self._secrets)
+        if isinstance(value, list):
+            return [self._scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {self._scrub(key): self._scrub(item) for key, item in value.items()}
+        return value
 
     def _validate(
         self,

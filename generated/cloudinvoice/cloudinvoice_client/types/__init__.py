@@ -71,6 +71,12 @@ class ClientPage(BaseModel):
         defer_build=True,
     )
     count: Annotated[int, Field(description="How many clients match, over all pages.")]
+    limit: Annotated[
+        int | None, Field(description="The page size the reply used (the successor API sends it; optional).")
+    ] = None
+    offset: Annotated[
+        int | None, Field(description="The position of the page's first item (the successor API sends it; optional).")
+    ] = None
     next: Annotated[AnyUrl | None, Field(description="The next page's URL, null on the last page.")] = None
     previous: Annotated[AnyUrl | None, Field(description="The previous page's URL, null on the first page.")] = None
     results: list[Client]
@@ -123,6 +129,13 @@ class DocumentLinePage(BaseModel):
         defer_build=True,
     )
     count: int
+    limit: Annotated[
+        int | None,
+        Field(description="The page size the reply used (the successor API sends it, see ClientPage; optional)."),
+    ] = None
+    offset: Annotated[
+        int | None, Field(description="The position of the page's first item (the successor API sends it; optional).")
+    ] = None
     next: AnyUrl | None = None
     previous: AnyUrl | None = None
     results: list[DocumentLine]
@@ -190,6 +203,13 @@ class ProductPage(BaseModel):
         defer_build=True,
     )
     count: int
+    limit: Annotated[
+        int | None,
+        Field(description="The page size the reply used (the successor API sends it, see ClientPage; optional)."),
+    ] = None
+    offset: Annotated[
+        int | None, Field(description="The position of the page's first item (the successor API sends it; optional).")
+    ] = None
     next: AnyUrl | None = None
     previous: AnyUrl | None = None
     results: list[Product]
@@ -263,6 +283,13 @@ class DocumentPage(BaseModel):
         defer_build=True,
     )
     count: int
+    limit: Annotated[
+        int | None,
+        Field(description="The page size the reply used (the successor API sends it, see ClientPage; optional)."),
+    ] = None
+    offset: Annotated[
+        int | None, Field(description="The position of the page's first item (the successor API sends it; optional).")
+    ] = None
     next: AnyUrl | None = None
     previous: AnyUrl | None = None
     results: list[Document]

@@ -156,7 +156,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -175,7 +175,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -194,7 +194,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -213,7 +213,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -232,7 +232,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -251,7 +251,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -270,7 +270,7 @@ class Invoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -331,7 +331,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -350,7 +350,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -369,7 +369,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -388,7 +388,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -407,7 +407,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -426,7 +426,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:
@@ -445,7 +445,7 @@ class AsyncInvoices:
         self,
         *,
         order: types.Order | types.OrderParam,
-        items: types.LineItems,
+        items: types.LineItems | dict[str, types.LineItem | types.LineItemParam],
         customer: types.Customer | types.CustomerParam | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PutInvoiceResponse:

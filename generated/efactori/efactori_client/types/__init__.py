@@ -2039,9 +2039,9 @@ class Contact(BaseModel):
         ),
     ]
     number_formatted: Annotated[
-        str | None,
+        str | int | None,
         Field(
-            description="`number` with the company's number format applied. The vendor file types it as an integer, which cannot hold a formatted number; it is a string here."
+            description="`number` with the company's number format applied: a string such as `C00012`, or an integer as the vendor file types it (a number format with no prefix). Responses may carry either."
         ),
     ] = None
     name: Annotated[str, Field(description="Name of the person or company.")]

@@ -109,7 +109,7 @@ class Coupons:
         exclusive: bool | Omit = omit,
         expiration_date: int | None | Omit = omit,
         max_redemptions: int | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Coupon:
         """Create a coupon
@@ -162,7 +162,7 @@ class Coupons:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Coupon:
         """Update a coupon
@@ -221,7 +221,7 @@ class AsyncCoupons:
         exclusive: bool | Omit = omit,
         expiration_date: int | None | Omit = omit,
         max_redemptions: int | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Coupon:
         """Create a coupon
@@ -274,7 +274,7 @@ class AsyncCoupons:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Coupon:
         """Update a coupon

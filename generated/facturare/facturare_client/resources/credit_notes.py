@@ -158,7 +158,7 @@ class CreditNotes:
         notes: str | None | Omit = omit,
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.CreditNote:
@@ -224,7 +224,7 @@ class CreditNotes:
         notes: str | None | Omit = omit,
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.CreditNote:
@@ -398,7 +398,7 @@ class AsyncCreditNotes:
         notes: str | None | Omit = omit,
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.CreditNote:
@@ -464,7 +464,7 @@ class AsyncCreditNotes:
         notes: str | None | Omit = omit,
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.CreditNote:

@@ -143,7 +143,7 @@ class CustomersLineItems:
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxable: bool | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PendingLineItem:
         """Create a pending line item
@@ -208,7 +208,7 @@ class CustomersLineItems:
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxable: bool | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PendingLineItem:
         """Update a pending line item
@@ -291,7 +291,7 @@ class AsyncCustomersLineItems:
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxable: bool | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PendingLineItem:
         """Create a pending line item
@@ -356,7 +356,7 @@ class AsyncCustomersLineItems:
         discounts: builtins.list[types.Discount | types.DiscountParam] | Omit = omit,
         taxable: bool | Omit = omit,
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.PendingLineItem:
         """Update a pending line item

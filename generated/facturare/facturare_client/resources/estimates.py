@@ -170,7 +170,7 @@ class Estimates:
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
         deposit: float | Omit = omit,
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Estimate:
@@ -239,7 +239,7 @@ class Estimates:
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
         deposit: float | Omit = omit,
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Estimate:
@@ -435,7 +435,7 @@ class AsyncEstimates:
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
         deposit: float | Omit = omit,
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Estimate:
@@ -504,7 +504,7 @@ class AsyncEstimates:
         taxes: builtins.list[types.Tax | types.TaxParam] | Omit = omit,
         deposit: float | Omit = omit,
         ship_to: types.ShipTo | types.ShipToParam | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         attachments: builtins.list[int] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Estimate:

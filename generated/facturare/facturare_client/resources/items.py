@@ -113,7 +113,7 @@ class Items:
         gl_account: str | None | Omit = omit,
         avalara_tax_code: str | None | Omit = omit,
         avalara_location_code: str | None | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Item:
@@ -169,7 +169,7 @@ class Items:
         type: str | None | Omit = omit,
         description: str | None | Omit = omit,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Item:
         """Update an item
@@ -231,7 +231,7 @@ class AsyncItems:
         gl_account: str | None | Omit = omit,
         avalara_tax_code: str | None | Omit = omit,
         avalara_location_code: str | None | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         taxes: builtins.list[str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Item:
@@ -287,7 +287,7 @@ class AsyncItems:
         type: str | None | Omit = omit,
         description: str | None | Omit = omit,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Item:
         """Update an item

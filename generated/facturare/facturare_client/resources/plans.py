@@ -112,7 +112,7 @@ class Plans:
         quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
         tiers: builtins.list[types.PlanTier | types.PlanTierParam] | None | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
         """Create a plan
@@ -165,7 +165,7 @@ class Plans:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
         """Update a plan
@@ -226,7 +226,7 @@ class AsyncPlans:
         quantity_type: Literal["constant", "usage"] | Omit = omit,
         interval_count: int | Omit = omit,
         tiers: builtins.list[types.PlanTier | types.PlanTierParam] | None | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
         """Create a plan
@@ -279,7 +279,7 @@ class AsyncPlans:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.Plan:
         """Update a plan

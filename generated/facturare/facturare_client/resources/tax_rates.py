@@ -107,7 +107,7 @@ class TaxRates:
         currency: str | None | Omit = omit,
         is_percent: bool | Omit = omit,
         inclusive: bool | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.TaxRate:
         """Create a tax rate
@@ -160,7 +160,7 @@ class TaxRates:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.TaxRate:
         """Update a tax rate
@@ -217,7 +217,7 @@ class AsyncTaxRates:
         currency: str | None | Omit = omit,
         is_percent: bool | Omit = omit,
         inclusive: bool | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.TaxRate:
         """Create a tax rate
@@ -270,7 +270,7 @@ class AsyncTaxRates:
         id: str,
         *,
         name: str | Omit = omit,
-        metadata: types.Metadata | Omit = omit,
+        metadata: types.Metadata | dict[str, str] | Omit = omit,
         request_options: RequestOptions | None = None,
     ) -> types.TaxRate:
         """Update a tax rate
