@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import quote, quote_plus
 
 import httpx2
@@ -147,8 +147,7 @@ def _file_part(name: str, value: Any) -> tuple[str, bytes, str] | None:
     read = getattr(value, "read", None)
     if callable(read):
         filename = str(getattr(value, "name", name)).replace("\\", "/").rsplit("/", 1)[-1]
-        content: Any = read()
-        return filename, bytes(content), "application/octet-stream"
+        return filename, bytes(cast(Any, read())), "application/octet-stream"
     return None
 
 
