@@ -24,8 +24,6 @@ KNOWN_MOCK_GAPS = {
     # InQueryParam and InCookie have the same shape ({type, name} strings, extra keys allowed), so every value one
     # accepts the other accepts too: no value matches exactly one branch. Left to a spec diagnostic for such oneOfs.
     "maif.local/otoroshi": "is valid under more than one of the schemas listed in the 'oneOf' keyword",
-    # AWS query-protocol operations (/#Action=...) declare an XML body the mock answers without
-    "amazonaws.com/elasticache": "the spec declares a body but the response has none",
 }
 SEED = int(os.environ.get("SPECFORGE_REALWORLD_SEED", "1"))
 
