@@ -40,6 +40,8 @@ _APPLIES_TO = {
 _KEYWORD_TYPES = {k: ("integer", "number") if t == "number" else (t,) for t, ks in _APPLIES_TO.items() for k in ks}
 # places in a document whose contents are values, not schemas
 _VALUE_KEYS = frozenset({"example", "examples", "default", "enum", "const", "value"})
+# maps whose keys are names (a property, a schema, a status "default"), never keywords
+_NAME_MAPS = frozenset({"properties", "patternProperties", "schemas", "responses", "$defs", "definitions"})
 
 
 @dataclass
@@ -207,7 +209,7 @@ def covered_branches(schemas: Schemas, options: list[Any], *, nullable_keyword: 
     covered: dict[int, list[int]] = {}
     for i, option in enumerate(options):
         facts = comparer.facts(option)
-        if facts is None or facts.types == frozenset():  # unreadable, or no value at all
+        if facts is None or facts.types == frozenset() or facts.values == []:  # unreadable, or no value at all
             continue
         others = [j for j, other in enumerate(options) if j != i and comparer.within(facts, other, 1)]
         if others:
@@ -221,10 +223,10 @@ def _name(option: Any, index: int) -> str:
 
 
 def _schema_place(path: tuple[str | int, ...]) -> bool:
-    """Whether the container at ``path`` is a schema (not an example's value, not an extension's data); under
-    ``properties`` every key is a property's name, whatever it is."""
+    """Whether the container at ``path`` is a schema, not an example's value or an extension's data. In
+    ``properties`` or ``responses`` a key is a name, whatever it is (a property ``example``, a ``default`` response)."""
     for before, token in zip((None, *path), path, strict=False):
-        if before != "properties" and isinstance(token, str) and (token in _VALUE_KEYS or token.startswith("x-")):
+        if before not in _NAME_MAPS and isinstance(token, str) and (token in _VALUE_KEYS or token.startswith("x-")):
             return False
     return True
 

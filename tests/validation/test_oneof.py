@@ -158,7 +158,12 @@ def test_a_oneof_written_in_an_example_or_an_extension_is_data_not_a_schema() ->
     data["components"]["schemas"]["Verifier"]["example"] = {"source": twins}
     data["components"]["schemas"]["Verifier"]["x-shape"] = twins
     data["components"]["schemas"]["Verifier"]["properties"]["example"] = twins  # a property named "example" is a schema
-    assert [d.pointer for d in _found(data)] == ["/components/schemas/Verifier/properties/example/oneOf"]
+    responses = data["paths"]["/verifier"]["get"]["responses"]
+    responses["default"] = {"description": "error", "content": {"application/json": {"schema": twins}}}
+    assert [d.pointer for d in _found(data)] == [
+        "/components/schemas/Verifier/properties/example/oneOf",
+        "/paths/~1verifier/get/responses/default/content/application~1json/schema/oneOf",
+    ]
 
 
 def test_validate_prints_the_warning_and_exits_0(tmp_path: Path) -> None:
