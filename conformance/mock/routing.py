@@ -7,6 +7,7 @@ level, so it does not grow with the number of operations in the spec.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -34,6 +35,15 @@ class Match(Generic[T]):
     params: dict[str, str]
     allowed: tuple[str, ...]
     variants: tuple[tuple[tuple[str, str], T], ...] = ()
+
+    def pick(self, headers: Mapping[str, str], query: Mapping[str, str]) -> T | None:
+        """The operation whose header or query value the request carries, among those sharing its method and path
+        (the first one when none is named, so its own parameter validation says what is missing). ``headers`` are
+        keyed in lower case. The mock answers as this operation and its self-check checks the answer against it."""
+        for (name, value), target in self.variants:
+            if headers.get(name.lower()) == value or query.get(name) == value:
+                return target
+        return self.target
 
 
 class RouteTable(Generic[T]):

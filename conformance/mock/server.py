@@ -86,21 +86,34 @@ class ApiServer:
             body = b""
         media = next((v for k, v in extra.items() if k.lower() == "content-type"), "")
         if self.config.self_check:  # the body as the mock made it: chaos drift is on purpose, not a violation
-            for problem in validate_response(self.api, scope["method"], path, status, media, body):
+            query = _query(scope.get("query_string", b""))
+            for problem in validate_response(
+                self.api, scope["method"], path, status, media, body, headers=headers, query=query
+            ):
                 self.violations.append(str(problem))
                 _log.warning("self-check: %s: %s", self.api.name, problem)
         if 200 <= status < 300 and body and (self.config.chaos or wants_chaos(headers.get("prefer", ""))):
-            body, extra = self._chaos(scope["method"], path, scope.get("query_string", b""), status, media, body, extra)
+            body, extra = self._chaos(
+                scope["method"], path, scope.get("query_string", b""), headers, status, media, body, extra
+            )
         raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
         raw_headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": body})
 
     def _chaos(
-        self, method: str, path: str, query: bytes, status: int, media: str, body: bytes, extra: dict[str, str]
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        headers: dict[str, str],
+        status: int,
+        media: str,
+        body: bytes,
+        extra: dict[str, str],
     ) -> tuple[bytes, dict[str, str]]:
         """The body drifted from its schema (chaos mode), and the headers with ``X-Mock-Chaos`` saying how."""
-        schema = json_response_schema(self.api, method, path, status, media)
+        schema = json_response_schema(self.api, method, path, status, media, headers=headers, query=_query(query))
         if schema is None:
             return body, extra
         try:
@@ -153,7 +166,7 @@ class ApiServer:
         match = self.api.routes.match(method, path)
         if match is None:
             return self.replies.error(None, "not_found", f"no route for {path}")
-        op = _variant(match, headers, query_string) if match.variants else match.target
+        op = match.pick(headers, _query(query_string))
         if op is None:
             allowed = ", ".join(match.allowed)
             return self.replies.error(
@@ -236,11 +249,5 @@ def _prefer(header: str) -> dict[str, str]:
     return found
 
 
-def _variant(match: Any, headers: dict[str, str], query_string: bytes) -> Any:
-    """The operation whose header or query value the request carries, among those sharing its method and path
-    (the first one when none is named, so its own parameter validation says what is missing)."""
-    query = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
-    for (name, value), target in match.variants:
-        if headers.get(name.lower()) == value or query.get(name) == value:
-            return target
-    return match.target
+def _query(query_string: bytes) -> dict[str, str]:
+    return dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))

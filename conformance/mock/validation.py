@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from conformance.mock.model import ServedApi
 
@@ -19,15 +21,35 @@ class ResponseProblem:
         return f"{self.where}: {self.message}"
 
 
-def validate_response(
-    api: ServedApi, method: str, path: str, status: int, content_type: str, body: bytes
-) -> list[ResponseProblem]:
-    """Every way the response breaks the spec (empty when it conforms). ``path`` is relative to the API."""
+_NONE: Mapping[str, str] = {}
+
+
+def _operation(
+    api: ServedApi, method: str, path: str, headers: Mapping[str, str], query: Mapping[str, str]
+) -> Any | None:
+    """The operation the mock answered as: among operations sharing a method and path (AWS's ``/#Action=Name``),
+    the one the request's header or query value names, as the mock picks it."""
     match = api.routes.match(method, path)
+    return None if match is None else match.pick(headers, query)
+
+
+def validate_response(
+    api: ServedApi,
+    method: str,
+    path: str,
+    status: int,
+    content_type: str,
+    body: bytes,
+    *,
+    headers: Mapping[str, str] = _NONE,
+    query: Mapping[str, str] = _NONE,
+) -> list[ResponseProblem]:
+    """Every way the response breaks the spec (empty when it conforms). ``path`` is relative to the API; ``headers``
+    (lower-case names) and ``query`` of the request tell apart operations that share the method and path."""
+    op = _operation(api, method, path, headers, query)
     where = f"{method} {path} -> {status}"
-    if match is None or match.target is None:
+    if op is None:
         return [] if status in (404, 405) else [ResponseProblem(where, "no operation matches, yet not 404/405")]
-    op = match.target
     response = None
     for key in (str(status), f"{str(status)[0]}XX", "default"):
         if key in op.responses:
@@ -60,12 +82,21 @@ def validate_response(
     return [ResponseProblem(f"{where} {e.param}", e.message) for e in api.schemas.errors(schema, value, "response")]
 
 
-def json_response_schema(api: ServedApi, method: str, path: str, status: int, content_type: str) -> object | None:
+def json_response_schema(
+    api: ServedApi,
+    method: str,
+    path: str,
+    status: int,
+    content_type: str,
+    *,
+    headers: Mapping[str, str] = _NONE,
+    query: Mapping[str, str] = _NONE,
+) -> object | None:
     """The schema the spec declares for this JSON response, or None (not JSON, not declared, no schema)."""
-    match = api.routes.match(method, path)
-    if match is None or match.target is None:
+    op = _operation(api, method, path, headers, query)
+    if op is None:
         return None
-    responses = match.target.responses
+    responses = op.responses
     response = next((responses[k] for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None)
     content = (response or {}).get("content") or {}
     media = content_type.split(";")[0].strip().lower()

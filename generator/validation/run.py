@@ -8,6 +8,7 @@ from typing import Literal
 
 from apimodel import build_api
 from apimodel.diagnostics import Diagnostic, SpecError
+from apimodel.diagnostics.oneof import check_oneofs
 from apimodel.loader import SpecDocument, load_spec
 from apimodel.project import resolve_spec
 from generator.validation.examples import check_examples
@@ -33,6 +34,7 @@ def validate_document(document: SpecDocument, *, api: str | None, profile: Profi
     found.extend(check_operation_ids(label, data, required=profile == "house"))
     found.extend(check_examples(label, data, require=profile == "house"))
     found.extend(check_portability(label, data))
+    found.extend(check_oneofs(label, data))
     if profile == "house":
         found.extend(check_house_operations(label, build_api(document, api or Path(label).stem)))
         if api is not None:

@@ -158,3 +158,23 @@ def test_only_scalar_root_models_become_aliases() -> None:
     assert "class Tags(RootModel[list[str]])" in out and "from pydantic import Field, RootModel" in out
     without_tags, _ = primitive_aliases(source.split("\n\n\nclass Tags")[0] + "\n")
     assert "RootModel" not in without_tags and "from pydantic import Field" in without_tags
+
+
+def test_source_segment_reads_what_ast_reads_from_lines_split_once() -> None:
+    """``primitive_aliases`` cuts each annotation out of lines split once, not the whole source per class (40 s of
+    CPU on GitHub's models); every expression's text is the standard library's, across lines, non-ASCII and CRs."""
+    import ast
+    import re
+
+    from generator.client.aliases import source_segment
+
+    source = (
+        "class Name(RootModel[str]):\n"
+        "    root: Annotated[\n        str, Field(pattern='^é+$', description='naïve\\u2028')\n    ]\r\n"
+        "x = {'ünï': 1,\r 'b': [2,\n 3]}\n"
+    )
+    lines = re.compile(r"(?<=\n)|(?<=\r)(?!\n)").split(source)
+    expressions = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.expr)]
+    assert len(expressions) > 10
+    for node in expressions:
+        assert source_segment(lines, node) == ast.get_source_segment(source, node), ast.dump(node)

@@ -123,3 +123,33 @@ def test_a_document_goes_out_as_the_media_type_the_spec_declares(tmp_path: Path)
         reply = client.get("/things")
     assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/xml"), reply.headers
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_aws_query_actions_sharing_a_path_are_answered_and_self_checked_as_the_action_named(tmp_path: Path) -> None:
+    """APIs.guru's AWS query-protocol specs (elasticache) declare every action as ``/#Action=Name``: one path and
+    method, told apart by the ``Action`` query value. The mock answered as the action named, but its self-check
+    checked the answer against the first action on the path, so an action without a body "broke" the spec."""
+
+    def action(name: str, content: dict[str, Any] | None) -> dict[str, Any]:
+        value = {"name": "Action", "in": "query", "required": True, "schema": {"type": "string", "enum": [name]}}
+        ok: dict[str, Any] = {"description": "Success", **({"content": content} if content else {})}
+        return {"post": {"operationId": f"POST_{name}", "parameters": [value], "responses": {"200": ok}}}
+
+    tags = {"type": "object", "properties": {"TagList": {"type": "array", "items": {"type": "string"}}}}
+    spec = _spec(
+        tmp_path,
+        {
+            "/#Action=ListTags": action(
+                "ListTags", {"application/json": {"schema": {"$ref": "#/components/schemas/Tags"}}}
+            ),
+            "/#Action=DeleteCluster": action("DeleteCluster", None),
+        },
+        {"Tags": tags},
+    )
+    client, app = _serve(spec)
+    with client:
+        deleted = client.post("/", params={"Action": "DeleteCluster"})
+        listed = client.post("/", params={"Action": "ListTags"})
+    assert deleted.status_code == 200 and deleted.content == b"", deleted.text
+    assert listed.status_code == 200 and isinstance(listed.json(), dict), listed.text
+    assert app.state.mock.violations() == {"anyapi": []}
