@@ -113,7 +113,9 @@ def run_live(api: str, mutation: str | None, upstream: str) -> tuple[ApiResult, 
     # The faithful run calls every safe operation (a false positive anywhere fails it); a mutated one, the
     # operations the full-mode proof picks for that mutation, of which the run keeps the safe ones.
     # As `specforge conform --url` runs without --allow-writes: every phase, coverage included, writes refused.
-    options = replace(QUICK, max_examples=3, seed=5, phases=ALL_PHASES, allow_writes=False)
+    # The request timeout is the run's, raised from 10 s: the mock and the proxy share two cores with the other test
+    # worker, and a local CI run at a load of 10 once saw a GET wait past 10 s (a timeout is no drift).
+    options = replace(QUICK, max_examples=3, seed=5, phases=ALL_PHASES, allow_writes=False, request_timeout=30.0)
     if mutation is not None:  # the coverage phase adds nothing a mutation needs, and costs minutes per run
         proxy = DriftInjector(proxy, model, [mutation], prefix=f"/{model.name}", tenants=tenants)
         options = replace(options, max_examples=5, phases=QUICK.phases, operations=proof_operations(model, mutation))
