@@ -11,6 +11,7 @@ it, over 1,000 operations; ``--count 0`` for GitHub alone).
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -30,6 +31,8 @@ from generator.client.pipeline import Generated
 __all__ = ["Row", "check_spec", "main"]
 
 _MYPY_SECONDS = 300
+# pyright (basic), as .ci/portability-tools installs it from npm; where it is absent the column says "-"
+PYRIGHT = Path(__file__).resolve().parents[1] / ".tools" / "npm" / "node_modules" / ".bin" / "pyright"
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Row:
     generated: bool = False
     imports: bool = False
     mypy_errors: int | None = None  # None: not run (it did not generate or import)
+    pyright_errors: int | None = None  # None: not run (no pyright here, or it did not import)
     mock_violations: int | None = None  # responses of the mock that break the spec
     server_errors: int | None = None  # 5xx from the mock
     conform: str = "not run"
@@ -125,6 +129,28 @@ def _type_check(module: str, out: Path, row: Row) -> None:
     lines = [line for line in run.stdout.splitlines() if ": error:" in line]
     row.mypy_errors = len(lines)
     row.problems += [f"mypy: {line[:160]}" for line in lines[:2]]
+    if PYRIGHT.exists():
+        _pyright(module, out, row)
+
+
+def _pyright(module: str, out: Path, row: Row) -> None:
+    config = {"typeCheckingMode": "basic", "pythonVersion": "3.11", "include": [module]}
+    (out / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    command = [str(PYRIGHT), "--pythonpath", sys.executable, "--outputjson"]
+    try:
+        run = subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=_MYPY_SECONDS)
+        report = json.loads(run.stdout)
+    except subprocess.TimeoutExpired:
+        row.problems.append(f"pyright: over {_MYPY_SECONDS} s")
+        return
+    except ValueError:
+        row.problems.append(f"pyright: no report ({(run.stderr or run.stdout).strip()[:160]})")
+        return
+    errors = [d for d in report.get("generalDiagnostics", []) if d.get("severity") == "error"]
+    row.pyright_errors = len(errors)
+    for d in errors[:2]:
+        where = f"{Path(d.get('file', '?')).relative_to(out)}:{d.get('range', {}).get('start', {}).get('line', 0) + 1}"
+        row.problems.append(f"pyright: {where}: {' '.join(str(d.get('message', '')).split())[:160]}")
 
 
 def _conform(entry: Entry, row: Row, seed: int) -> None:
@@ -192,11 +218,11 @@ def _cell(value: object) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "mock violations", "5xx"]
-    header += ["dict methods", "glued names", "numbered models", "uploads"]
+    header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "pyright errors"]
+    header += ["mock violations", "5xx", "dict methods", "glued names", "numbered models", "uploads"]
     lines = [" | ".join([*header, "conform", "s"]), " | ".join("---" for _ in range(len(header) + 2))]
     for r in rows:
-        cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors]
+        cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors, r.pyright_errors]
         cells += [r.mock_violations, r.server_errors, r.untyped, r.glued, r.numbered, f"{r.uploads}/{r.multipart}"]
         cells += [r.conform, f"{r.seconds:.0f}"]
         lines.append(" | ".join(_cell(c) for c in cells))
@@ -212,7 +238,8 @@ def table(rows: list[Row]) -> str:
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
         f"numbered models: {sum(r.numbered for r in rows)}; multipart operations that upload: "
         f"{sum(r.uploads for r in rows)} of {sum(r.multipart for r in rows)}; mypy --strict errors: "
-        f"{sum(r.mypy_errors or 0 for r in rows)}"
+        f"{sum(r.mypy_errors or 0 for r in rows)}; pyright (basic) errors: "
+        f"{sum(r.pyright_errors or 0 for r in rows)} in {sum(r.pyright_errors is not None for r in rows)} specs checked"
     ]
     return "\n".join([*lines, "", *summary])
 

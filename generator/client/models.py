@@ -129,7 +129,7 @@ def generate_models(label: str, text: str, header: str, diagnostics: list[Diagno
     }
     # EmailStr needs the optional email-validator package; an e-mail address is a plain string to the client
     source, aliases = primitive_aliases(re.sub(r"\bEmailStr\b", "str", source))
-    source = _required_overrides(defer_builds(_sort_imports(_builtin_generics(_open_enums(source)))))
+    source = _required_overrides(defer_builds(_sort_imports(_builtin_generics(_enum_members(_open_enums(source))))))
     tree = ast.parse(source)
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     defined |= {
@@ -175,6 +175,31 @@ def _required_overrides(source: str) -> str:
     for index in marked:
         lines[index] = lines[index].rstrip("\n") + _OVERRIDE_NOTE + "\n"
     return "".join(lines)
+
+
+_ENUM_PROPERTIES = ("name", "value")  # every enum member has these; a member of that name hides one
+
+
+def _enum_members(source: str) -> str:
+    """An enum member called ``name`` or ``value`` (Adyen's field names) becomes ``name_``/``value_``: Python allows
+    it, but then ``Member.name`` means two things and pyright refuses the class. The value sent stays the same."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    renamed: list[tuple[str, str]] = []
+    enums = set(_ENUM_BASES.values())
+    for node in tree.body:
+        if not (isinstance(node, ast.ClassDef) and {getattr(b, "id", "") for b in node.bases} & enums):
+            continue
+        for s in node.body:
+            target = s.targets[0] if isinstance(s, ast.Assign) and len(s.targets) == 1 else None
+            if isinstance(target, ast.Name) and target.id in _ENUM_PROPERTIES:
+                line = lines[target.lineno - 1]
+                lines[target.lineno - 1] = f"{line[: target.col_offset]}{target.id}_{line[target.end_col_offset :]}"
+                renamed.append((node.name, target.id))
+    source = "".join(lines)
+    for enum, member in renamed:
+        source = re.sub(rf"\b{enum}\.{member}\b(?!_)", f"{enum}.{member}_", source)
+    return source
 
 
 def _open_enums(source: str) -> str:

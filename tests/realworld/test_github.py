@@ -36,6 +36,8 @@ def test_githubs_description_generates_imports_type_checks_and_its_mock_obeys_it
     row = check_spec(entry, seed=SEED)
     assert row.generated and row.imports, row.problems
     assert row.mypy_errors == 0, row.problems
+    # pyright (basic) too, where .ci/portability-tools installed it: in CI it must have run
+    assert row.pyright_errors == 0 if os.environ.get("CI") else row.pyright_errors in (None, 0), row.problems
     assert row.mock_violations == 0, row.problems
     assert row.server_errors == 0, row.problems
     assert row.conform in ("clean", "drift"), row.problems  # drift is the mock refusing fuzzed input, not a crash
