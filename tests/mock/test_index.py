@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import pytest
@@ -89,10 +88,8 @@ def test_a_page_of_a_big_bucket_reads_the_index_not_every_object() -> None:
     wanted = Criteria([("status", "paid")], [], [("n", False)])
     select(bucket, wanted, ["deleted"])  # builds the indexes once
     touched = 0
-    started = time.perf_counter()
     chosen = select(bucket, wanted, ["deleted"])
     page = chosen[0:25]
     assert len(chosen) == 10_000
     assert [o["id"] for o in page] == list(range(19_999, 19_949, -2))
-    assert touched <= 25
-    assert time.perf_counter() - started < 0.5  # loose: a scan of 20,000 objects is what would break the count above
+    assert touched <= 25  # the count is the check: a wall-clock bound failed once on a loaded machine
