@@ -33,6 +33,11 @@ def _operation(
     return None if match is None else match.pick(headers, query)
 
 
+def _declared(responses: Mapping[str, Any], status: int) -> Any:
+    """The response the spec declares for ``status``: its own code, then its range (``4XX``), then ``default``."""
+    return next((responses[k] for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None)
+
+
 def validate_response(
     api: ServedApi,
     method: str,
@@ -50,11 +55,7 @@ def validate_response(
     where = f"{method} {path} -> {status}"
     if op is None:
         return [] if status in (404, 405) else [ResponseProblem(where, "no operation matches, yet not 404/405")]
-    response = None
-    for key in (str(status), f"{str(status)[0]}XX", "default"):
-        if key in op.responses:
-            response = op.responses[key]
-            break
+    response = _declared(op.responses, status)
     if response is None:
         return [ResponseProblem(where, f"status {status} is not declared by {op.key}")]
     content = response.get("content") or {}
@@ -96,9 +97,7 @@ def json_response_schema(
     op = _operation(api, method, path, headers, query)
     if op is None:
         return None
-    responses = op.responses
-    response = next((responses[k] for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None)
-    content = (response or {}).get("content") or {}
+    content = (_declared(op.responses, status) or {}).get("content") or {}
     media = content_type.split(";")[0].strip().lower()
     declared = next((m for m in content if m.lower() == media), None)
     if declared is None or "json" not in declared:
