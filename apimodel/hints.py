@@ -117,8 +117,8 @@ def document_pointer(name: str) -> str:
     return "/" + name
 
 
-_PAGING_STYLES = ("page", "link", "offset")
-_PAGING_KEYS = {
+_PAGING_STYLES = ("page", "link", "offset", "cursor", "next-url")
+_PAGING_KEYS = {  # hint key: Pagination field (wire names, taken as written)
     "page": "page",
     "per-page": "per_page",
     "offset": "offset",
@@ -126,6 +126,17 @@ _PAGING_KEYS = {
     "count": "count",
     "items": "items",
     "total-header": "total_header",
+    "cursor": "cursor",
+    "next-cursor": "next_cursor",
+    "has-more": "has_more",
+    "id-field": "id_field",
+    "next-url": "next_url",
+}
+_PAGING_OTHER = ("style", "default-per-page", "max-per-page", "order", "first-page", "cursor-in")
+# what a style cannot page without: the cursor parameter and where the next one is, the next page's URL
+_PAGING_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "cursor": (("cursor",), ("next-cursor", "has-more")),
+    "next-url": (("next-url",),),
 }
 _VIEWS = ("pdf", "xml", "html", "zip")
 
@@ -191,6 +202,41 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
             f"order {raw['order']!r} is not oldest-first or newest-first",
             "the list gives the oldest objects first",
         )
+    where = f"{pointer}/{PAGINATION}"
+    for key in raw:
+        if key not in _PAGING_KEYS and key not in _PAGING_OTHER:
+            known = ", ".join([*_PAGING_KEYS, *_PAGING_OTHER])
+            problems.warn(
+                where, "unknown-pagination-key", f"{key!r} is not a key of {PAGINATION}", f"use one of {known}"
+            )
+    for choices in _PAGING_NEEDS.get(style, ()):
+        if not any(raw.get(key) for key in choices):
+            needed = " or ".join(repr(key) for key in choices)
+            problems.warn(
+                where,
+                "incomplete-pagination",
+                f"style {style!r} needs {needed}",
+                "the list is served and called as one page",
+            )
+            return None
+    cursor_in = raw.get("cursor-in", "query")
+    if cursor_in not in ("query", "body"):
+        problems.warn(
+            f"{where}/cursor-in",
+            "bad-cursor-in",
+            f"cursor-in {cursor_in!r} is not query or body",
+            "the cursor goes in the query",
+        )
+        cursor_in = "query"
+    first_page = _int(raw.get("first-page"))
+    if raw.get("first-page") is not None and first_page not in (0, 1):
+        problems.warn(
+            f"{where}/first-page",
+            "bad-first-page",
+            f"first-page {raw['first-page']!r} is not 0 or 1",
+            "pages count from 1",
+        )
+        first_page = None
     names: dict[str, Any] = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
     return Pagination(
         style=style,
@@ -198,6 +244,8 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
         default_per_page=_int(raw.get("default-per-page")),
         max_per_page=_int(raw.get("max-per-page")),
         newest_first=raw.get("order") == "newest-first",
+        cursor_in=cursor_in,
+        first_page=1 if first_page is None else first_page,
         **names,
     )
 

@@ -128,6 +128,24 @@ def _request(call: _Call, position: Mapping[str, Any], url: str | None) -> dict[
     return parts
 
 
+def _first_time(page: SyncPage[Any] | AsyncPage[Any], seen: set[tuple[str, bytes]]) -> bool:
+    """Whether this page's request was not sent before in this walk. A server that answers a position already
+    walked (a next URL or cursor that comes round again) would make the walk endless: it stops there, with a
+    warning on the client's logger, and yields no item twice."""
+    request = page.response.request
+    sent = (str(request.url), request.content)
+    if sent in seen:
+        page._client._logger.warning(
+            "%s: the server pointed back to a page already walked (%s %s); the walk stops there",
+            page._call.endpoint.operation or page._call.endpoint.path,
+            request.method,
+            request.url.path,  # not the query: it may hold a credential
+        )
+        return False
+    seen.add(sent)
+    return True
+
+
 def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
@@ -170,7 +188,8 @@ class SyncPage(Generic[T]):
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         page: SyncPage[T] | None = self
-        while page is not None:
+        seen: set[tuple[str, bytes]] = set()
+        while page is not None and _first_time(page, seen):
             yield page
             page = page.next_page()
 
@@ -216,7 +235,8 @@ class AsyncPage(Generic[T]):
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         page: AsyncPage[T] | None = self
-        while page is not None:
+        seen: set[tuple[str, bytes]] = set()
+        while page is not None and _first_time(page, seen):
             yield page
             page = await page.next_page()
 
