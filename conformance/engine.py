@@ -71,6 +71,14 @@ class ApiResult:
     unchecked: str | None = None  # why the run checked (almost) nothing: it must not pass as clean
     notes: tuple[str, ...] = ()  # what was skipped on purpose, and why
     mock_violations: tuple[str, ...] | None = None  # against the self-checking mock: its responses that broke the spec
+    mock_seconds: float | None = None  # in-process: the time spent inside the mock answering (None: not measured)
+
+    @property
+    def mock_share(self) -> float | None:
+        """The share of the run's time spent inside the in-process mock; the rest is schemathesis and our checks."""
+        if self.mock_seconds is None or self.elapsed <= 0:
+            return None
+        return min(1.0, self.mock_seconds / self.elapsed)
 
     @property
     def failures_by_kind(self) -> dict[str, int]:

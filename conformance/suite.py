@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,22 @@ __all__ = [
     "run_against_mock",
     "run_against_url",
 ]
+
+
+class TimedApp:
+    """An ASGI app in front of the in-process mock that adds up the time the mock spends answering (schemathesis
+    sends one request at a time, so the sum is a share of the run's wall time)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.seconds = 0.0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 class ConformError(Exception):
@@ -75,13 +92,17 @@ def run_against_mock(
         api = load_api(target)
         tenants = mock_tenants(api)
         mocked = None
+        timed: TimedApp | None = None
         if base_url is None:
             mocked = mock.create_app([target], config=mock_config)
-            app = wrap(mocked, api, tenants) if wrap is not None else mocked
+            timed = TimedApp(mocked)
+            app = wrap(timed, api, tenants) if wrap is not None else timed
             where = Target(f"http://localhost/{api.name}", app=app)
         else:
             where = Target(base_url.replace("{api}", api.name))
         result = _run(api, where, tenants[0], tenants[1:], options, progress)
+        if timed is not None:
+            result = replace(result, mock_seconds=timed.seconds)
         if mocked is not None and mock_config is not None and mock_config.self_check:
             result = replace(result, mock_violations=tuple(mocked.state.mock.violations()[api.name]))
         results.append(result)

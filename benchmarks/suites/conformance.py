@@ -37,9 +37,18 @@ def _conform(api: str, settings: Settings) -> Measure | Failed:
         try:
             data = json.loads((report / "drift.json").read_text(encoding="utf-8"))
             cases = sum(int(entry["test_cases"]) for entry in data["apis"])
+            in_mock = sum(float(entry["mock_seconds"]) for entry in data["apis"])
+            in_run = sum(float(entry["elapsed_seconds"]) for entry in data["apis"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise Failed("failed", f"specforge conform {api}: no test-case count in drift.json ({exc})") from None
-        return {"wall": run.wall, "cases": float(cases), "rate": cases / run.wall, "rss": run.peak_rss / 2**20}
+        share = 100 * in_mock / in_run if in_run > 0 else 0.0
+        return {
+            "wall": run.wall,
+            "cases": float(cases),
+            "rate": cases / run.wall,
+            "rss": run.peak_rss / 2**20,
+            "mock": share,
+        }
 
     return once
 
@@ -50,7 +59,7 @@ def run_conformance(settings: Settings) -> tuple[list[Comparison], list[QualityC
     if settings.quick:
         apis = apis[:1]
     measures = {api: _conform(api, settings) for api in apis}
-    figures = alternate(measures, ("wall", "cases", "rate", "rss"), settings.conform_repeat)
+    figures = alternate(measures, ("wall", "cases", "rate", "rss", "mock"), settings.conform_repeat)
     comparisons: list[Comparison] = []
     totals: dict[str, list[float]] = {"wall": [], "cases": []}
     for api in apis:
@@ -63,6 +72,9 @@ def run_conformance(settings: Settings) -> tuple[list[Comparison], list[QualityC
             Comparison(GROUP, label, "test cases per second", "cases/s", "higher", mine["rate"], reproduce=reproduce)
         )
         comparisons.append(Comparison(GROUP, label, "peak RSS", "MiB", "lower", mine["rss"], reproduce=reproduce))
+        comparisons.append(
+            Comparison(GROUP, label, "time inside the mock", "%", "lower", mine["mock"], reproduce=reproduce)
+        )
         if mine["wall"].value is not None and cases is not None:
             totals["wall"].append(mine["wall"].value)
             totals["cases"].append(cases)

@@ -39,6 +39,8 @@ def report_data(results: Sequence[ApiResult]) -> dict[str, Any]:
                     for o in r.coverage
                 ],
                 "test_cases": r.test_cases,
+                "elapsed_seconds": round(r.elapsed, 3),
+                "mock_seconds": None if r.mock_seconds is None else round(r.mock_seconds, 3),
                 "failures_by_kind": r.failures_by_kind,
                 "errors": list(r.errors),
                 "drifts": [d.as_dict() for d in r.drifts],

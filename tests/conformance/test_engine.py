@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,35 @@ def test_credentials_repr_hides_values() -> None:
 def test_unknown_mutation_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown mutation"):
         DriftInjector(make_app(), MODEL, ["no-such-mutation"])
+
+
+def test_the_timed_app_adds_up_the_time_the_mock_spends_answering() -> None:
+    """``specforge conform`` in process puts :class:`TimedApp` in front of the mock; its sum over the requests is
+    the "in the mock" share of the report. Live runs measure no mock (``mock_share`` is None)."""
+    import asyncio
+
+    from conformance.suite import TimedApp
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    timed = TimedApp(slow_app)
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def three() -> None:
+        for _ in range(3):
+            await timed({"type": "http", "method": "GET", "path": "/"}, receive, send)
+
+    asyncio.run(three())
+    assert 0.15 <= timed.seconds < 5 and len(sent) == 6
+    live = ApiResult("x", 1, 1, 10, (), (), elapsed=2.0, seed=0)
+    assert live.mock_share is None
+    assert replace(live, mock_seconds=0.5).mock_share == 0.25

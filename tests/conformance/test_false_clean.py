@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,7 @@ def test_a_foreign_spec_conforms_in_process_with_the_mocks_demo_credentials(tmp_
     data = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))
     assert data["checked"] and data["apis"][0]["operations_reached"] == 4
     assert "coverage phase done" in result.output  # progress on stderr
+    # in process, the report says how much of the run the mock took to answer (the rest is schemathesis)
+    entry = data["apis"][0]
+    assert 0 < entry["mock_seconds"] < entry["elapsed_seconds"]
+    assert re.search(r"\d+ cases/s, \d+% in the mock", result.output), result.output
