@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import Settings
-from benchmarks.machine import describe_machine
-from benchmarks.report import QualityCheck, load_json, render_json, render_markdown
+from benchmarks.machine import Contention, describe_machine
+from benchmarks.report import OTHERS, QualityCheck, load_json, render_json, render_markdown
 from benchmarks.stats import Comparison
 from benchmarks.tools import ROOT, WORK
 
@@ -104,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     settings.work.mkdir(parents=True, exist_ok=True)
     machine = describe_machine()  # before the run: its load average is the one at the start
+    contention = Contention.start()
     started = time.perf_counter()
     comparisons: list[Comparison] = []
     quality: list[QualityCheck] = []
@@ -123,8 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "duration_s": round(time.perf_counter() - started, 1),
         "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
         "load_start": machine["load average at start (1/5/15 min)"],
+        "others_share": contention.others_share(),
     }
     machine["load average at end (1/5/15 min)"] = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    if record["others_share"] is not None:
+        machine[OTHERS] = f"{record['others_share']:.0%} of all cores' time"
     out.mkdir(parents=True, exist_ok=True)
     if arguments.update and (out / "results.json").is_file():
         comparisons, quality, record = _merge(out, comparisons, quality, record)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import resource
 import shutil
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.tools import ROOT, tool
 
-__all__ = ["describe_machine"]
+__all__ = ["Contention", "describe_machine"]
 
 
 def _first(path: str, key: str) -> str:
@@ -64,3 +67,48 @@ def describe_machine() -> dict[str, str]:
         "node": _version(("node",), "--version") if shutil.which("node") else "absent",
         "prism": _version(prism.command, "--version") if prism.available else "absent",
     }
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds every core has spent busy since boot, from ``/proc/stat`` (None where there is none)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except (OSError, IndexError):
+        return None
+    if not fields or fields[0] != "cpu" or len(fields) < 8:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, *rest = (int(v) for v in fields[1:])
+    steal = rest[0] if rest else 0
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds() -> float:
+    """CPU seconds of this process and of every child it has waited for (servers, wrk, generators, conform)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Contention:
+    """How much of the machine other work took while the benchmark ran: the CPU time all cores spent busy, less
+    the CPU time of the benchmark and its children. A load average cannot tell: the benchmark itself keeps both
+    cores busy (a server and wrk), and it is read only at the start and the end."""
+
+    busy: float | None
+    own: float
+    wall: float
+
+    @classmethod
+    def start(cls) -> Contention:
+        return cls(_busy_seconds(), _own_seconds(), time.perf_counter())
+
+    def others_share(self) -> float | None:
+        """The share of the machine's CPU capacity (cores x wall time) that other processes used since ``start``."""
+        busy = _busy_seconds()
+        if busy is None or self.busy is None:
+            return None
+        wall = time.perf_counter() - self.wall
+        capacity = wall * (os.cpu_count() or 1)
+        others = (busy - self.busy) - (_own_seconds() - self.own)
+        return max(0.0, others / capacity) if capacity > 0 else None

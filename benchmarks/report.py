@@ -137,7 +137,13 @@ def render_markdown(
         out += ["## Rows re-measured after the full run", ""]
         out += [
             f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions"
-            + (f", load average at start {u['load_start']})" if u.get("load_start") else ")")
+            + (f", load average at start {u['load_start']}" if u.get("load_start") else "")
+            + (
+                f", other processes {u['others_share']:.0%} of all cores' time"
+                if u.get("others_share") is not None
+                else ""
+            )
+            + ")"
             for u in updates
         ]
         out.append("")
@@ -148,18 +154,35 @@ def render_markdown(
     return "\n".join(out)
 
 
+OTHERS = "CPU used by other processes during the run"
+BUSY_SHARE = 0.10  # other processes took more than this share of the cores' time: the figures are disturbed
+
+
 def _load_note(machine: Mapping[str, str], settings: Mapping[str, Any]) -> list[str]:
     """A warning when other work kept the cores busy (in this run or in a re-measuring one): such figures are noisy
-    and need a re-run on a quiet machine."""
+    and need a re-run on a quiet machine. Two signs: the load average at the start or the end, and the CPU time
+    other processes used during the run (the run's own servers and load generator excluded)."""
     cores = int(machine["cores"]) if machine.get("cores", "").isdigit() else 0
     texts = [text for key, text in machine.items() if key.startswith("load average")]
     texts += [str(u.get("load_start") or "") for u in settings.get("updates") or []]
     loads = [float(v) for text in texts for v in text.split()[:1]]
-    if not cores or not loads or max(loads) <= cores / 2:
+    shares = [
+        float(v)
+        for v in [settings.get("others_share"), *(u.get("others_share") for u in settings.get("updates") or [])]
+        if v is not None
+    ]
+    loaded = bool(cores and loads and max(loads) > cores / 2)
+    shared = bool(shares and max(shares) > BUSY_SHARE)
+    if not loaded and not shared:
         return []
+    why = []
+    if loaded:
+        why.append(f"a 1-minute load average up to {max(loads):.1f} on {cores} cores")
+    if shared:
+        why.append(f"other processes used up to {max(shares):.0%} of all cores' time during a run")
     return [
-        f"**The machine was busy**: a 1-minute load average up to {max(loads):.1f} on {cores} cores, most of it other",
-        "people's jobs. Absolute figures are low and noisy; ratios taken in the same run, alternating, are the",
+        f"**The machine was busy**: {' and '.join(why)}, most of it other people's jobs.",
+        "Absolute figures are low and noisy; ratios taken in the same run, alternating, are the",
         "better guide, and every figure here needs a re-run on a quiet machine before it is quoted as settled.",
         "",
     ]

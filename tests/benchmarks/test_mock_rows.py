@@ -129,3 +129,42 @@ def test_a_busy_machine_is_said_in_the_results() -> None:
     text = render_markdown([], [], quiet, updated)
     assert "up to 6.0 on 2 cores" in text  # a busy re-measuring run counts too
     assert "(3 repetitions, load average at start 6.0 1 1)" in text
+
+
+def test_other_processes_cpu_during_a_run_is_said_even_when_the_load_average_looks_quiet() -> None:
+    """The load average is read only at the start and the end, and the benchmark's own server and wrk keep both cores
+    busy; the CPU time other processes used during the run (all cores' busy time less the run's own) is the sign."""
+    quiet = {"cores": "2", "load average at start (1/5/15 min)": "0.4 0.3 0.2"}
+    text = render_markdown([], [], quiet, {"repeat": 3, "others_share": 0.37})
+    assert "other processes used up to 37% of all cores' time during a run" in text
+    assert "busy" not in render_markdown([], [], quiet, {"repeat": 3, "others_share": 0.02})
+    update = {"command": "python -m benchmarks --only x", "repeat": 3, "load_start": "0.3 0 0", "others_share": 0.25}
+    text = render_markdown([], [], quiet, {"repeat": 3, "others_share": 0.02, "updates": [update]})
+    assert "up to 25%" in text and "(3 repetitions, load average at start 0.3 0 0, other processes 25% of all" in text
+
+
+def test_contention_subtracts_the_runs_own_cpu_and_its_childrens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other processes' share = all cores' busy time less the run's own (itself and the children it waited for),
+    over cores x wall time. Read for real: a child the run waits for lands in its own time, and the machine's busy
+    time grows at least by what the run spent (whatever else the shared machine is doing)."""
+    import subprocess
+    import sys
+
+    from benchmarks import machine
+
+    before_own, before_busy = machine._own_seconds(), machine._busy_seconds()
+    spin = "import time\nt=time.process_time()\nwhile time.process_time()-t<0.8: pass"
+    subprocess.run([sys.executable, "-c", spin], check=True, timeout=60)
+    spent = machine._own_seconds() - before_own
+    assert spent >= 0.75  # the waited-for child's CPU is the run's own
+    busy = machine._busy_seconds()
+    assert before_busy is not None and busy is not None and busy - before_busy >= spent - 0.1
+
+    # the arithmetic, with the readings fixed: 10 s busy on 2 cores over 10 s, 4 of them the run's own
+    readings = {"busy": [100.0, 110.0], "own": [50.0, 54.0], "clock": [0.0, 10.0]}
+    monkeypatch.setattr(machine, "_busy_seconds", lambda: readings["busy"].pop(0))
+    monkeypatch.setattr(machine, "_own_seconds", lambda: readings["own"].pop(0))
+    monkeypatch.setattr(machine.time, "perf_counter", lambda: readings["clock"].pop(0))
+    monkeypatch.setattr(machine.os, "cpu_count", lambda: 2)
+    contention = machine.Contention.start()
+    assert contention.others_share() == pytest.approx(6.0 / 20.0)
