@@ -164,7 +164,7 @@ def test_contention_subtracts_the_runs_own_cpu_and_its_childrens(monkeypatch: py
     readings = {"busy": [100.0, 110.0], "own": [50.0, 54.0], "clock": [0.0, 10.0]}
     monkeypatch.setattr(machine, "_busy_seconds", lambda: readings["busy"].pop(0))
     monkeypatch.setattr(machine, "_own_seconds", lambda: readings["own"].pop(0))
-    monkeypatch.setattr(machine.time, "perf_counter", lambda: readings["clock"].pop(0))
-    monkeypatch.setattr(machine.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr("benchmarks.machine.time.perf_counter", lambda: readings["clock"].pop(0))
+    monkeypatch.setattr("benchmarks.machine.os.cpu_count", lambda: 2)
     contention = machine.Contention.start()
     assert contention.others_share() == pytest.approx(6.0 / 20.0)
