@@ -74,7 +74,9 @@ def test_roles_and_members(invoiced_sdk: Sdk) -> None:
     assert meta.total_count == 2 and {r.id for r in roles} == {"contabil", generated.id}
 
     # invoiced-go's MemberRequest names the user flat; the member answers with it under ``user``
-    member = client.Member.create(email="ion.popescu@facturare.md", first_name="Ion", last_name="Popescu", role="contabil")
+    member = client.Member.create(
+        email="ion.popescu@facturare.md", first_name="Ion", last_name="Popescu", role="contabil"
+    )
     assert member.role == "contabil" and member.restriction_mode == "none"
     assert (member.user["email"], member.user["first_name"], member.user["last_name"]) == (
         "ion.popescu@facturare.md",
