@@ -1896,8 +1896,10 @@ class ChasingStepInput(BaseModel):
         defer_build=True,
     )
     name: Annotated[str, Field(description="Name of the step.")]
-    action: Annotated[str, Field(description="What the step does (`email`, ...).")]
-    schedule: Annotated[str, Field(description="When the step runs, `age:N` or `past_due_age:N`.")]
+    action: Annotated[str, Field(description="What the step does (`email`, ...).", pattern="^[a-z_]+$")]
+    schedule: Annotated[
+        str, Field(description="When the step runs, `age:N` or `past_due_age:N`.", pattern="^[a-z_]+:[0-9]+$")
+    ]
     email_template_id: Annotated[str | None, Field(description="The email template an email step sends.")] = None
     sms_template_id: Annotated[str | None, Field(description="The text message template an SMS step sends.")] = None
     assigned_user_id: Annotated[int | None, Field(description="The user a call or escalation task is assigned to.")] = (
@@ -1915,12 +1917,21 @@ class ChasingCadenceCreate(BaseModel):
     time_of_day: Annotated[int | None, Field(description="Hour of the day at which the cadence runs.", ge=0, le=23)] = (
         None
     )
-    frequency: Annotated[str | None, Field(description="How often the cadence runs.")] = None
-    run_date: Annotated[int | None, Field(description="The day the cadence runs on, read with `frequency`.")] = None
+    frequency: Annotated[str | None, Field(description="How often the cadence runs.", pattern="^[a-z_]+$")] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
     min_balance: Annotated[
         float | None, Field(description="Customers whose balance is below this amount are not chased.")
     ] = None
-    assignment_mode: Annotated[str | None, Field(description="How customers are enrolled in the cadence.")] = None
+    assignment_mode: Annotated[
+        str | None, Field(description="How customers are enrolled in the cadence.", pattern="^[a-z_]+$")
+    ] = None
     assignment_conditions: Annotated[
         str | None, Field(description="The conditions that enroll a customer automatically.")
     ] = None
@@ -1938,12 +1949,21 @@ class ChasingCadenceUpdate(BaseModel):
     time_of_day: Annotated[int | None, Field(description="Hour of the day at which the cadence runs.", ge=0, le=23)] = (
         None
     )
-    frequency: Annotated[str | None, Field(description="How often the cadence runs.")] = None
-    run_date: Annotated[int | None, Field(description="The day the cadence runs on, read with `frequency`.")] = None
+    frequency: Annotated[str | None, Field(description="How often the cadence runs.", pattern="^[a-z_]+$")] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
     min_balance: Annotated[
         float | None, Field(description="Customers whose balance is below this amount are not chased.")
     ] = None
-    assignment_mode: Annotated[str | None, Field(description="How customers are enrolled in the cadence.")] = None
+    assignment_mode: Annotated[
+        str | None, Field(description="How customers are enrolled in the cadence.", pattern="^[a-z_]+$")
+    ] = None
     assignment_conditions: Annotated[
         str | None, Field(description="The conditions that enroll a customer automatically.")
     ] = None
@@ -1995,7 +2015,7 @@ class MemberCreate(BaseModel):
     last_name: Annotated[str | None, Field(description="Last name.")] = None
     role: Annotated[str, Field(description="ID of the role the member gets.")]
     restriction_mode: Annotated[
-        str | None, Field(description="Whether the member sees only some customers (`none`).")
+        str | None, Field(description="Whether the member sees only some customers (`none`).", pattern="^[a-z_]+$")
     ] = None
     restrictions: Annotated[
         dict[str, list[str]] | None,
@@ -2011,7 +2031,7 @@ class MemberUpdate(BaseModel):
     )
     role: Annotated[str | None, Field(description="ID of the role the member holds.")] = None
     restriction_mode: Annotated[
-        str | None, Field(description="Whether the member sees only some customers (`none`).")
+        str | None, Field(description="Whether the member sees only some customers (`none`).", pattern="^[a-z_]+$")
     ] = None
     restrictions: Annotated[
         dict[str, list[str]] | None,
@@ -3128,7 +3148,14 @@ class ChasingCadence(BaseModel):
             description="How often the cadence runs (`day_of_month` with `run_date` the day of the month, in the example). The guide names daily runs and runs on given days of the week or month; the other values are not published."
         ),
     ] = None
-    run_date: Annotated[int | None, Field(description="The day the cadence runs on, read with `frequency`.")] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`; a day number, not a timestamp).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
     min_balance: Annotated[
         float | None, Field(description="Customers whose balance is below this amount are not chased.")
     ] = None
