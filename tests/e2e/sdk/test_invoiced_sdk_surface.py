@@ -57,10 +57,15 @@ def test_customer_chasing_cadence_lifecycle(invoiced_sdk: Sdk) -> None:
     assert missing.value.status_code == 404
 
 
-def test_a_cadence_without_steps_is_refused(invoiced_sdk: Sdk) -> None:
+def test_a_cadence_without_steps_or_with_an_odd_schedule_is_refused(invoiced_sdk: Sdk) -> None:
     with pytest.raises(invoiced.errors.InvalidRequestError) as refused:
         invoiced_sdk.client.CustomerChasingCadence.create(name="Goala")
     assert refused.value.status_code == 400 and "steps" in str(refused.value)
+    # a step's schedule is `<basis>:<days>` (`past_due_age:0` in invoiced-go's example)
+    odd = [{"name": "Maine", "action": "email", "schedule": "tomorrow"}]
+    with pytest.raises(invoiced.errors.InvalidRequestError) as refused:
+        invoiced_sdk.client.CustomerChasingCadence.create(name="Ciudata", steps=odd)
+    assert refused.value.status_code == 400 and refused.value.error["param"] == "steps.0.schedule"
     assert invoiced_sdk.client.CustomerChasingCadence.list()[1].total_count == 0
 
 
