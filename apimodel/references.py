@@ -54,7 +54,8 @@ def unknown_reference(prop: Any, resolved: Any, value: Any, find: Callable[[str,
 
 def date_form(name: str, resolved: Any) -> DateForm | None:
     """How a property holds a date: a ``date`` or ``date-time`` string, or UNIX seconds (an integer whose name says
-    date: ``due_date``, ``created_at``, ``timestamp``)."""
+    date: ``due_date``, ``created_at``, ``timestamp``, unless its ``maximum`` is below any timestamp since 2001:
+    Invoiced's chasing cadence ``run_date`` is a day of the month, 1 to 31)."""
     if not isinstance(resolved, dict):
         return None
     fmt, kind = resolved.get("format"), resolved.get("type")
@@ -62,6 +63,7 @@ def date_form(name: str, resolved: Any) -> DateForm | None:
         return "date" if fmt == "date" else "date-time"
     if kind == "string" and _DATE_NAME.search(name) and not resolved.get("enum"):
         return "date"  # a date without a format (``"2024-12-15"``); the value decides (only ISO dates move)
-    if kind == "integer" and _DATE_NAME.search(name):
+    bound = resolved.get("maximum")
+    if kind == "integer" and _DATE_NAME.search(name) and not (isinstance(bound, int | float) and bound < 10**9):
         return "unix"
     return None

@@ -200,7 +200,12 @@ class Resources:
         taken = _from_body(op.effect, request.body)  # a note's customer_id becomes its customer
         if taken:
             props = self.schemas.properties(self.resource_schema(op))
-            typed = {k: coerce_to(self.schemas, props[k], v) for k, v in taken.items() if k in props}
+            typed: dict[str, Any] = {}
+            for target, value in taken.items():
+                head, _, rest = target.partition(".")  # ``user.email``: a field of the object's ``user``
+                if head in props:
+                    typed[head] = _nested(typed.get(head, obj.get(head)), rest, value) if rest else value
+            typed = {k: coerce_to(self.schemas, props[k], v) for k, v in typed.items()}
             obj = self._build_object(tenant, op, {}, {**obj, **typed}, frozenset(typed))
         refusal = self._dangling(tenant, op, obj) or self._move(tenant, op, obj)
         if refusal is not None:
@@ -431,6 +436,14 @@ def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:
         if found is not None:
             changes[key] = found
     return changes
+
+
+def _nested(current: Any, path: str, value: Any) -> dict[str, Any]:
+    """A copy of the object ``current`` (a new one when it is none) with ``value`` at the dotted ``path``."""
+    out = copy.deepcopy(current) if isinstance(current, dict) else {}
+    head, _, rest = path.partition(".")
+    out[head] = _nested(out.get(head), rest, value) if rest else value
+    return out
 
 
 def _place(schemas: Any, schema: Any, body: dict[str, Any], envelope: dict[str, Any]) -> None:

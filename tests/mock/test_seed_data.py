@@ -58,6 +58,15 @@ def test_seeded_objects_validate_resolve_in_their_tenant_and_start_today(api: st
     assert seen > 0 or api == "econt"  # e-Cont's RPC creates nothing a list shows
 
 
+def test_a_bounded_day_number_is_no_timestamp() -> None:
+    # Invoiced's cadence run_date (7: the 7th of the month) must not be read, moved or checked as UNIX seconds
+    assert date_form("run_date", {"type": "integer", "minimum": 1, "maximum": 31}) is None
+    assert date_form("due_date", {"type": "integer", "format": "int64"}) == "unix"
+    assert date_form("created_at", {"type": "integer", "maximum": 4102444800}) == "unix"  # a bound in 2100
+    cadences = _seeded("facturare").store.bucket(0, "customer_chasing_cadences").objects.values()
+    assert cadences and all(1 <= c["run_date"] <= 31 for c in cadences if c.get("run_date") is not None)
+
+
 def test_references_name_the_tenants_own_objects() -> None:
     server = _seeded("facturare")
     for tenant in range(len(server.tenants)):

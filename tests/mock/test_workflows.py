@@ -92,6 +92,22 @@ def test_events_record_what_happened(apps: dict[str, Starlette]) -> None:
     assert _other_tenant(apps).get("/events").json() == []  # each tenant its own log
 
 
+def test_a_member_answers_the_invited_user_under_user(apps: dict[str, Starlette]) -> None:
+    # set-from-body with a dotted target: the invitation names the user flat, the member nests it
+    client = _client(apps, "facturare")
+    invite = {"email": "ion@agroprod.md", "first_name": "Ion", "last_name": "Rusu", "role": "contabil"}
+    member = client.post("/members", json=invite).json()
+    assert {k: member["user"][k] for k in ("email", "first_name", "last_name")} == {
+        "email": "ion@agroprod.md",
+        "first_name": "Ion",
+        "last_name": "Rusu",
+    }
+    assert "email" not in member  # the flat request fields stay out of the member itself
+    assert client.get(f"/members/{member['id']}").json()["user"] == member["user"]
+    changed = client.patch(f"/members/{member['id']}", json={"role": "administrator"}).json()
+    assert changed["role"] == "administrator" and changed["user"] == member["user"]
+
+
 def _bf_invoice(client: CheckedClient, gross: str, email: str | None = "contabil@client.ua") -> dict:
     position = {"name": "Послуга", "quantity": 1, "total_price_gross": gross, "tax": 23}
     invoice = {"buyer_name": "ТОВ Клієнт", "positions": [position], **({"buyer_email": email} if email else {})}

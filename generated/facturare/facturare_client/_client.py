@@ -19,15 +19,18 @@ if TYPE_CHECKING:
         AsyncCoupons,
         AsyncCreditBalanceAdjustments,
         AsyncCreditNotes,
+        AsyncCustomerChasingCadences,
         AsyncCustomers,
         AsyncEstimates,
         AsyncEvents,
         AsyncFiles,
         AsyncInvoices,
         AsyncItems,
+        AsyncMembers,
         AsyncNotes,
         AsyncPayments,
         AsyncPlans,
+        AsyncRoles,
         AsyncSubscriptions,
         AsyncTasks,
         AsyncTaxRates,
@@ -35,15 +38,18 @@ if TYPE_CHECKING:
         Coupons,
         CreditBalanceAdjustments,
         CreditNotes,
+        CustomerChasingCadences,
         Customers,
         Estimates,
         Events,
         Files,
         Invoices,
         Items,
+        Members,
         Notes,
         Payments,
         Plans,
+        Roles,
         Subscriptions,
         Tasks,
         TaxRates,
@@ -149,6 +155,12 @@ class Client(SyncAPIClient):
         return CreditNotes(self)
 
     @cached_property
+    def customer_chasing_cadences(self) -> CustomerChasingCadences:
+        from .resources.customer_chasing_cadences import CustomerChasingCadences
+
+        return CustomerChasingCadences(self)
+
+    @cached_property
     def customers(self) -> Customers:
         from .resources.customers import Customers
 
@@ -185,6 +197,12 @@ class Client(SyncAPIClient):
         return Items(self)
 
     @cached_property
+    def members(self) -> Members:
+        from .resources.members import Members
+
+        return Members(self)
+
+    @cached_property
     def notes(self) -> Notes:
         from .resources.notes import Notes
 
@@ -201,6 +219,12 @@ class Client(SyncAPIClient):
         from .resources.plans import Plans
 
         return Plans(self)
+
+    @cached_property
+    def roles(self) -> Roles:
+        from .resources.roles import Roles
+
+        return Roles(self)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
@@ -287,6 +311,12 @@ class AsyncClient(AsyncAPIClient):
         return AsyncCreditNotes(self)
 
     @cached_property
+    def customer_chasing_cadences(self) -> AsyncCustomerChasingCadences:
+        from .resources.customer_chasing_cadences import AsyncCustomerChasingCadences
+
+        return AsyncCustomerChasingCadences(self)
+
+    @cached_property
     def customers(self) -> AsyncCustomers:
         from .resources.customers import AsyncCustomers
 
@@ -323,6 +353,12 @@ class AsyncClient(AsyncAPIClient):
         return AsyncItems(self)
 
     @cached_property
+    def members(self) -> AsyncMembers:
+        from .resources.members import AsyncMembers
+
+        return AsyncMembers(self)
+
+    @cached_property
     def notes(self) -> AsyncNotes:
         from .resources.notes import AsyncNotes
 
@@ -339,6 +375,12 @@ class AsyncClient(AsyncAPIClient):
         from .resources.plans import AsyncPlans
 
         return AsyncPlans(self)
+
+    @cached_property
+    def roles(self) -> AsyncRoles:
+        from .resources.roles import AsyncRoles
+
+        return AsyncRoles(self)
 
     @cached_property
     def subscriptions(self) -> AsyncSubscriptions:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .coupons import AsyncCoupons, Coupons
     from .credit_balance_adjustments import AsyncCreditBalanceAdjustments, CreditBalanceAdjustments
     from .credit_notes import AsyncCreditNotes, CreditNotes
+    from .customer_chasing_cadences import AsyncCustomerChasingCadences, CustomerChasingCadences
     from .customers import AsyncCustomers, Customers
     from .customers_contacts import AsyncCustomersContacts, CustomersContacts
     from .customers_line_items import AsyncCustomersLineItems, CustomersLineItems
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
     from .invoices_notes import AsyncInvoicesNotes, InvoicesNotes
     from .invoices_payment_plan import AsyncInvoicesPaymentPlan, InvoicesPaymentPlan
     from .items import AsyncItems, Items
+    from .members import AsyncMembers, Members
     from .notes import AsyncNotes, Notes
     from .payments import AsyncPayments, Payments
     from .plans import AsyncPlans, Plans
+    from .roles import AsyncRoles, Roles
     from .subscriptions import AsyncSubscriptions, Subscriptions
     from .tasks import AsyncTasks, Tasks
     from .tax_rates import AsyncTaxRates, TaxRates
@@ -45,6 +48,8 @@ _EXPORTS = LazyExports(
         "AsyncCreditBalanceAdjustments": ("credit_balance_adjustments", ()),
         "CreditNotes": ("credit_notes", ()),
         "AsyncCreditNotes": ("credit_notes", ()),
+        "CustomerChasingCadences": ("customer_chasing_cadences", ()),
+        "AsyncCustomerChasingCadences": ("customer_chasing_cadences", ()),
         "Customers": ("customers", ()),
         "AsyncCustomers": ("customers", ()),
         "CustomersContacts": ("customers_contacts", ()),
@@ -69,12 +74,16 @@ _EXPORTS = LazyExports(
         "AsyncInvoicesPaymentPlan": ("invoices_payment_plan", ()),
         "Items": ("items", ()),
         "AsyncItems": ("items", ()),
+        "Members": ("members", ()),
+        "AsyncMembers": ("members", ()),
         "Notes": ("notes", ()),
         "AsyncNotes": ("notes", ()),
         "Payments": ("payments", ()),
         "AsyncPayments": ("payments", ()),
         "Plans": ("plans", ()),
         "AsyncPlans": ("plans", ()),
+        "Roles": ("roles", ()),
+        "AsyncRoles": ("roles", ()),
         "Subscriptions": ("subscriptions", ()),
         "AsyncSubscriptions": ("subscriptions", ()),
         "Tasks": ("tasks", ()),
@@ -95,6 +104,7 @@ __all__ = [
     "AsyncCoupons",
     "AsyncCreditBalanceAdjustments",
     "AsyncCreditNotes",
+    "AsyncCustomerChasingCadences",
     "AsyncCustomers",
     "AsyncCustomersContacts",
     "AsyncCustomersLineItems",
@@ -107,9 +117,11 @@ __all__ = [
     "AsyncInvoicesNotes",
     "AsyncInvoicesPaymentPlan",
     "AsyncItems",
+    "AsyncMembers",
     "AsyncNotes",
     "AsyncPayments",
     "AsyncPlans",
+    "AsyncRoles",
     "AsyncSubscriptions",
     "AsyncTasks",
     "AsyncTaxRates",
@@ -118,6 +130,7 @@ __all__ = [
     "Coupons",
     "CreditBalanceAdjustments",
     "CreditNotes",
+    "CustomerChasingCadences",
     "Customers",
     "CustomersContacts",
     "CustomersLineItems",
@@ -130,9 +143,11 @@ __all__ = [
     "InvoicesNotes",
     "InvoicesPaymentPlan",
     "Items",
+    "Members",
     "Notes",
     "Payments",
     "Plans",
+    "Roles",
     "Subscriptions",
     "Tasks",
     "TaxRates",

@@ -1856,6 +1856,244 @@ class FileCreate(BaseModel):
 Pdf = Annotated[bytes, Field(description="A PDF document (`application/pdf`).")]
 
 
+class ChasingCadenceObject(OpenStrEnum):
+    chasing_cadence = "chasing_cadence"
+
+
+class ChasingStep(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    id: Annotated[int, Field(description="Unique identifier of the step, assigned by the API.")]
+    name: Annotated[str, Field(description="Name of the step.")]
+    action: Annotated[
+        str,
+        Field(
+            description="What the step does (`email` in the example). The guide's channels are email, a mailed letter, a text message, a phone call and an internal escalation; calls and escalations become tasks."
+        ),
+    ]
+    schedule: Annotated[
+        str,
+        Field(
+            description="When the step runs, `<basis>:<days>`: `age:N` (N days after the oldest open invoice's date) or `past_due_age:N` (N days after its due date), the two bases the guide describes."
+        ),
+    ]
+    email_template_id: Annotated[str | None, Field(description="The email template an email step sends.")] = None
+    sms_template_id: Annotated[str | None, Field(description="The text message template an SMS step sends.")] = None
+    assigned_user_id: Annotated[int | None, Field(description="The user a call or escalation task is assigned to.")] = (
+        None
+    )
+    created_at: Annotated[int | None, Field(description="UNIX timestamp when the step was created.")] = None
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the step was last updated.")] = None
+
+
+class ChasingStepInput(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    name: Annotated[str, Field(description="Name of the step.")]
+    action: Annotated[str, Field(description="What the step does (`email`, ...).", pattern="^[a-z_]+$")]
+    schedule: Annotated[
+        str, Field(description="When the step runs, `age:N` or `past_due_age:N`.", pattern="^[a-z_]+:[0-9]+$")
+    ]
+    email_template_id: Annotated[str | None, Field(description="The email template an email step sends.")] = None
+    sms_template_id: Annotated[str | None, Field(description="The text message template an SMS step sends.")] = None
+    assigned_user_id: Annotated[int | None, Field(description="The user a call or escalation task is assigned to.")] = (
+        None
+    )
+
+
+class ChasingCadenceCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    name: Annotated[str, Field(description="Name of the cadence.")]
+    time_of_day: Annotated[int | None, Field(description="Hour of the day at which the cadence runs.", ge=0, le=23)] = (
+        None
+    )
+    frequency: Annotated[str | None, Field(description="How often the cadence runs.", pattern="^[a-z_]+$")] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
+    min_balance: Annotated[
+        float | None, Field(description="Customers whose balance is below this amount are not chased.")
+    ] = None
+    assignment_mode: Annotated[
+        str | None, Field(description="How customers are enrolled in the cadence.", pattern="^[a-z_]+$")
+    ] = None
+    assignment_conditions: Annotated[
+        str | None, Field(description="The conditions that enroll a customer automatically.")
+    ] = None
+    paused: Annotated[bool | None, Field(description="When true, the cadence does not run.")] = None
+    steps: Annotated[list[ChasingStepInput], Field(description="The steps, in order.", min_length=1)]
+
+
+class ChasingCadenceUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    name: Annotated[str | None, Field(description="Name of the cadence.")] = None
+    time_of_day: Annotated[int | None, Field(description="Hour of the day at which the cadence runs.", ge=0, le=23)] = (
+        None
+    )
+    frequency: Annotated[str | None, Field(description="How often the cadence runs.", pattern="^[a-z_]+$")] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
+    min_balance: Annotated[
+        float | None, Field(description="Customers whose balance is below this amount are not chased.")
+    ] = None
+    assignment_mode: Annotated[
+        str | None, Field(description="How customers are enrolled in the cadence.", pattern="^[a-z_]+$")
+    ] = None
+    assignment_conditions: Annotated[
+        str | None, Field(description="The conditions that enroll a customer automatically.")
+    ] = None
+    paused: Annotated[bool | None, Field(description="When true, the cadence does not run.")] = None
+    steps: Annotated[
+        list[ChasingStepInput] | None, Field(description="The steps, replacing the current ones.", min_length=1)
+    ] = None
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    role: Annotated[str, Field(description="ID of the role the member holds (see `/roles`).")]
+    restriction_mode: Annotated[
+        str | None,
+        Field(
+            description="Whether the member sees only some customers, and by what (`none`: no restriction). The other values are not published."
+        ),
+    ] = "none"
+    restrictions: Annotated[
+        dict[str, list[str]] | None,
+        Field(
+            description="The restrictions the mode reads: for each custom field, the values whose customers the member may see."
+        ),
+    ] = None
+    email_update_frequency: Annotated[
+        str | None, Field(description="How often the member gets the account's email digest (`day`, `week`, ...).")
+    ] = None
+    last_accessed: Annotated[
+        int | None, Field(description="When the member last signed in (UNIX timestamp); null until then.")
+    ] = None
+    user: Annotated[User, Field(description="The user, from the invitation's `email`, `first_name` and `last_name`.")]
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    email: Annotated[str, Field(description="The user's email address; the invitation goes there.")]
+    first_name: Annotated[str | None, Field(description="First name.")] = None
+    last_name: Annotated[str | None, Field(description="Last name.")] = None
+    role: Annotated[str, Field(description="ID of the role the member gets.")]
+    restriction_mode: Annotated[
+        str | None, Field(description="Whether the member sees only some customers (`none`).", pattern="^[a-z_]+$")
+    ] = None
+    restrictions: Annotated[
+        dict[str, list[str]] | None,
+        Field(description="For each custom field, the values whose customers the member may see."),
+    ] = None
+
+
+class MemberUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    role: Annotated[str | None, Field(description="ID of the role the member holds.")] = None
+    restriction_mode: Annotated[
+        str | None, Field(description="Whether the member sees only some customers (`none`).", pattern="^[a-z_]+$")
+    ] = None
+    restrictions: Annotated[
+        dict[str, list[str]] | None,
+        Field(description="For each custom field, the values whose customers the member may see."),
+    ] = None
+    email_update_frequency: Annotated[
+        str | None, Field(description="How often the member gets the account's email digest.")
+    ] = None
+
+
+class MemberList(RootModel[list[Member]]):
+    model_config = ConfigDict(defer_build=True)
+    root: Annotated[
+        list[Member],
+        Field(
+            description="One page of members: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    id: Annotated[
+        str,
+        Field(description="Unique string ID, chosen on create or generated when omitted; it cannot change afterwards."),
+    ]
+    name: Annotated[str, Field(description="Name of the role.")]
+
+
+class RoleCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    id: Annotated[str | None, Field(description="The role's ID; generated when omitted.")] = None
+    name: Annotated[str, Field(description="Name of the role.")]
+
+
+class RoleUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    name: Annotated[str | None, Field(description="Name of the role.")] = None
+
+
+class RoleList(RootModel[list[Role]]):
+    model_config = ConfigDict(defer_build=True)
+    root: Annotated[
+        list[Role],
+        Field(
+            description="One page of roles: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
+
+
 class Discount(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2891,6 +3129,77 @@ class SubscriptionPreview(BaseModel):
     mrr: Annotated[float, Field(description="Monthly recurring revenue.")]
 
 
+class ChasingCadence(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+    )
+    id: Annotated[int, Field(description="Unique identifier, assigned by the API.")]
+    object: Annotated[ChasingCadenceObject, Field(description="Object type, always `chasing_cadence`.")]
+    name: Annotated[str, Field(description="Name of the cadence.")]
+    time_of_day: Annotated[
+        int | None,
+        Field(description="Hour of the day (0-23, the account's time zone) at which the cadence runs.", ge=0, le=23),
+    ] = None
+    frequency: Annotated[
+        str | None,
+        Field(
+            description="How often the cadence runs (`day_of_month` with `run_date` the day of the month, in the example). The guide names daily runs and runs on given days of the week or month; the other values are not published."
+        ),
+    ] = None
+    run_date: Annotated[
+        int | None,
+        Field(
+            description="The day the cadence runs on, read with `frequency` (the day of the month for `day_of_month`; a day number, not a timestamp).",
+            ge=1,
+            le=31,
+        ),
+    ] = None
+    min_balance: Annotated[
+        float | None, Field(description="Customers whose balance is below this amount are not chased.")
+    ] = None
+    assignment_mode: Annotated[
+        str | None,
+        Field(
+            description="How customers are enrolled in the cadence (`none` in the example: only by setting a customer's `chasing_cadence`). Assumption: `none` when not sent."
+        ),
+    ] = "none"
+    assignment_conditions: Annotated[
+        str | None,
+        Field(description="The conditions that enroll a customer automatically, where the assignment mode uses them."),
+    ] = None
+    paused: Annotated[bool | None, Field(description="When true, the cadence does not run. A new cadence runs.")] = (
+        False
+    )
+    num_customers: Annotated[
+        int | None,
+        Field(
+            description="How many customers are enrolled. Assumption: the mock does not count the customers whose `chasing_cadence` names the cadence; a new cadence has none."
+        ),
+    ] = 0
+    last_run: Annotated[int | None, Field(description="When the cadence last ran (UNIX timestamp).")] = None
+    next_run: Annotated[
+        int | None,
+        Field(
+            description="When the cadence runs next (UNIX timestamp). invoiced-go's struct reads it as `nextrun` while its own example object sends `next_run`; this spec follows the example."
+        ),
+    ] = None
+    steps: Annotated[list[ChasingStep], Field(description="The steps, in order.")]
+    created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
+    updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
+
+
+class ChasingCadenceList(RootModel[list[ChasingCadence]]):
+    model_config = ConfigDict(defer_build=True)
+    root: Annotated[
+        list[ChasingCadence],
+        Field(
+            description="One page of customer chasing cadences: a bare JSON array (paging metadata travels in the `Link` and `X-Total-Count` headers)."
+        ),
+    ]
+
+
 class Payment(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2976,6 +3285,42 @@ class ChargeCreateParam(TypedDict):
     payment_source_id: NotRequired[int]
     receipt_email: NotRequired[str]
     applied_to: NotRequired[list[PaymentApplicationParam]]
+
+
+class ChasingCadenceCreateParam(TypedDict):
+    """The dict form of ``ChasingCadenceCreate``: keys as the spec names them."""
+    name: str
+    time_of_day: NotRequired[int]
+    frequency: NotRequired[str]
+    run_date: NotRequired[int]
+    min_balance: NotRequired[float]
+    assignment_mode: NotRequired[str]
+    assignment_conditions: NotRequired[str | None]
+    paused: NotRequired[bool]
+    steps: list[ChasingStepInputParam]
+
+
+class ChasingCadenceUpdateParam(TypedDict):
+    """The dict form of ``ChasingCadenceUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
+    time_of_day: NotRequired[int]
+    frequency: NotRequired[str]
+    run_date: NotRequired[int]
+    min_balance: NotRequired[float | None]
+    assignment_mode: NotRequired[str]
+    assignment_conditions: NotRequired[str | None]
+    paused: NotRequired[bool]
+    steps: NotRequired[list[ChasingStepInputParam]]
+
+
+class ChasingStepInputParam(TypedDict):
+    """The dict form of ``ChasingStepInput``: keys as the spec names them."""
+    name: str
+    action: str
+    schedule: str
+    email_template_id: NotRequired[str | None]
+    sms_template_id: NotRequired[str | None]
+    assigned_user_id: NotRequired[int | None]
 
 
 class ConsolidateInvoicesRequestParam(TypedDict):
@@ -3343,6 +3688,24 @@ class LineItemParam(TypedDict):
     metadata: NotRequired[dict[str, str]]
 
 
+class MemberCreateParam(TypedDict):
+    """The dict form of ``MemberCreate``: keys as the spec names them."""
+    email: str
+    first_name: NotRequired[str]
+    last_name: NotRequired[str]
+    role: str
+    restriction_mode: NotRequired[str]
+    restrictions: NotRequired[dict[str, list[str]]]
+
+
+class MemberUpdateParam(TypedDict):
+    """The dict form of ``MemberUpdate``: keys as the spec names them."""
+    role: NotRequired[str]
+    restriction_mode: NotRequired[str]
+    restrictions: NotRequired[dict[str, list[str]] | None]
+    email_update_frequency: NotRequired[str]
+
+
 class NoteCreateParam(TypedDict):
     """The dict form of ``NoteCreate``: keys as the spec names them."""
     customer_id: NotRequired[int]
@@ -3464,6 +3827,17 @@ class PlanUpdateParam(TypedDict):
 class RefundCreateParam(TypedDict):
     """The dict form of ``RefundCreate``: keys as the spec names them."""
     amount: float
+
+
+class RoleCreateParam(TypedDict):
+    """The dict form of ``RoleCreate``: keys as the spec names them."""
+    id: NotRequired[str]
+    name: str
+
+
+class RoleUpdateParam(TypedDict):
+    """The dict form of ``RoleUpdate``: keys as the spec names them."""
+    name: NotRequired[str]
 
 
 class ShipToParam(TypedDict):
@@ -3647,6 +4021,16 @@ __all__ = [
     "ChargeCreatePaymentSourceType",
     "ChargeObject",
     "ChargeStatus",
+    "ChasingCadence",
+    "ChasingCadenceCreate",
+    "ChasingCadenceCreateParam",
+    "ChasingCadenceList",
+    "ChasingCadenceObject",
+    "ChasingCadenceUpdate",
+    "ChasingCadenceUpdateParam",
+    "ChasingStep",
+    "ChasingStepInput",
+    "ChasingStepInputParam",
     "ConsolidateInvoicesRequest",
     "ConsolidateInvoicesRequestParam",
     "Contact",
@@ -3747,6 +4131,12 @@ __all__ = [
     "LineItem",
     "LineItemObject",
     "LineItemParam",
+    "Member",
+    "MemberCreate",
+    "MemberCreateParam",
+    "MemberList",
+    "MemberUpdate",
+    "MemberUpdateParam",
     "Metadata",
     "MetadataMetadataAdditionalProperty",
     "Note",
@@ -3811,6 +4201,12 @@ __all__ = [
     "RefundCreateParam",
     "RefundObject",
     "RefundStatus",
+    "Role",
+    "RoleCreate",
+    "RoleCreateParam",
+    "RoleList",
+    "RoleUpdate",
+    "RoleUpdateParam",
     "ShipTo",
     "ShipToParam",
     "StatementEmailRequest",
