@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apimodel import Operation, Parameter
+from conformance.jsonseq import SequenceError, decode_sequence, is_json_sequence
 from conformance.mock.bodies import parse_multipart, parse_xml
 from conformance.mock.schema import FieldError, SchemaSet
 
@@ -191,6 +192,14 @@ def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> 
         raise BodyProblem(
             "unsupported_media_type", f"Content-Type '{media or 'none'}' is not accepted; send {', '.join(declared)}"
         )
+    if is_json_sequence(chosen):  # NDJSON, JSON Lines, json-seq: the list of its documents, each checked alone
+        try:
+            documents = decode_sequence(raw, chosen)
+        except SequenceError as exc:
+            raise BodyProblem("validation", f"the {chosen} request body: {exc}") from None
+        if structure_depth(documents, max_depth) > max_depth:
+            raise BodyProblem("validation", f"the request body is nested deeper than {max_depth} levels")
+        return documents, chosen
     if "json" in chosen:
         try:
             body = json.loads(raw.decode("utf-8"))

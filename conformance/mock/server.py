@@ -11,6 +11,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from conformance.jsonseq import is_json_sequence
 from conformance.mock.chaos import CHAOS_HEADER, drift, drift_random, header_value, wants_chaos
 from conformance.mock.config import MockConfig
 from conformance.mock.credentials import Tenants
@@ -205,8 +206,11 @@ class ApiServer:
         request.body, request.media_type, request.pairs = body, media, query_pairs
         # percent-encoded as sent: the URL goes into headers (Link), which carry Latin-1 only
         request.url = f"http://{headers.get('host') or 'localhost'}/{self.api.name}{quote(path, safe=_PATH_SAFE)}"
-        schema = ((op.body or {}).get("content") or {}).get(media, {}).get("schema") if raw else None
-        if schema is not None and "json" in media:
+        content = (((op.body or {}).get("content") or {}).get(media) or {}) if raw else {}
+        schema = content.get("schema") if isinstance(content, dict) else None
+        if is_json_sequence(media):
+            errors.extend(self.api.schemas.sequence_errors(content, body, "request"))
+        elif schema is not None and "json" in media:
             errors.extend(self.api.schemas.errors(schema, body, "request"))
         elif schema is not None and media.startswith("multipart/") and isinstance(body, dict):
             # form fields travel as text: read them as the types the schema gives, then check (required parts too)
