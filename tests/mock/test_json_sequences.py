@@ -13,44 +13,26 @@ import pytest
 
 from conformance.jsonseq import SequenceError, decode_sequence, encode_sequence, sequence_errors
 from conformance.mock import MockConfig, SyncASGITransport, create_app, validate_response
+from tests.conformance.test_json_sequences import SPEC
 
-EVENT = {
-    "type": "object",
-    "required": ["id", "kind"],
-    "properties": {"id": {"type": "integer"}, "kind": {"type": "string", "enum": ["created", "deleted"]}},
-}
 RECORDS = [{"id": 1, "kind": "created"}, {"id": 2, "kind": "deleted"}]
 
 
 def _spec(tmp_path: Path) -> Path:
+    """The conform test's spec (an NDJSON stream, an NDJSON bulk body) and two more sequential answers."""
+
     def answer(media: str, **extra: Any) -> dict[str, Any]:
         content = {"schema": {"$ref": "#/components/schemas/Event"}, **extra}
         return {"200": {"description": "ok", "content": {media: content}}}
 
-    bulk = {"description": "done", "content": {"application/json": {"schema": {"type": "object"}}}}
-    document = {
-        "openapi": "3.0.3",
-        "info": {"title": "Seq", "version": "1"},
-        "paths": {
-            "/events": {"get": {"operationId": "streamEvents", "responses": answer("application/x-ndjson")}},
-            "/records": {"get": {"operationId": "recordSeq", "responses": answer("application/json-seq")}},
-            # an example showing the whole stream as an array (Zuora's json-seq does): one record a line
-            "/history": {"get": {"operationId": "history", "responses": answer("application/jsonl", example=RECORDS)}},
-            "/events/_bulk": {
-                "post": {
-                    "operationId": "bulkEvents",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/ndjson": {"schema": {"$ref": "#/components/schemas/Event"}}},
-                    },
-                    "responses": {"200": bulk, "400": {"description": "bad"}},
-                }
-            },
-        },
-        "components": {"schemas": {"Event": EVENT}},
+    paths = {
+        **SPEC["paths"],
+        "/records": {"get": {"operationId": "recordSeq", "responses": answer("application/json-seq")}},
+        # an example showing the whole stream as an array (Zuora's json-seq does): one record a line
+        "/history": {"get": {"operationId": "history", "responses": answer("application/jsonl", example=RECORDS)}},
     }
     path = tmp_path / "seq.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
+    path.write_text(json.dumps({**SPEC, "paths": paths}), encoding="utf-8")
     return path
 
 
