@@ -101,11 +101,10 @@ class Collector:
 
     def _unsendable(self, operation: Any, case: Any, check: str, failure: Any) -> list[str]:
         """The parameters (and XML body properties) of the case that no request can carry as generated, where they
-        decide ``check``: for
-        ``positive_data_acceptance`` those the case sets (or must set), for ``negative_data_rejection`` those its
-        failure names as the invalid part. schemathesis writes an array of objects in a query as the objects' keys
-        (ElastiCache's ``Tags=Key&Tags=Value``, where AWS's own Query protocol writes ``Tags.Tag.1.Key=…``), so the
-        API judges other data than the check assumes."""
+        decide ``check``: for ``positive_data_acceptance`` those the case sets (or must set), for
+        ``negative_data_rejection`` those its failure names as the invalid part. schemathesis writes an array of
+        objects in a query as the objects' keys (ElastiCache's ``Tags=Key&Tags=Value``, where AWS's own Query protocol
+        writes ``Tags.Tag.1.Key=…``), so the API judges other data than the check assumes."""
         if check not in ("positive_data_acceptance", "negative_data_rejection"):
             return []
         found = self.context.model.operation(operation.method, operation.path)
