@@ -31,6 +31,7 @@ __all__ = [
     "entries",
     "github",
     "github_entry",
+    "named",
     "sample",
 ]
 
@@ -150,6 +151,20 @@ _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch"
 
 def entries() -> list[Entry]:
     return _index(directory())
+
+
+def named(names: list[str]) -> list[Entry]:
+    """The collection's specs of these names (``maif.local/otoroshi``), in the order asked; raises
+    :class:`CorpusError` naming the first that is not there."""
+    if not names:
+        return []
+    by_name = {e.name: e for e in entries()}
+    unknown = next((n for n in names if n not in by_name), None)
+    if unknown is not None:
+        close = sorted(n for n in by_name if unknown.split("/")[0] in n)[:5]
+        like = f" (like it: {', '.join(close)})" if close else ""
+        raise CorpusError(f"no spec named {unknown!r} in {PACKAGE}{like}")
+    return [by_name[n] for n in names]
 
 
 def sample(count: int, seed: int, *, largest: int = _HUGE) -> list[Entry]:

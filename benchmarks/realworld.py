@@ -4,6 +4,7 @@
 :mod:`benchmarks.corpus`) and prints one row per spec: operations, lists and how many paginate, whether the
 client generates, imports and passes ``mypy --strict`` (and how many errors), what the mock did against its
 own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs;
+``--spec NAME`` adds a spec of the collection by name (``--count 0 --spec maif.local/otoroshi`` runs that one alone);
 ``--github N`` adds a seeded slice of about N operations of GitHub's description (``--github all``: the whole of
 it, over 1,000 operations; ``--count 0`` for GitHub alone).
 """
@@ -25,7 +26,7 @@ from apimodel import Operation, load_api
 from apimodel.diagnostics import SpecError
 from apimodel.naming import snake_case
 from apimodel.paging import names_a_page_position
-from benchmarks.corpus import CorpusError, Entry, github_entry, sample
+from benchmarks.corpus import CorpusError, Entry, github_entry, named, sample
 from generator.client.pipeline import Generated
 
 __all__ = ["Row", "check_spec", "main"]
@@ -257,6 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--problems", action="store_true", help="print each spec's problems under the table")
     parser.add_argument("--no-conform", action="store_true", help="skip the mock and conformance run (faster)")
     parser.add_argument(
+        "--spec",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also this spec of the collection, by name (amazonaws.com/elasticache); repeatable",
+    )
+    parser.add_argument(
         "--github",
         metavar="N|all",
         help="also GitHub's description (npm @octokit/openapi): a seeded slice of about N operations, or all of it",
@@ -266,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--github takes a number of operations or 'all', not {args.github!r}")
     try:
         entries = sample(args.count, args.seed, largest=args.largest) if args.count else []
+        entries += named(args.spec)
         if args.github is not None:
             entries.append(github_entry(None if args.github == "all" else int(args.github), args.seed))
     except CorpusError as exc:

@@ -20,6 +20,7 @@ __all__ = ["PHASES", "Collector", "Progress", "Reporter"]
 
 PHASES: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
 _NO_LINKS = "Missing Open API links"
+_CASE_PARTS = {"query": "query", "header": "headers", "path": "path_parameters", "cookie": "cookies"}
 Progress = Callable[[str], None]
 
 
@@ -86,6 +87,58 @@ class Collector:
             return any(str(s) in declared for s in statuses) or "4XX" in declared or "default" in declared
         return any(c[0] in "45" or c == "default" for c in declared)
 
+    def _declared_refusal(self, operation: Any, answer: Any) -> bool:
+        """Whether ``answer`` refused the request with a 4xx status the operation declares. schemathesis counts only
+        its own list (400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429) as a rejection; a spec may declare its
+        refusals otherwise: APIs.guru's AWS specs give each fault a status of its own from 480 up (ElastiCache's
+        ``CacheClusterNotFoundFault`` is 480), and no other 4xx, so 480 is the only refusal they allow."""
+        status = answer.status_code if answer is not None else 0
+        if not 400 <= status < 500:
+            return False
+        found = self.context.model.operation(operation.method, operation.path)
+        declared = found.responses if found is not None else {}
+        return str(status) in declared or "4XX" in declared
+
+    def _unsendable(self, operation: Any, case: Any, check: str, failure: Any) -> list[str]:
+        """The parameters (and XML body properties) of the case that no request can carry as generated, where they
+        decide ``check``: for ``positive_data_acceptance`` those the case sets (or must set), for
+        ``negative_data_rejection`` those its failure names as the invalid part. schemathesis writes an array of
+        objects in a query as the objects' keys (ElastiCache's ``Tags=Key&Tags=Value``, where AWS's own Query protocol
+        writes ``Tags.Tag.1.Key=…``), so the API judges other data than the check assumes."""
+        if check not in ("positive_data_acceptance", "negative_data_rejection"):
+            return []
+        found = self.context.model.operation(operation.method, operation.path)
+        schemas = self.context.model.schemas
+        message = str(getattr(failure, "message", ""))
+        names = []
+        for param in found.params if found is not None else ():
+            if _form_serializable(schemas, param.schema):
+                continue
+            sent = getattr(case, _CASE_PARTS.get(param.location, ""), None) or {}
+            decides = param.required or param.name in sent if check == "positive_data_acceptance" else None
+            if decides or (check == "negative_data_rejection" and f"`{param.name}`" in message):
+                names.append(param.name)
+        body = getattr(case, "body", None)
+        xml = "xml" in str(getattr(case, "media_type", ""))
+        if check == "positive_data_acceptance" and xml and isinstance(body, dict):
+            # an empty array writes no element in XML (unless wrapped): the body goes without the property, and an
+            # API that requires it rightly refuses (ElastiCache's required TagList, no minItems)
+            names += [f"{name} (an empty array in XML)" for name, value in body.items() if value == []]
+        if check == "negative_data_rejection" and xml and isinstance(body, dict) and found is not None:
+            # XML text has no types: a number or null put in a string property is a valid string once written
+            # (ElastiCache's <Marker>60.0</Marker>), so the API rightly takes it
+            content = (found.body or {}).get("content") or {}
+            schema = next((c.get("schema") for m, c in content.items() if "xml" in m and isinstance(c, dict)), None)
+            props = schemas.properties(schema)
+            names += [
+                f"{name} (a {type(value).__name__} written as XML text)"
+                for name, value in body.items()
+                if not isinstance(value, str | list | dict)
+                and schemas.schema_type(props.get(name)) == "string"
+                and f"/properties/{name}" in message
+            ]
+        return names
+
     def _failure(self, recorder: Any, case_id: str, check: Any) -> None:
         failure = check.failure_info.failure
         if check.name == "negative_data_rejection" and "Invalid component: positive test case" in str(
@@ -108,8 +161,20 @@ class Collector:
             return
         case = node.value
         operation = case.operation
+        if check.name == "negative_data_rejection" and self._declared_refusal(operation, answer):
+            return
         if check.name == "negative_data_rejection" and not self.context.live and not self._can_refuse(operation):
             return  # the spec declares no error this operation could answer with: the mock may only accept
+        unsendable = self._unsendable(operation, case, check.name, failure)
+        if unsendable:
+            note = (
+                f"{operation.label}: {check.name} not judged on cases that set {', '.join(unsendable)}: OpenAPI "
+                "defines no way to write an array of objects or a nested object in a query, header or path, nor an "
+                "empty array in XML, so the request as sent is not the data that was generated"
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+            return
         if check.name == "positive_data_acceptance" and is_state_refusal(
             self.context.model, operation.method, operation.path, answer
         ):
@@ -143,6 +208,17 @@ class Collector:
             self.drifts[drift.signature] = drift
         else:
             self.drifts[drift.signature] = _bump(known)
+
+
+def _form_serializable(schemas: Any, schema: Any) -> bool:
+    """Whether a parameter's value has a serialization in a query, header, path or cookie (OpenAPI's styles):
+    a primitive, an array of primitives, or an object whose properties are primitives."""
+    kind = schemas.schema_type(schema)
+    if kind == "array":
+        return schemas.schema_type((schemas.mapping(schema).get("items")) or {}) not in ("array", "object")
+    if kind == "object":
+        return all(schemas.schema_type(p) not in ("array", "object") for p in schemas.properties(schema).values())
+    return True
 
 
 def _bump(drift: Drift) -> Drift:

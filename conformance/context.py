@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from apimodel import Api, Operation
 from conformance.auth import Credentials
 from conformance.redact import Redactor
+
+if TYPE_CHECKING:
+    from conformance.mock.schema import SchemaSet
 
 __all__ = ["RunContext", "bind", "current", "unbind"]
 
@@ -30,6 +34,13 @@ class RunContext:
     @property
     def spec(self) -> dict[str, Any]:
         return self.model.data
+
+    @cached_property
+    def schemas(self) -> SchemaSet:
+        """The spec's schemas as validators (the mock's), for checks that validate what schemathesis cannot read."""
+        from conformance.mock.schema import SchemaSet
+
+        return SchemaSet(self.model.data)
 
     def operation(self, case: Any) -> Operation | None:
         """The model's operation a schemathesis case belongs to."""

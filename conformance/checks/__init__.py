@@ -6,4 +6,4 @@ from conformance.checks.registry import EXTRA_CHECKS, DriftFailure, ExtraCheck, 
 
 __all__ = ["EXTRA_CHECKS", "DriftFailure", "ExtraCheck", "extra_check"]
 
-from conformance.checks import replays, responses  # noqa: F401  (registers the checks)
+from conformance.checks import replays, responses, sequences  # noqa: F401  (registers the checks)

@@ -7,6 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from apimodel import Operation
+from conformance.jsonseq import encode_sequence, is_json_sequence, line_schema
 from conformance.mock.config import MockConfig
 from conformance.mock.errors import declared_status, render_error
 from conformance.mock.model import ServedApi
@@ -87,16 +88,15 @@ class Replies:
             if not isinstance(content, dict):
                 continue
             if "json" in media:
+                schema = line_schema(content) if is_json_sequence(media) else content.get("schema")
                 examples = content.get("examples") or {}
                 if example and example in examples:
                     value = self.api.schemas.resolve(examples[example]).get("value")
                 else:
-                    value = self.sampler.sample(content.get("schema") or {})
+                    value = self.sampler.sample(schema or {})
                     if "example" in content:
                         value = content["example"]
-                reply = self.json(number, value, headers)
-                reply[1]["content-type"] = media
-                return reply
+                return self.document(number, value, headers, media, schema)
             if media in VIEW_TYPES:
                 data, _ = render_view(VIEW_TYPES[media], op.resource, {"id": 0})
                 return number, {"content-type": media, **headers}, data  # the media type as declared
@@ -135,9 +135,20 @@ class Replies:
             body = self.sampler.sample(schema)
             if not self.api.schemas.is_valid(schema, body, "response"):
                 body = self.sampler.sample(schema, use_examples=False)
-        reply = self.json(code, body, outcome.headers)
-        reply[1]["content-type"] = media
-        return reply
+        return self.document(code, body, outcome.headers, media, schema)
+
+    def document(self, code: int, value: Any, headers: dict[str, str], media: str, schema: Any) -> Reply:
+        """``value`` sent as ``media``: one JSON document, or for a sequential type (NDJSON, JSON Lines, json-seq)
+        one document a line: ``value`` itself, or each of its items where it is a list whose items, not itself,
+        follow the line's ``schema`` (an example showing the whole stream as an array)."""
+        if not is_json_sequence(media) or value is None:
+            reply = self.json(code, value, headers)
+            reply[1]["content-type"] = media
+            return reply
+        valid = self.api.schemas.is_valid
+        whole = not isinstance(value, list) or schema is None or valid(schema, value, "response")
+        documents = [value] if whole or not all(valid(schema, item, "response") for item in value) else value
+        return code, {**headers, "content-type": media}, encode_sequence(documents, media)
 
 
 def declared_media(op: Operation, media: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apimodel import Operation, Parameter
+from conformance.jsonseq import SequenceError, decode_sequence, is_json_sequence
 from conformance.mock.bodies import parse_multipart, parse_xml
 from conformance.mock.schema import FieldError, SchemaSet
 
@@ -92,7 +93,11 @@ def _deep_object(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return result
 
 
-def _param_value(schemas: SchemaSet, param: Parameter, pairs: list[tuple[str, str]], single: str | None) -> Any:
+def _param_value(
+    schemas: SchemaSet, param: Parameter, pairs: list[tuple[str, str]], single: str | None, taken: frozenset[str]
+) -> Any:
+    """The parameter's value as sent, read by its style; ``taken``: the names of the operation's other query
+    parameters, which an exploded object's properties never claim."""
     schema = schemas.resolve(param.schema)
     kind = schemas.schema_type(schema)
     if param.location == "query" and (param.style == "deepObject" or kind == "object"):
@@ -100,7 +105,9 @@ def _param_value(schemas: SchemaSet, param: Parameter, pairs: list[tuple[str, st
         found = _deep_object([(k[len(prefix) : -1], v) for k, v in pairs if k.startswith(prefix) and k.endswith("]")])
         props = schemas.properties(schema)
         if not found and kind == "object" and param.explode and param.style != "deepObject":
-            found = {k: v for k, v in pairs if k in props}
+            # ElastiCache's ModifyUser has both a `Passwords` parameter and an `AuthenticationMode` object with a
+            # `Passwords` property: the pair belongs to the parameter of that name, not to the object
+            found = {k: v for k, v in pairs if k in props and k not in taken}
         if not found:
             bare = [v for k, v in pairs if k == param.name]
             return bare[-1] if bare else None  # `name=value` where an object is expected: kept, to fail validation
@@ -142,6 +149,7 @@ def parse_parameters(
     cookies: dict[str, str],
 ) -> tuple[ParsedRequest, list[FieldError]]:
     parsed, errors = ParsedRequest(), []
+    query_names = frozenset(p.name for p in op.params if p.location == "query")
     for param in op.params:
         if param.location == "path":
             raw: str | None = path_params.get(param.name)
@@ -151,7 +159,7 @@ def parse_parameters(
             raw = cookies.get(param.name)
         else:
             raw = None
-        value = _param_value(schemas, param, query_pairs, raw)
+        value = _param_value(schemas, param, query_pairs, raw, query_names - {param.name})
         if value is None:
             if param.required:
                 errors.append(FieldError(param.name, f"{param.location} parameter '{param.name}' is required"))
@@ -191,6 +199,14 @@ def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> 
         raise BodyProblem(
             "unsupported_media_type", f"Content-Type '{media or 'none'}' is not accepted; send {', '.join(declared)}"
         )
+    if is_json_sequence(chosen):  # NDJSON, JSON Lines, json-seq: the list of its documents, each checked alone
+        try:
+            documents = decode_sequence(raw, chosen)
+        except SequenceError as exc:
+            raise BodyProblem("validation", f"the {chosen} request body: {exc}") from None
+        if structure_depth(documents, max_depth) > max_depth:
+            raise BodyProblem("validation", f"the request body is nested deeper than {max_depth} levels")
+        return documents, chosen
     if "json" in chosen:
         try:
             body = json.loads(raw.decode("utf-8"))

@@ -11,6 +11,7 @@ from typing import Any
 from apimodel import Effect, Operation, hints
 from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
+from conformance.jsonseq import is_json_sequence, line_schema
 from conformance.mock.effects import Movement, guard_holds, move, movements
 from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
@@ -65,7 +66,7 @@ class Resources:
         response = op.responses.get(status or op.success_status() or "", {})
         for media, content in ((response or {}).get("content") or {}).items():
             if "json" in media and isinstance(content, dict):
-                return media, content.get("schema") or {}
+                return media, (line_schema(content) if is_json_sequence(media) else content.get("schema")) or {}
         return "", None
 
     def resource_schema(self, op: Operation) -> Any:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import jsonschema_rs
 
 from apimodel.schemas import Schemas
+from conformance.jsonseq import sequence_errors
 
 __all__ = ["Direction", "FieldError", "SchemaSet"]
 
@@ -173,6 +174,18 @@ class SchemaSet(Schemas):
         except (ValueError, TypeError, OverflowError) as exc:  # values the validator cannot represent
             found.append(FieldError("", f"value cannot be validated: {exc}"[:300]))
         return found
+
+    def sequence_errors(self, content: Any, documents: list[Any], direction: Direction) -> list[FieldError]:
+        """Where the documents of a sequential JSON body (NDJSON, JSON Lines, json-seq) break its media type object
+        ``content`` (:func:`conformance.jsonseq.sequence_errors`), each named by its line: ``line 2.id``."""
+        if not isinstance(content, dict):
+            return []
+
+        found = []
+        for line, error in sequence_errors(content, documents, lambda s, v: self.errors(s, v, direction, limit=3)):
+            where = f"line {line}"
+            found.append(FieldError(f"{where}.{error.param}" if error.param else where, f"{where}: {error.message}"))
+        return found[:20]
 
     def is_valid(self, schema: Any, value: Any, direction: Direction) -> bool:
         try:

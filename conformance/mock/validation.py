@@ -1,4 +1,5 @@
-"""Checking a response against the spec: status declared, media type declared, JSON body valid."""
+"""Checking a response against the spec: status declared, media type declared, JSON body (or each document of a
+sequential JSON body) valid."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.jsonseq import SequenceError, decode_sequence, is_json_sequence
 from conformance.mock.model import ServedApi
 
 __all__ = ["ResponseProblem", "json_response_schema", "validate_response"]
@@ -69,6 +71,13 @@ def validate_response(
         declared = next((m for m in content if m.endswith("/*") and media.startswith(m[:-1])), None)
     if declared is None:
         return [ResponseProblem(where, f"content type {media!r} is not declared ({', '.join(content)})")]
+    if is_json_sequence(declared):  # NDJSON, JSON Lines, json-seq: each line one document
+        try:
+            documents = decode_sequence(body, declared)
+        except SequenceError as exc:
+            return [ResponseProblem(where, f"the {declared} body: {exc}")]
+        found = api.schemas.sequence_errors(content[declared] or {}, documents, "response")
+        return [ResponseProblem(f"{where} {e.param}", e.message) for e in found]
     if "json" not in declared:
         if declared == "application/pdf" and not body.startswith(b"%PDF"):
             return [ResponseProblem(where, "declared application/pdf but the body is not a PDF")]
@@ -100,7 +109,7 @@ def json_response_schema(
     content = (_declared(op.responses, status) or {}).get("content") or {}
     media = content_type.split(";")[0].strip().lower()
     declared = next((m for m in content if m.lower() == media), None)
-    if declared is None or "json" not in declared:
+    if declared is None or "json" not in declared or is_json_sequence(declared):  # chaos drifts one document
         return None
     schema: object | None = (content[declared] or {}).get("schema")
     return schema

@@ -11,8 +11,11 @@ annotations use (the runtime's ``LazyExports``). Type checkers see ordinary impo
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from generator.client.imports import after_imports, by_type, from_import, natural
@@ -22,6 +25,7 @@ __all__ = ["SPLIT_ABOVE", "defer_builds", "types_files"]
 SPLIT_ABOVE = 400  # models; below this one module imports in well under 0.3 s, and reads better
 _REBUILD = re.compile(r"^\w+\.model_rebuild\(\)$\n?", re.MULTILINE)
 _MODEL_BASES = {"BaseModel", "RootModel"}
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _base_names(node: ast.ClassDef) -> set[str]:
@@ -82,6 +86,7 @@ class _Unit:
     eager: frozenset[str]  # used when the class is created: bases, defaults, constraints
     lazy: frozenset[str]  # used only in annotations, resolved when the model is first validated
     quoted: frozenset[str] = frozenset()  # every identifier in its quoted annotations (``"NotRequired[X]"``)
+    used: frozenset[str] = frozenset()  # every name in its code (defined here or imported), for its module's imports
 
 
 def _quoted(node: ast.AST) -> set[str]:
@@ -91,16 +96,36 @@ def _quoted(node: ast.AST) -> set[str]:
     pending = [node]
     while pending:
         current = pending.pop()
-        if isinstance(current, ast.Constant) and isinstance(current.value, str):
-            found |= set(re.findall(r"[A-Za-z_]\w*", current.value))
+        if isinstance(current, ast.Constant):
+            if isinstance(current.value, str):
+                found.update(_IDENTIFIER.findall(current.value))
         elif not isinstance(current, ast.Call):
-            pending.extend(ast.iter_child_nodes(current))
+            _push_children(current, pending)
     return found
 
 
-def _refs(node: ast.AST, defined: set[str], *, annotation: bool = False) -> set[str]:
-    found = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in defined}
-    return found | (_quoted(node) & defined if annotation else set())
+def _push_children(node: ast.AST, pending: list[ast.AST]) -> None:
+    """``node``'s children onto ``pending`` (``ast.iter_child_nodes`` without its generators)."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            pending.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            pending.append(value)
+
+
+def _names(node: ast.AST) -> set[str]:
+    """Every ``Name`` under ``node`` (what ``ast.walk`` finds, in one loop without its generators: GitHub's
+    description has thousands of models, and this walk was most of splitting them)."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is ast.Name:
+            found.add(current.id)
+        else:
+            _push_children(current, pending)
+    return found
 
 
 def _typed_dict_fields(node: ast.Assign) -> list[ast.expr]:
@@ -140,29 +165,45 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
         text = "".join(lines[start : node.end_lineno])
         quoted: set[str] = set()
+        lazy: set[str] = set()
         if isinstance(node, ast.ClassDef):
             names: tuple[str, ...] = (node.name,)
-            annotations = [s.annotation for s in node.body if isinstance(s, ast.AnnAssign)]
-            lazy = set().union(*(_refs(a, defined, annotation=True) for a in annotations)) if annotations else set()
-            quoted = set().union(*(_quoted(a) for a in annotations)) if annotations else set()
             eager: set[str] = set()
+            used: set[str] = set()
             for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.AnnAssign):
-                    if child.value is not None:
-                        eager |= _refs(child.value, defined)
-                elif child not in annotations:
-                    eager |= _refs(child, defined)
+                if isinstance(child, ast.AnnAssign):  # a field: its annotation is lazy, its default eager
+                    annotation = _names(child.annotation)
+                    said = _quoted(child.annotation)
+                    lazy |= annotation | said
+                    quoted |= said
+                    default = _names(child.value) if child.value is not None else set()
+                    eager |= default
+                    used |= annotation | default | _names(child.target)
+                else:
+                    found = _names(child)
+                    eager |= found
+                    used |= found
+            lazy &= defined
+            eager &= defined
         elif isinstance(node, ast.AnnAssign):
             names = (node.target.id,) if isinstance(node.target, ast.Name) else ()
-            eager, lazy = _refs(node, defined), set()
+            used = _names(node)
+            eager = used & defined
         else:
             names = tuple(t.id for t in node.targets if isinstance(t, ast.Name))
             fields = _typed_dict_fields(node)
-            eager = _refs(node.value, defined)
-            lazy = set().union(*(_refs(f, defined, annotation=True) for f in fields)) if fields else set()
-            quoted = set().union(*(_quoted(f) for f in fields)) if fields else set()
+            used = _names(node)
+            eager = _names(node.value) & defined
+            for field in fields:
+                said = _quoted(field)
+                lazy |= (_names(field) | said) & defined
+                quoted |= said
         own = set(names)
-        units.append(_Unit(names, text, frozenset(eager - own), frozenset(lazy - eager - own), frozenset(quoted)))
+        units.append(
+            _Unit(
+                names, text, frozenset(eager - own), frozenset(lazy - eager - own), frozenset(quoted), frozenset(used)
+            )
+        )
     return units
 
 
@@ -204,6 +245,25 @@ def _eager_cycle(units: list[_Unit]) -> bool:
 def types_files(package: str, source: str, header: str, split_above: int | None = None) -> dict[str, str]:
     """The files of ``{package}/types``: ``source`` as one module, or split when it holds more than
     ``split_above`` (default :data:`SPLIT_ABOVE`) models."""
+    with _without_gc():
+        return _types_files(package, source, header, split_above)
+
+
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the module's syntax tree is built and read: GitHub's 3.7 MB of models make
+    millions of nodes, none of them in a cycle, and collecting through them took longer than parsing (1.2 s of
+    parsing, 3 s with collections). Each node is freed by its count of references as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _types_files(package: str, source: str, header: str, split_above: int | None) -> dict[str, str]:
     one = {f"{package}/types/__init__.py": source}
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
@@ -267,7 +327,7 @@ def _imported(tree: ast.Module) -> dict[str, tuple[str, int]]:
 
 def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modules: dict[str, str]) -> str:
     """One model's module: the imports it uses, in isort's order, and the class."""
-    used = {n.id for n in ast.walk(ast.parse(unit.text)) if isinstance(n, ast.Name)} | unit.quoted
+    used = unit.used | unit.quoted
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}  # standard library, third party, local
     for name in sorted(used & set(imported)):
         module, level = imported[name]
