@@ -11,7 +11,7 @@ from apimodel import build_api
 from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
-from generator.client.ir import ClientIR
+from generator.client.ir import ClientIR, Operation, Resource
 from generator.client.literals import LiteralAliases
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.names_file import apply_to_models, apply_to_operations, load_names
@@ -21,6 +21,7 @@ from generator.client.params import ParamsBuilder, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
+from generator.client.xmlshapes import XmlShapes, shape_source
 from generator.validation.references import ref_cycles
 
 __all__ = ["BuildResult", "build_client", "file_header"]
@@ -73,6 +74,11 @@ def _defined(source: str) -> set[str]:
     return names
 
 
+def _operations(resource: Resource) -> list[Operation]:
+    """The methods of ``resource`` and of its sub-resources."""
+    return [*resource.operations, *(op for child in resource.children for op in _operations(child))]
+
+
 def build_client(document: SpecDocument, *, api: str, regenerate: str, package: str | None = None) -> BuildResult:
     """The IR of ``api``'s client; its package is ``package`` (default ``<api>_client``)."""
     data, _ = hoist_inline_responses(document.data)
@@ -103,7 +109,8 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     params = ParamsBuilder(mapper, _defined(models_source))
     params.add_request_bodies(_request_bodies(model))
     aliases = LiteralAliases(params.taken)
-    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases)
+    xml = XmlShapes(model.schemas)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases, xml)
     resources = group_resources(
         apply_to_operations(model.operations, names, diagnostics),
         lambda op, name: response_views(context, op, build_operation(context, op, name)),
@@ -136,5 +143,8 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
         fixed_headers=(("Content-Type", required_type),) if required_type else (),
         dict_forms=tuple(ClassName(n) for n in dict_forms.exported),
+        xml_shapes=tuple((name, shape_source(shape)) for name, shape in sorted(xml.table.items()))
+        if any(op.response_kind == "xml" for resource in resources for op in _operations(resource))
+        else None,
     )
     return BuildResult(ir, models_source)
