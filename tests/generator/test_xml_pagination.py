@@ -225,3 +225,109 @@ def test_hostile_or_broken_xml_is_refused_with_one_clear_error(
     message = str(caught.value)
     assert message.startswith("things.summarize_things: the XML body was refused: ") and "\n" not in message
     assert why in message and "aaaaaaaaaa" not in message  # no entity was ever expanded
+
+
+def rest_xml_spec() -> dict[str, Any]:
+    """Route 53's style (REST-XML): the answer's root holds the fields, ``NextMarker`` and ``IsTruncated`` say what
+    comes next, the request sends ``marker``; lists wrapped as the spec's ``xml`` keywords say."""
+    zone = {
+        "type": "object",
+        "properties": {
+            "Id": STRING,
+            "Kind": {"type": "string", "xml": {"attribute": True, "name": "kind"}},
+            "Aliases": {
+                "type": "array",
+                "xml": {"wrapped": False},
+                "items": {"type": "string", "xml": {"name": "Alias"}},
+            },
+            "Servers": {
+                "type": "array",
+                "xml": {"wrapped": True, "name": "NameServers"},
+                "items": {"type": "string", "xml": {"name": "NameServer"}},
+            },
+        },
+    }
+    page = {
+        "type": "object",
+        "properties": {
+            "Zones": {
+                "type": "array",
+                "items": {"allOf": [{"$ref": "#/components/schemas/Zone"}, {"xml": {"name": "Zone"}}]},
+            },
+            "Marker": STRING,
+            "NextMarker": STRING,
+            "IsTruncated": {"type": "boolean"},
+            "MaxItems": {"type": "integer"},
+        },
+    }
+    operation = {
+        "operationId": "ListZones",
+        "parameters": [_query("marker", STRING), _query("maxitems", {"type": "integer"})],
+        "responses": {
+            "200": {
+                "description": "Success",
+                "content": {"text/xml": {"schema": {"$ref": "#/components/schemas/ListZonesResponse"}}},
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "Zones", "version": "2020-01-01"},
+        "paths": {"/2020-01-01/zone": {"get": operation}},
+        "components": {"schemas": {"Zone": zone, "ListZonesResponse": page}},
+    }
+
+
+def _zone(index: int) -> str:
+    aliases = "".join(f"<Alias>a{index}-{n}</Alias>" for n in range(index % 3))
+    return (
+        f'<Zone kind="{"private" if index % 2 else "public"}"><Id>z{index}</Id>{aliases}'
+        f"<NameServers><NameServer>ns{index}-1</NameServer><NameServer>ns{index}-2</NameServer></NameServers></Zone>"
+    )
+
+
+def _zones_handler(seen: list[dict[str, str]]) -> Any:
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        query = dict(request.url.params)
+        seen.append(query)
+        start = int(query.get("marker", "z0")[1:])
+        size = int(query.get("maxitems", "3"))
+        more = start + size < len(NAMES)
+        zones = "".join(_zone(i) for i in range(start, min(start + size, len(NAMES))))
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><ListZonesResponse xmlns="https://zones.test/doc/2020-01-01/">'
+            f"<Zones>{zones}</Zones><IsTruncated>{'true' if more else 'false'}</IsTruncated>"
+            f"<Marker>{query.get('marker', '')}</Marker>"  # the marker asked for, echoed
+            + (f"<NextMarker>z{start + size}</NextMarker>" if more else "")
+            + f"<MaxItems>{size}</MaxItems></ListZonesResponse>"
+        )
+        return httpx2.Response(200, content=body.encode(), headers={"content-type": "text/xml"})
+
+    return handle
+
+
+def test_a_rest_xml_list_pages_by_its_next_marker_while_truncated() -> None:
+    (op,) = api_from_data("zones", rest_xml_spec()).operations
+    pagination = op.pagination
+    assert pagination is not None
+    assert (pagination.cursor, pagination.next_cursor, pagination.has_more, pagination.limit) == (
+        "marker",
+        "NextMarker",  # not the echoed Marker: that is the page asked for
+        "IsTruncated",
+        "maxitems",
+    )
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_client_walks_rest_xml_pages_with_wrapped_and_unwrapped_lists(
+    mode: str, generate_client: GenerateClient
+) -> None:
+    module = generate_client(rest_xml_spec(), f"rest_xml_{mode}")
+    seen: list[dict[str, str]] = []
+    zones = _walk(module, mode, _zones_handler(seen), lambda client: client.zone.list(maxitems=3))
+    assert [z.Id for z in zones] == [f"z{i}" for i in range(len(NAMES))]
+    assert [q.get("marker") for q in seen] == [None, "z3", "z6"]
+    first, second, third = zones[:3]
+    assert (first.Kind, second.Kind) == ("public", "private")  # an attribute
+    assert (first.Aliases, third.Aliases) == (None, ["a2-0", "a2-1"])  # unwrapped: the items repeat in the zone
+    assert first.Servers == ["ns0-1", "ns0-2"]  # wrapped in <NameServers>, each a <NameServer>
