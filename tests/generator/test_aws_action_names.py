@@ -8,10 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from apimodel import api_from_data
-from generator.client.pipeline import generate_files
+from tests.generator.test_inferred_names import method_names
 
 ANSWER = {"type": "object", "properties": {"Things": {"type": "array", "items": {"type": "string"}}}}
 
@@ -46,17 +44,8 @@ def _query_protocol() -> dict[str, Any]:
     return {"openapi": "3.0.0", "info": info, "paths": paths}
 
 
-def _methods(tmp_path: Path, spec: dict[str, Any]) -> dict[tuple[str, str], str]:
-    path = tmp_path / "things.yaml"
-    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    result = generate_files(path, api="things", regenerate="test", generator_version="test")
-    return {
-        (op.http_method, op.path): f"{r.dotted}.{op.name}" for r in result.ir.all_resources() for op in r.operations
-    }
-
-
 def test_an_x_amz_target_names_the_method_and_its_prefix_the_resource(tmp_path: Path) -> None:
-    methods = _methods(tmp_path, _json_protocol({}))
+    methods = method_names(tmp_path, _json_protocol({}), "things")
     assert sorted(methods.values()) == [
         "things.create_thing",
         "things.describe_thing_analysis",
@@ -65,12 +54,12 @@ def test_an_x_amz_target_names_the_method_and_its_prefix_the_resource(tmp_path: 
 
 
 def test_the_service_name_is_the_resource_where_the_document_gives_one(tmp_path: Path) -> None:
-    methods = _methods(tmp_path, _json_protocol({"x-serviceName": "widgets"}))
+    methods = method_names(tmp_path, _json_protocol({"x-serviceName": "widgets"}), "things")
     assert methods[("POST", "/#X-Amz-Target=Things_20200101.ListThings")] == "widgets.list_things"
 
 
 def test_a_query_action_s_get_and_post_get_one_name_each(tmp_path: Path) -> None:
-    methods = _methods(tmp_path, _query_protocol())
+    methods = method_names(tmp_path, _query_protocol(), "things")
     assert methods == {
         ("GET", "/#Action=DescribeThings"): "things.describe_things",
         ("POST", "/#Action=DescribeThings"): "things.describe_things_post",

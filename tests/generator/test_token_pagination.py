@@ -139,20 +139,22 @@ def _aws_handler(seen: list[dict[str, Any]]) -> Any:
     return handle
 
 
-def _walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[str]:
-    """The names of every item of every page, walked by the generated sync or async client."""
+def walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[Any]:
+    """Every item of every page, walked by the generated sync or async client."""
     transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        return [
-            thing.Name
-            for thing in call(module.Client(base_url=base_url, http_client=httpx2.Client(transport=transport)))
-        ]
+        return list(call(module.Client(base_url=base_url, http_client=httpx2.Client(transport=transport))))
 
-    async def walk() -> list[str]:
+    async def walk_async() -> list[Any]:
         client = module.AsyncClient(base_url=base_url, http_client=httpx2.AsyncClient(transport=transport))
-        return [thing.Name async for thing in call(client)]
+        return [item async for item in call(client)]
 
-    return asyncio.run(walk())
+    return asyncio.run(walk_async())
+
+
+def _walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[str]:
+    """The names of every item of every page."""
+    return [thing.Name for thing in walk(module, mode, base_url, handler, call)]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

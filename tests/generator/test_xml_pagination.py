@@ -11,7 +11,6 @@ paths, ``text/xml`` answers, ``xml: {name}`` on list items).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,6 +19,7 @@ import pytest
 
 from apimodel import api_from_data
 from tests.generator.conftest import GenerateClient
+from tests.generator.test_token_pagination import walk
 
 NAMES = [f"thing {i}" for i in range(7)]  # served three to a page: 3, 3, 1
 STRING = {"type": "string"}
@@ -144,24 +144,13 @@ def test_an_aws_query_list_pages_by_the_marker_it_answers() -> None:
     assert ops["GET_SummarizeThings"].role == "list" and ops["GET_SummarizeThings"].pagination is None
 
 
-def _walk(module: Any, mode: str, handler: Any, call: Any) -> list[Any]:
-    transport = httpx2.MockTransport(handler)
-    if mode == "sync":
-        client = module.Client(base_url="https://things.test", http_client=httpx2.Client(transport=transport))
-        return list(call(client))
-
-    async def walk() -> list[Any]:
-        client = module.AsyncClient(base_url="https://things.test", http_client=httpx2.AsyncClient(transport=transport))
-        return [thing async for thing in call(client)]
-
-    return asyncio.run(walk())
-
-
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_the_client_walks_xml_pages_by_marker(mode: str, generate_client: GenerateClient) -> None:
     module = generate_client(aws_query_spec(), f"aws_query_{mode}")
     seen: list[dict[str, str]] = []
-    things = _walk(module, mode, _handler(seen), lambda client: client.things.describe_things(max_records=3))
+    things = walk(
+        module, mode, "https://things.test", _handler(seen), lambda client: client.things.describe_things(max_records=3)
+    )
     assert [t.ThingName for t in things] == NAMES  # every page, each item once, typed
     assert all(isinstance(t, module.types.Thing) for t in things)
     constant = {"Action": "DescribeThings", "Version": "2020-01-01", "MaxRecords": "3"}
@@ -324,7 +313,7 @@ def test_the_client_walks_rest_xml_pages_with_wrapped_and_unwrapped_lists(
 ) -> None:
     module = generate_client(rest_xml_spec(), f"rest_xml_{mode}")
     seen: list[dict[str, str]] = []
-    zones = _walk(module, mode, _zones_handler(seen), lambda client: client.zone.list(maxitems=3))
+    zones = walk(module, mode, "https://zones.test", _zones_handler(seen), lambda client: client.zone.list(maxitems=3))
     assert [z.Id for z in zones] == [f"z{i}" for i in range(len(NAMES))]
     assert [q.get("marker") for q in seen] == [None, "z3", "z6"]
     first, second, third = zones[:3]
