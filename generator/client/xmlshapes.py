@@ -52,6 +52,9 @@ class XmlShapes:
             item_xml = self._xml(items, follow=True)
             item_name = str(item_xml["name"]) if isinstance(item_xml.get("name"), str) else None
             return ("array", item_name, wrapped, self.shape(items, depth + 1))
+        extra = self.schemas.mapping(schema).get("additionalProperties")
+        if kind == "object" and isinstance(extra, dict) and extra and not self.schemas.properties(schema):
+            return ("map", self.shape(extra, depth + 1))
         if kind == "object" and self.schemas.properties(schema):
             fields = []
             for key, prop in self.schemas.properties(schema).items():

@@ -3,7 +3,8 @@
 A shape (from the spec's schema and its ``xml`` keywords) says where each value sits: ``"string"``, ``"integer"``,
 ``"number"``, ``"boolean"``, ``"any"``, ``"@Name"`` (a shape of the package's table),
 ``("object", ((key, element or attribute name, is_attribute, shape), ...))`` and
-``("array", item element name or None, wrapped: True, False or None when the spec does not say, shape)``.
+``("array", item element name or None, wrapped: True, False or None when the spec does not say, shape)`` and
+``("map", shape)`` (AWS's ``<entry><key>k</key><value>v</value></entry>``, or one child element per key).
 
 AWS's query protocol wraps the result (``<DescribeThingsResponse><DescribeThingsResult>...``) and puts a list's
 items in a wrapper element (``<Things><member>..</member></Things>`` or ``<Things><Thing>..``): where the spec
@@ -122,7 +123,19 @@ class _Reader:
             return self.fields(shape, element)
         if shape[0] == "array":  # the element is the list's wrapper
             return [self.value(shape[3], item) for item in self.wrapped_items(shape, element)]
+        if shape[0] == "map":
+            return self.entries(shape[1], element)
         return _anything(element)
+
+    def entries(self, shape: XmlShape, element: ET.Element) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for child in element:
+            key, value = child.find("key"), child.find("value")
+            if child.tag == "entry" and key is not None:
+                found[(key.text or "").strip()] = self.value(shape, value) if value is not None else None
+            else:
+                found[child.tag] = self.value(shape, child)
+        return found
 
     def fields(self, shape: tuple[Any, ...], element: ET.Element) -> dict[str, Any]:
         found: dict[str, Any] = {}

@@ -67,6 +67,7 @@ SCHEMAS: dict[str, Any] = {
             "Region": {"type": "string", "xml": {"attribute": True, "name": "region"}},
             "Tags": _ref("TagList"),
             "Owner": _ref("ThingOwner"),
+            "Attributes": {"type": "object", "additionalProperties": {"type": "integer"}},  # AWS's <entry> map
         },
     },
     "ThingOwner": {"type": "object", "properties": {"Id": STRING, "DisplayName": STRING}},
@@ -104,7 +105,9 @@ def _thing(index: int, name: str) -> str:
     return (
         f'<Thing region="eu-{index}"><ThingName>{escape(name)}</ThingName><Size>{index}</Size>'
         f"<Active>{'true' if index % 2 else 'false'}</Active><Tags>{tags}</Tags>"
-        f"<Owner><Id>o{index}</Id><DisplayName>Owner {index}</DisplayName></Owner></Thing>"
+        f"<Owner><Id>o{index}</Id><DisplayName>Owner {index}</DisplayName></Owner>"
+        f"<Attributes><entry><key>weight</key><value>{index * 10}</value></entry>"
+        "<entry><key>height</key><value>7</value></entry></Attributes></Thing>"
     )
 
 
@@ -159,7 +162,7 @@ def test_the_client_walks_xml_pages_by_marker(mode: str, generate_client: Genera
 
 def test_an_xml_answer_is_read_into_its_model(generate_client: GenerateClient) -> None:
     """Nested objects, an attribute, a wrapped list of items the spec names, a list of ``<member>`` strings, an
-    empty list, integers and booleans as their types."""
+    empty list, a map of ``<entry>`` keys and values, integers and booleans as their types."""
     module = generate_client(aws_query_spec(), "aws_query_model")
     client = module.Client(
         base_url="https://things.test", http_client=httpx2.Client(transport=httpx2.MockTransport(_handler([])))
@@ -170,6 +173,7 @@ def test_an_xml_answer_is_read_into_its_model(generate_client: GenerateClient) -
     assert (second.Size, second.Active, second.Tags) == (1, True, ["t1-0"])
     assert third.Tags == ["t2-0", "t2-1"]
     assert (third.Owner.Id, third.Owner.DisplayName) == ("o2", "Owner 2")
+    assert third.Attributes == {"weight": 20, "height": 7}
     assert page.has_next_page()
 
 
