@@ -111,9 +111,10 @@ def _thing(index: int, name: str) -> str:
     )
 
 
-def _page(start: int, size: int) -> bytes:
+def _page(start: int, size: int, last: str = "") -> bytes:
+    """Items ``start`` to ``start + size``; the last page says so with ``last`` (nothing, or an empty marker)."""
     things = "".join(_thing(i, n) for i, n in enumerate(NAMES) if start <= i < start + size)
-    marker = f"<Marker>m{start + size}</Marker>" if start + size < len(NAMES) else ""
+    marker = f"<Marker>m{start + size}</Marker>" if start + size < len(NAMES) else last
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<DescribeThingsResponse xmlns="https://things.test/doc/2020-01-01/">'
@@ -122,13 +123,13 @@ def _page(start: int, size: int) -> bytes:
     ).encode()
 
 
-def _handler(seen: list[dict[str, str]]) -> Any:
+def _handler(seen: list[dict[str, str]], last: str = "") -> Any:
     def handle(request: httpx2.Request) -> httpx2.Response:
         query = dict(request.url.params)
         seen.append(query)
         start = int(query.get("Marker", "m0")[1:])
         size = int(query.get("MaxRecords", "3"))
-        return httpx2.Response(200, content=_page(start, size), headers={"content-type": "text/xml"})
+        return httpx2.Response(200, content=_page(start, size, last), headers={"content-type": "text/xml"})
 
     return handle
 
@@ -147,12 +148,17 @@ def test_an_aws_query_list_pages_by_the_marker_it_answers() -> None:
     assert ops["GET_SummarizeThings"].role == "list" and ops["GET_SummarizeThings"].pagination is None
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-def test_the_client_walks_xml_pages_by_marker(mode: str, generate_client: GenerateClient) -> None:
-    module = generate_client(aws_query_spec(), f"aws_query_{mode}")
+@pytest.mark.parametrize(("mode", "last"), [("sync", ""), ("async", ""), ("sync", "<Marker/>"), ("async", "<Marker/>")])
+def test_the_client_walks_xml_pages_by_marker(mode: str, last: str, generate_client: GenerateClient) -> None:
+    """Pages follow while the answer has a marker; the last page has none, or an empty one."""
+    module = generate_client(aws_query_spec(), f"aws_query_{mode}_{len(last)}")
     seen: list[dict[str, str]] = []
     things = walk(
-        module, mode, "https://things.test", _handler(seen), lambda client: client.things.describe_things(max_records=3)
+        module,
+        mode,
+        "https://things.test",
+        _handler(seen, last),
+        lambda client: client.things.describe_things(max_records=3),
     )
     assert [t.ThingName for t in things] == NAMES  # every page, each item once, typed
     assert all(isinstance(t, module.types.Thing) for t in things)
