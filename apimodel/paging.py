@@ -50,8 +50,9 @@ _NEXT_CURSORS = (
     "next_page",
     "cursor",
 )
-# AWS's markers: a page answers the next one under the request's own name (``Marker`` in, ``Marker`` out), where it
-# has no ``NextMarker``; other names echo the position asked for (Route 53's ``Marker`` beside its ``NextMarker``)
+# query cursors whose answer carries the next position under the same name: AWS's ``Marker`` in, ``Marker`` out (the
+# query protocol) and ``NextToken``; read only where the answer has no next cursor (Route 53 answers ``NextMarker``
+# beside a ``Marker`` that echoes the page asked for). Other names may echo the position asked for, so they never count
 _ECHOED = ("marker", "next_token", "nexttoken")
 _HAS_MORE = ("has_more", "hasmore", "has_next", "hasnext", "more", "is_truncated", "istruncated", "truncated")
 

@@ -11,7 +11,7 @@ from apimodel import build_api
 from apimodel.diagnostics import Diagnostic
 from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
-from generator.client.ir import ClientIR, Operation, Resource
+from generator.client.ir import ClientIR
 from generator.client.literals import LiteralAliases
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.names_file import apply_to_models, apply_to_operations, load_names
@@ -21,7 +21,7 @@ from generator.client.params import ParamsBuilder, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
-from generator.client.xmlshapes import XmlShapes, shape_source
+from generator.client.xmlshapes import XmlShapes
 from generator.validation.references import ref_cycles
 
 __all__ = ["BuildResult", "build_client", "file_header"]
@@ -72,11 +72,6 @@ def _defined(source: str) -> set[str]:
     names |= {(a.asname or a.name).split(".")[0] for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)
               for a in n.names}  # fmt: skip
     return names
-
-
-def _operations(resource: Resource) -> list[Operation]:
-    """The methods of ``resource`` and of its sub-resources."""
-    return [*resource.operations, *(op for child in resource.children for op in _operations(child))]
 
 
 def build_client(document: SpecDocument, *, api: str, regenerate: str, package: str | None = None) -> BuildResult:
@@ -143,8 +138,6 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
         fixed_headers=(("Content-Type", required_type),) if required_type else (),
         dict_forms=tuple(ClassName(n) for n in dict_forms.exported),
-        xml_shapes=tuple((name, shape_source(shape)) for name, shape in sorted(xml.table.items()))
-        if any(op.response_kind == "xml" for resource in resources for op in _operations(resource))
-        else None,
+        xml_shapes=xml.sources(),
     )
     return BuildResult(ir, models_source)

@@ -15,7 +15,7 @@ from generator.client.literals import LiteralAliases
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
 from generator.client.params import ParamsBuilder
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
-from generator.client.xmlshapes import XmlShapes, shape_source
+from generator.client.xmlshapes import XmlShapes
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
@@ -203,7 +203,7 @@ def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdent
     kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)
     xml_shape: str | None = None
     if content_type is not None and ctx.xml is not None and _reads_xml(ctx.mapper, content_type, schema):
-        kind, xml_shape = "xml", shape_source(ctx.xml.shape(schema))
+        kind, xml_shape = "xml", ctx.xml.answer(schema)
     if op.method == "HEAD":
         kind, xml_shape = "headers", None
     response_type: str | None = None

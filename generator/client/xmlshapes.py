@@ -26,6 +26,16 @@ class XmlShapes:
     def __init__(self, schemas: Schemas) -> None:
         self.schemas = schemas
         self.table: dict[str, Any] = {}
+        self.read = False  # whether some answer is read from XML (the package then has a table, if empty)
+
+    def answer(self, schema: Any) -> str:
+        """The Python source of an XML answer's shape; its named shapes join the table."""
+        self.read = True
+        return shape_source(self.shape(schema))
+
+    def sources(self) -> tuple[tuple[str, str], ...] | None:
+        """The table as (name, Python source), sorted; None when no answer is read from XML."""
+        return tuple((name, shape_source(shape)) for name, shape in sorted(self.table.items())) if self.read else None
 
     def shape(self, schema: Any, depth: int = 0) -> Any:
         """The shape of ``schema``: a scalar name, ``"@Name"``, or an object or array tuple."""
