@@ -55,7 +55,8 @@ def parse_xml(raw: bytes) -> ET.Element:
         depth[0] += 1
         if depth[0] > MAX_DEPTH:
             raise UnsafeXML(f"the document nests deeper than {MAX_DEPTH} elements")
-        builder.start(_local(name), {_local(k): v for k, v in attributes.items()})
+        declared = {k: v for k, v in attributes.items() if k != "xmlns" and not k.startswith("xmlns:")}
+        builder.start(_local(name), {_local(k): v for k, v in declared.items()})
 
     def end(name: str) -> None:
         depth[0] -= 1
@@ -117,6 +118,8 @@ class _Reader:
         return shape
 
     def value(self, shape: XmlShape, element: ET.Element) -> Any:
+        if element.get("nil") == "true":  # xsi:nil
+            return None
         shape = self.shape(shape)
         if isinstance(shape, str):
             return _scalar(shape, element.text) if shape in _SCALARS else _anything(element)
