@@ -158,9 +158,9 @@ def build_api(document: SpecDocument, name: str) -> Api:
     }
     collections = collection_paths(ref.path for ref in refs)
     global_security = _security(data.get("security"))
-    info = data.get("info")
-    named = info.get("x-serviceName") if isinstance(info, dict) else None  # APIs.guru's short name of the API
-    service = named if isinstance(named, str) and named.strip() else None
+    about = data.get("info")
+    short = about.get("x-serviceName") if isinstance(about, dict) else None  # APIs.guru's short name of the API
+    service = short if isinstance(short, str) and short.strip() else None
     operations: list[Operation] = []
     for ref, hint, answers in zip(refs, declared, responses, strict=True):
         placement = place(

@@ -174,9 +174,9 @@ def _infer(
     ends_with_param = bool(segments) and segments[-1][1]
     raw_tags = ref.operation.get("tags")
     tags = raw_tags if isinstance(raw_tags, list) else []
-    named = fragment_action(path)
-    if not statics and named is not None:
-        return _fragment_placement(method, path, named, tags, service, list_shaped)
+    fragment = fragment_action(path)
+    if not statics and fragment is not None:
+        return _fragment_placement(method, path, fragment, tags, service, list_shaped)
     if not statics:
         resource = snake_case(str(tags[0])) if tags else "default"
         _, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))

@@ -80,10 +80,8 @@ class XmlShapes:
         if not isinstance(schema, dict):
             return {}
         found: dict[str, Any] = {}
-        own = schema.get("xml")
         parts = [p for p in schema.get("allOf") or () if isinstance(p, dict)]
-        layers = [own if isinstance(own, dict) else {}]
-        layers += [p.get("xml") if isinstance(p.get("xml"), dict) else {} for p in parts]
+        layers: list[dict[str, Any]] = [x for x in (p.get("xml") for p in [schema, *parts]) if isinstance(x, dict)]
         if follow:
             layers += [self._xml(self.schemas.mapping(p)) for p in [schema, *parts] if "$ref" in p]
         for layer in reversed(layers):
