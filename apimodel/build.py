@@ -14,7 +14,7 @@ from apimodel.facts import Api, Operation, Pagination, Parameter, Reason, Resour
 from apimodel.loader import SpecDocument
 from apimodel.naming import snake_case, unique_name
 from apimodel.paging import infer_body_pagination, infer_pagination
-from apimodel.roles import collection_paths, place
+from apimodel.roles import collection_paths, fragment_action, place
 from apimodel.schemas import Schemas
 from apimodel.shapes import list_shape, locate_resource
 from apimodel.walk import OperationRef, iter_operations
@@ -73,16 +73,23 @@ def _success(responses: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def _answers_list(schemas: Schemas, response: Mapping[str, Any] | None) -> bool | None:
     """Whether a success response is a list (True) or one object (False); None without a JSON or XML body. An XML
     body's schema says it as well as a JSON one's (AWS's query and REST-XML protocols: ``DescribeCacheClusters``
-    answers a list, ``CreateCacheCluster`` one object), though only JSON lists are paged."""
-    if response is None:
+    answers a list, ``CreateCacheCluster`` one object)."""
+    typed = _typed_answer(schemas, response)
+    if typed is None or schemas.json_content(typed) is None:
         return None
-    if schemas.json_content(response) is None:
-        content = schemas.mapping(response).get("content")
-        xml = [m for k, m in content.items() if "xml" in str(k).lower()] if isinstance(content, dict) else []
-        if not xml or not isinstance(xml[0], dict) or not xml[0].get("schema"):
-            return None
-        response = {"content": {"application/json": xml[0]}}
-    return list_shape(schemas, response) is not None
+    return list_shape(schemas, typed) is not None
+
+
+def _typed_answer(schemas: Schemas, response: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """``response``, with an XML body's schema standing as its JSON one where it has no JSON body: the schema says
+    the shape either way (AWS's query and REST-XML protocols), and generated clients read both."""
+    if response is None or schemas.json_content(response) is not None:
+        return response
+    content = schemas.mapping(response).get("content")
+    xml = [m for k, m in content.items() if "xml" in str(k).lower()] if isinstance(content, dict) else []
+    if not xml or not isinstance(xml[0], dict) or not xml[0].get("schema"):
+        return response
+    return {**response, "content": {"application/json": xml[0]}}
 
 
 def _body_wrapper(schemas: Schemas, body: Mapping[str, Any] | None) -> str | None:
@@ -151,6 +158,9 @@ def build_api(document: SpecDocument, name: str) -> Api:
     }
     collections = collection_paths(ref.path for ref in refs)
     global_security = _security(data.get("security"))
+    about = data.get("info")
+    short = about.get("x-serviceName") if isinstance(about, dict) else None  # APIs.guru's short name of the API
+    service = short if isinstance(short, str) and short.strip() else None
     operations: list[Operation] = []
     for ref, hint, answers in zip(refs, declared, responses, strict=True):
         placement = place(
@@ -161,6 +171,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
             effect_kind=hint.effect.kind if hint.effect else None,
             collections=collections,
             list_shaped=lambda path: lists.get(path),
+            service=service,
         )
         params = _parameters(schemas, ref)
         reasons = list(placement.reasons)
@@ -172,7 +183,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
             why = f"the spec declares {hints.PAGINATION} elsewhere, not here"
             reasons.append(("pagination", Reason("hint", why)))
         elif ref.method == "get" and placement.role == "list":
-            success = _success(answers)
+            success = _typed_answer(schemas, _success(answers))
             guess = infer_pagination(schemas, params, success, _header_names(schemas, success))
             pagination = guess.pagination
             reasons.append(("pagination", guess.reason))
@@ -183,9 +194,11 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 reasons.append(("pagination", body_guess.reason))
             if body_guess is not None and placement.role == "create" and hint.action is None:
                 # a POST that takes a page token and answers a page is a read of the collection (AWS's JSON
-                # ListThings, DescribeThings), not a create: the client calls it ``list``, the mock lists
+                # ListThings, DescribeThings), not a create: the client calls it ``list`` (or the action its path
+                # names: ``list_things``), the mock lists
                 read = Reason("inferred", "a POST that takes a page token and answers a page: reads the collection")
-                placement = replace(placement, action="list", role="list")
+                action = placement.action if fragment_action(ref.path) else "list"
+                placement = replace(placement, action=action, role="list")
                 reasons = [(k, read if k in ("action", "role") else r) for k, r in reasons]
         method = ref.method.upper()
         safe = hint.safe if hint.safe is not None else method in _SAFE_METHODS

@@ -18,6 +18,8 @@ _SKIP_PAGES = ("skippages", "skip_pages")  # e-conomic's classic pagination: pag
 _PER_PAGE = ("per_page", "perpage", "page_size", "pagesize", "limit", "size")
 _OFFSET = ("offset", "skip")
 _LIMIT = ("limit", "per_page", "page_size", "pagesize", "max_results", "maxresults", "count", "size")
+# a cursor list's page size where it is no plain limit: AWS's MaxRecords (query protocol), MaxItems (REST-XML)
+_MAX_ITEMS = (*_LIMIT, "max_items", "maxitems", "max_records", "maxrecords")
 _COUNT = ("count", "total", "total_count", "totalcount", "total_results", "totalresults", "total_items")
 _TOTAL_HEADERS = ("x-total-count", "x-total", "total-count")
 _NEXT_URLS = ("next_url", "next_page_url", "nextpageurl", "nextlink", "next_link", "@odata.nextlink")
@@ -48,6 +50,10 @@ _NEXT_CURSORS = (
     "next_page",
     "cursor",
 )
+# query cursors whose answer carries the next position under the same name: AWS's ``Marker`` in, ``Marker`` out (the
+# query protocol) and ``NextToken``; read only where the answer has no next cursor (Route 53 answers ``NextMarker``
+# beside a ``Marker`` that echoes the page asked for). Other names may echo the position asked for, so they never count
+_ECHOED = ("marker", "next_token", "nexttoken")
 _HAS_MORE = ("has_more", "hasmore", "has_next", "hasnext", "more", "is_truncated", "istruncated", "truncated")
 
 
@@ -109,6 +115,16 @@ def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> s
     return found
 
 
+def _echoed(schemas: Schemas, shape: ListShape, cursor: str, names: tuple[str, ...] | None) -> str | None:
+    """The envelope's textual field named as the request's cursor (AWS answers its ``NextToken``/``Marker`` so),
+    where the cursor's name is one of ``names`` (None: any)."""
+    folded = cursor.lower().replace("-", "_")
+    if names is not None and folded not in names:
+        return None
+    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
+    return _field(top, (folded,), ("string",), schemas)
+
+
 def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -> int | None:
     """The default a query parameter's schema declares, if it is a whole number."""
     schema = next((p.schema for p in parameters if p.location == "query" and p.name == name), None)
@@ -143,15 +159,16 @@ def infer_pagination(
         return PagingGuess(pagination, pagination.reason)
     if cursor is not None:
         fields = _fields(schemas, shape)
-        token = _field(fields, _NEXT_CURSORS, ("string",), schemas)
+        token = _field(fields, _NEXT_CURSORS, ("string",), schemas) or _echoed(schemas, shape, cursor, _ECHOED)
         more = _field(fields, _HAS_MORE, ("boolean",), schemas)
         if token is None and more is None:
             why = f"not paginated: a cursor parameter {cursor!r}, but no next cursor or has-more flag in the response"
             return PagingGuess(None, Reason("inferred", why))
         how = f"the next cursor in {token!r}" if token else f"the last item's id while {more!r} is true"
         why = f"query parameter {cursor!r} takes {how}; {where}"
+        size = _find(query, _MAX_ITEMS) or "limit"
         pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=cursor, next_cursor=token,
-                                has_more=more, limit=limit or "limit")  # fmt: skip
+                                has_more=more, limit=size)  # fmt: skip
         return PagingGuess(pagination, pagination.reason)
     if offset and limit:
         count = _count_field(schemas, shape)
@@ -203,12 +220,11 @@ def infer_body_pagination(
     if cursor is None:
         return None
     top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
-    echoed = _field(top, (cursor.lower().replace("-", "_"),), ("string",), schemas)
-    token = echoed or _field(top, _NEXT_CURSORS, ("string",), schemas)
+    token = _echoed(schemas, shape, cursor, None) or _field(top, _NEXT_CURSORS, ("string",), schemas)
     if token is None:
         return None
     numeric = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "integer"]
-    size = _find(numeric, (*_LIMIT, "max_items", "maxitems", "max_records", "maxrecords")) or "limit"
+    size = _find(numeric, _MAX_ITEMS) or "limit"
     why = f"request body property {cursor!r} takes the next token in {token!r}; items under {shape.items!r}"
     pagination = Pagination("cursor", Reason("inferred", why), items=shape.items or "items", cursor=cursor,
                             next_cursor=token, cursor_in="body", limit=size)  # fmt: skip

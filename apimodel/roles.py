@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from apimodel import hints
 from apimodel.facts import Reason, Role
 from apimodel.naming import snake_case
 from apimodel.walk import OperationRef
 
-__all__ = ["VERBS", "Placement", "collection_paths", "path_segments", "place"]
+__all__ = ["VERBS", "Placement", "collection_paths", "fragment_action", "path_segments", "place"]
 
 _VERSION = re.compile(r"^(v\d+(\.\d+)*|api|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 _PARAM = re.compile(r"\{([^{}]+)\}")
@@ -61,9 +62,27 @@ class Placement:
         return dict(self.reasons)[fact]
 
 
+# APIs.guru's AWS paths tell operations on one URL apart after a ``#``: the JSON protocol by its X-Amz-Target header
+# (``/#X-Amz-Target=Textract.AnalyzeDocument``), the query protocol by its Action (``/#Action=DescribeCacheClusters``),
+# others by the query parameters they require (``/hostedzonesbyvpc#vpcid&vpcregion``); no ``#`` part is sent
+_FRAGMENT_ACTION = re.compile(r"^(?:X-Amz-Target=(?:(?P<prefix>[^.=&]+)\.)?|Action=)(?P<action>[A-Za-z][A-Za-z0-9_]*)$")
+_PREFIX_VERSION = re.compile(r"_?(?:v?\d{8}|v\d+)$", re.IGNORECASE)
+
+
+def fragment_action(path: str) -> tuple[str, str | None] | None:
+    """The action a path's ``#`` part names, and the service prefix of an X-Amz-Target (``StorageGateway`` of
+    ``StorageGateway_20130630.ActivateGateway``, its version left off); None when it names no action."""
+    _, hashed, fragment = path.partition("#")
+    found = _FRAGMENT_ACTION.match(fragment) if hashed else None
+    if found is None:
+        return None
+    prefix = found.group("prefix")
+    return found.group("action"), _PREFIX_VERSION.sub("", prefix) if prefix else None
+
+
 def _stem(path: str) -> str:
-    """``/invoices/{id}.json`` → ``/invoices/{id}``: the path without format suffixes."""
-    return "/".join(_FORMAT.sub("", part) for part in path.rstrip("/").split("/"))
+    """``/invoices/{id}.json`` → ``/invoices/{id}``: the path without format suffixes and without a ``#`` part."""
+    return "/".join(_FORMAT.sub("", part) for part in path.split("#", 1)[0].rstrip("/").split("/"))
 
 
 def path_segments(path: str) -> list[tuple[str, bool]]:
@@ -119,9 +138,11 @@ def place(
     effect_kind: str | None,
     collections: frozenset[str],
     list_shaped: Callable[[str], bool | None],
+    service: str | None = None,
 ) -> Placement:
-    """The placement of one operation: hints first, then the path, the method and (for lists) the response."""
-    inferred = _infer(ref, collections, list_shaped)
+    """The placement of one operation: hints first, then the path, the method and (for lists) the response.
+    ``service``: the API's short name where the document gives one (``x-serviceName``)."""
+    inferred = _infer(ref, collections, list_shaped, service)
     resource = hinted_resource or inferred.resource
     action = hinted_action or inferred.action
     reasons = [
@@ -139,7 +160,12 @@ def place(
     return Placement(resource, action, role, inferred.item_param, inferred.parent_params, tuple(reasons))
 
 
-def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable[[str], bool | None]) -> Placement:
+def _infer(
+    ref: OperationRef,
+    collections: frozenset[str],
+    list_shaped: Callable[[str], bool | None],
+    service: str | None = None,
+) -> Placement:
     """``list_shaped(path)``: whether GET on ``path`` answers a list (True), one object (False), or unknown (None)."""
     method, path = ref.method, ref.path
     segments = path_segments(path)
@@ -148,6 +174,9 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
     ends_with_param = bool(segments) and segments[-1][1]
     raw_tags = ref.operation.get("tags")
     tags = raw_tags if isinstance(raw_tags, list) else []
+    fragment = fragment_action(path)
+    if not statics and fragment is not None:
+        return _fragment_placement(method, path, fragment, tags, service, list_shaped)
     if not statics:
         resource = snake_case(str(tags[0])) if tags else "default"
         _, role = (_ON_ITEM if ends_with_param else _ON_COLLECTION).get(method, (method, "action"))
@@ -189,6 +218,27 @@ def _infer(ref: OperationRef, collections: frozenset[str], list_shaped: Callable
     on = "an object" if acted_on else "the collection"
     why_role = f"GET {last!r} answers a list of the collection" if named == "list" else f"{last!r}, acting on {on}"
     return _inferred(resource, action, named, acted_on, params, f"{last!r} acts on {resource}", why_role)
+
+
+def _fragment_placement(
+    method: str,
+    path: str,
+    named: tuple[str, str | None],
+    tags: list[Any],
+    service: str | None,
+    list_shaped: Callable[[str], bool | None],
+) -> Placement:
+    """An operation on the root that a ``#X-Amz-Target=`` or ``#Action=`` part names: the method is the action
+    (``ListThings`` → ``list_things``); the resource is the tag, else the service (``x-serviceName``, the name
+    APIs.guru gives an AWS API), else the X-Amz-Target's prefix. Its role is what the method on the root says."""
+    action, prefix = named
+    resource = snake_case(str(tags[0] if tags else service or prefix or "")) or "default"
+    source = "the tag" if tags else "the service" if service else "the X-Amz-Target prefix" if prefix else "no tag"
+    _, role = _ON_COLLECTION.get(method, (method, "action"))
+    if method == "get" and list_shaped(path.rstrip("/")) is False:
+        role = "retrieve"
+    why = f"an action on the API's root: {source} names the resource"
+    return _inferred(resource, snake_case(action), role, None, (), why, f"the action {action!r} its path names")
 
 
 def _inferred(

@@ -87,6 +87,20 @@ class Schemas:
                 return inner
         return None
 
+    def array_items(self, schema: Any, depth: int = 0) -> Any | None:
+        """The ``items`` of an array schema, found through ``$ref`` and ``allOf`` parts (``allOf: [{$ref:
+        ThingList}, {description: ...}]``); None when it describes no array."""
+        resolved = self.resolve(schema)
+        if not isinstance(resolved, dict) or depth > 8:
+            return None
+        if "items" in resolved and self.schema_type(resolved) == "array":
+            return resolved["items"] or {}
+        for part in resolved.get("allOf") or ():
+            found = self.array_items(part, depth + 1)
+            if found is not None:
+                return found
+        return None
+
     def json_content(self, holder: Any) -> tuple[str, Any] | None:
         """The first JSON media type of a request body or response object and its schema."""
         content = self.mapping(holder).get("content")

@@ -43,7 +43,7 @@ class Row:
     lists: int = 0
     paginated: int = 0
     unpositioned: int = 0  # lists not paginated that declare no page, offset or cursor parameter: one page
-    xml_lists: int = 0  # the other lists not paginated that answer XML: the client reads no XML, so pages none
+    xml_lists: int = 0  # of the other lists not paginated, those that answer XML (read and paged like JSON ones)
     generated: bool = False
     imports: bool = False
     mypy_errors: int | None = None  # None: not run (it did not generate or import)

@@ -21,6 +21,7 @@ from generator.client.params import ParamsBuilder, extend_types_module
 from generator.client.resources import group_resources
 from generator.client.security import body_credential_props, build_credentials, build_errors, build_servers
 from generator.client.typemap import TypeMapper
+from generator.client.xmlshapes import XmlShapes
 from generator.validation.references import ref_cycles
 
 __all__ = ["BuildResult", "build_client", "file_header"]
@@ -103,7 +104,8 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     params = ParamsBuilder(mapper, _defined(models_source))
     params.add_request_bodies(_request_bodies(model))
     aliases = LiteralAliases(params.taken)
-    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases)
+    xml = XmlShapes(model.schemas)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases, xml)
     resources = group_resources(
         apply_to_operations(model.operations, names, diagnostics),
         lambda op, name: response_views(context, op, build_operation(context, op, name)),
@@ -136,5 +138,6 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
         # headers the API wants on every request, GET included (CloudInvoice's Content-Type)
         fixed_headers=(("Content-Type", required_type),) if required_type else (),
         dict_forms=tuple(ClassName(n) for n in dict_forms.exported),
+        xml_shapes=xml.sources(),
     )
     return BuildResult(ir, models_source)

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 Location = Literal["path", "query", "header", "cookie", "body"]
-ResponseKind = Literal["json", "bytes", "text", "headers", "empty"]
+ResponseKind = Literal["json", "xml", "bytes", "text", "headers", "empty"]
 Encoding = Literal["json", "form", "multipart", "bytes", "text", "none"]
 CredentialKind = Literal["basic", "bearer", "header", "query", "cookie", "body"]
 
@@ -94,6 +94,7 @@ class Operation:
     stream_name: PythonIdentifier | None
     body_credentials: bool
     example: CallExample | None
+    xml_shape: str | None = None  # Python source of where an XML answer's values sit (response_kind "xml")
 
     @property
     def endpoint_name(self) -> str:
@@ -195,6 +196,8 @@ class ClientIR:
     diagnostics: tuple[Diagnostic, ...]
     fixed_headers: tuple[tuple[str, str], ...] = ()  # sent on every request (CloudInvoice's Content-Type)
     dict_forms: tuple[ClassName, ...] = ()  # the TypedDicts in ``types`` (request bodies as dicts)
+    # the named shapes XML answers are read with (name, Python source), None when no answer is read from XML
+    xml_shapes: tuple[tuple[str, str], ...] | None = None
 
     def all_resources(self) -> list[Resource]:
         found: list[Resource] = []

@@ -15,6 +15,7 @@ from generator.client.literals import LiteralAliases
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
 from generator.client.params import ParamsBuilder
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
+from generator.client.xmlshapes import XmlShapes
 
 __all__ = ["OperationContext", "build_operation", "pick_response", "response_views"]
 
@@ -28,6 +29,7 @@ class OperationContext:
     body_credential_props: frozenset[str]
     params: ParamsBuilder | None = None  # the dict forms (TypedDicts) of request bodies
     aliases: LiteralAliases | None = None  # long enums of arguments, named in ``types``
+    xml: XmlShapes | None = None  # the shapes of XML answers that have a schema (read into their models)
 
 
 def _is_json(content_type: str) -> bool:
@@ -35,13 +37,24 @@ def _is_json(content_type: str) -> bool:
     return base == "application/json" or base.endswith("+json") or base == "*/*"
 
 
+def _is_xml(content_type: str) -> bool:
+    base = content_type.split(";")[0].strip().lower()
+    return base.endswith("/xml") or base.endswith("+xml")
+
+
 def _response_kind(content_type: str) -> ResponseKind:
     base = content_type.split(";")[0].strip().lower()
     if _is_json(base):
         return "json"
-    if base.startswith("text/") or base.endswith("/xml") or base.endswith("+xml"):
+    if base.startswith("text/") or _is_xml(base):
         return "text"
     return "bytes"
+
+
+def _reads_xml(mapper: TypeMapper, content_type: str, schema: Any) -> bool:
+    """An XML answer whose schema describes an object or a list (AWS's query and REST-XML protocols): read into
+    its model, not handed over as text."""
+    return _is_xml(content_type) and mapper.schemas.schema_type(schema) in ("object", "array")
 
 
 def pick_response(mapper: TypeMapper, operation: Mapping[str, Any]) -> tuple[str, dict[str, Any], str | None]:
@@ -170,10 +183,11 @@ def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR 
     pagination = op.pagination
     if pagination is None:
         return None
-    resolved = ctx.mapper.resolve(schema)
-    if resolved.get("type") != "array":  # items under a key of the page: {count, items}, {data, has_more}
-        resolved = ctx.mapper.resolve((resolved.get("properties") or {}).get(pagination.items) or {})
-    item_type = ctx.mapper.annotation(resolved.get("items")) if resolved.get("type") == "array" else "Any"
+    schemas = ctx.mapper.schemas
+    items = schemas.array_items(schema)
+    if items is None:  # items under a key of the page: {count, items}, {data, has_more}
+        items = schemas.array_items(schemas.properties(schema).get(pagination.items) or {})
+    item_type = ctx.mapper.annotation(items) if items is not None else "Any"
     return PagingIR(pagination.style, pagination.settings(), item_type)
 
 
@@ -187,16 +201,19 @@ def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdent
     _, response, content_type = pick_response(ctx.mapper, op.raw)
     schema = ((response.get("content") or {}).get(content_type) or {}).get("schema") if content_type else None
     kind: ResponseKind = "empty" if content_type is None else _response_kind(content_type)
+    xml_shape: str | None = None
+    if content_type is not None and ctx.xml is not None and _reads_xml(ctx.mapper, content_type, schema):
+        kind, xml_shape = "xml", ctx.xml.answer(schema)
     if op.method == "HEAD":
-        kind = "headers"
+        kind, xml_shape = "headers", None
     response_type: str | None = None
-    if kind == "json":
+    if kind in ("json", "xml"):
         annotation = ctx.mapper.annotation(schema)
         response_type = None if annotation == "Any" else annotation
         returns = annotation
     else:
         returns = {"bytes": "bytes", "text": "str", "headers": "dict[str, str]", "empty": "None"}[kind]
-    paging = _paging(ctx, op, schema) if kind == "json" else None
+    paging = _paging(ctx, op, schema) if kind in ("json", "xml") else None
     others = tuple(f for f in params if f.location != "path")
     return Operation(
         name=name,
@@ -218,6 +235,7 @@ def build_operation(ctx: OperationContext, op: ModelOperation, name: PythonIdent
         stream_name=PythonIdentifier(f"{name}_stream") if kind == "bytes" else None,
         body_credentials=body_credentials,
         example=build_example(ctx.mapper, op, path_params, others, body),
+        xml_shape=xml_shape,
     )
 
 

@@ -28,6 +28,7 @@ RUNTIME_FILES: tuple[str, ...] = (
     "_lenient.py",
     "_request.py",
     "_types.py",
+    "_xml.py",
     "pagination.py",
 )
 EXCEPTIONS: tuple[str, ...] = (
@@ -266,6 +267,8 @@ def render(
         files[f"{package}/resources/{resource.module}.py"] = template.render(
             **common, resource=resource, imports=_resource_imports(resource)
         )
+    if ir.xml_shapes is not None:
+        files[f"{package}/_xml_shapes.py"] = env.get_template("package/_xml_shapes.py.jinja").render(**common)
     version = package_version(ir.version, generator_version)
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**common, project_version=version)
     dict_forms = frozenset(f"types.{name}" for name in ir.dict_forms)

@@ -12,7 +12,7 @@ from typing import Any
 from apimodel import Operation as ModelOperation
 from apimodel.naming import snake_case
 from apimodel.project import TEMPLATES_DIR
-from apimodel.roles import VERBS
+from apimodel.roles import VERBS, fragment_action
 from generator.client.ir import Operation, Resource
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, unique_name
 
@@ -77,6 +77,15 @@ def _method_name(op: ModelOperation) -> PythonIdentifier:
     return python_identifier(op.action, fallback="call")
 
 
+def _second_name(op: ModelOperation, name: str) -> PythonIdentifier:
+    """A name for an operation whose first choice is taken: the verb's word before it (``replace_tags``); for the
+    second method of an action its path names (AWS's query protocol has a GET and a POST of each action), the
+    HTTP method after it (``describe_cache_clusters_post``)."""
+    if fragment_action(op.path) is not None:
+        return python_identifier(f"{name}_{op.method.lower()}")
+    return python_identifier(f"{VERBS.get(op.method.lower(), 'call')}_{name}")
+
+
 def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: frozenset[str]) -> tuple[Resource, ...]:
     resources = []
     taken: set[str] = set(reserved)
@@ -91,9 +100,7 @@ def _build_level(level: dict[str, Any], prefix: str, build: Build, reserved: fro
         for op in sorted(node["__ops__"], key=lambda o: (o.path, o.method)):
             name = _method_name(op)
             if name in method_taken or f"{name}_stream" in method_taken:
-                name = meaningful_operation_id(op) or python_identifier(
-                    f"{VERBS.get(op.method.lower(), 'call')}_{name}"
-                )
+                name = meaningful_operation_id(op) or _second_name(op, name)
             final = PythonIdentifier(unique_name(name, method_taken))
             operation, *others = build(op, final)
             if operation.stream_name:

@@ -7,7 +7,7 @@ from typing import Any
 
 from apimodel.schemas import Schemas
 
-__all__ = ["TypeMapper", "is_null", "is_nullable", "object_shape"]
+__all__ = ["TypeMapper", "documented_ref", "is_null", "is_nullable", "object_shape"]
 
 _PRIMITIVES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
 _SCHEMA_PREFIX = "#/components/schemas/"
@@ -66,6 +66,9 @@ class TypeMapper:
                 unique = list(dict.fromkeys(parts))
                 return "Any" if "Any" in unique or not unique else " | ".join(unique)
         all_of = schema.get("allOf")
+        documented = documented_ref(schema)
+        if documented is not None and len(all_of or ()) > 1:  # allOf: [{$ref: Thing}, {xml: {name: Thing}}]
+            return self.annotation({"$ref": documented}, depth + 1, literal=literal)
         if isinstance(all_of, list) and len(all_of) == 1:
             return self.annotation(all_of[0], depth + 1, literal=literal)
         if isinstance(all_of, list) and all_of:
@@ -97,6 +100,22 @@ def _literal(schema: dict[str, Any]) -> str | None:
     if not kept or not all(isinstance(v, str | int) for v in kept):  # bool is an int; floats cannot be Literal
         return None
     return "Literal[" + ", ".join(json.dumps(v) if isinstance(v, str) else repr(v) for v in kept) + "]"
+
+
+_DOCUMENTING = frozenset({"description", "xml", "title", "example", "deprecated"})
+
+
+def documented_ref(schema: Any) -> str | None:
+    """The ``$ref`` a schema stands for: its own, or the one ``$ref`` among ``allOf`` parts that only document it
+    (``allOf: [{$ref: String}, {description: ...}]``, ``allOf: [{$ref: Thing}, {xml: {name: Thing}}]``)."""
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(schema.get("$ref"), str):
+        return str(schema["$ref"])
+    parts = [p for p in schema.get("allOf") or () if isinstance(p, dict)]
+    refs = [p["$ref"] for p in parts if isinstance(p.get("$ref"), str)]
+    plain = all(set(p) <= _DOCUMENTING for p in parts if "$ref" not in p)
+    return str(refs[0]) if len(refs) == 1 and plain and "properties" not in schema else None
 
 
 def is_null(schema: Any) -> bool:

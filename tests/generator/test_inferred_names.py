@@ -41,17 +41,18 @@ SPEC: dict[str, Any] = {
 }
 
 
-def _methods(tmp_path: Path) -> dict[tuple[str, str], str]:
-    spec = tmp_path / "forum.yaml"
-    spec.write_text(yaml.safe_dump(SPEC, sort_keys=False), encoding="utf-8")
-    result = generate_files(spec, api="forum", regenerate="test", generator_version="test")
+def method_names(tmp_path: Path, document: dict[str, Any] = SPEC, api: str = "forum") -> dict[tuple[str, str], str]:
+    """``resource.method`` of each operation, by (HTTP method, path), as the client generated from ``document``."""
+    spec = tmp_path / f"{api}.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = generate_files(spec, api=api, regenerate="test", generator_version="test")
     return {
         (op.http_method, op.path): f"{r.dotted}.{op.name}" for r in result.ir.all_resources() for op in r.operations
     }
 
 
 def test_format_suffixes_name_no_resource_and_item_paths_are_crud(tmp_path: Path) -> None:
-    methods = _methods(tmp_path)
+    methods = method_names(tmp_path)
     assert methods[("GET", "/posts.json")] == "posts.list"
     assert methods[("POST", "/posts.json")] == "posts.create"
     assert methods[("GET", "/posts/{id}.json")] == "posts.retrieve"
@@ -60,7 +61,7 @@ def test_format_suffixes_name_no_resource_and_item_paths_are_crud(tmp_path: Path
 
 
 def test_an_inferred_action_takes_its_meaningful_operation_id(tmp_path: Path) -> None:
-    methods = _methods(tmp_path)
+    methods = method_names(tmp_path)
     assert methods[("PUT", "/posts/{id}/locked.json")] == "posts.lock"  # lockPost, not replace_locked_json
     assert methods[("POST", "/uploads/abort-multipart.json")] == "uploads.abort_multipart"
     # patchBulkThings only repeats the method and the path: the verb's word is used instead of the HTTP verb

@@ -104,7 +104,12 @@ def test_a_token_in_the_request_body_echoed_in_the_response_is_a_body_cursor() -
         "Things",
     )
     assert dict(pagination.settings())["cursor_in"] == "body"
-    assert (ops["ListThings"].role, ops["ListThings"].action) == ("list", "list")  # a read, not a create
+    # a read, not a create, named by the action its path names
+    assert (ops["ListThings"].role, ops["ListThings"].resource, ops["ListThings"].action) == (
+        "list",
+        "things",
+        "list_things",
+    )
     assert ops["DescribeThing"].pagination is None  # no next token in the answer
     assert ops["DescribeThing"].role == "create"  # and its role is left as it was
     assert ops["GetThingAnalysis"].pagination is None  # two lists: which one pages is not known
@@ -134,20 +139,22 @@ def _aws_handler(seen: list[dict[str, Any]]) -> Any:
     return handle
 
 
-def _walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[str]:
-    """The names of every item of every page, walked by the generated sync or async client."""
+def walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[Any]:
+    """Every item of every page, walked by the generated sync or async client."""
     transport = httpx2.MockTransport(handler)
     if mode == "sync":
-        return [
-            thing.Name
-            for thing in call(module.Client(base_url=base_url, http_client=httpx2.Client(transport=transport)))
-        ]
+        return list(call(module.Client(base_url=base_url, http_client=httpx2.Client(transport=transport))))
 
-    async def walk() -> list[str]:
+    async def walk_async() -> list[Any]:
         client = module.AsyncClient(base_url=base_url, http_client=httpx2.AsyncClient(transport=transport))
-        return [thing.Name async for thing in call(client)]
+        return [item async for item in call(client)]
 
-    return asyncio.run(walk())
+    return asyncio.run(walk_async())
+
+
+def _walk(module: Any, mode: str, base_url: str, handler: Any, call: Any) -> list[str]:
+    """The names of every item of every page."""
+    return [thing.Name for thing in walk(module, mode, base_url, handler, call)]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -156,7 +163,7 @@ def test_the_client_puts_the_next_token_into_the_request_body(mode: str, generat
     seen: list[dict[str, Any]] = []
 
     def call(client: Any) -> Any:
-        return client.x_amz_target_things_list_things.list(max_results=3, prefix="thing")
+        return client.things.list_things(max_results=3, prefix="thing")
 
     assert _walk(module, mode, "http://aws.test", _aws_handler(seen), call) == NAMES  # every page, each item once
     # the caller's body on every request, the token the previous page answered in it from the second on
@@ -222,7 +229,7 @@ def test_the_client_walks_the_pages_the_mock_serves_from_the_body_token(
     module = generate_client(spec, f"aws_mock_things_{mode}")
 
     def call(client: Any) -> Any:
-        return client.x_amz_target_things_list_things.list(max_results=3)
+        return client.things.list_things(max_results=3)
 
     assert _walk(module, mode, "http://mock.test", handle, call) == NAMES
     assert sizes == [3, 3, 1]

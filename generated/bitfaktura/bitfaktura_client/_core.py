@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 from pydantic import TypeAdapter, ValidationError
 
-from ._endpoint import Endpoint, TypeRef, resolved_type, type_adapter
+from ._endpoint import Endpoint, TypeRef, resolved_type, type_adapter, xml_shapes
 from ._exceptions import (
     APIReportedError,
     APIResponseDecodeError,
@@ -36,6 +36,7 @@ from ._request import (
     secret_forms,
 )
 from ._types import Omit, RequestOptions
+from ._xml import UnsafeXML, xml_data
 
 __all__ = ["ClientCore", "request_parts"]
 
@@ -227,12 +228,29 @@ class ClientCore:
             except ValueError:
                 return None
         else:
-            data = self._json(endpoint, response)
+            data = self._decode(endpoint, response)
         if self._reported_error(response, data):
             raise self._error(response, reported=True)
         if endpoint.response == "empty" or endpoint.response_type is None:
             return data
         return self._validate(endpoint, response, endpoint.response_type, data, options)
+
+    def _decode(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
+        """The body as data: JSON, or an XML answer read into the shape its schema gives it."""
+        return self._xml(endpoint, response) if endpoint.response == "xml" else self._json(endpoint, response)
+
+    def _xml(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
+        """The XML body as the data its schema describes, or :class:`APIResponseDecodeError` saying why not
+        (not XML, or XML the client refuses to read: a DTD, an entity, too deep a tree)."""
+        try:
+            return xml_data(response.content, endpoint.xml_shape or "any", xml_shapes(self._types_module))
+        except UnsafeXML as exc:
+            start = self._redact(response.content[:200])
+            raise APIResponseDecodeError(
+                f"{endpoint.operation or endpoint.path}: the XML body was refused: {exc}",
+                response=response,
+                body_start=start,
+            ) from None
 
     def _json(self, endpoint: Endpoint, response: httpx2.Response) -> Any:
         """The JSON body, or :class:`APIResponseDecodeError` naming what came instead."""
@@ -307,9 +325,12 @@ class ClientCore:
         item_type: TypeRef,
         options: RequestOptions | None,
     ) -> tuple[Any, list[Any], list[Any]]:
-        """A page's JSON body, its items as sent and as parsed: a bare array, or an object with its items under
-        ``key`` (an object whose list is null or not a list is an empty page, with that deviation noted)."""
-        data = self._json(endpoint, response) if response.content else None
+        """A page's body (JSON, or XML read into its shape), its items as sent and as parsed: a bare array, or an
+        object with its items under ``key`` (an object whose list is null or not a list is an empty page, with that
+        deviation noted)."""
+        data = self._decode(endpoint, response) if response.content else None
+        if endpoint.response == "xml" and isinstance(data, dict):
+            data.setdefault(key, [])  # XML leaves an empty list out: no element is no item
         if data is None or isinstance(data, list):
             return data, data or [], self._validate(endpoint, response, ("list", item_type), data or [], options)
         where = f"/{escape(key)}"

@@ -6,15 +6,27 @@ from __future__ import annotations
 import functools
 import importlib
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import GenericAlias, ModuleType
 from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
 
-__all__ = ["BodyEncoding", "Endpoint", "ResponseKind", "TypeRef", "resolve_type", "resolved_type", "type_adapter"]
+from ._xml import XmlShape
 
-ResponseKind = Literal["json", "bytes", "text", "headers", "empty"]
+__all__ = [
+    "BodyEncoding",
+    "Endpoint",
+    "ResponseKind",
+    "TypeRef",
+    "resolve_type",
+    "resolved_type",
+    "type_adapter",
+    "xml_shapes",
+]
+
+ResponseKind = Literal["json", "xml", "bytes", "text", "headers", "empty"]
 BodyEncoding = Literal["json", "form", "multipart", "bytes", "text", "none"]
 # A type as data: "int", "types.Invoice", ("list", ref), ("dict", key, value), ("|", *refs), ("Literal", *values)
 TypeRef = str | tuple[Any, ...]
@@ -54,6 +66,7 @@ class Endpoint:
     idempotent: bool = True
     body_credentials: bool = False
     operation: str = ""  # the method a user called, ``invoices.retrieve``: named in warnings and errors
+    xml_shape: XmlShape | None = None  # where an XML answer's values sit (``response="xml"``), see ``_xml``
 
 
 def type_adapter(types_module: str, ref: TypeRef) -> TypeAdapter[Any]:
@@ -70,3 +83,11 @@ def type_adapter(types_module: str, ref: TypeRef) -> TypeAdapter[Any]:
 def resolved_type(types_module: str, ref: TypeRef) -> Any:
     """The type ``ref`` describes, its model names looked up in ``types_module``."""
     return resolve_type(ref, importlib.import_module(types_module))
+
+
+def xml_shapes(types_module: str) -> Mapping[str, XmlShape]:
+    """The package's table of named XML shapes (its ``_xml_shapes`` module, beside ``types``), imported on first use."""
+    package = types_module.rpartition(".")[0]
+    module = importlib.import_module(f"{package}._xml_shapes")
+    shapes: Mapping[str, XmlShape] = module.SHAPES
+    return shapes
