@@ -24,6 +24,8 @@ def _modules_naming(hint: str) -> set[str]:
     found = set()
     for folder in CODE:
         for path in (ROOT / folder).rglob("*"):
+            if ".work" in path.relative_to(ROOT).parts:  # the benchmarks' scratch output (other tools' code)
+                continue
             if path.suffix in (".py", ".jinja") and pattern.search(path.read_text(encoding="utf-8")):
                 found.add(str(path.relative_to(ROOT)))
     return found
