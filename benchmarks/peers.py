@@ -542,6 +542,7 @@ def package_name(spec: str) -> str:
 
 def _generate(gen: Generator, spec: Path, out: Path, name: str, timeout: float) -> tuple[Run, Path]:
     """Run the tool; returns the run and the generated package's folder."""
+    spec = spec.resolve()
     if gen.tool == "specforge":
         command = [*gen.command, "generate", "--spec", str(spec), "--out", str(out), "--name", name, "--force"]
         return run_measured(command, timeout=timeout, cwd=out.parent), out / f"{name}_client"
@@ -609,7 +610,10 @@ def check_tool(
     if not imported.ok:
         row.problems.append(f"import: {_first_line(imported)}")
     _mypy(gen, package_dir, work, row, mypy_timeout)
-    _metrics(gen.tool, package_dir, facts, row)
+    missing = _metrics(gen.tool, package_dir, facts, row)
+    if missing:
+        said = _said(run, missing)
+        row.problems.append(f"{len(missing)} of {len(facts.operations)} operations have no callable: {said}")
     row.seconds = time.perf_counter() - started
     return row
 
@@ -630,21 +634,37 @@ def _mypy(gen: Generator, package_dir: Path, work: Path, row: ToolRow, timeout: 
     row.problems += [f"mypy: {line[:200]}" for line in errors[:2]]
 
 
-def _metrics(tool: str, package_dir: Path, facts: SpecFacts, row: ToolRow) -> None:
+def _said(run: Run, missing: list[tuple[str, str]]) -> str:
+    """The first operation without a callable, and what the tool said about it (the line naming its path and
+    the next one), or that it said nothing."""
+    verb, shape = missing[0]
+    lines = [line.strip() for line in (run.stdout + "\n" + run.stderr).splitlines() if line.strip()]
+    pattern = re.compile(re.escape(shape).replace(re.escape("{}"), r"\{[^}]*\}"))
+    for at, line in enumerate(lines):
+        if pattern.search(line):
+            return f"{verb} {shape}: " + " ".join(lines[at : at + 2])[:300]
+    return f"{verb} {shape}: the tool said nothing about it"
+
+
+def _metrics(tool: str, package_dir: Path, facts: SpecFacts, row: ToolRow) -> list[tuple[str, str]]:
+    """Counts the metrics into ``row``; returns the operations that have no callable."""
     package = Package.read(package_dir)
     found = callables(tool, package_dir)
+    named: dict[str, list[str]] = {"glued": [], "untyped": []}
     for key, method in found.items():
         if key not in facts.operations:
             continue
         row.methods += 1
-        row.glued += glued(method.name, method.method, method.path)
-        row.untyped += key in facts.typed_json and untyped(method.returns, package)
+        if glued(method.name, method.method, method.path):
+            named["glued"].append(f"{method.name} ({method.method} {method.path})")
+        if key in facts.typed_json and untyped(method.returns, package):
+            named["untyped"].append(f"{method.name} -> {method.returns or 'no annotation'}")
         row.paginated += key in facts.lists and pages(method.returns, package)
         if facts.file_parts.get(key):
             row.uploads += takes_file(method, facts.file_parts[key], package)
-    missing = len(facts.operations) - row.methods
-    if missing:
-        row.problems.append(f"{missing} of {len(facts.operations)} operations have no callable")
+    row.glued, row.untyped = len(named["glued"]), len(named["untyped"])
+    row.problems += [f"{what}: {', '.join(names[:3])}" for what, names in named.items() if names]
+    return sorted(facts.operations - found.keys())
 
 
 # --- the report ---------------------------------------------------------------------------------------------------
@@ -750,13 +770,17 @@ def versions() -> dict[str, str]:
     """The three tools' and mypy's versions as run."""
     import subprocess
 
-    def ask(command: list[str]) -> str:
+    def ask(command: list[str], word: int = -1) -> str:
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"unknown ({exc})"
         lines = (done.stdout or done.stderr).strip().splitlines()
-        return lines[-1].split()[-1] if lines and lines[-1].split() else "unknown"
+        words = lines[-1].split() if lines else []
+        try:
+            return words[word]
+        except IndexError:
+            return "unknown"
 
     found = {}
     for tool in TOOLS:
@@ -767,7 +791,7 @@ def versions() -> dict[str, str]:
             found[tool] = ask([*gen.command, "version"])
         else:
             found[tool] = ask([*gen.command, "--version"])
-    found["mypy"] = ask([sys.executable, "-m", "mypy", "--version"]).strip()
+    found["mypy"] = ask([sys.executable, "-m", "mypy", "--version"], word=1)  # "mypy 2.4.1 (compiled: yes)"
     return found
 
 
