@@ -126,6 +126,8 @@ def _is_file(schema: Any, document: Mapping[str, Any]) -> bool:
         return False
     if schema.get("format") == "binary" or "contentMediaType" in schema or "contentEncoding" in schema:
         return True
+    if not any(k in schema for k in ("type", "properties", "items", "allOf", "anyOf", "oneOf", "enum", "const")):
+        return True  # no type at all: a part OpenAPI 3.1 sends as application/octet-stream (Encoding Object)
     return schema.get("type") == "array" and _is_file(schema.get("items"), document)
 
 
