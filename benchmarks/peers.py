@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -621,7 +622,8 @@ def check_tool(
 
 
 def _mypy(gen: Generator, package_dir: Path, work: Path, row: ToolRow, timeout: float) -> None:
-    cache = work / "mypy-cache" / gen.tool  # the libraries are analysed once per tool, each package afresh
+    # the libraries are analysed once per tool (and per worker of --jobs 2), each package afresh
+    cache = work / "mypy-cache" / f"{gen.tool}-{threading.current_thread().name}"
     command = [sys.executable, "-m", "mypy", "--strict", "--python-executable", gen.python, "--cache-dir", str(cache)]
     command += ["--no-error-summary", "--hide-error-context", package_dir.name]
     checked = run_measured(command, timeout=timeout, cwd=package_dir.parent)
@@ -694,7 +696,8 @@ def summary(rows: list[ToolRow]) -> str:
             tool,
             f"{sum(r.generated for r in mine)} of {len(mine)}",
             f"{sum(bool(r.imports) for r in mine)} of {len(mine)}",
-            f"{sum(r.mypy_errors or 0 for r in checked)} ({sum(r.mypy_errors == 0 for r in checked)} of {len(mine)})",
+            f"{sum(r.mypy_errors or 0 for r in checked)} ({sum(r.mypy_errors == 0 for r in checked)} of {len(mine)})"
+            + (f", {unchecked} not checked" if (unchecked := sum(r.generated for r in mine) - len(checked)) else ""),
             f"{sum(r.methods for r in mine)} of {sum(r.operations for r in mine)}",
             f"{sum(r.untyped for r in mine)} of {sum(r.typed_json for r in mine)}",
             str(sum(r.glued for r in mine)),

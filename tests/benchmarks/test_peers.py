@@ -20,6 +20,7 @@ from benchmarks.peers import (
     Generator,
     Method,
     Package,
+    ToolRow,
     check_tool,
     generator,
     glued,
@@ -239,6 +240,20 @@ def test_a_missing_tool_is_a_reason_not_a_gap(tiny: Entry, tmp_path: Path) -> No
     assert not row.generated and row.imports is None and row.mypy_errors is None
     assert row.problems == [f"not run: {absent.missing}"]
     assert "0 of 1" in summary([row]).splitlines()[2]
+
+
+def test_the_summary_adds_each_column_over_a_tools_specs() -> None:
+    rows = [
+        ToolRow("t", "a", 4, True, True, 3, methods=4, typed_json=3, untyped=1, glued=2, lists=2, paginated=1),
+        ToolRow("t", "b", 2, True, False, None, methods=1, typed_json=1, lists=1, multipart=1, uploads=1),
+        ToolRow("t", "c", 3, problems=["generate: timed out after 300s"]),
+        ToolRow("u", "a", 4, True, True, 0, methods=4),
+    ]
+    table = summary(rows).splitlines()
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    expected = ["t", "2 of 3", "1 of 3", "3 (0 of 3), 1 not checked", "5 of 9", "1 of 4", "2", "1 of 3", "1 of 1"]
+    assert cells[:-1] == expected
+    assert [c.strip() for c in table[3].strip("|").split("|")][:4] == ["u", "1 of 1", "1 of 1", "0 (1 of 1)"]
 
 
 # --- each tool, really run ------------------------------------------------------------------------------------
