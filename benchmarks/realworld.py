@@ -5,7 +5,8 @@
 client generates, imports and passes ``mypy --strict`` (and how many errors), what the mock did against its
 own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs;
 ``--github N`` adds a seeded slice of about N operations of GitHub's description (``--github all``: the whole of
-it, over 1,000 operations; ``--count 0`` for GitHub alone).
+it, over 1,000 operations; ``--count 0`` for GitHub alone). ``--peers`` runs the same sample through
+openapi-python-client and openapi-generator too and writes one summary table per tool (:mod:`benchmarks.peers`).
 """
 
 from __future__ import annotations
