@@ -26,7 +26,7 @@ from apimodel import Operation, load_api
 from apimodel.diagnostics import SpecError
 from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, sample
-from benchmarks.peers import GENERATE_SECONDS, glued, package_name, report, run_sample, summary, versions
+from benchmarks.peers import GENERATE_SECONDS, MYPY_SECONDS, glued, package_name, report, run_sample, summary, versions
 from benchmarks.tools import WORK
 from generator.client.pipeline import Generated
 
@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=WORK / "REALWORLD.md", help="where --peers writes its table")
     parser.add_argument("--jobs", type=int, default=1, choices=(1, 2), help="--peers: tool runs at a time")
     parser.add_argument("--timeout", type=float, default=GENERATE_SECONDS, help="--peers: seconds per generation")
+    parser.add_argument("--mypy-timeout", type=float, default=MYPY_SECONDS, help="--peers: seconds per mypy run")
     args = parser.parse_args(argv)
     if args.github not in (None, "all") and not str(args.github).isdigit():
         parser.error(f"--github takes a number of operations or 'all', not {args.github!r}")
@@ -289,7 +290,7 @@ def _peers(entries: list[Entry], args: argparse.Namespace, argv: list[str] | Non
     tool_versions = versions()
     work = Path(tempfile.mkdtemp(prefix="peers-", dir=_work_dir()))
     try:
-        rows = run_sample(entries, work, timeout=args.timeout, jobs=args.jobs)
+        rows = run_sample(entries, work, timeout=args.timeout, mypy_timeout=args.mypy_timeout, jobs=args.jobs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(rows, command, machine, tool_versions)
