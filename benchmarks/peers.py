@@ -643,7 +643,9 @@ def _said(run: Run, missing: list[tuple[str, str]]) -> str:
     the next one), or that it said nothing."""
     verb, shape = missing[0]
     lines = [line.strip() for line in (run.stdout + "\n" + run.stderr).splitlines() if line.strip()]
-    pattern = re.compile(re.escape(shape).replace(re.escape("{}"), r"\{[^}]*\}"))
+    path = re.escape(shape).replace(re.escape("{}"), r"\{[^}]*\}")
+    # the verb and the whole path (a longer path that starts with it is another operation)
+    pattern = re.compile(rf"\b{verb}\s+{path}(?![^\s:,;])", re.IGNORECASE)
     for at, line in enumerate(lines):
         if pattern.search(line):
             return f"{verb} {shape}: " + " ".join(lines[at : at + 2])[:300]

@@ -256,6 +256,20 @@ def test_the_summary_adds_each_column_over_a_tools_specs() -> None:
     assert [c.strip() for c in table[3].strip("|").split("|")][:4] == ["u", "1 of 1", "1 of 1", "0 (1 of 1)"]
 
 
+def test_an_operation_without_a_callable_comes_with_what_the_tool_said_of_it() -> None:
+    from benchmarks.peers import _said
+    from benchmarks.proc import Run
+
+    said = (
+        "WARNING parsing GET /2013/cidr/{CidrId} within default.\nCannot parse response\n"
+        "WARNING parsing POST /2013/cidr within default. Endpoint will not be generated.\nReference not found\n"
+    )
+    run = Run((), 0, 1.0, 0, said, "")
+    assert _said(run, [("POST", "/2013/cidr")]).endswith("Endpoint will not be generated. Reference not found")
+    assert _said(run, [("GET", "/2013/cidr/{}")]).endswith("within default. Cannot parse response")
+    assert _said(run, [("PUT", "/2013/cidr")]) == "PUT /2013/cidr: the tool said nothing about it"
+
+
 # --- each tool, really run ------------------------------------------------------------------------------------
 
 
