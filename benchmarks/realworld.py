@@ -6,7 +6,8 @@ client generates, imports and passes ``mypy --strict`` (and how many errors), wh
 own spec (responses that break it, 5xx), and the conformance result. ``--largest`` admits bigger specs;
 ``--spec NAME`` adds a spec of the collection by name (``--count 0 --spec maif.local/otoroshi`` runs that one alone);
 ``--github N`` adds a seeded slice of about N operations of GitHub's description (``--github all``: the whole of
-it, over 1,000 operations; ``--count 0`` for GitHub alone).
+it, over 1,000 operations; ``--count 0`` for GitHub alone). ``--peers`` runs the same sample through
+openapi-python-client and openapi-generator too and writes one summary table per tool (:mod:`benchmarks.peers`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from pathlib import Path
 
 from apimodel import Operation, load_api
 from apimodel.diagnostics import SpecError
-from apimodel.naming import snake_case
 from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, named, sample
+from benchmarks.peers import GENERATE_SECONDS, MYPY_SECONDS, glued, package_name, report, run_sample, summary, versions
+from benchmarks.tools import WORK
 from generator.client.pipeline import Generated
 
 __all__ = ["Row", "check_spec", "main"]
@@ -61,16 +63,11 @@ class Row:
     seconds: float = 0.0
 
 
-def _package(name: str) -> str:
-    # one underscore between words, none at the end: as the generator names the package
-    return "rw_" + re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
-
-
 def _generate(entry: Entry, out: Path, row: Row) -> str | None:
     from generator.client.pipeline import generate_files
     from generator.client.write import write_tree
 
-    package = _package(entry.name)
+    package = package_name(entry.name)
     try:
         result = generate_files(entry.path, api=package, regenerate="x", generator_version="0", force=True)
     except SpecError as exc:
@@ -88,17 +85,6 @@ def _generate(entry: Entry, out: Path, row: Row) -> str | None:
 
 
 _NUMBERED = re.compile(r"[A-Z][A-Za-z]*?[0-9]+")
-_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
-
-
-def _glued(name: str, method: str, path: str) -> bool:
-    """``post_messages_json`` on ``POST /Messages.json``: the verb, then words that are only the path's; or a
-    name ending in the path's file extension (``messages_json``)."""
-    words = set(re.split(r"[^0-9a-z]+", snake_case(path)))
-    head, _, rest = name.partition("_")
-    if "." in path and name.endswith("_" + path.rsplit(".", 1)[1].lower()):
-        return True
-    return head in _VERBS and head == method.lower() and bool(rest) and set(rest.split("_")) <= words
 
 
 def _names_and_types(result: Generated, row: Row) -> None:
@@ -106,7 +92,7 @@ def _names_and_types(result: Generated, row: Row) -> None:
         for op in resource.operations:
             row.methods += 1
             row.untyped += op.response_kind == "json" and op.return_annotation == "dict[str, Any]"
-            row.glued += _glued(op.name, op.http_method, op.path)
+            row.glued += glued(op.name, op.http_method, op.path)
             if op.body is not None and op.body.content_type.startswith("multipart/"):
                 row.multipart += 1
                 row.uploads += op.body.encoding == "multipart"
@@ -182,7 +168,7 @@ def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None, conform
     started = time.perf_counter()
     row = Row(entry.name, entry.operations)
     try:
-        api = load_api(entry.path, _package(entry.name))
+        api = load_api(entry.path, package_name(entry.name))
     except SpecError as exc:
         row.problems.append(f"load: {str(exc).splitlines()[0]}")
         return row
@@ -269,6 +255,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N|all",
         help="also GitHub's description (npm @octokit/openapi): a seeded slice of about N operations, or all of it",
     )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="run the sample through specforge, openapi-python-client and openapi-generator and write one summary "
+        "table per tool (see --report); no mock or conformance run",
+    )
+    parser.add_argument("--report", type=Path, default=WORK / "REALWORLD.md", help="where --peers writes its table")
+    parser.add_argument("--jobs", type=int, default=1, choices=(1, 2), help="--peers: tool runs at a time")
+    parser.add_argument("--timeout", type=float, default=GENERATE_SECONDS, help="--peers: seconds per generation")
+    parser.add_argument("--mypy-timeout", type=float, default=MYPY_SECONDS, help="--peers: seconds per mypy run")
     args = parser.parse_args(argv)
     if args.github not in (None, "all") and not str(args.github).isdigit():
         parser.error(f"--github takes a number of operations or 'all', not {args.github!r}")
@@ -280,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.peers:
+        return _peers(entries, args, argv)
     rows = []
     for entry in entries:
         rows.append(check_spec(entry, seed=args.seed, conform=not args.no_conform))
@@ -290,6 +288,31 @@ def main(argv: list[str] | None = None) -> int:
             for problem in row.problems:
                 print(f"{row.spec}: {problem}")
     return 0
+
+
+def _peers(entries: list[Entry], args: argparse.Namespace, argv: list[str] | None) -> int:
+    from benchmarks.machine import describe_machine
+
+    words = sys.argv[1:] if argv is None else argv
+    command = " ".join(["python -m benchmarks.realworld", *words])
+    machine = describe_machine()
+    tool_versions = versions()
+    work = Path(tempfile.mkdtemp(prefix="peers-", dir=_work_dir()))
+    try:
+        rows = run_sample(entries, work, timeout=args.timeout, mypy_timeout=args.mypy_timeout, jobs=args.jobs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = report(rows, command, machine, tool_versions)
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text, encoding="utf-8")
+    print(summary(rows))
+    print(f"written: {args.report}", file=sys.stderr)
+    return 0
+
+
+def _work_dir() -> Path:
+    WORK.mkdir(parents=True, exist_ok=True)
+    return WORK
 
 
 if __name__ == "__main__":
