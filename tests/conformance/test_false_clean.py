@@ -155,3 +155,18 @@ def test_a_foreign_spec_conforms_in_process_with_the_mocks_demo_credentials(tmp_
     entry = data["apis"][0]
     assert 0 < entry["mock_seconds"] < entry["elapsed_seconds"]
     assert re.search(r"\d+ cases/s, \d+% in the mock", result.output), result.output
+
+
+def test_a_lock_out_is_many_refusals_or_most_operations_not_two_stray_403s() -> None:
+    """GitHub's slice in tests/realworld: two of 60 operations got one 403 each among two fuzzed cases (the other
+    a 404), and the run was called unchecked. A lock-out shows in many refusals, or in most operations."""
+    from conformance.coverage import OperationCoverage, verdict
+
+    reached = [OperationCoverage(f"GET /ok/{i}", answered=3, succeeded=3) for i in range(58)]
+    stray = [OperationCoverage(f"PUT /secret/{i}", answered=2, refused=1, not_found=1) for i in range(2)]
+    assert verdict(tuple(reached + stray), "pass credentials") is None
+    admin = [OperationCoverage("DELETE /admin", answered=6, refused=6)]  # one operation, refused every time
+    found = verdict(tuple(reached + admin), "pass credentials")
+    assert found is not None and found.startswith("6 of 6 requests to DELETE /admin were refused")
+    locked = [OperationCoverage(f"GET /x/{i}", answered=2, refused=2) for i in range(3)]  # few cases, every operation
+    assert verdict(tuple(locked), "pass credentials") is not None
