@@ -231,6 +231,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 responses=answers,
                 raw=ref.operation,
                 path_item=ref.path_item,
+                namespace=placement.namespace,
             )
         )
     resources = _resources(schemas, operations)

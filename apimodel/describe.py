@@ -114,7 +114,7 @@ def _credential_line(c: Credential) -> str:
 
 
 def _operation_lines(op: Operation) -> list[str]:
-    call = f"{op.resource}.{op.action}"
+    call = f"{op.client_resource}.{op.action}"
     lines = [f"    {op.role:<9} {op.method:<6} {op.path}  → {call}{_why(op.reason('role'))}"]
     if op.pagination is not None:
         names = ", ".join(f"{k}={v}" for k, v in op.pagination.settings())

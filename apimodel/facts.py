@@ -257,6 +257,14 @@ class Operation:
     responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, repr=False)  # resolved
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the operation object
     path_item: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # where the client shows it when that is not its resource: an AWS action (its own resource, for the mock's
+    # state) under its service's name, ``client.ssm.create_association``
+    namespace: str | None = None
+
+    @property
+    def client_resource(self) -> str:
+        """The dotted resource the generated client names it under."""
+        return self.namespace or self.resource
 
     @property
     def key(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from apimodel import hints
@@ -57,6 +57,8 @@ class Placement:
     item_param: str | None
     parent_params: tuple[str, ...]
     reasons: tuple[tuple[str, Reason], ...]
+    # the client's grouping where it differs from the resource: an AWS action's own state, under its service's name
+    namespace: str | None = None
 
     def reason_of(self, fact: str) -> Reason:
         return dict(self.reasons)[fact]
@@ -157,7 +159,9 @@ def place(
         return Placement(resource, action, role, item, parents, tuple(reasons))
     role = "download" if has_view and inferred.role == "action" else inferred.role
     reasons.append(("role", inferred.reason_of("role")))
-    return Placement(resource, action, role, inferred.item_param, inferred.parent_params, tuple(reasons))
+    return Placement(
+        resource, action, role, inferred.item_param, inferred.parent_params, tuple(reasons), inferred.namespace
+    )
 
 
 def _infer(
@@ -229,16 +233,20 @@ def _fragment_placement(
     list_shaped: Callable[[str], bool | None],
 ) -> Placement:
     """An operation on the root that a ``#X-Amz-Target=`` or ``#Action=`` part names: the method is the action
-    (``ListThings`` → ``list_things``); the resource is the tag, else the service (``x-serviceName``, the name
-    APIs.guru gives an AWS API), else the X-Amz-Target's prefix. Its role is what the method on the root says."""
+    (``ListThings`` → ``list_things``), grouped in the client under the tag, else the service (``x-serviceName``,
+    the name APIs.guru gives an AWS API), else the X-Amz-Target's prefix. Its role is what the method on the root
+    says. The action is its own resource: AWS actions share one URL, not one kind of object (CreateAssociation
+    answers an association, StartAutomationExecution an execution id), so each keeps its own state in the mock."""
     action, prefix = named
-    resource = snake_case(str(tags[0] if tags else service or prefix or "")) or "default"
+    group = snake_case(str(tags[0] if tags else service or prefix or "")) or "default"
     source = "the tag" if tags else "the service" if service else "the X-Amz-Target prefix" if prefix else "no tag"
     _, role = _ON_COLLECTION.get(method, (method, "action"))
     if method == "get" and list_shaped(path.rstrip("/")) is False:
         role = "retrieve"
-    why = f"an action on the API's root: {source} names the resource"
-    return _inferred(resource, snake_case(action), role, None, (), why, f"the action {action!r} its path names")
+    why = f"an action on the API's root, its own resource; {source} names its group in the client"
+    named_by = f"the action {action!r} its path names"
+    placed = _inferred(snake_case(action), snake_case(action), role, None, (), why, named_by)
+    return replace(placed, namespace=group)
 
 
 def _inferred(

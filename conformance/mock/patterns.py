@@ -47,7 +47,8 @@ def _in_set(items: list[tuple[Any, Any]]) -> str:
     raise _Unsupported
 
 
-def _render(tokens: Any, groups: dict[int, str]) -> str:
+def _render(tokens: Any, groups: dict[int, str], minimal: bool = False) -> str:
+    """The text the tokens spell: each repeat its minimum, or one where the minimum is 0 (``minimal``: none)."""
     out: list[str] = []
     for op, value in tokens:
         name = str(op)
@@ -62,18 +63,18 @@ def _render(tokens: Any, groups: dict[int, str]) -> str:
         elif name == "CATEGORY":
             out.append(_CATEGORY.get(str(value), "a"))
         elif name == "BRANCH":
-            out.append(_render(value[1][0], groups))
+            out.append(_render(value[1][0], groups, minimal))
         elif name == "SUBPATTERN":
             group, _, _, inner = value
-            text = _render(inner, groups)
+            text = _render(inner, groups, minimal)
             if group is not None:
                 groups[group] = text
             out.append(text)
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, inner = value
-            count = low if low > 0 else min(1, high)
+            count = low if low > 0 or minimal else min(1, high)
             count = min(max(count, low), high if high != constants.MAXREPEAT else max(low, _MAX_REPEAT_SHOWN))
-            out.append("".join(_render(inner, groups) for _ in range(count)))
+            out.append("".join(_render(inner, groups, minimal) for _ in range(count)))
         elif name == "GROUPREF":
             out.append(groups.get(value, ""))
         elif name in ("AT", "ASSERT", "ASSERT_NOT"):
@@ -88,7 +89,10 @@ def matching(pattern: str) -> str | None:
     """A short string ``re.search(pattern, …)`` accepts, or None when none could be made."""
     try:
         compiled = re.compile(pattern)
-        text = _render(parser.parse(pattern), {})
+        tokens = parser.parse(pattern)
+        # one of each optional part, else none of them (a lookahead may refuse what an optional part adds:
+        # AWS's ISO 8601 pattern takes "0000", not the "-0000-01-10T00:00.0:00.0z" the first way spells)
+        texts = (_render(tokens, {}), _render(tokens, {}, minimal=True))
     except (re.error, _Unsupported, StopIteration, ValueError, OverflowError, RecursionError):
         return None
-    return text if compiled.search(text) else None
+    return next((text for text in texts if compiled.search(text)), None)

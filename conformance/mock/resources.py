@@ -144,7 +144,11 @@ class Resources:
         fallback = fallback if isinstance(fallback, dict) else {}
         required = set(self.schemas.required(schema))
         props = self.schemas.properties(schema)
-        if base is None:
+        if base is None and not required and not any(k in props for k in payload):
+            # nothing the request sends or the schema requires would show: a result such as AWS's
+            # CreateAssociationResult ({AssociationDescription}, nothing required) answers its sample, not {}
+            obj = dict(fallback)
+        elif base is None:
             obj = {
                 k: v
                 for k, v in fallback.items()

@@ -13,7 +13,10 @@ from conformance.mock.schema import SchemaSet
 __all__ = ["Sampler", "now_value"]
 
 _MAX_DEPTH = 6
-_PATTERN_CANDIDATES = ("1.00", "1", "EUR", "string", "A", "a", "1.0.0", "A1", "+37360000000")
+_PATTERN_CANDIDATES = (
+    *("1.00", "1", "EUR", "string", "A", "a", "1.0.0", "A1", "+37360000000"),
+    *("2024-01-15T10:30:00Z", "2024-01-15"),  # a date pattern (AWS's StringDateTime) takes a real date first
+)
 
 
 def now_value(schema: dict[str, Any], moment: dt.datetime | None = None) -> Any:
@@ -58,13 +61,14 @@ class Sampler:
 
     def _make(self, node: Any, depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
         ref = node.get("$ref") if isinstance(node, dict) else None
-        if isinstance(ref, str):
-            if ref in seen or depth > _MAX_DEPTH:
-                return None
-            seen = seen | {ref}
         schema = self.schemas.resolve(node)
         if not isinstance(schema, dict):
             return None
+        if isinstance(ref, str):
+            # the depth bound stops recursion; a reference to a plain value (AWS's AlarmName, a string) ends there
+            if ref in seen or (depth > _MAX_DEPTH and self.schemas.schema_type(schema) in (None, "object", "array")):
+                return None
+            seen = seen | {ref}
         givens = [schema["example"]] if use_examples and "example" in schema else []
         examples = schema.get("examples")  # 3.1: a list of values
         givens += list(examples) if use_examples and isinstance(examples, list) else []
@@ -81,8 +85,10 @@ class Sampler:
         kind = self.schemas.schema_type(schema)
         parts = schema.get("allOf")
         if "type" not in schema and isinstance(parts, list) and parts and not self.schemas.properties(schema):
-            # allOf of non-objects (a $ref to a string plus a description): the typed part is the value
-            return next((v for p in parts if (v := self._make(p, depth + 1, use_examples, seen)) is not None), None)
+            # allOf of non-objects (a $ref to a string plus a description): the typed part is the value, never
+            # the {} an annotation-only part ({description: …}) would give
+            typed = [p for p in parts if not _annotation_only(self.schemas.resolve(p))] or parts
+            return next((v for p in typed if (v := self._make(p, depth + 1, use_examples, seen)) is not None), None)
         if kind == "object" or (kind is None and "allOf" in schema):
             return self._object(schema, depth, use_examples, seen)
         if kind == "array":
@@ -222,3 +228,11 @@ def _from_pattern(pattern: str) -> str:
     except re.error:
         return "string"
     return next((c for c in _PATTERN_CANDIDATES if compiled.search(c)), None) or matching(pattern) or "string"
+
+
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"})
+
+
+def _annotation_only(schema: Any) -> bool:
+    """A schema that only describes (``{description: …}``): it constrains nothing, so it has no value of its own."""
+    return isinstance(schema, dict) and all(k in _ANNOTATIONS or k.startswith("x-") for k in schema)

@@ -138,7 +138,15 @@ def apply_to_operations(
             (fact, why) if (fact == "resource" and resource) or (fact == "action" and method) else (fact, reason)
             for fact, reason in op.reasons
         )
-        out.append(replace(op, resource=resource or op.resource, action=method or op.action, reasons=reasons))
+        out.append(
+            replace(
+                op,
+                resource=resource or op.resource,
+                namespace=None if resource else op.namespace,
+                action=method or op.action,
+                reasons=reasons,
+            )
+        )
     for key in sorted(set(names.operations) - used):
         diagnostics.append(
             Diagnostic(names.file, f"/operations/{escape_pointer(key)}", "names-file",

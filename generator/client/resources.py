@@ -44,7 +44,7 @@ def group_resources(operations: Sequence[ModelOperation], build: Build) -> tuple
     tree: dict[str, Any] = {}
     for op in operations:
         node = tree
-        for part in op.resource.split("."):
+        for part in op.client_resource.split("."):
             node = node.setdefault(python_identifier(part, fallback="resource"), {"__ops__": []})
         node["__ops__"].append(op)
     return _build_level(tree, "", build, reserved=client_attributes())
@@ -62,7 +62,7 @@ def meaningful_operation_id(op: ModelOperation) -> PythonIdentifier | None:
     path_words |= {w[:-1] for w in path_words if w.endswith("s")}
     if not op.operation_id or set(words) <= path_words:
         return None
-    resource = {w for part in op.resource.split(".") for w in snake_case(part).split("_")}
+    resource = {w for part in op.client_resource.split(".") for w in snake_case(part).split("_")}
     resource |= {w[:-1] for w in resource if w.endswith("s")}
     kept = [w for w in words if w not in resource] or words
     return python_identifier("_".join(kept))

@@ -70,13 +70,13 @@ def check_house_operations(label: str, api: Api) -> Iterator[Diagnostic]:
                 f"name the client method, e.g. '{hints.ACTION}: list'",
             )
         elif hinted_resource:
-            key = (op.resource, op.action)
+            key = (op.client_resource, op.action)
             if key in actions:
                 yield Diagnostic(
                     label,
                     f"{op.pointer}/{hints.ACTION}",
                     "duplicate-action",
-                    f"'{op.resource}.{op.action}' is also {actions[key]}",
+                    f"'{op.client_resource}.{op.action}' is also {actions[key]}",
                     "give each action its own name",
                 )
             else:

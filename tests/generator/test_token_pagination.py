@@ -105,7 +105,7 @@ def test_a_token_in_the_request_body_echoed_in_the_response_is_a_body_cursor() -
     )
     assert dict(pagination.settings())["cursor_in"] == "body"
     # a read, not a create, named by the action its path names
-    assert (ops["ListThings"].role, ops["ListThings"].resource, ops["ListThings"].action) == (
+    assert (ops["ListThings"].role, ops["ListThings"].client_resource, ops["ListThings"].action) == (
         "list",
         "things",
         "list_things",

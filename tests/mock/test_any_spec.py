@@ -153,3 +153,48 @@ def test_aws_query_actions_sharing_a_path_are_answered_and_self_checked_as_the_a
     assert deleted.status_code == 200 and deleted.content == b"", deleted.text
     assert listed.status_code == 200 and isinstance(listed.json(), dict), listed.text
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_aws_actions_on_one_url_each_answer_their_own_shape(tmp_path: Path) -> None:
+    """AWS's JSON protocol (amazonaws.com/ssm): every action is ``POST /`` told apart by ``X-Amz-Target``. Once the
+    client grouped the actions under the service, the mock kept them as one resource, built every create from the
+    first action's result schema, and sent CreateAssociation an alarm named ``{}``. Each action keeps its own state
+    now, and a result with nothing required that the request fills in (CreateAssociationResult) answers its sample,
+    not ``{}``."""
+    alarm = {"type": "object", "required": ["Name"], "properties": {"Name": {"type": "string", "minLength": 1}}}
+    association = {
+        "type": "object",
+        "properties": {"Name": {"type": "string"}, "Alarms": {"type": "array", "minItems": 1, "items": alarm}},
+    }
+    schemas = {
+        "Association": association,
+        "CreateAssociationResult": {
+            "type": "object",
+            "properties": {"AssociationDescription": {"$ref": "#/components/schemas/Association"}},
+        },
+        "StartExecutionResult": {"type": "object", "properties": {"ExecutionId": {"type": "string"}}},
+    }
+
+    def action(name: str, result: str) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": {"type": "object"}}}}
+        reply = {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{result}"}}}}
+        answers = {"200": {"description": "ok", **reply}}
+        return {"post": {"operationId": name, "requestBody": body, "responses": answers}}
+
+    spec = _spec(
+        tmp_path,
+        {
+            "/#X-Amz-Target=Svc.StartExecution": action("StartExecution", "StartExecutionResult"),
+            "/#X-Amz-Target=Svc.CreateAssociation": action("CreateAssociation", "CreateAssociationResult"),
+        },
+        schemas,
+    )
+    client, app = _serve(spec)
+    with client:
+        started = client.post("/", json={}, headers={"X-Amz-Target": "Svc.StartExecution"})
+        created = client.post("/", json={"Name": "doc"}, headers={"X-Amz-Target": "Svc.CreateAssociation"})
+    assert started.status_code == created.status_code == 200, (started.text, created.text)
+    assert set(started.json()) == {"ExecutionId"}  # was {}: built from the other action's schema
+    described = created.json()["AssociationDescription"]
+    assert isinstance(described["Alarms"][0]["Name"], str) and described["Alarms"][0]["Name"]
+    assert app.state.mock.violations() == {"anyapi": []}

@@ -85,6 +85,47 @@ def test_all_of_around_a_non_object_is_the_typed_part() -> None:
     assert valid and re.fullmatch(r"[A-Z]{2}\d{2}", value)
 
 
+# AWS's shape (amazonaws.com/ssm in the APIs.guru collection): every property is ``allOf: [$ref, {description}]``,
+# and an alarm's name sits six levels down (AssociationDescription.AlarmConfiguration.Alarms[].Name). The mock sent
+# ``Name: {}`` there: the depth bound cut the $ref and the description-only part answered for it.
+def _nested(depth: int) -> tuple[dict[str, Any], Any]:
+    schemas: dict[str, Any] = {"AlarmName": {"type": "string", "pattern": r"^(?!\s*$).+", "minLength": 1}}
+    inner: Any = {"$ref": "#/components/schemas/AlarmName"}
+    for level in range(depth):
+        schemas[f"L{level}"] = {
+            "type": "object",
+            "required": ["Name"],
+            "properties": {"Name": {"allOf": [inner, {"description": f"level {level}"}]}},
+        }
+        inner = {"$ref": f"#/components/schemas/L{level}"}
+    return {"components": {"schemas": schemas}}, inner
+
+
+@pytest.mark.parametrize("depth", [1, 6, 9])
+def test_a_deep_all_of_around_a_string_is_a_string_never_the_description_s_empty_object(depth: int) -> None:
+    document, schema = _nested(depth)
+    schemas = SchemaSet(document)
+    value = Sampler(schemas).sample(schema, use_examples=False)
+    assert schemas.is_valid(schema, value, "response"), value
+    leaf = value
+    while isinstance(leaf, dict) and "Name" in leaf:
+        leaf = leaf["Name"]
+    assert isinstance(leaf, str) and leaf.strip()
+
+
+def test_an_iso_8601_pattern_gets_a_date_not_the_word_string() -> None:
+    # AWS's StringDateTime (ssm: GetCommandInvocationResult.ExecutionStartDateTime), written here from its shape:
+    # optional parts guarded by lookaheads, where one of each optional part spells no date at all
+    pattern = (
+        r"^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?)"
+        r"([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?)([\.,]\d(?!:))?)?([zZ])?)?)?$"
+    )
+    value, valid = _valid({}, {"type": "string", "pattern": pattern})
+    assert valid and value.startswith("2024-01-15"), value
+    made = matching(pattern)  # the pattern's own text, without the date candidates: none of its optional parts
+    assert made is not None and re.search(pattern, made)
+
+
 def test_an_api_key_in_authorization_may_come_after_a_word() -> None:
     slot = CredentialSlot("DISCORD_BOT_TOKEN", "BotToken", "apikey-header", "Authorization")
     assert read_slot(slot, {"authorization": "Bot abc123"}, {}, {}, None) == "abc123"

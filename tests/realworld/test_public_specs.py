@@ -28,10 +28,6 @@ KNOWN_MOCK_GAPS = {
     # a key: every value matches two branches or three, none exactly one. `specforge validate` says so
     # (oneof-indistinct, "none is valid"); the test checks that it still does.
     "maif.local/otoroshi": "is valid under more than one of the schemas listed in the 'oneOf' keyword",
-    # OUR fault, pinned so that it is seen, not hidden (2026-12-02): since AWS actions are grouped into one resource per
-    # service (the XML pager's naming), the mock answers SSM's CreateAssociation/DescribeAutomation with an alarm whose
-    # `Name` is `{}` where the schema says string. To fix in the mock's sampling; the pin fails the test once it is.
-    "amazonaws.com/ssm": "Alarms.0.Name: {} is not of type",
 }
 # the validate warning that records a pinned gap as the spec's fault (its message says no value is valid); such a
 # gap's violations need not show in every run (the other pins must show, so the test fails when one is fixed)
