@@ -45,6 +45,19 @@ class Match(Generic[T]):
                 return target
         return self.target
 
+    def unknown(self, headers: Mapping[str, str], query: Mapping[str, str]) -> tuple[str, str] | None:
+        """The header or query parameter that should name one of the operations sharing this method and path, and
+        the value it carries when that names none of them (``X-Amz-Target: AmazonSSM.Nope``); else ``None``."""
+        names = {name for (name, _), _ in self.variants}
+        for name in sorted(names):
+            value = headers.get(name.lower()) if name.lower() in headers else query.get(name)
+            if value is not None and not any(n == name and v == value for (n, v), _ in self.variants):
+                return name, value
+        return None
+
+    def variant_values(self, name: str) -> list[str]:
+        return [v for (n, v), _ in self.variants if n == name]
+
 
 class RouteTable(Generic[T]):
     """Maps (method, path) to a target; knows which methods a matched path allows (for 405)."""

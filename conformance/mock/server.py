@@ -168,6 +168,18 @@ class ApiServer:
         match = self.api.routes.match(method, path)
         if match is None:
             return self.replies.error(None, "not_found", f"no route for {path}")
+        unknown = match.unknown(headers, _query(query_string))
+        if unknown is not None:
+            # AWS answers UnknownOperationException (JSON) or InvalidAction (query). The spec declares no status
+            # for a request that names no operation: the mock answers with the status the first operation on the
+            # path declares for a bad request (what every operation's own X-Amz-Target enum makes it), and says
+            # what was wrong in the envelope where it has room, and in X-Mock-Error always (AWS's are often {})
+            name, value = unknown
+            known = match.variant_values(name)
+            shown = ", ".join(known[:5]) + (f" and {len(known) - 5} more" if len(known) > 5 else "")
+            message = f"{name} {value!r} names no operation here; known: {shown}"
+            header = message.encode("ascii", "backslashreplace").decode("ascii")  # a header carries Latin-1 only
+            return self.replies.error(match.target, "validation", message, None, {"X-Mock-Error": header})
         op = match.pick(headers, _query(query_string))
         if op is None:
             allowed = ", ".join(match.allowed)

@@ -198,3 +198,29 @@ def test_aws_actions_on_one_url_each_answer_their_own_shape(tmp_path: Path) -> N
     described = created.json()["AssociationDescription"]
     assert isinstance(described["Alarms"][0]["Name"], str) and described["Alarms"][0]["Name"]
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_an_unknown_aws_action_is_refused_by_name_not_answered_as_the_first_action(tmp_path: Path) -> None:
+    """``X-Amz-Target: Svc.Nope`` (or ``?Action=Nope``) was answered as if it named the first action on the path.
+    AWS answers UnknownOperationException / InvalidAction; the spec declares no status for it, so the mock keeps the
+    status the first action declares for a bad request and says what was wrong (X-Mock-Error, and the envelope where
+    it has a message)."""
+    error = {"type": "object", "properties": {"message": {"type": "string"}}}
+    answers = {
+        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "480": {"description": "InvalidThing", "content": {"application/json": {"schema": error}}},
+    }
+    paths = {
+        f"/#X-Amz-Target=Svc.{name}": {"post": {"operationId": name, "responses": answers}}
+        for name in ("ListThings", "TagThing")
+    }
+    client, app = _serve(_spec(tmp_path, paths))
+    with client:
+        known = client.post("/", json={}, headers={"X-Amz-Target": "Svc.TagThing"})
+        unknown = client.post("/", json={}, headers={"X-Amz-Target": "Svc.Nope\u00e9".encode("latin-1")})
+    assert known.status_code == 200
+    assert unknown.status_code == 480, unknown.text
+    said = "X-Amz-Target 'Svc.Nope\u00e9' names no operation here; known: Svc.ListThings, Svc.TagThing"
+    assert unknown.json()["message"] == said
+    assert unknown.headers["X-Mock-Error"] == said.replace("\u00e9", "\\xe9")
+    assert app.state.mock.violations() == {"anyapi": []}
