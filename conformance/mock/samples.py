@@ -196,7 +196,7 @@ class Sampler:
             value = "string"
         min_length, max_length = int(schema.get("minLength") or 0), schema.get("maxLength")
         if len(value) < min_length:
-            value = value + ("x" if not value else value[-1]) * (min_length - len(value))
+            value = _lengthened(value, min_length, pattern)
         if isinstance(max_length, int) and len(value) > max_length:
             value = value[:max_length]
         return value
@@ -228,6 +228,26 @@ def _from_pattern(pattern: str) -> str:
     except re.error:
         return "string"
     return next((c for c in _PATTERN_CANDIDATES if compiled.search(c)), None) or matching(pattern) or "string"
+
+
+def _lengthened(value: str, length: int, pattern: str) -> str:
+    """``value`` grown to ``length`` characters: its last character repeated, or, where a pattern bounds that
+    part (AWS's TapeARN ends in ``tape/[0-9A-Z]{5,16}`` yet is at least 50 long), the first repeat, from the end,
+    that the pattern still accepts."""
+    missing = length - len(value)
+    plain = value + ("x" if not value else value[-1]) * missing
+    try:
+        compiled = re.compile(pattern) if pattern else None
+    except re.error:
+        compiled = None
+    if compiled is None or compiled.search(plain) or not compiled.search(value):
+        return plain
+    for at in range(len(value), 0, -1):
+        for char in dict.fromkeys((value[at - 1], "a", "0")):
+            grown = value[:at] + char * missing + value[at:]
+            if compiled.search(grown):
+                return grown
+    return plain
 
 
 _ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"})

@@ -126,6 +126,14 @@ def test_an_iso_8601_pattern_gets_a_date_not_the_word_string() -> None:
     assert made is not None and re.search(pattern, made)
 
 
+def test_a_string_grown_to_its_min_length_still_matches_its_pattern() -> None:
+    # amazonaws.com/storagegateway's TapeARN: at least 50 characters, yet its last part is 5 to 16; the mock padded
+    # the end ("…:tape/000000000000000000", 18) and broke the pattern (seen in CI, 2026-12-02)
+    pattern = r"^arn:(aws|aws-cn|aws-us-gov):storagegateway:[a-z\-0-9]+:[0-9]+:tape\/[0-9A-Z]{5,16}$"
+    value, valid = _valid({}, {"type": "string", "pattern": pattern, "minLength": 50, "maxLength": 500})
+    assert valid and len(value) == 50, value
+
+
 def test_an_api_key_in_authorization_may_come_after_a_word() -> None:
     slot = CredentialSlot("DISCORD_BOT_TOKEN", "BotToken", "apikey-header", "Authorization")
     assert read_slot(slot, {"authorization": "Bot abc123"}, {}, {}, None) == "abc123"
