@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,9 @@ def _period() -> dict[str, int]:
     """The current period, for numbering formats such as ``{n}/{month}/{year}``."""
     today = datetime.date.today()
     return {"year": today.year, "month": today.month}
+
+
+_INT_BITS = {"int32": 31, "int64": 63}  # the magnitude a signed integer of that format holds
 
 
 @dataclass
@@ -201,6 +205,9 @@ class Resources:
 
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
         """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
+        too_big = self._out_of_range(op, self._payload(op, request.body))
+        if too_big is not None:
+            return Outcome(error="refused", message=too_big)
         obj = self._build_object(tenant, op, self._payload(op, request.body), None)
         taken = _from_body(op.effect, request.body)  # a note's customer_id becomes its customer
         if taken:
@@ -229,6 +236,9 @@ class Resources:
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         payload = self._payload(op, request.body)
+        too_big = self._out_of_range(op, payload)
+        if too_big is not None:
+            return Outcome(error="refused", message=too_big)
         updated = self._build_object(tenant, op, payload, obj)
         effect = op.effect
         if effect is not None and effect.set and guard_holds(effect, updated, payload):  # PATCH {sent: true}
@@ -236,6 +246,23 @@ class Resources:
         stored = self.store.replace(obj, updated)
         self._log(tenant, obj, stored)
         return Outcome(obj=stored)
+
+    def _out_of_range(self, op: Operation, payload: dict[str, Any]) -> str | None:
+        """A sent number the stored field cannot hold (``category_id: "-626…"``, 45 digits, into an int64): a real
+        API's database refuses it, where storing anything else would lose what was sent without a word."""
+        props = self.schemas.properties(self.resource_schema(op))
+        for name, value in payload.items():
+            spec = self.schemas.resolve(props.get(name))
+            bits = _INT_BITS.get(str(spec.get("format"))) if isinstance(spec, dict) else None
+            if bits is None or self.schemas.schema_type(spec) != "integer":
+                continue
+            number = coerce_to(self.schemas, spec, value)
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                continue
+            if not math.isfinite(number) or not -(2**bits) <= number < 2**bits:
+                shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"
+                return f"{name}: {shown} is out of the {spec.get('format')} range"
+        return None
 
     def _dangling(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """The API's refusal of a reference (the refers-to hint's ``refuse``) that names none of the tenant's

@@ -55,6 +55,8 @@ def coerce_to(schemas: SchemaSet, schema: Any, value: Any) -> Any:
             return decimal
     if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:.2f}" if isinstance(value, float) else str(value)
+    if kind == "integer" and isinstance(value, str) and len(value) < 300 and re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
+        return int(value)  # exactly: through a float, 2**63 - 1 became 2**63
     if kind in ("number", "integer") and isinstance(value, str):
         try:
             number = float(value)
