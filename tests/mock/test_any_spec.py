@@ -217,10 +217,36 @@ def test_an_unknown_aws_action_is_refused_by_name_not_answered_as_the_first_acti
     client, app = _serve(_spec(tmp_path, paths))
     with client:
         known = client.post("/", json={}, headers={"X-Amz-Target": "Svc.TagThing"})
-        unknown = client.post("/", json={}, headers={"X-Amz-Target": "Svc.Nope\u00e9".encode("latin-1")})
+        unknown = client.post("/", json={}, headers={b"X-Amz-Target": "Svc.Nope\u00e9".encode("latin-1")})
     assert known.status_code == 200
     assert unknown.status_code == 480, unknown.text
     said = "X-Amz-Target 'Svc.Nope\u00e9' names no operation here; known: Svc.ListThings, Svc.TagThing"
     assert unknown.json()["message"] == said
     assert unknown.headers["X-Mock-Error"] == said.replace("\u00e9", "\\xe9")
+    assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_a_digit_string_no_int64_holds_is_refused_naming_the_field(tmp_path: Path) -> None:
+    """A spec that takes an id as any string of digits and stores it as an int64 (BitFaktura's IdInput did): a 45-digit
+    id was answered 200 and read back as the sample 1. The mock now refuses what the field cannot hold; an id at
+    the int64 edge is kept exactly (through a float, 2**63 - 1 became 2**63)."""
+    thing = {
+        "type": "object",
+        "properties": {"id": {"type": "integer", "format": "int64"}, "ref": {"type": "integer", "format": "int64"}},
+    }
+    given = {"type": "object", "properties": {"ref": {"type": "string", "pattern": "^-?[0-9]+$"}}}
+    created = {"description": "ok", "content": {"application/json": {"schema": thing}}}
+    error = {"type": "object", "properties": {"message": {"type": "string"}}}
+    bad = {"description": "bad", "content": {"application/json": {"schema": error}}}
+    body = {"content": {"application/json": {"schema": given}}}
+    create = {"requestBody": body, "responses": {"201": created, "422": bad}}
+    path_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    retrieve = {"get": {"parameters": [path_id], "responses": {"200": created}}}
+    spec = _spec(tmp_path, {"/things": {"post": create}, "/things/{id}": retrieve})
+    client, app = _serve(spec)
+    with client:
+        refused = client.post("/things", json={"ref": "-626423996134461227043196135911199610249880298"})
+        kept = client.post("/things", json={"ref": str(2**63 - 1)})
+    assert refused.status_code == 422 and "ref: -6264239961" in refused.text, refused.text
+    assert kept.status_code == 201 and kept.json()["ref"] == 2**63 - 1, kept.text
     assert app.state.mock.violations() == {"anyapi": []}

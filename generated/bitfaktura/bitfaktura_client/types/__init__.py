@@ -56,8 +56,8 @@ JavaScriptSource = Annotated[str, Field(description="JavaScript source code.")]
 IdInputIdInput = Annotated[
     str,
     Field(
-        description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.',
-        pattern="^-?[0-9]+$",
+        description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).',
+        pattern="^-?[0-9]{1,18}$",
     ),
 ]
 
@@ -376,7 +376,7 @@ class InvoiceCancelRequest(BaseModel):
     cancel_invoice_id: Annotated[
         int | IdInputIdInput,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ]
     cancel_reason: Annotated[str | None, Field(description="Optional reason, shown on the cancelled document.")] = None
@@ -476,7 +476,7 @@ class RecurringInput(BaseModel):
     invoice_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     start_date: date | None = None
@@ -589,7 +589,7 @@ class PriceListPositionInput(BaseModel):
     priceable_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     priceable_name: str | None = None
@@ -692,7 +692,7 @@ class WarehouseActionInput(BaseModel):
     product_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     product_name: str | None = None
@@ -729,7 +729,7 @@ class WarehouseActionInput(BaseModel):
     warehouse2_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
 
@@ -817,7 +817,7 @@ class ClientInput(BaseModel):
     category_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     bank: str | None = None
@@ -838,7 +838,7 @@ class ClientInput(BaseModel):
     price_list_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     payment_to_kind: Annotated[
@@ -862,7 +862,7 @@ class ClientInput(BaseModel):
     buyer_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     external_id: Annotated[
@@ -964,7 +964,7 @@ class ProductInputPackageProductsDetails(BaseModel):
     id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     quantity: Annotated[
@@ -1017,7 +1017,7 @@ class ProductInput(BaseModel):
     category_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     tag_list: list[str] | None = None
@@ -1455,7 +1455,7 @@ class PaymentInput(BaseModel):
     invoice_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     invoice_ids: Annotated[
@@ -1479,19 +1479,19 @@ class PaymentInput(BaseModel):
     client_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     department_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     product_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     quantity: Annotated[
@@ -1721,7 +1721,7 @@ class InvoicePositionInput(BaseModel):
     product_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     name: str | None = None
@@ -1983,21 +1983,21 @@ class WarehouseDocumentInput(BaseModel):
     warehouse_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     issue_date: date | None = None
     department_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     department_name: str | None = None
     client_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     client_name: str | None = None
@@ -2198,13 +2198,13 @@ class InvoiceInput(BaseModel):
     category_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     department_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     accounting_kind: AccountingKind | None = None
@@ -2227,7 +2227,7 @@ class InvoiceInput(BaseModel):
     client_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     buyer_name: str | None = None
@@ -2264,7 +2264,7 @@ class InvoiceInput(BaseModel):
     recipient_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     recipient_name: str | None = None
@@ -2298,7 +2298,7 @@ class InvoiceInput(BaseModel):
     warehouse_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     exclude_from_stock_level: Annotated[
@@ -2330,7 +2330,7 @@ class InvoiceInput(BaseModel):
     invoice_template_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     description: str | None = None
@@ -2341,19 +2341,19 @@ class InvoiceInput(BaseModel):
     invoice_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     from_invoice_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     copy_invoice_from: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     invoice_ids: Annotated[
@@ -2396,7 +2396,7 @@ class InvoiceInput(BaseModel):
     price_list_id: Annotated[
         int | IdInputIdInput | None,
         Field(
-            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields.'
+            description='An object id as accepted on input: an integer or a string of digits (the seed sends both, e.g. `"warehouse_id": "1"`); null leaves the link empty. `client_id: -1` on an invoice creates a new client from the buyer fields. Ids are 64-bit integers, so a string has at most 18 digits (an assumption: the docs give no bound; a longer one cannot name an object).'
         ),
     ] = None
     positions: Annotated[
