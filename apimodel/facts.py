@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from apimodel.diagnostics import Diagnostic
@@ -285,6 +286,10 @@ class Operation:
     def success_status(self) -> str | None:
         """The status a successful call gets: the lowest 2xx, else ``2XX``, else a redirect the operation
         declares (``301`` to the object), else ``default``."""
+        return self._success_status
+
+    @cached_property
+    def _success_status(self) -> str | None:  # asked on every request the mock serves
         codes = sorted(code for code in self.responses if code.startswith("2") and code.isdigit())
         if codes:
             return codes[0]

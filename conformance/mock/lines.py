@@ -15,23 +15,32 @@ from conformance.mock.schema import SchemaSet
 __all__ = ["compute", "fill_line_ids", "merge_nested", "stale_defaults", "take_defaults"]
 
 Find = Callable[[str, str], dict[str, Any] | None]
+Rule = tuple[str, Any, Any, Computed]  # a property: its name, as written, resolved, and its rule
 
 
 def take_defaults(schemas: SchemaSet, schema: Any, obj: dict[str, Any], find: Find) -> None:
     """The object and each of its lines take the fields a property naming another object lists
     (:func:`apimodel.hints.defaults_from`) from that object (``find(resource, key)``), where they have none."""
-    props = schemas.properties(schema)
-    for name, prop in props.items():
-        value, spec = obj.get(name), schemas.resolve(prop)
-        if isinstance(value, list) and isinstance(spec, dict):
+    for name, items, rule in schemas.remembered("defaults-from", schema, lambda: _defaults_rules(schemas, schema)):
+        value = obj.get(name)
+        if isinstance(value, list) and items is not None:
             for line in value:
                 if isinstance(line, dict):
-                    take_defaults(schemas, spec.get("items") or {}, line, find)
-        rule = hints.defaults_from(prop, spec)
+                    take_defaults(schemas, items, line, find)
         source = find(rule[0], str(value)) if rule is not None and value is not None else None
         for field in rule[1] if rule is not None and source is not None else ():
             if obj.get(field) is None and source is not None and source.get(field) is not None:
                 obj[field] = copy.deepcopy(source[field])
+
+
+def _defaults_rules(schemas: SchemaSet, schema: Any) -> tuple[tuple[str, Any, Any], ...]:
+    """Each property of ``schema`` with its item schema (an array's, else None) and its ``defaults_from`` rule."""
+    found = []
+    for name, prop in schemas.properties(schema).items():
+        spec = schemas.resolve(prop)
+        items = (spec.get("items") or {}) if isinstance(spec, dict) else None
+        found.append((name, items, hints.defaults_from(prop, spec)))
+    return tuple(found)
 
 
 def compute(
@@ -50,14 +59,12 @@ def compute(
                 if isinstance(line, dict):
                     _defaults(schemas, item, line)
                     compute(schemas, item, line, creating=creating)
-    rules = [(n, p, schemas.resolve(p), r) for n, p in props.items() if (r := hints.computed(p, schemas.resolve(p)))]
-    rules = [rule for rule in rules if rule[0] not in keep]
+    rules, ordered = schemas.remembered("computed", schema, lambda: _rules(schemas, schema, keep), keep)
     settled = {
         name: (_number(obj.get(rule.remaining)) or 0.0) - (_number(obj.get(name)) or 0.0)
         for name, _, _, rule in rules
         if rule.remaining is not None and obj.get(name) is not None and obj.get(rule.remaining) is not None
     }
-    ordered = _ordered(rules)
     given = {
         name
         for name, _, _, rule in rules
@@ -77,10 +84,18 @@ def compute(
             obj[name] = _typed(schemas.schema_type(spec), total, spec)
 
 
-def _ordered(rules: list[tuple[str, Any, Any, Computed]]) -> list[tuple[str, Any, Any, Computed]]:
+def _rules(schemas: SchemaSet, schema: Any, keep: frozenset[str]) -> tuple[list[Rule], list[Rule]]:
+    """The computed-field rules of ``schema`` but those of ``keep``: as written, and each after the fields it reads."""
+    props = schemas.properties(schema)
+    rules = [(n, p, schemas.resolve(p), r) for n, p in props.items() if (r := hints.computed(p, schemas.resolve(p)))]
+    rules = [rule for rule in rules if rule[0] not in keep]
+    return rules, _ordered(rules)
+
+
+def _ordered(rules: list[Rule]) -> list[Rule]:
     """The rules with each after the computed fields it reads (schema order otherwise; a cycle keeps it)."""
     by_name = {rule[0]: rule for rule in rules}
-    done: list[tuple[str, Any, Any, Computed]] = []
+    done: list[Rule] = []
     visiting: set[str] = set()
 
     def visit(name: str) -> None:

@@ -144,17 +144,17 @@ class Resources:
         keep: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         schema = pick_variant(self.schemas, self.resource_schema(op), payload if base is None else base)
-        fallback = self.sampler.sample(schema, use_examples=False)
+        fallback = self.sampler.shared(schema, use_examples=False)  # read only: what is taken from it is copied
         fallback = fallback if isinstance(fallback, dict) else {}
         required = set(self.schemas.required(schema))
         props = self.schemas.properties(schema)
         if base is None and not required and not any(k in props for k in payload):
             # nothing the request sends or the schema requires would show: a result such as AWS's
             # CreateAssociationResult ({AssociationDescription}, nothing required) answers its sample, not {}
-            obj = dict(fallback)
+            obj = copy.deepcopy(fallback)
         elif base is None:
             obj = {
-                k: v
+                k: copy.deepcopy(v)
                 for k, v in fallback.items()
                 if k in required or (isinstance(self.schemas.resolve(props.get(k)), dict) and "default" in props[k])
             }
@@ -273,11 +273,18 @@ class Resources:
                 return self.store.find_any(tenant, resource, str(value)) is not None
             return any(o.get(field) == value for o in self.store.bucket(tenant, resource).objects.values())
 
-        for name, prop in self.schemas.properties(self.resource_schema(op)).items():
-            message = unknown_reference(prop, self.schemas.resolve(prop), obj.get(name), find)
+        schema = self.resource_schema(op)
+        for name, prop, resolved in self.schemas.remembered("refers-to", schema, lambda: self._referring(schema)):
+            message = unknown_reference(prop, resolved, obj.get(name), find)
             if message is not None:
                 return message
         return None
+
+    def _referring(self, schema: Any) -> tuple[tuple[str, Any, Any], ...]:
+        """The properties of ``schema`` that carry a refers-to hint: name, as written, resolved."""
+        props = self.schemas.properties(schema).items()
+        found = ((n, p, self.schemas.resolve(p)) for n, p in props)
+        return tuple(entry for entry in found if hints.refers_to(entry[1], entry[2]) is not None)
 
     def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any."""
@@ -442,7 +449,7 @@ class Resources:
         _, schema = self.response_schema(op, status)
         if schema is None:
             return None
-        path, target = locate_resource(self.schemas, schema)
+        path, target = self.schemas.remembered("located", schema, lambda: locate_resource(self.schemas, schema))
         owner = self.api.model.resource(outcome.resource) if outcome.resource else None
         own = owner.schema if owner is not None else self.resource_schema(op)
         same = self.schemas.resolve(target) is self.schemas.resolve(own)

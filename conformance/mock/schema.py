@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import jsonschema_rs
 
@@ -36,6 +36,10 @@ def _is_date(value: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
+_UNSEEN = object()
+_REMEMBERED = 8192
+_T = TypeVar("_T")
+_NOT_SCHEMAS = frozenset({"example", "examples", "enum", "default", "const", "xml", "externalDocs", "discriminator"})
 _INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _FORMATS: dict[str, Callable[[str], bool]] = {"uuid": _is_uuid, "date": _is_date}
 
@@ -61,10 +65,64 @@ class SchemaSet(Schemas):
         self._converted: dict[tuple[str, Direction], Any] = {}
         self._validators: dict[tuple[int, Direction], Any] = {}
         self._keep: list[Any] = []
+        self._targets: dict[str, Any] = {}
+        self._memo: dict[tuple[str, int, Hashable], tuple[Any, Any]] = {}
         # 3.1 schemas are JSON Schema 2020-12 (const, numeric exclusiveMinimum, prefixItems): under draft 4 such a
         # schema did not compile and its stand-in validated nothing, so the self-check passed what broke it
         version = str(document.get("openapi", "")) if isinstance(document, dict) else ""
         self._draft = jsonschema_rs.Draft202012Validator if version.startswith("3.1") else jsonschema_rs.Draft4Validator
+
+    # -- resolving, cached (the mock asks the same questions of the same nodes on every request) -------------
+    def resolve(self, node: Any) -> Any:
+        """:meth:`Schemas.resolve`, with each ``$ref``'s target remembered: the document does not change while it
+        is served."""
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            return node
+        found = self._targets.get(ref, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._targets[ref] = super().resolve(node)
+        return found
+
+    def remembered(self, kind: str, schema: Any, make: Callable[[], _T], extra: Hashable = None) -> _T:
+        """``make()``, remembered per schema node (and ``extra``) under ``kind``: what the mock derives from a schema
+        (its properties, its computed-field rules) is the same on every request. An entry keeps its node alive, so
+        the node's ``id`` cannot be reused by another; the memo is emptied when it grows past ``_REMEMBERED``
+        (schemas built per request would otherwise pile up)."""
+        key = (kind, id(schema), extra)
+        entry = self._memo.get(key)
+        if entry is None or entry[0] is not schema:
+            if len(self._memo) >= _REMEMBERED:
+                self._memo.clear()
+            entry = self._memo[key] = (schema, make())
+        return cast(_T, entry[1])
+
+    def properties(self, schema: Any) -> dict[str, Any]:
+        """:meth:`Schemas.properties`, remembered (a copy is returned, so a caller may change it)."""
+        return dict(self.remembered("properties", schema, lambda: super(SchemaSet, self).properties(schema)))
+
+    def has_write_only(self, schema: Any) -> bool:
+        """Whether any schema reachable from ``schema`` marks a property ``writeOnly`` (most never do, and then a
+        response needs no walk to strip them)."""
+        return self.remembered("write-only", schema, lambda: self._reaches_write_only(schema))
+
+    def _reaches_write_only(self, schema: Any) -> bool:
+        seen: set[int] = set()
+        pending = [schema]
+        while pending:
+            node = self.resolve(pending.pop())
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, list):
+                pending.extend(node)
+            elif isinstance(node, dict):
+                if node.get("writeOnly") is True:
+                    return True
+                pending.extend(v for k, v in node.items() if k not in _NOT_SCHEMAS and isinstance(v, dict | list))
+        return False
 
     # -- conversion ------------------------------------------------------------------------------
     def _convert(self, node: Any, direction: Direction, refs: set[str]) -> Any:

@@ -87,7 +87,7 @@ def repair(schemas: SchemaSet, schema: Any, obj: dict[str, Any], fallback: dict[
 def strip_write_only(schemas: SchemaSet, schema: Any, value: Any, depth: int = 0) -> Any:
     """``value`` without the properties its schema marks ``writeOnly``: the mock keeps them, it never sends them."""
     resolved = schemas.resolve(schema)
-    if depth > 12 or not isinstance(resolved, dict):
+    if depth > 12 or not isinstance(resolved, dict) or (depth == 0 and not schemas.has_write_only(schema)):
         return value
     if isinstance(value, list):
         items = resolved.get("items")

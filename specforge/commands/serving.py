@@ -21,7 +21,8 @@ __all__ = ["serve"]
 def _run(app: Any, sock: socket.socket) -> None:
     import uvicorn
 
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    # no proxy headers: the mock serves a developer or a CI job directly, and the middleware costs every request
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False)).run(sockets=[sock])
 
 
 def serve(app: Any, socks: list[socket.socket]) -> int:
