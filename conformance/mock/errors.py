@@ -10,7 +10,9 @@ from conformance.mock.model import ServedApi
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
 
-__all__ = ["DEFAULT_STATUS", "ErrorReply", "declared_status", "render_error"]
+__all__ = ["DEFAULT_STATUS", "ERROR_HEADER", "ErrorReply", "declared_status", "header_text", "mentions", "render_error"]
+
+ERROR_HEADER = "X-Mock-Error"  # what was wrong, where the spec's error body has no room to say it (AWS's ``{}``)
 
 DEFAULT_STATUS: dict[str, int] = {
     "validation": 400,
@@ -153,3 +155,21 @@ def _first_example(api: ServedApi, content: dict[str, Any], otherwise: Any) -> A
         if isinstance(value, dict) and "value" in value:
             return copy.deepcopy(value["value"])
     return otherwise
+
+
+def header_text(text: str) -> str:
+    """``text`` as an HTTP header value: one line of printable ASCII, every other character escaped as Python
+    writes it (``\\xe9``, ``\\n``), so nothing is lost and nothing breaks the header."""
+    escaped = text.encode("ascii", "backslashreplace").decode("ascii")
+    return "".join(c if " " <= c < "\x7f" else repr(c)[1:-1] for c in escaped)
+
+
+def mentions(value: Any, text: str) -> bool:
+    """Whether some string inside ``value`` (a decoded body) holds ``text``."""
+    if isinstance(value, str):
+        return text in value
+    if isinstance(value, dict):
+        return any(mentions(v, text) for v in value.values())
+    if isinstance(value, list):
+        return any(mentions(v, text) for v in value)
+    return False

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from apimodel import Operation
 from conformance.jsonseq import encode_sequence, is_json_sequence, line_schema
 from conformance.mock.config import MockConfig
-from conformance.mock.errors import declared_status, render_error
+from conformance.mock.errors import ERROR_HEADER, declared_status, header_text, mentions, render_error
 from conformance.mock.model import ServedApi
 from conformance.mock.request import ParsedRequest
 from conformance.mock.resources import Outcome, Resources
@@ -65,6 +65,8 @@ class Replies:
                 if success is not None and success[0].isdigit():
                     return self.declared(op, success, None, {})
         code, body = render_error(self.api, self.sampler, op, kind, message, errors, status)
+        if message and not mentions(body, message) and ERROR_HEADER not in (headers or {}):
+            headers = {**(headers or {}), ERROR_HEADER: header_text(message)}  # the body has no room to say it
         other = _only_other_media(op, code)
         if other is not None:  # the spec says this error comes as XML or text: say it that way
             return code, {"content-type": other, **(headers or {})}, _plain(other, message)

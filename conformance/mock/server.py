@@ -16,6 +16,7 @@ from conformance.mock.chaos import CHAOS_HEADER, drift, drift_random, header_val
 from conformance.mock.config import MockConfig
 from conformance.mock.credentials import Tenants
 from conformance.mock.dispatch import Dispatcher
+from conformance.mock.errors import ERROR_HEADER, header_text
 from conformance.mock.model import ServedApi
 from conformance.mock.replies import Replies, Reply
 from conformance.mock.request import BodyProblem, parse_body, parse_parameters, undeclared_json
@@ -127,7 +128,7 @@ class ApiServer:
         )
         if not changes:
             return body, extra
-        report = header_value(changes).encode("latin-1", "replace").decode("latin-1")
+        report = header_text(header_value(changes))
         _log.debug("chaos: %s %s %s: %s", self.api.name, method, path, report)
         return json.dumps(value).encode(), {**extra, CHAOS_HEADER: report}
 
@@ -178,8 +179,7 @@ class ApiServer:
             known = match.variant_values(name)
             shown = ", ".join(known[:5]) + (f" and {len(known) - 5} more" if len(known) > 5 else "")
             message = f"{name} {value!r} names no operation here; known: {shown}"
-            header = message.encode("ascii", "backslashreplace").decode("ascii")  # a header carries Latin-1 only
-            return self.replies.error(match.target, "validation", message, None, {"X-Mock-Error": header})
+            return self.replies.error(match.target, "validation", message, None, {ERROR_HEADER: header_text(message)})
         op = match.pick(headers, _query(query_string))
         if op is None:
             allowed = ", ".join(match.allowed)

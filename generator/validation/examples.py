@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
+import jsonschema_rs
+from jsonschema import ValidationError, validators
 from openapi_schema_validator import (
     OAS30ReadValidator,
     OAS30WriteValidator,
@@ -44,6 +47,34 @@ def _deref_at(data: dict[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     return node, pointer
 
 
+class _NotARegex(ValueError):
+    def __init__(self, pattern: str) -> None:
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+@lru_cache(maxsize=1024)
+def _pattern_validator(pattern: str) -> Any:
+    """A validator of ``pattern`` in JSON Schema's dialect (ECMA-262 with Unicode: ``\\p{L}`` is a letter), by the
+    Rust engine the mock validates with; Python's ``re``, which jsonschema uses, reads neither ``\\p{…}`` nor
+    ECMA's ``$``. Raises :class:`_NotARegex` where no engine reads it."""
+    try:
+        return jsonschema_rs.validator_for({"pattern": pattern})
+    except (jsonschema_rs.ValidationError, ValueError):
+        raise _NotARegex(pattern) from None
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _pattern_validator(pattern).is_valid(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_READ, _WRITE, _V31 = (
+    validators.extend(base, {"pattern": _ecma_pattern})
+    for base in (OAS30ReadValidator, OAS30WriteValidator, OAS31Validator)
+)
+
+
 class _ExampleChecker:
     def __init__(self, label: str, data: dict[str, Any]) -> None:
         self.label = label
@@ -61,11 +92,11 @@ class _ExampleChecker:
             else {"$ref": schema["$ref"], "components": self.components}
         )
         if self.oas31:
-            validator: Any = OAS31Validator(rooted, format_checker=oas31_format_checker)
+            validator: Any = _V31(rooted, format_checker=oas31_format_checker)
         elif writing:
-            validator = OAS30WriteValidator(rooted, format_checker=oas30_format_checker)
+            validator = _WRITE(rooted, format_checker=oas30_format_checker)
         else:
-            validator = OAS30ReadValidator(rooted, format_checker=oas30_format_checker)
+            validator = _READ(rooted, format_checker=oas30_format_checker)
         try:
             errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
         except Unresolvable:  # reported once, as unresolved-ref
@@ -91,10 +122,10 @@ class _ExampleChecker:
     def _check(self, schema: Any, value: Any, where: str, *, writing: bool) -> Iterator[Diagnostic]:
         try:
             messages = self._errors(schema, value, writing=writing)
-        except (RecursionError, re.error) as exc:  # a schema recursing too deep, a pattern Python cannot read
+        except (RecursionError, re.error, _NotARegex) as exc:  # a schema recursing too deep, a pattern no one reads
             why = (
-                f"pattern {exc.pattern!r} is not a Python regex ({exc.msg})"
-                if isinstance(exc, re.error)
+                f"pattern {exc.pattern!r} is not a regular expression"
+                if isinstance(exc, re.error | _NotARegex)
                 else ("its schema recurses deeper than the JSON schema validator follows")
             )
             yield Diagnostic(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft4Validator, Draft202012Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
@@ -53,6 +55,40 @@ def _first_null(data: Any) -> str | None:
                 return pointer
             stack.append((value, pointer))
     return None
+
+
+def _unreadable_patterns(data: Any) -> Iterator[tuple[str, str, bool]]:
+    """Each ``pattern`` that Python's ``re`` cannot compile: its pointer, the pattern, and whether a regular
+    expression engine of JSON Schema's dialect reads it.
+
+    openapi-spec-validator compiles patterns with ``re``, which has no Unicode property escapes. JSON Schema's
+    patterns are ECMA-262 with Unicode, where ``\\p{L}`` is a letter; JavaScript tools, pydantic and the mock (the
+    Rust ``regex`` engine of ``jsonschema_rs``) read it, and AWS's specs use it."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, where = stack.pop()
+        items = (
+            list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        )
+        for key, value in items:
+            if str(key) in _VALUE_KEYS or str(key).startswith("x-"):
+                continue
+            pointer = f"{where}/{escape_pointer(str(key))}"
+            if key == "pattern" and isinstance(value, str) and isinstance(node, dict):
+                try:
+                    re.compile(value)
+                except re.error:
+                    yield pointer, value, _compiles(value)
+            elif isinstance(value, dict | list):
+                stack.append((value, pointer))
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern})
+    except (jsonschema_rs.ValidationError, ValueError):
+        return False
+    return True
 
 
 def _explain(message: str, leaf: str) -> tuple[str, str]:
@@ -146,6 +182,21 @@ def schema_diagnostics(label: str, data: dict[str, Any]) -> list[Diagnostic]:
     )
     diagnostics = []
     text = _text_keys(data)
+    unreadable = list(_unreadable_patterns(text))
+    for pointer, pattern, readable in unreadable:
+        if not readable:
+            diagnostics.append(
+                Diagnostic(
+                    label,
+                    pointer,
+                    "openapi-schema",
+                    f"pattern {pattern!r} is not a regular expression"[:300],
+                    "write it in ECMA-262 syntax (JSON Schema's patterns)",
+                )
+            )
+    for pointer, _, _ in unreadable:
+        parent, _, _ = pointer.rpartition("/")
+        resolve_pointer(text, parent)["pattern"] = ""  # the structure is checked with one ``re`` reads
     try:
         errors = list(validator_class(text).iter_errors())
         reasons = _reasons(text, str(data.get("openapi"))) if errors else {}

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import httpx2
 
 from conformance.mock import MockConfig, SyncASGITransport, create_app
+from conformance.mock.errors import header_text
 
 
 def _spec(tmp_path: Path, paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> Path:
@@ -224,6 +225,42 @@ def test_an_unknown_aws_action_is_refused_by_name_not_answered_as_the_first_acti
     assert unknown.json()["message"] == said
     assert unknown.headers["X-Mock-Error"] == said.replace("\u00e9", "\\xe9")
     assert app.state.mock.violations() == {"anyapi": []}
+
+
+def test_an_error_body_with_no_room_for_the_reason_still_says_it_in_a_header(tmp_path: Path) -> None:
+    """AWS's specs give most faults an empty object (``{}``): a refused request told nothing of why. The reason goes
+    in ``X-Mock-Error`` where the body cannot hold it, as one line of ASCII (a sent ``\\n`` or ``é`` is escaped, so
+    the header stays valid); where the body holds it, no header is added."""
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"Key": {"type": "string", "pattern": "^[a-z]+$"}}}
+            }
+        },
+    }
+    answers = {
+        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "480": {"description": "InvalidTag", "content": {"application/json": {"schema": {"type": "object"}}}},
+    }
+    said = {"type": "object", "properties": {"message": {"type": "string"}}}
+    roomy = {**answers, "480": {"description": "Invalid", "content": {"application/json": {"schema": said}}}}
+    paths = {
+        "/tags": {"post": {"operationId": "TagThing", "requestBody": body, "responses": answers}},
+        "/labels": {"post": {"operationId": "LabelThing", "requestBody": body, "responses": roomy}},
+    }
+    client, app = _serve(_spec(tmp_path, paths))
+    with client:
+        silent = client.post("/tags", json={"Key": "caf\u00e9\nx"})
+        roomy_reply = client.post("/labels", json={"Key": "A"})
+    assert silent.status_code == 480 and silent.json() == {}, silent.text
+    reason = silent.headers["X-Mock-Error"]
+    assert "does not match" in reason and "^[a-z]+$" in reason and r"caf\xe9\nx" in reason, reason
+    assert reason.isascii() and reason.isprintable(), reason
+    assert roomy_reply.status_code == 480 and "does not match" in roomy_reply.json()["message"], roomy_reply.text
+    assert "X-Mock-Error" not in roomy_reply.headers
+    assert app.state.mock.violations() == {"anyapi": []}
+    assert header_text("line\none\tcaf\u00e9 \U0001f600") == r"line\none\tcaf\xe9 \U0001f600"  # a raw newline too
 
 
 def test_a_digit_string_no_int64_holds_is_refused_naming_the_field(tmp_path: Path) -> None:

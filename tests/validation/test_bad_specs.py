@@ -144,6 +144,18 @@ def test_each_rule_names_its_code_and_pointer(data: dict[str, Any], code: str, p
     assert (code, pointer) in {(d.code, d.pointer) for d in diagnostics}, [d.format() for d in diagnostics]
 
 
+def test_a_unicode_property_pattern_is_a_pattern_and_a_broken_one_is_reported_where_it_is() -> None:
+    """openapi-spec-validator compiles patterns with Python's ``re``, which has no ``\\p{L}``: AWS's specs (ssm's
+    ``^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$``) got two errors with no place. JSON Schema's patterns are ECMA-262 with
+    Unicode, where ``\\p{L}`` is a letter (MDN, "Unicode character class escape"), and Spectral, pydantic and the mock
+    read it so. Such a pattern is clean; one that no engine compiles is an error at its own pointer."""
+    name = ("components", "schemas", "Thing", "properties", "name", "pattern")
+    assert _run(_mutated(*name, value="^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$")) == []
+    broken = [d for d in _run(_mutated(*name, value="^([a-z]+$")) if d.code == "openapi-schema"]
+    assert [(d.pointer, d.severity) for d in broken] == [("/components/schemas/Thing/properties/name/pattern", "error")]
+    assert "'^([a-z]+$' is not a regular expression" in broken[0].message, broken[0].format()
+
+
 def test_duplicate_operation_ids_are_reported() -> None:
     data = copy.deepcopy(GOOD)
     data["paths"]["/other"] = {"get": copy.deepcopy(GOOD["paths"]["/things/{id}"]["get"])}

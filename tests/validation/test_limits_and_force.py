@@ -195,14 +195,33 @@ def test_an_example_behind_a_ref_is_named_where_it_is_written(tmp_path: Path) ->
     assert [(d.code, d.pointer) for d in found] == [("example-invalid", "/components/examples/Bad/value")]
 
 
-def test_a_pattern_python_cannot_read_leaves_the_example_unchecked_not_a_crash(tmp_path: Path) -> None:
+def test_a_pattern_no_engine_reads_leaves_the_example_unchecked_not_a_crash(tmp_path: Path) -> None:
     data = _base()
-    data["components"]["schemas"]["A"] = {"type": "string", "pattern": "^[a-z]+\\z", "example": "abc"}
+    data["components"]["schemas"]["A"] = {"type": "string", "pattern": "^[a-z+$", "example": "abc"}
     path = _write(tmp_path, "pattern.json", data)
     _, found = validate_path(path)
     assert ("example-unchecked", "warning", "/components/schemas/A/example") in [
         (d.code, d.severity, d.pointer) for d in found
     ]
+    assert ("openapi-schema", "error", "/components/schemas/A/pattern") in [
+        (d.code, d.severity, d.pointer) for d in found
+    ]
+
     args = ["generate", "--spec", str(path), "--out", str(tmp_path / "o"), "--force"]  # the pattern is an error
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
+
+
+def test_an_example_is_checked_against_a_unicode_property_pattern(tmp_path: Path) -> None:
+    """``\\p{L}`` is a letter in JSON Schema's patterns (ECMA-262 with Unicode). Python's ``re`` cannot read it,
+    so examples under such a pattern went unchecked; they are checked by the engine the mock validates with."""
+    data = _base()
+    data["components"]["schemas"]["A"] = {"type": "string", "pattern": "^[\\p{L}]+$", "example": "caf\u00e9"}
+    data["components"]["schemas"]["B"] = {"type": "string", "pattern": "^[\\p{L}]+$", "example": "tab\there"}
+    path = _write(tmp_path, "pattern.json", data)
+    _, found = validate_path(path)
+    where = {(d.code, d.pointer) for d in found if d.pointer.startswith("/components/schemas/")}
+    assert ("example-invalid", "/components/schemas/B/example") in where, found
+    assert not {w for w in where if w[1].startswith("/components/schemas/A")} - {
+        ("unused-component", "/components/schemas/A")
+    }, found
