@@ -51,6 +51,7 @@ __all__ = [
     "REFERS_TO",
     "RESOURCE",
     "SAFE",
+    "SEQUENCE_PER",
     "SOURCE",
     "VIEW",
     "WRAPPER",
@@ -73,6 +74,7 @@ __all__ = [
     "parameter_filter",
     "refers_to",
     "scheme_hints",
+    "sequence_per",
     "wrapper",
 ]
 
@@ -92,6 +94,7 @@ EFFECT = "x-effect"
 VIEW = "x-view"
 SAFE = "x-safe"
 FILL = "x-fill"
+SEQUENCE_PER = "x-sequence-per"
 COMPUTED = "x-computed"
 EXPAND = "x-expand"
 DEFAULTS_FROM = "x-defaults-from"
@@ -107,7 +110,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
     "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
-    "schema": (FILL, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO),
+    "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO),
     "parameter": (FILTER,),
 }
 
@@ -391,6 +394,13 @@ def parameter_filter(parameter: Mapping[str, Any], schema: Any, resolved: Any) -
 def fill(resolved: Any) -> str | None:
     """``x-fill`` of a (resolved) property: ``id``, ``now``, ``now-on-update``, ``token``, ``sequence:FORMAT``."""
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
+
+
+def sequence_per(resolved: Any) -> tuple[str, ...]:
+    """``x-sequence-per`` beside a ``sequence:`` fill: the object's fields whose values each count a sequence of
+    their own (onFact numbers per journal); the next-number effect reads them from its query parameters."""
+    raw = resolved.get(SEQUENCE_PER) if isinstance(resolved, dict) else None
+    return tuple(str(f) for f in raw) if isinstance(raw, list) else ()
 
 
 def _mapping(prop: Any, resolved: Any, key: str) -> dict[str, Any] | None:

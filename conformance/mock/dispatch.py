@@ -27,7 +27,8 @@ class Dispatcher:
         effect = op.effect
         if effect is not None and effect.kind == "next-number":
             header = effect.header or "X-Next-Number"
-            return int(status) if status.isdigit() else 200, {header: res.next_number(tenant, op)}, b""
+            number = res.next_number(tenant, op, dict(request.query))  # the sequence the query names
+            return int(status) if status.isdigit() else 200, {header: number}, b""
         if res.parent_missing(tenant, op, request):
             return self.replies.error(op, "not_found", "no such parent object")
         view = self._view_kind(op, headers)

@@ -44,21 +44,33 @@ def _defaults_rules(schemas: SchemaSet, schema: Any) -> tuple[tuple[str, Any, An
 
 
 def compute(
-    schemas: SchemaSet, schema: Any, obj: dict[str, Any], keep: frozenset[str] = frozenset(), creating: bool = True
+    schemas: SchemaSet,
+    schema: Any,
+    obj: dict[str, Any],
+    keep: frozenset[str] = frozenset(),
+    creating: bool = True,
+    parent: dict[str, Any] | None = None,
 ) -> None:
     """Apply the computed-field rules, lines first, except to the fields in ``keep`` (set explicitly by an action);
     each rule after the computed fields it reads, so an expression sees the totals of the same write. On an update
-    (not ``creating``) a rule with ``default: create`` computes its field again whatever it holds."""
+    (not ``creating``) a rule with ``default: create`` computes its field again whatever it holds. A line's
+    expressions see the object it belongs to as ``parent`` (``parent.vattype``); lines are the items of an array
+    property or the values of a map of objects (e-Cont's ``items`` keyed by the shop's line id)."""
     props = schemas.properties(schema)
     for name, prop in props.items():  # lines first: their own computed fields feed the totals
         value = obj.get(name)
         spec = schemas.resolve(prop)
-        if isinstance(value, list) and isinstance(spec, dict):
-            item = spec.get("items") or {}
-            for line in value:
-                if isinstance(line, dict):
-                    _defaults(schemas, item, line)
-                    compute(schemas, item, line, creating=creating)
+        if not isinstance(spec, dict):
+            continue
+        item: Any = None
+        if isinstance(value, list):
+            item, lines = spec.get("items") or {}, value
+        elif isinstance(value, dict) and isinstance(schemas.resolve(spec.get("additionalProperties")), dict):
+            item, lines = spec["additionalProperties"], list(value.values())
+        for line in lines if item is not None else ():
+            if isinstance(line, dict):
+                _defaults(schemas, item, line)
+                compute(schemas, item, line, creating=creating, parent=obj)
     rules, ordered = schemas.remembered("computed", schema, lambda: _rules(schemas, schema, keep), keep)
     settled = {
         name: (_number(obj.get(rule.remaining)) or 0.0) - (_number(obj.get(name)) or 0.0)
@@ -77,7 +89,7 @@ def compute(
             owed = _number(obj.get(rule.remaining))
             total = None if owed is None else owed - settled.get(name, 0.0)
         elif rule.expr is not None and rule.sum is None:
-            total = rule.expr.evaluate(obj)
+            total = rule.expr.evaluate(obj if parent is None else {"parent": parent, **obj})
         else:
             total = _total(obj, rule)
         if total is not None:
@@ -120,7 +132,7 @@ def _total(obj: dict[str, Any], rule: Computed) -> float | None:
         lines = obj.get(rule.sum) or []
         lines = list(lines.values()) if isinstance(lines, dict) else lines
         lines = lines if isinstance(lines, list) else []
-        return sum((_line_value(line, rule) or 0.0) for line in lines if isinstance(line, dict))
+        return sum((_line_value(line, rule, obj) or 0.0) for line in lines if isinstance(line, dict))
     if rule.product:
         return _line_value(obj, rule)  # None when a factor is missing: a total the caller sent stays
     return None
@@ -206,9 +218,9 @@ def merge_nested(base: Any, incoming: Any, stale: dict[str, frozenset[str]] | No
     return result
 
 
-def _line_value(line: dict[str, Any], rule: Computed) -> float | None:
+def _line_value(line: dict[str, Any], rule: Computed, parent: dict[str, Any] | None = None) -> float | None:
     if rule.expr is not None:  # {sum: lines, expr: ...}: the expression on each line
-        return _number(rule.expr.evaluate(line))
+        return _number(rule.expr.evaluate(line if parent is None else {"parent": parent, **line}))
     if rule.product:
         result = 1.0
         for name in rule.product:

@@ -124,7 +124,7 @@ class Resources:
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
             elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
-                number = self.store.next_number(tenant, f"seq:{op.resource}:{name}")
+                number = self.store.next_number(tenant, _counter(op, name, spec, obj))
                 try:
                     obj[name] = fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
@@ -411,12 +411,15 @@ class Resources:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)
 
-    def next_number(self, tenant: TenantKey, op: Operation) -> str:
+    def next_number(self, tenant: TenantKey, op: Operation, query: dict[str, Any] | None = None) -> str:
+        """The number the next create will fill in; ``query``: the request's, naming the sequence where the
+        sequence-per hint counts one per field value (a journal)."""
         number = self.store.next_number(IDS, f"id:{op.resource}", peek=True)
         for name, prop in self.schemas.properties(self.resource_schema(op)).items():
-            fill = hints.fill(self.schemas.resolve(prop))
+            spec = self.schemas.resolve(prop)
+            fill = hints.fill(spec)
             if fill is not None and fill.startswith("sequence:"):
-                number = self.store.next_number(tenant, f"seq:{op.resource}:{name}", peek=True)
+                number = self.store.next_number(tenant, _counter(op, name, spec, query or {}), peek=True)
                 try:
                     return fill[len("sequence:") :].format(n=number, **_period())
                 except (ValueError, KeyError, IndexError):
@@ -463,6 +466,14 @@ class Resources:
         if outcome.envelope and isinstance(body, dict):
             _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
+
+
+def _counter(op: Operation, name: str, spec: Any, values: dict[str, Any]) -> str:
+    """The store counter of a ``sequence:`` fill: one per resource and property, and one per value of each field
+    the sequence-per hint names (``values``: the object, or the next-number call's query)."""
+    per = hints.sequence_per(spec)
+    scope = "".join(f":{field}={'' if values.get(field) is None else values[field]}" for field in per)
+    return f"seq:{op.resource}:{name}{scope}"
 
 
 def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:

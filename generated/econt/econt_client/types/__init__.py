@@ -58,7 +58,7 @@ class LineItem(BaseModel):
     line_total: Annotated[
         str | None,
         Field(
-            description="Line total, a decimal sent as a string (computed by you, not by the API).",
+            description="Line total, a decimal sent as a string (computed by you, not by the API): the vendor's example is `product_price` x `product_qnt` (185.10 x 2 = 370.20). Assumption (the docs do not say what a line without it becomes): the invoice takes `product_price` x `product_qnt`, to two decimals; a total the shop sends is kept as sent.",
             pattern="^-?\\d+(\\.\\d+)?$",
         ),
     ] = None
