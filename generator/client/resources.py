@@ -77,12 +77,19 @@ def _method_name(op: ModelOperation) -> PythonIdentifier:
     return python_identifier(op.action, fallback="call")
 
 
+_BODY_WORDS = (("xml", "xml"), ("x-www-form-urlencoded", "form"), ("multipart/", "multipart"), ("json", "json"))
+
+
 def _second_name(op: ModelOperation, name: str) -> PythonIdentifier:
-    """A name for an operation whose first choice is taken: the verb's word before it (``replace_tags``); for the
-    second method of an action its path names (AWS's query protocol has a GET and a POST of each action), the
-    HTTP method after it (``describe_cache_clusters_post``)."""
+    """A name for an operation whose first choice is taken: the verb's word before it (``replace_tags``). The
+    second method of an action its path names (AWS's query protocol has a GET and a POST of each action) is told
+    apart by how it sends its input: ``describe_cache_clusters_xml`` takes it as an XML document, where
+    ``describe_cache_clusters`` (the GET) takes it in the query; the HTTP method only where it sends no body
+    (a method glued to the action's words reads as a URL, not a name)."""
     if fragment_action(op.path) is not None:
-        return python_identifier(f"{name}_{op.method.lower()}")
+        media = " ".join((op.body or {}).get("content") or {}).lower()
+        word = next((w for key, w in _BODY_WORDS if key in media), op.method.lower())
+        return python_identifier(f"{name}_{word}")
     return python_identifier(f"{VERBS.get(op.method.lower(), 'call')}_{name}")
 
 
