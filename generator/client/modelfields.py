@@ -19,25 +19,25 @@ class ModelFields:
 
     def __init__(self, source: str) -> None:
         tree = ast.parse(source)
-        self._defined: set[str] = set()
+        self._defined: set[str] = set()  # classes (type aliases are left to the type mapper)
         self._bases: dict[str, list[str]] = {}
         self._fields: dict[str, dict[str, ast.expr]] = {}
+        self._roots: set[str] = set()  # RootModel[...] classes: an item read into one is wrapped in ``.root``
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 self._defined.add(node.name)
+                if any(isinstance(b, ast.Subscript) and _name(b.value) == "RootModel" for b in node.bases):
+                    self._roots.add(node.name)
                 self._bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
                 self._fields[node.name] = {
                     _wire_name(s.target.id, s): s.annotation
                     for s in node.body
                     if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
                 }
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                self._defined |= {t.id for t in targets if isinstance(t, ast.Name)}
 
     def list_item(self, model: str, wire: str) -> str | None:
         """``types.<Item>`` for the field ``wire`` of ``model`` (or of a base) typed ``list[<Item>]`` (or that or
-        None), ``<Item>`` a name the module defines; None otherwise."""
+        None), ``<Item>`` a class of the module (not a root model); None otherwise."""
         annotation = self._field(model, wire, 0)
         if annotation is None:
             return None
@@ -48,7 +48,9 @@ class ModelFields:
         if not (isinstance(found, ast.Subscript) and isinstance(found.value, ast.Name) and found.value.id == "list"):
             return None
         item = found.slice
-        return f"types.{item.id}" if isinstance(item, ast.Name) and item.id in self._defined else None
+        if not isinstance(item, ast.Name) or item.id not in self._defined or item.id in self._roots:
+            return None
+        return f"types.{item.id}"
 
     def _field(self, model: str, wire: str, depth: int) -> ast.expr | None:
         if depth > 8 or model not in self._fields:

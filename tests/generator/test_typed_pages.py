@@ -182,6 +182,14 @@ class Item(BaseModel):
 
 class Other(BaseModel):
     name: str
+
+
+class Wrapped(BaseModel):
+    roots: list[Root]
+
+
+class Root(RootModel[Item | Other]):
+    root: Item | Other
 """
 
 
@@ -192,4 +200,5 @@ def test_model_fields_find_a_list_s_item_model_by_its_wire_name() -> None:
     assert fields.list_item("Page", "items_") is None  # the attribute's name is not the one on the wire
     assert fields.list_item("Page", "names") is None  # no model of the module
     assert fields.list_item("Page", "either") is None  # two kinds of list: which one is not known
+    assert fields.list_item("Wrapped", "roots") is None  # a root model would hand the caller ``.root``
     assert fields.list_item("Page", "next") is None and fields.list_item("Missing", "data") is None
