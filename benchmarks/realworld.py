@@ -29,6 +29,7 @@ from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, named, sample
 from benchmarks.peers import GENERATE_SECONDS, MYPY_SECONDS, glued, package_name, report, run_sample, summary, versions
 from benchmarks.tools import WORK
+from generator.client.ir import Operation as OperationIR
 from generator.client.pipeline import Generated
 
 __all__ = ["Row", "check_spec", "main"]
@@ -54,7 +55,7 @@ class Row:
     server_errors: int | None = None  # 5xx from the mock
     conform: str = "not run"
     methods: int = 0  # methods of the generated client (each operation's main method)
-    untyped: int = 0  # of them, returning ``dict[str, Any]`` although the spec has a JSON response
+    untyped: int = 0  # of them, returning ``dict[str, Any]`` (or pages of ``Any`` items) for a JSON response
     glued: int = 0  # method names that glue the HTTP verb to a path fragment (``post_messages_json``)
     numbered: int = 0  # model names that are a word and a number (``Item53``)
     multipart: int = 0  # operations whose request body is multipart/form-data
@@ -91,12 +92,20 @@ def _names_and_types(result: Generated, row: Row) -> None:
     for resource in result.ir.all_resources():
         for op in resource.operations:
             row.methods += 1
-            row.untyped += op.response_kind == "json" and op.return_annotation == "dict[str, Any]"
+            row.untyped += op.response_kind == "json" and _untyped_return(op)
             row.glued += glued(op.name, op.http_method, op.path)
             if op.body is not None and op.body.content_type.startswith("multipart/"):
                 row.multipart += 1
                 row.uploads += op.body.encoding == "multipart"
     row.numbered = sum(1 for name in result.ir.model_names if _NUMBERED.fullmatch(name))
+
+
+def _untyped_return(op: OperationIR) -> bool:
+    """What the caller gets holds no type of the response: ``dict[str, Any]``, or, for a method that walks pages,
+    items of ``Any`` or ``dict[str, Any]`` (``SyncPage[Any]``: the page model is typed, its items are not)."""
+    if op.paging is not None:
+        return op.paging.item_type in ("Any", "dict[str, Any]")
+    return op.return_annotation == "dict[str, Any]"
 
 
 def _type_check(module: str, out: Path, row: Row) -> None:
@@ -221,7 +230,7 @@ def table(rows: list[Row]) -> str:
         f"{sum(1 for r in rows if r.mock_violations == 0 and r.server_errors == 0)} mocked without a violation; "
         f"lists paginated: {paged} of {lists} (not paginated: {sum(r.unpositioned for r in rows)} declare no page, "
         f"offset or cursor parameter, {sum(r.xml_lists for r in rows)} more answer XML); "
-        "methods returning dict[str, Any]: "
+        "methods returning dict[str, Any] or pages of untyped items: "
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
         f"numbered models: {sum(r.numbered for r in rows)}; multipart operations that upload: "
         f"{sum(r.uploads for r in rows)} of {sum(r.multipart for r in rows)}; mypy --strict errors: "

@@ -13,6 +13,7 @@ from apimodel.loader import SpecDocument
 from generator.client.hoist import hoist_inline_responses
 from generator.client.ir import ClientIR
 from generator.client.literals import LiteralAliases
+from generator.client.modelfields import ModelFields
 from generator.client.models import empty_models, fold_null_branches, generate_models
 from generator.client.names_file import apply_to_models, apply_to_operations, load_names
 from generator.client.naming import ClassName, PythonIdentifier, class_name, python_identifier
@@ -105,7 +106,8 @@ def build_client(document: SpecDocument, *, api: str, regenerate: str, package: 
     params.add_request_bodies(_request_bodies(model))
     aliases = LiteralAliases(params.taken)
     xml = XmlShapes(model.schemas)
-    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases, xml)
+    fields = ModelFields(models_source)
+    context = OperationContext(document.label, mapper, body_credential_props(model), params, aliases, xml, fields)
     resources = group_resources(
         apply_to_operations(model.operations, names, diagnostics),
         lambda op, name: response_views(context, op, build_operation(context, op, name)),

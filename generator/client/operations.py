@@ -12,6 +12,7 @@ from apimodel import Parameter
 from generator.client.examples import build_example
 from generator.client.ir import Body, Encoding, FieldIR, Operation, PagingIR, ResponseKind
 from generator.client.literals import LiteralAliases
+from generator.client.modelfields import ModelFields
 from generator.client.naming import PythonIdentifier, class_name, python_identifier, snake_case, unique_name
 from generator.client.params import ParamsBuilder
 from generator.client.typemap import TypeMapper, is_nullable, object_shape
@@ -30,6 +31,7 @@ class OperationContext:
     params: ParamsBuilder | None = None  # the dict forms (TypedDicts) of request bodies
     aliases: LiteralAliases | None = None  # long enums of arguments, named in ``types``
     xml: XmlShapes | None = None  # the shapes of XML answers that have a schema (read into their models)
+    fields: ModelFields | None = None  # the generated models' fields (a page's inline items have a model there)
 
 
 def _is_json(content_type: str) -> bool:
@@ -188,6 +190,10 @@ def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR 
     if items is None:  # items under a key of the page: {count, items}, {data, has_more}
         items = schemas.array_items(schemas.properties(schema).get(pagination.items) or {})
     item_type = ctx.mapper.annotation(items) if items is not None else "Any"
+    page_model = ctx.mapper.model_for(schema)
+    if item_type in ("Any", "dict[str, Any]") and page_model is not None and ctx.fields is not None:
+        # inline items: no component names them, but the page model's list field has a model of its own
+        item_type = ctx.fields.list_item(page_model.removeprefix("types."), pagination.items) or item_type
     return PagingIR(pagination.style, pagination.settings(), item_type)
 
 
