@@ -18,11 +18,16 @@ class ModelFields:
     ``alias``, or the attribute's own name)."""
 
     def __init__(self, source: str) -> None:
-        tree = ast.parse(source)
+        self._source: str | None = source  # parsed on the first question: most specs never ask one
         self._defined: set[str] = set()  # classes (type aliases are left to the type mapper)
         self._bases: dict[str, list[str]] = {}
         self._fields: dict[str, dict[str, ast.expr]] = {}
         self._roots: set[str] = set()  # RootModel[...] classes: an item read into one is wrapped in ``.root``
+
+    def _parse(self) -> None:
+        if self._source is None:
+            return
+        tree, self._source = ast.parse(self._source), None
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 self._defined.add(node.name)
@@ -38,6 +43,7 @@ class ModelFields:
     def list_item(self, model: str, wire: str) -> str | None:
         """``types.<Item>`` for the field ``wire`` of ``model`` (or of a base) typed ``list[<Item>]`` (or that or
         None), ``<Item>`` a class of the module (not a root model); None otherwise."""
+        self._parse()
         annotation = self._field(model, wire, 0)
         if annotation is None:
             return None
