@@ -130,6 +130,27 @@ def test_efactori_trashed_document_refuses_payment_and_email(apps: dict[str, Sta
     assert stored["deleted"] is True and stored.get("status") is None  # nothing changed
 
 
+def test_efactori_locked_invoice_can_be_neither_changed_nor_deleted_until_unlocked(apps: dict[str, Starlette]) -> None:
+    """``locked``: "a locked document can be neither changed nor deleted" (the field's documentation). The field is
+    writable, so writing ``locked: false`` is how it unlocks (an assumption written in the spec)."""
+    client = _client(apps, "efactori")
+    lines = [{"name": "Pain", "quantity": 1, "price": 10, "vat": 21}]
+    invoice = _invoice(client, lines)
+    path = f"/v1/invoices/{invoice['id']}.json"
+    whole = {"customer_name": "Boulangerie Dupont SRL", "invoice_lines": lines}  # an update sends the whole invoice
+    assert client.put(path, json={**whole, "locked": True}).status_code == 200
+    changed = client.put(path, json={**whole, "text": "<p>changed</p>"})
+    deleted = client.delete(path)
+    assert changed.status_code == 400 and "locked" in changed.json()["message"], changed.text
+    assert deleted.status_code == 400 and "locked" in deleted.json()["message"], deleted.text
+    kept = client.get(path).json()
+    assert kept["locked"] is True and kept.get("deleted") is not True and kept.get("text") != "<p>changed</p>"
+    assert client.put(path, json={**whole, "locked": False, "text": "<p>changed</p>"}).status_code == 200
+    assert client.get(path).json()["text"] == "<p>changed</p>"
+    assert client.delete(path).status_code == 200
+    assert client.get(path).json()["deleted"] is True
+
+
 def test_econt_line_total_is_price_times_quantity_where_the_shop_sends_none(apps: dict[str, Starlette]) -> None:
     client = _client(apps, "econt")
     body = example(apps["econt"], "econt", "post", "/facturare/v1/put/invoice")
