@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -131,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine[OTHERS] = f"{record['others_share']:.0%} of all cores' time"
     out.mkdir(parents=True, exist_ok=True)
     if arguments.update and (out / "results.json").is_file():
+        # the Machine table stays the full run's; the update's own date, commit and load are listed under it
+        record["date"], record["commit"] = machine.get("date"), machine.get("specforge commit")
+        machine = {**json.loads((out / "results.json").read_text(encoding="utf-8")).get("machine", {})} or machine
         comparisons, quality, record = _merge(out, comparisons, quality, record)
     markdown = render_markdown(comparisons, quality, machine, record)
     (out / "RESULTS.md").write_text(markdown, encoding="utf-8")

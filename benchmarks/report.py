@@ -137,6 +137,7 @@ def render_markdown(
         out += ["## Rows re-measured after the full run", ""]
         out += [
             f"- `{u.get('command', '?')}` ({u.get('repeat', '?')} repetitions"
+            + (f", {u['date']}, commit {u.get('commit') or '?'}" if u.get("date") else "")
             + (f", load average at start {u['load_start']}" if u.get("load_start") else "")
             + (
                 f", other processes {u['others_share']:.0%} of all cores' time"
