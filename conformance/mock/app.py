@@ -129,6 +129,31 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
                         server.store.replace(outcome.obj, settled)
                     if tenant == 0 and index == 0:
                         _documented_tokens(server, op, settled if settled is not None else outcome.obj)
+    _seed_children(server, seeds, read)
+
+
+def _seed_children(server: ApiServer, seeds: Seeds, read: set[str]) -> None:
+    """One object under each seeded parent, for the nested collections something reads (a customer's contacts and
+    pending line items), from their create operation's example: a read-only run, which creates nothing, can only
+    reach a nested object the seed holds. Singletons (an invoice's payment plan) stay unwritten."""
+    done: set[str] = set()
+    for op in server.api.operations:
+        parent = op.resource.rsplit(".", 1)[0]
+        if op.role != "create" or len(op.parent_params) != 1 or op.resource in done or op.resource not in read:
+            continue
+        if op.resource in server.resources.singletons:  # one per parent, and few have one (an invoice's plan)
+            continue
+        done.add(op.resource)
+        takes_json, example = body_example(server, op)
+        schema = next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
+        if not takes_json or not isinstance(example, dict):
+            continue
+        for tenant in range(len(server.tenants)):
+            for index, key in enumerate(list(server.store.bucket(tenant, parent).objects)):
+                body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
+                request = ParsedRequest(body=seeds.body(schema, body, tenant, index))
+                request.path_params = {op.parent_params[0]: key}
+                server.resources.create(tenant, op, request)
 
 
 def _creates(op: Operation) -> bool:

@@ -108,3 +108,17 @@ def test_references_by_another_name_or_by_code_name_seeded_objects() -> None:
     assert documents and {d["client_code"] for d in documents} == codes  # each seeded client's code, by code
     other = {c["code"] for c in cloudinvoice.store.bucket(1, "clients").objects.values()}
     assert not codes & other  # each tenant names its own clients
+
+
+def test_nested_collections_that_are_read_get_one_object_under_each_seeded_parent() -> None:
+    """A read-only run creates nothing, so it reaches a customer's contacts and pending line items only if the seed
+    holds some; a singleton (an invoice's payment plan) stays unwritten, as on most real invoices."""
+    server = _seeded("facturare")
+    for tenant in range(len(server.tenants)):
+        customers = list(server.store.bucket(tenant, "customers").objects)
+        assert customers
+        for key in customers:
+            for nested in ("customers.contacts", "customers.line_items"):
+                assert len(server.store.bucket(tenant, nested, (str(key),)).objects) == 1, (tenant, key, nested)
+        for key in server.store.bucket(tenant, "invoices").objects:
+            assert not server.store.bucket(tenant, "invoices.payment_plan", (str(key),)).objects
