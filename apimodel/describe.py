@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apimodel import hints
 from apimodel.facts import Api, Credential, Operation, Pagination, Reason, Resource
 
 __all__ = ["describe_data", "describe_text"]
@@ -66,10 +67,18 @@ def _resource(api: Api, resource: Resource) -> dict[str, Any]:
         "stored": resource.stored,
         "singleton": resource.singleton,
         "fills": dict(resource.fills),
+        "sequence_per": _sequence_per(api, resource),
         "computed": {name: {k: v for k, v in vars(rule).items() if v} for name, rule in resource.computed},
         "expands": dict(resource.expands),
         "operations": [_operation(op) for op in api.operations if op.resource == resource.name],
     }
+
+
+def _sequence_per(api: Api, resource: Resource) -> dict[str, list[str]]:
+    """The numbered properties counted once per value of other fields (the sequence-per hint: a journal)."""
+    props = api.schemas.properties(resource.schema) if resource.schema is not None else {}
+    found = {name: hints.sequence_per(api.schemas.resolve(prop)) for name, prop in props.items()}
+    return {name: list(fields) for name, fields in found.items() if fields}
 
 
 def describe_data(api: Api) -> dict[str, Any]:
@@ -159,6 +168,11 @@ def describe_text(api: Api) -> str:
         kind = "singleton" if resource.singleton else ("collection" if resource.stored else "read-only")
         schema = f", schema {resource.schema_name}" if resource.schema_name else ""
         lines.append(f"  {resource.name} ({kind}, id {resource.id_field}{schema})")
+        per = _sequence_per(api, resource)
+        for name, fill in resource.fills:
+            if fill.startswith("sequence:"):
+                scope = f", one sequence per {', '.join(per[name])}" if per.get(name) else ""
+                lines.append(f"    numbered {name}: {fill[len('sequence:') :]}{scope}")
         for name, rule in resource.computed:
             parts = [f"{k} {v}" for k, v in vars(rule).items() if v]
             lines.append(f"    computed {name}: {'; '.join(parts)}")
