@@ -134,8 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.update and (out / "results.json").is_file():
         # the Machine table stays the full run's; the update's own date, commit and load are listed under it
         record["date"], record["commit"] = machine.get("date"), machine.get("specforge commit")
-        machine = {**json.loads((out / "results.json").read_text(encoding="utf-8")).get("machine", {})} or machine
-        comparisons, quality, record = _merge(out, comparisons, quality, record)
+        comparisons, quality, record, full_run = _merge(out, comparisons, quality, record)
+        machine = full_run or machine
     markdown = render_markdown(comparisons, quality, machine, record)
     (out / "RESULTS.md").write_text(markdown, encoding="utf-8")
     (out / "results.json").write_text(render_json(comparisons, quality, machine, record), encoding="utf-8")
@@ -146,9 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _merge(
     out: Path, comparisons: list[Comparison], quality: list[QualityCheck], record: dict[str, Any]
-) -> tuple[list[Comparison], list[QualityCheck], dict[str, Any]]:
-    """The earlier full run with the rows measured now in place of their old selves."""
-    old_comparisons, old_quality, settings = load_json((out / "results.json").read_text(encoding="utf-8"))
+) -> tuple[list[Comparison], list[QualityCheck], dict[str, Any], dict[str, str]]:
+    """The earlier full run with the rows measured now in place of their old selves; and its Machine table."""
+    text = (out / "results.json").read_text(encoding="utf-8")
+    old_comparisons, old_quality, settings = load_json(text)
     fresh = {(c.group, c.case) for c in comparisons}
     whole = {pattern.split(":", 1)[0] for pattern in record["only"] if pattern.endswith(":*")}  # 'mock:*'
     merged = [c for c in old_comparisons if (c.group, c.case) not in fresh and c.group not in whole]
@@ -160,4 +161,4 @@ def _merge(
     checked = {(q.case, q.tool) for q in quality}
     merged_quality = [q for q in old_quality if (q.case, q.tool) not in checked] + quality
     settings["updates"] = [*settings.get("updates", []), record]
-    return merged, merged_quality, settings
+    return merged, merged_quality, settings, dict(json.loads(text).get("machine") or {})

@@ -110,7 +110,7 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
         takes_json, example = body_example(server, op)
         if not takes_json:
             continue
-        schema = next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
+        schema = _json_body_schema(op)
         examples[op.key] = (schema, example)
         creates.append((op, references_of(server.api.model, schema, copy.deepcopy(example))))
     seeds, today = Seeds(server.api.model), datetime.date.today()
@@ -145,7 +145,7 @@ def _seed_children(server: ApiServer, seeds: Seeds, read: set[str]) -> None:
             continue
         done.add(op.resource)
         takes_json, example = body_example(server, op)
-        schema = next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
+        schema = _json_body_schema(op)
         if not takes_json or not isinstance(example, dict):
             continue
         for tenant in range(len(server.tenants)):
@@ -154,6 +154,11 @@ def _seed_children(server: ApiServer, seeds: Seeds, read: set[str]) -> None:
                 request = ParsedRequest(body=seeds.body(schema, body, tenant, index))
                 request.path_params = {op.parent_params[0]: key}
                 server.resources.create(tenant, op, request)
+
+
+def _json_body_schema(op: Operation) -> Any:
+    """The schema of the operation's JSON request body, if it takes one."""
+    return next((c.get("schema") for m, c in (op.body or {}).get("content", {}).items() if "json" in m), None)
 
 
 def _creates(op: Operation) -> bool:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
-import jsonschema_rs
 from jsonschema import ValidationError, validators
 from openapi_schema_validator import (
     OAS30ReadValidator,
@@ -21,6 +19,7 @@ from referencing.exceptions import Unresolvable
 from apimodel.diagnostics import Diagnostic, join_pointer
 from apimodel.loader import resolve_pointer
 from apimodel.walk import iter_operations
+from generator.validation.patterns import NotARegex, pattern_validator
 
 __all__ = ["check_examples", "is_json_media_type"]
 
@@ -47,25 +46,9 @@ def _deref_at(data: dict[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     return node, pointer
 
 
-class _NotARegex(ValueError):
-    def __init__(self, pattern: str) -> None:
-        super().__init__(pattern)
-        self.pattern = pattern
-
-
-@lru_cache(maxsize=1024)
-def _pattern_validator(pattern: str) -> Any:
-    """A validator of ``pattern`` in JSON Schema's dialect (ECMA-262 with Unicode: ``\\p{L}`` is a letter), by the
-    Rust engine the mock validates with; Python's ``re``, which jsonschema uses, reads neither ``\\p{…}`` nor
-    ECMA's ``$``. Raises :class:`_NotARegex` where no engine reads it."""
-    try:
-        return jsonschema_rs.validator_for({"pattern": pattern})
-    except (jsonschema_rs.ValidationError, ValueError):
-        raise _NotARegex(pattern) from None
-
-
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and not _pattern_validator(pattern).is_valid(instance):
+    """jsonschema's ``pattern`` keyword, read as JSON Schema means it (:mod:`generator.validation.patterns`)."""
+    if validator.is_type(instance, "string") and not pattern_validator(pattern).is_valid(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -122,10 +105,10 @@ class _ExampleChecker:
     def _check(self, schema: Any, value: Any, where: str, *, writing: bool) -> Iterator[Diagnostic]:
         try:
             messages = self._errors(schema, value, writing=writing)
-        except (RecursionError, re.error, _NotARegex) as exc:  # a schema recursing too deep, a pattern no one reads
+        except (RecursionError, re.error, NotARegex) as exc:  # a schema recursing too deep, a pattern no one reads
             why = (
                 f"pattern {exc.pattern!r} is not a regular expression"
-                if isinstance(exc, re.error | _NotARegex)
+                if isinstance(exc, re.error | NotARegex)
                 else ("its schema recurses deeper than the JSON schema validator follows")
             )
             yield Diagnostic(

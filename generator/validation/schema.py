@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema_rs
 from jsonschema import Draft4Validator, Draft202012Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from apimodel.diagnostics import Diagnostic, escape_pointer, join_pointer
 from apimodel.loader import resolve_pointer
+from generator.validation.patterns import is_pattern
 
 __all__ = ["schema_diagnostics"]
 
@@ -39,8 +39,9 @@ def _existing(data: Any, tokens: list[Any]) -> str:
     return ""
 
 
-def _first_null(data: Any) -> str | None:
-    """The first empty (null) entry where OpenAPI expects an object, in document order."""
+def _entries(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
+    """Each entry of the document outside values (examples, defaults) and extensions: its pointer, key, value and
+    the node holding it, depth first."""
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         node, where = stack.pop()
@@ -51,44 +52,24 @@ def _first_null(data: Any) -> str | None:
             if str(key) in _VALUE_KEYS or str(key).startswith("x-"):
                 continue
             pointer = f"{where}/{escape_pointer(str(key))}"
-            if value is None:
-                return pointer
+            yield pointer, str(key), value, node
             stack.append((value, pointer))
-    return None
+
+
+def _first_null(data: Any) -> str | None:
+    """The first empty (null) entry where OpenAPI expects an object, in document order."""
+    return next((pointer for pointer, _, value, _ in _entries(data) if value is None), None)
 
 
 def _unreadable_patterns(data: Any) -> Iterator[tuple[str, str, bool]]:
-    """Each ``pattern`` that Python's ``re`` cannot compile: its pointer, the pattern, and whether a regular
-    expression engine of JSON Schema's dialect reads it.
-
-    openapi-spec-validator compiles patterns with ``re``, which has no Unicode property escapes. JSON Schema's
-    patterns are ECMA-262 with Unicode, where ``\\p{L}`` is a letter; JavaScript tools, pydantic and the mock (the
-    Rust ``regex`` engine of ``jsonschema_rs``) read it, and AWS's specs use it."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, where = stack.pop()
-        items = (
-            list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
-        )
-        for key, value in items:
-            if str(key) in _VALUE_KEYS or str(key).startswith("x-"):
-                continue
-            pointer = f"{where}/{escape_pointer(str(key))}"
-            if key == "pattern" and isinstance(value, str) and isinstance(node, dict):
-                try:
-                    re.compile(value)
-                except re.error:
-                    yield pointer, value, _compiles(value)
-            elif isinstance(value, dict | list):
-                stack.append((value, pointer))
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        jsonschema_rs.validator_for({"pattern": pattern})
-    except (jsonschema_rs.ValidationError, ValueError):
-        return False
-    return True
+    """Each ``pattern`` that Python's ``re`` cannot compile: its pointer, the pattern, and whether it is one in JSON
+    Schema's dialect (:mod:`generator.validation.patterns`), which openapi-spec-validator's ``re`` does not read."""
+    for pointer, key, value, node in _entries(data):
+        if key == "pattern" and isinstance(value, str) and isinstance(node, dict):
+            try:
+                re.compile(value)
+            except re.error:
+                yield pointer, value, is_pattern(value)
 
 
 def _explain(message: str, leaf: str) -> tuple[str, str]:

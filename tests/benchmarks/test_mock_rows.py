@@ -110,9 +110,9 @@ def test_update_of_a_whole_group_drops_its_old_rows(tmp_path: Path) -> None:
     old.append(row("conformance", "facturare", 5.0))
     (tmp_path / "results.json").write_text(render_json(old, [], {}, {"repeat": 3}), encoding="utf-8")
     fresh = [row("mock", "list: new name", 4.0)]
-    merged, _, settings = _merge(tmp_path, fresh, [], {"only": ["mock:*"], "command": "x"})
+    merged, _, settings, _ = _merge(tmp_path, fresh, [], {"only": ["mock:*"], "command": "x"})
     assert [c.case for c in merged] == ["petstore", "list: new name", "facturare"]  # the group keeps its place
-    merged, _, _ = _merge(tmp_path, fresh, [], {"only": ["mock:scale"], "command": "x"})
+    merged, _, _, _ = _merge(tmp_path, fresh, [], {"only": ["mock:scale"], "command": "x"})
     assert [c.case for c in merged] == ["petstore", "read: old name", "kept?", "list: new name", "facturare"]
     assert settings["updates"] == [{"only": ["mock:*"], "command": "x"}]
 
