@@ -241,7 +241,8 @@ class ApiServer:
             if status and status[0].isdigit():
                 return self.replies.declared(op, status, prefer["example"], {})
         tenant: TenantKey = auth.tenant if auth.tenant is not None else "public"
-        return self.dispatcher.dispatch(op, tenant, request, headers)
+        with self.store.unit():  # answered only once its writes are in the shared file, where there is one
+            return self.dispatcher.dispatch(op, tenant, request, headers)
 
 
 def _float(text: str) -> float:

@@ -8,6 +8,7 @@ outlives a restart. Reads always come from memory, through the bucket's indexes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,15 @@ class Store:
             self._counters.clear()
             self._where.clear()
             self._born.clear()
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[None]:
+        """One request: with a shared file, its writes are one transaction, committed before it is answered."""
+        if self.shared is None:
+            yield
+            return
+        with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
+            yield
 
     # -- keeping memory and the shared file in step -------------------------------------------------
     def refresh(self) -> None:

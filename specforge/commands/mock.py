@@ -44,7 +44,10 @@ def banner(app: object, host: str, port: int) -> str:
 @click.option(
     "--state",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Keep the objects in this SQLite file: they survive a restart, and mocks given the same file share them.",
+    help=(
+        "Keep the objects in this SQLite file: they survive a restart of the mock (not a crash of the machine: the"
+        " file is not synced to disk), and mocks given the same file share them."
+    ),
 )
 @click.option(
     "--workers",

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conformance.mock import MockConfig, MockConfigError, create_app, demo_credentials
 from conformance.mock.shared import SharedState
 from specforge.cli import main
-from tests.mock.helpers import MINIBILL, CheckedClient
+from tests.mock.helpers import MINIBILL, CheckedClient, api_client
 
 BODY = {"invoice": {"buyer_name": "Acme", "kind": "vat", "issue_date": "2024-01-10"}}
 
@@ -91,6 +91,33 @@ def test_two_mocks_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
     assert _ids(one, order="id.desc") == sorted(set(made) - {made[1]}, reverse=True)
     one.app.state.mock.reset()
     assert _ids(two) == []
+
+
+def test_a_request_is_one_transaction_written_before_it_is_answered(tmp_path: Path) -> None:
+    """A facturare customer create takes an id and a number and logs ``customer.created``: four writes, which on a
+    shared file are one transaction (one commit, one turn of the writers' lock), committed before the answer. A
+    second mock on the file then sees all of it, and its own create continues both sequences, although the first
+    mock counted them without reading them back from the file."""
+    state = tmp_path / "mock.sqlite"
+    one, two = (api_client(create_app(["facturare"], config=MockConfig(state_file=state)), "facturare") for _ in "12")
+    shared = one.app.state.mock.shared
+    assert shared is not None
+    statements: list[str] = []
+    shared._connection().set_trace_callback(statements.append)
+    first = one.post("/customers", json={"name": "Acme"})
+    assert first.status_code == 201, first.text
+    shared._connection().set_trace_callback(None)
+    assert [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    made = first.json()
+    assert two.get(f"/customers/{made['id']}").json()["number"] == made["number"]
+    events = two.get("/events").json()
+    assert [(e["type"], e["data"]["object"]["id"]) for e in events] == [("customer.created", made["id"])]
+    second = two.post("/customers", json={"name": "Beta"}).json()
+    assert second["id"] == made["id"] + 1
+    assert int(second["number"].rsplit("-", 1)[1]) == int(made["number"].rsplit("-", 1)[1]) + 1
+    third = one.post("/customers", json={"name": "Gamma"}).json()  # the first mock's counters are stale now
+    assert third["id"] == second["id"] + 1
+    assert [e["data"]["object"]["id"] for e in one.get("/events").json()] == [third["id"], second["id"], made["id"]]
 
 
 def _refusal(path: Path) -> str:
