@@ -16,14 +16,13 @@ import yaml
 
 from apimodel.diagnostics import Diagnostic, SpecError, containers, join_pointer
 from apimodel.project import display_path
+from apimodel.yamlfast import load_yaml
 
 __all__ = ["CACHE_ABOVE", "MAX_BYTES", "MAX_DEPTH", "SpecDocument", "cache_dir", "load_spec", "resolve_pointer"]
 
 MAX_BYTES = 64 * 1024 * 1024  # the largest public specs are about 10 MB
 MAX_DEPTH = 200  # nested mappings and lists; real specs stay under 40, and every consumer handles 200
 
-# The C loader is about ten times faster on Stripe-sized specs; PyYAML may be built without it.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Even so, a Stripe-sized YAML spec takes seconds to parse and a hundredth of that to read back from marshal:
 # large YAML specs are parsed once per content and kept (SPECFORGE_CACHE_DIR, "off" to disable).
 CACHE_ABOVE = 256 * 1024
@@ -43,13 +42,13 @@ def _cached_yaml(text: str, raw: bytes) -> Any:
     """``text`` parsed as YAML, from the cache when this exact content was parsed before."""
     folder = cache_dir() if len(raw) > CACHE_ABOVE else None
     if folder is None:
-        return yaml.load(text, Loader=_Loader)
+        return load_yaml(text)
     entry = folder / f"{hashlib.sha256(raw).hexdigest()}-{_CACHE_FORMAT}.marshal"
     try:
         return marshal.loads(entry.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass  # absent, unreadable or damaged: parse again
-    data = yaml.load(text, Loader=_Loader)
+    data = load_yaml(text)
     try:
         blob = marshal.dumps(data)  # ValueError for values marshal cannot keep (a YAML date): not cached
         folder.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from apimodel import load_api as load_model
 from apimodel.diagnostics import SpecError
 from apimodel.hints import fill
 from apimodel.project import API_NAMES
+from apimodel.yamlfast import collector_paused
 from conformance.mock.config import MockConfig, load_tenants_file
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
 from conformance.mock.model import ServedApi, serve
@@ -240,7 +241,11 @@ def create_app(targets: Sequence[str | Path] | None = None, *, config: MockConfi
     ``targets`` are API names (default: every one of ours whose spec loads), spec paths, or
     ``NAME=PATH``. Raises ``SpecError`` for a named target that cannot be loaded.
     """
-    config = config or MockConfig()
+    with collector_paused():  # the specs' objects live as long as the app: collections would walk them for nothing
+        return _create_app(targets, config or MockConfig())
+
+
+def _create_app(targets: Sequence[str | Path] | None, config: MockConfig) -> Starlette:
     extra = load_tenants_file(config.tenants_file) if config.tenants_file else {}
     models: list[ServedApi] = []
     if targets is None:

@@ -32,7 +32,7 @@ def _no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("parsed the YAML again")
 
-    monkeypatch.setattr(loader.yaml, "load", refuse)
+    monkeypatch.setattr(loader, "load_yaml", refuse)
 
 
 def test_a_large_spec_is_read_back_from_the_cache_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
