@@ -92,7 +92,7 @@ class _Transaction:
         self.version = version
         self.wrote_version = False
         self.rows: list[tuple[str, str, str, int, int, str | None]] = []
-        self.counters: dict[tuple[str, str, str], int] = {}
+        self.counters: dict[tuple[str, str, str], float] = {}
 
 
 class SharedState:
@@ -110,7 +110,7 @@ class SharedState:
         # what this process knows of the file as of data_version ``_stamp``: no one else has written since
         self._stamp: int | None = None
         self._version: int | None = None
-        self._counters: dict[tuple[str, str, str], int] = {}
+        self._counters: dict[tuple[str, str, str], float] = {}
         self._owners: dict[TenantKey, str] = {}
         self._buckets: dict[BucketKey, str] = {}
 
@@ -375,14 +375,18 @@ class SharedState:
                 )
                 return (int(row[0]) if row else 0) + 1
             with self._transaction() as tx:
-                value = self._counters.get(key)
-                if value is None:
-                    row = tx.db.execute(
-                        "SELECT value FROM counters WHERE api = ? AND tenant = ? AND name = ?", key
-                    ).fetchone()
-                    value = int(row[0]) if row else 0
-                    self._counters[key] = value
-                if peek:
-                    return value + 1
-                self._counters[key] = tx.counters[key] = value + 1
-                return value + 1
+                value = int(self._counter(tx, key)) + 1
+                if not peek:
+                    self._count(tx, key, value)
+                return value
+
+    def _counter(self, tx: _Transaction, key: tuple[str, str, str]) -> float:
+        """A counter's value in this transaction: as this process last counted it, while no other has written."""
+        value = self._counters.get(key)
+        if value is None:
+            row = tx.db.execute("SELECT value FROM counters WHERE api = ? AND tenant = ? AND name = ?", key).fetchone()
+            value = self._counters[key] = row[0] if row else 0
+        return value
+
+    def _count(self, tx: _Transaction, key: tuple[str, str, str], value: float) -> None:
+        self._counters[key] = tx.counters[key] = value
