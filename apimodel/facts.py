@@ -29,6 +29,7 @@ __all__ = [
     "Refusal",
     "Resource",
     "Role",
+    "SequenceScope",
     "Server",
     "ServerVariable",
 ]
@@ -227,6 +228,19 @@ class Computed:
     default: bool = False  # computed only where the object has no value (the caller's value stays)
     remaining: str | None = None  # what is still owed of this property: what was settled stays settled
     on_update: bool = False  # ``default: create``: the caller's value stays on create; an update computes it again
+
+
+@dataclass(frozen=True)
+class SequenceScope:
+    """What a numbering sequence is counted per (:func:`apimodel.hints.sequence_per`): the value of one of the
+    object's fields (onFact's journal), or the year of a date field (onFact's book year)."""
+
+    field: str
+    part: Literal["value", "year"] = "value"
+
+    @property
+    def label(self) -> str:
+        return self.field if self.part == "value" else f"year of {self.field}"
 
 
 @dataclass(frozen=True)

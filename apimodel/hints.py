@@ -26,6 +26,7 @@ from apimodel.facts import (
     Pagination,
     Reason,
     Refusal,
+    SequenceScope,
 )
 
 __all__ = [
@@ -396,11 +397,18 @@ def fill(resolved: Any) -> str | None:
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
 
 
-def sequence_per(resolved: Any) -> tuple[str, ...]:
-    """``x-sequence-per`` beside a ``sequence:`` fill: the object's fields whose values each count a sequence of
-    their own (onFact numbers per journal); the next-number effect reads them from its query parameters."""
+def sequence_per(resolved: Any) -> tuple[SequenceScope, ...]:
+    """``x-sequence-per`` beside a ``sequence:`` fill: what each counts a sequence of its own, the value of one of
+    the object's fields (``journal_id``: onFact numbers per journal) or the year of a date field (``{year-of:
+    date}``: and per book year); the next-number effect reads them from its query parameters of the same names."""
     raw = resolved.get(SEQUENCE_PER) if isinstance(resolved, dict) else None
-    return tuple(str(f) for f in raw) if isinstance(raw, list) else ()
+    scopes: list[SequenceScope] = []
+    for entry in raw if isinstance(raw, list) else ():
+        if isinstance(entry, dict) and _text(entry.get("year-of")):
+            scopes.append(SequenceScope(str(entry["year-of"]), "year"))
+        elif isinstance(entry, str) and entry:
+            scopes.append(SequenceScope(entry))
+    return tuple(scopes)
 
 
 def _mapping(prop: Any, resolved: Any, key: str) -> dict[str, Any] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
+from conformance.mock.numbering import counter, formatted, taken_number
 from conformance.mock.query import select
 from conformance.mock.request import ParsedRequest
 from conformance.mock.samples import Sampler, now_value
@@ -30,12 +30,6 @@ __all__ = ["Outcome", "Resources"]
 # names one object in the whole service): another tenant asking for it gets 404, never its own object of that id.
 # Numbering that users see (invoice numbers, the fill hint's ``sequence:``) stays per tenant.
 IDS: TenantKey = "*"
-
-
-def _period() -> dict[str, int]:
-    """The current period, for numbering formats such as ``{n}/{month}/{year}``."""
-    today = datetime.date.today()
-    return {"year": today.year, "month": today.month}
 
 
 _INT_BITS = {"int32": 31, "int64": 63}  # the magnitude a signed integer of that format holds
@@ -124,13 +118,14 @@ class Resources:
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
             elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
-                number = self.store.next_number(tenant, _counter(op, name, spec, obj))
-                try:
-                    obj[name] = fill[len("sequence:") :].format(n=number, **_period())
-                except (ValueError, KeyError, IndexError):
-                    obj[name] = str(number)
+                obj[name] = formatted(fill, self.store.next_number(tenant, counter(op, name, spec, obj)))
                 if self.schemas.schema_type(spec) == "integer" and obj[name].isdigit():  # onFact's raw number
                     obj[name] = int(obj[name])
+            elif isinstance(fill, str) and fill.startswith("sequence:") and not spec.get("readOnly"):
+                # a number the client chose: the next one left out follows it
+                taken = taken_number(fill, obj[name])
+                if taken is not None:
+                    self.store.advance(tenant, counter(op, name, spec, obj), taken)
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
         take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
         compute(self.schemas, schema, obj, keep, creating)
@@ -419,11 +414,7 @@ class Resources:
             spec = self.schemas.resolve(prop)
             fill = hints.fill(spec)
             if fill is not None and fill.startswith("sequence:"):
-                number = self.store.next_number(tenant, _counter(op, name, spec, query or {}), peek=True)
-                try:
-                    return fill[len("sequence:") :].format(n=number, **_period())
-                except (ValueError, KeyError, IndexError):
-                    return str(number)
+                return formatted(fill, self.store.next_number(tenant, counter(op, name, spec, query or {}), peek=True))
         return str(number)
 
     def expand(
@@ -466,14 +457,6 @@ class Resources:
         if outcome.envelope and isinstance(body, dict):
             _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
-
-
-def _counter(op: Operation, name: str, spec: Any, values: dict[str, Any]) -> str:
-    """The store counter of a ``sequence:`` fill: one per resource and property, and one per value of each field
-    the sequence-per hint names (``values``: the object, or the next-number call's query)."""
-    per = hints.sequence_per(spec)
-    scope = "".join(f":{field}={'' if values.get(field) is None else values[field]}" for field in per)
-    return f"seq:{op.resource}:{name}{scope}"
 
 
 def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:

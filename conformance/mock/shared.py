@@ -199,6 +199,14 @@ class SharedState:
             return version
 
     # -- counters ----------------------------------------------------------------------------------
+    def advance(self, api: str, tenant: TenantKey, name: str, taken: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = MAX(value, excluded.value)",
+                (api, json.dumps(tenant), name, taken),
+            )
+
     def next_number(self, api: str, tenant: TenantKey, name: str, *, peek: bool = False) -> int:
         owner = json.dumps(tenant)
         if peek:

@@ -83,6 +83,14 @@ class Store:
                 self._counters[(tenant, counter)] = value
             return value
 
+    def advance(self, tenant: TenantKey, counter: str, taken: int) -> None:
+        """Move ``counter`` on past ``taken`` (a number the client chose), never back."""
+        if self.shared is not None:
+            self.shared.advance(self.api, tenant, counter, taken)
+            return
+        with self.lock:
+            self._counters[(tenant, counter)] = max(self._counters.get((tenant, counter), 0), taken)
+
     def put(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str, obj: dict[str, Any]) -> None:
         self._write([((tenant, resource, parents), key, obj)])
 
