@@ -198,6 +198,7 @@ class Effect:
     refuse: tuple[Refusal, ...] = ()  # states in which the action is refused with the API's own error
     apply: tuple[Apply, ...] = ()  # effects on related objects (a create's, or an action's)
     collect: Collect | None = None  # the parent's objects gathered into a new object of another collection
+    tally: tuple[tuple[str, Expression], ...] = ()  # running totals kept per object, out of its fields (``tally.NAME``)
 
     @property
     def changes_fields(self) -> bool:
@@ -213,7 +214,8 @@ class Effect:
     @property
     def acts(self) -> bool:
         """Whether the effect does anything beyond guarding the operation (refusals alone do not)."""
-        return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply or self.collect)
+        acting = self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply or self.collect
+        return bool(acting or self.tally)
 
 
 @dataclass(frozen=True)

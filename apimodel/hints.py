@@ -347,7 +347,18 @@ def _effect(raw: Any, pointer: str = "", problems: Problems | None = None) -> Ef
         refuse=_refusals(raw.get("refuse"), pointer, problems),
         apply=_apply(raw.get("apply"), pointer, problems),
         collect=_collect(raw.get("collect"), pointer, problems),
+        tally=_tally(raw.get("tally"), pointer, problems),
     )
+
+
+def _tally(raw: Any, pointer: str, problems: Problems | None) -> tuple[tuple[str, Expression], ...]:
+    """``tally: {paid: body.amount}``: each running total and the expression adding to it."""
+    found = []
+    for name, source in _pairs(raw):
+        expression = _expression(source, f"{pointer}/tally/{name}", problems)
+        if expression is not None:
+            found.append((name, expression))
+    return tuple(found)
 
 
 def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Problems) -> OperationHints:

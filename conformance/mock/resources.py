@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apimodel import Effect, Operation, hints
+from apimodel.expressions import number
 from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
 from conformance.jsonseq import is_json_sequence, line_schema
-from conformance.mock.effects import Movement, guard_holds, move, movements
+from conformance.mock.effects import Movement, guard_holds, move, movements, scope
 from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
@@ -391,7 +392,9 @@ class Resources:
         refusal = self._move(tenant, op, obj)
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
-        if not guard_holds(effect, obj, self._payload(op, request.body)):
+        payload = self._payload(op, request.body)
+        tally = self._tally(tenant, op, obj, effect, payload)
+        if not guard_holds(effect, obj, payload, tally=tally):
             return Outcome(obj=obj)
         changes: dict[str, Any] = dict(effect.set)
         for key, name in effect.set_from_query:
@@ -405,6 +408,17 @@ class Resources:
         if effect.kind == "cancel" and not changes:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)
+
+    def _tally(
+        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], effect: Effect, payload: dict[str, Any]
+    ) -> dict[str, float]:
+        """The effect's running totals for this object, each with what this request adds (``tally.paid``)."""
+        key = str(obj.get(self.id_field(op)))
+        totals = {}
+        for name, expression in effect.tally:
+            amount = number(expression.evaluate(scope(obj, payload))) or 0.0
+            totals[name] = self.store.tally(tenant, f"{op.resource}:{key}:{name}", amount)
+        return totals
 
     def next_number(self, tenant: TenantKey, op: Operation, query: dict[str, Any] | None = None) -> str:
         """The number the next create will fill in; ``query``: the request's, naming the sequence where the

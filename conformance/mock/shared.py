@@ -207,6 +207,15 @@ class SharedState:
                 (api, json.dumps(tenant), name, taken),
             )
 
+    def tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
+        with self._transaction() as db:
+            row = db.execute(
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = value + excluded.value RETURNING value",
+                (api, json.dumps(tenant), f"tally:{name}", amount),
+            ).fetchone()
+            return float(row[0])
+
     def next_number(self, api: str, tenant: TenantKey, name: str, *, peek: bool = False) -> int:
         owner = json.dumps(tenant)
         if peek:
