@@ -329,6 +329,7 @@ class Resource:
     fills: tuple[tuple[str, str], ...] = ()  # property -> how the API fills it (id, now, sequence:…)
     computed: tuple[tuple[str, Computed], ...] = ()
     expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
+    counts: tuple[tuple[str, tuple[str, str]], ...] = ()  # property -> (resource, field) whose objects it counts
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
     # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
     includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()

@@ -64,12 +64,14 @@ __all__ = [
     "check_computed",
     "computed",
     "content_type_required",
+    "count",
     "defaults_from",
     "document_pointer",
     "error_hints",
     "event_log",
     "expand",
     "fill",
+    "fill_fields",
     "include",
     "operation_hints",
     "parameter_filter",
@@ -100,6 +102,7 @@ COMPUTED = "x-computed"
 EXPAND = "x-expand"
 DEFAULTS_FROM = "x-defaults-from"
 REFERS_TO = "x-refers-to"
+COUNT = "x-count"
 INCLUDE = "x-include"
 WRAPPER = "x-wrapper"
 FILTER = "x-filter"
@@ -111,7 +114,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
     "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
-    "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO),
+    "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO, COUNT),
     "parameter": (FILTER,),
 }
 
@@ -406,6 +409,22 @@ def parameter_filter(parameter: Mapping[str, Any], schema: Any, resolved: Any) -
 def fill(resolved: Any) -> str | None:
     """``x-fill`` of a (resolved) property: ``id``, ``now``, ``now-on-update``, ``token``, ``sequence:FORMAT``."""
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
+
+
+def fill_fields(prop: Any, resolved: Any) -> tuple[tuple[str, str], ...]:
+    """``x-fill: {id: id}`` on an object property: how the fields of that nested object are filled on create (a
+    member's ``user.id``: a new id of its own, where the schema of the nested object is shared with others)."""
+    raw = _mapping(prop, resolved, FILL)
+    return tuple((str(k), str(v)) for k, v in raw.items() if isinstance(v, str)) if raw else ()
+
+
+def count(prop: Any, resolved: Any) -> tuple[str, str] | None:
+    """``x-count: {resource, field}``: the number of the tenant's objects of ``resource`` whose ``field`` names this
+    object, worked out whenever the object is read (a chasing cadence's ``num_customers``)."""
+    raw = _mapping(prop, resolved, COUNT)
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not _text(raw.get("field")):
+        return None
+    return str(raw["resource"]), str(raw["field"])
 
 
 def sequence_per(resolved: Any) -> tuple[SequenceScope, ...]:

@@ -106,6 +106,12 @@ class Resources:
             spec = self.schemas.resolve(prop)
             if not isinstance(spec, dict):
                 continue
+            if creating and (nested := hints.fill_fields(prop, spec)):  # a member's user.id: an id of its own
+                inner = copy.deepcopy(obj[name]) if isinstance(obj.get(name), dict) else {}
+                for field_name in (f for f, how in nested if how == "id"):
+                    inner[field_name] = self.store.next_number(IDS, f"id:{op.resource}.{name}")
+                obj[name] = inner
+                continue
             fill = hints.fill(spec)
             if not fill and name == id_name:  # the client may name it (unless read-only); else a new number
                 fill = "id"
@@ -434,10 +440,17 @@ class Resources:
     def expand(
         self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str], included: tuple[str, ...] = ()
     ) -> dict[str, Any]:
-        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded."""
-        if not names and not included:
+        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded; and
+        the counts the count hint names, as they stand now."""
+        counts = self.api.model.resource_of(op).counts
+        if not names and not included and not counts:
             return obj
         out = dict(obj)
+        for name, (target, field_name) in counts:
+            key = str(obj.get(self.id_field(op)))
+            out[name] = sum(
+                1 for o in self.store.bucket(tenant, target).objects.values() if str(o.get(field_name)) == key
+            )
         for name, (target, fields) in self.api.model.resource_of(op).includes:
             if name in included:
                 keys: list[Any] = []
