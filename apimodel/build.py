@@ -313,6 +313,7 @@ def _resources(schemas: Schemas, operations: list[Operation]) -> tuple[Resource,
                     (k, c) for k, p in props.items() if (c := hints.computed(p, schemas.resolve(p))) is not None
                 ),
                 expands=tuple((k, e) for k, p in props.items() if (e := hints.expand(p, schemas.resolve(p)))),
+                counts=tuple((k, n) for k, p in props.items() if (n := hints.count(p, schemas.resolve(p)))),
                 trash_flags=tuple(trash),
                 includes=tuple((k, i) for k, p in props.items() if (i := hints.include(p, schemas.resolve(p)))),
                 checked_references=tuple(

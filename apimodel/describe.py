@@ -78,7 +78,7 @@ def _sequence_per(api: Api, resource: Resource) -> dict[str, list[str]]:
     """The numbered properties counted once per value of other fields (the sequence-per hint: a journal)."""
     props = api.schemas.properties(resource.schema) if resource.schema is not None else {}
     found = {name: hints.sequence_per(api.schemas.resolve(prop)) for name, prop in props.items()}
-    return {name: list(fields) for name, fields in found.items() if fields}
+    return {name: [scope.label for scope in scopes] for name, scopes in found.items() if scopes}
 
 
 def describe_data(api: Api) -> dict[str, Any]:

@@ -29,6 +29,7 @@ __all__ = [
     "Refusal",
     "Resource",
     "Role",
+    "SequenceScope",
     "Server",
     "ServerVariable",
 ]
@@ -197,6 +198,7 @@ class Effect:
     refuse: tuple[Refusal, ...] = ()  # states in which the action is refused with the API's own error
     apply: tuple[Apply, ...] = ()  # effects on related objects (a create's, or an action's)
     collect: Collect | None = None  # the parent's objects gathered into a new object of another collection
+    tally: tuple[tuple[str, Expression], ...] = ()  # running totals kept per object, out of its fields (``tally.NAME``)
 
     @property
     def changes_fields(self) -> bool:
@@ -212,7 +214,8 @@ class Effect:
     @property
     def acts(self) -> bool:
         """Whether the effect does anything beyond guarding the operation (refusals alone do not)."""
-        return bool(self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply or self.collect)
+        acting = self.kind or self.changes_fields or self.header or self.refuse_unless or self.apply or self.collect
+        return bool(acting or self.tally)
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,19 @@ class Computed:
     default: bool = False  # computed only where the object has no value (the caller's value stays)
     remaining: str | None = None  # what is still owed of this property: what was settled stays settled
     on_update: bool = False  # ``default: create``: the caller's value stays on create; an update computes it again
+
+
+@dataclass(frozen=True)
+class SequenceScope:
+    """What a numbering sequence is counted per (:func:`apimodel.hints.sequence_per`): the value of one of the
+    object's fields (onFact's journal), or the year of a date field (onFact's book year)."""
+
+    field: str
+    part: Literal["value", "year"] = "value"
+
+    @property
+    def label(self) -> str:
+        return self.field if self.part == "value" else f"year of {self.field}"
 
 
 @dataclass(frozen=True)
@@ -313,6 +329,7 @@ class Resource:
     fills: tuple[tuple[str, str], ...] = ()  # property -> how the API fills it (id, now, sequence:…)
     computed: tuple[tuple[str, Computed], ...] = ()
     expands: tuple[tuple[str, str], ...] = ()  # property -> the resource an ``expand`` puts in its place
+    counts: tuple[tuple[str, tuple[str, str]], ...] = ()  # property -> (resource, field) whose objects it counts
     trash_flags: tuple[str, ...] = ()  # flags a cancel effect sets to true: flagged objects leave the lists
     # property -> (resource, the fields holding its ids): what ``include=<property>`` embeds
     includes: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()

@@ -26,6 +26,7 @@ from apimodel.facts import (
     Pagination,
     Reason,
     Refusal,
+    SequenceScope,
 )
 
 __all__ = [
@@ -63,12 +64,14 @@ __all__ = [
     "check_computed",
     "computed",
     "content_type_required",
+    "count",
     "defaults_from",
     "document_pointer",
     "error_hints",
     "event_log",
     "expand",
     "fill",
+    "fill_fields",
     "include",
     "operation_hints",
     "parameter_filter",
@@ -99,6 +102,7 @@ COMPUTED = "x-computed"
 EXPAND = "x-expand"
 DEFAULTS_FROM = "x-defaults-from"
 REFERS_TO = "x-refers-to"
+COUNT = "x-count"
 INCLUDE = "x-include"
 WRAPPER = "x-wrapper"
 FILTER = "x-filter"
@@ -110,7 +114,7 @@ HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
     "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
-    "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO),
+    "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO, COUNT),
     "parameter": (FILTER,),
 }
 
@@ -346,7 +350,18 @@ def _effect(raw: Any, pointer: str = "", problems: Problems | None = None) -> Ef
         refuse=_refusals(raw.get("refuse"), pointer, problems),
         apply=_apply(raw.get("apply"), pointer, problems),
         collect=_collect(raw.get("collect"), pointer, problems),
+        tally=_tally(raw.get("tally"), pointer, problems),
     )
+
+
+def _tally(raw: Any, pointer: str, problems: Problems | None) -> tuple[tuple[str, Expression], ...]:
+    """``tally: {paid: body.amount}``: each running total and the expression adding to it."""
+    found = []
+    for name, source in _pairs(raw):
+        expression = _expression(source, f"{pointer}/tally/{name}", problems)
+        if expression is not None:
+            found.append((name, expression))
+    return tuple(found)
 
 
 def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Problems) -> OperationHints:
@@ -396,11 +411,34 @@ def fill(resolved: Any) -> str | None:
     return _text(resolved.get(FILL)) if isinstance(resolved, dict) else None
 
 
-def sequence_per(resolved: Any) -> tuple[str, ...]:
-    """``x-sequence-per`` beside a ``sequence:`` fill: the object's fields whose values each count a sequence of
-    their own (onFact numbers per journal); the next-number effect reads them from its query parameters."""
+def fill_fields(prop: Any, resolved: Any) -> tuple[tuple[str, str], ...]:
+    """``x-fill: {id: id}`` on an object property: how the fields of that nested object are filled on create (a
+    member's ``user.id``: a new id of its own, where the schema of the nested object is shared with others)."""
+    raw = _mapping(prop, resolved, FILL)
+    return tuple((str(k), str(v)) for k, v in raw.items() if isinstance(v, str)) if raw else ()
+
+
+def count(prop: Any, resolved: Any) -> tuple[str, str] | None:
+    """``x-count: {resource, field}``: the number of the tenant's objects of ``resource`` whose ``field`` names this
+    object, worked out whenever the object is read (a chasing cadence's ``num_customers``)."""
+    raw = _mapping(prop, resolved, COUNT)
+    if not isinstance(raw, dict) or not _text(raw.get("resource")) or not _text(raw.get("field")):
+        return None
+    return str(raw["resource"]), str(raw["field"])
+
+
+def sequence_per(resolved: Any) -> tuple[SequenceScope, ...]:
+    """``x-sequence-per`` beside a ``sequence:`` fill: what each counts a sequence of its own, the value of one of
+    the object's fields (``journal_id``: onFact numbers per journal) or the year of a date field (``{year-of:
+    date}``: and per book year); the next-number effect reads them from its query parameters of the same names."""
     raw = resolved.get(SEQUENCE_PER) if isinstance(resolved, dict) else None
-    return tuple(str(f) for f in raw) if isinstance(raw, list) else ()
+    scopes: list[SequenceScope] = []
+    for entry in raw if isinstance(raw, list) else ():
+        if isinstance(entry, dict) and _text(entry.get("year-of")):
+            scopes.append(SequenceScope(str(entry["year-of"]), "year"))
+        elif isinstance(entry, str) and entry:
+            scopes.append(SequenceScope(entry))
+    return tuple(scopes)
 
 
 def _mapping(prop: Any, resolved: Any, key: str) -> dict[str, Any] | None:

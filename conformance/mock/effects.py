@@ -18,9 +18,10 @@ def scope(obj: Mapping[str, Any], body: Any = None, **extra: Any) -> dict[str, A
     return {**obj, "body": body if isinstance(body, dict) else {}, **extra}
 
 
-def guard_holds(effect: Effect | None, obj: Mapping[str, Any], body: Any) -> bool:
-    """Whether the effect's changes apply (no ``if``, or its expression holds on the object)."""
-    return effect is None or effect.when is None or bool(effect.when.evaluate(scope(obj, body)))
+def guard_holds(effect: Effect | None, obj: Mapping[str, Any], body: Any, **extra: Any) -> bool:
+    """Whether the effect's changes apply (no ``if``, or its expression holds on the object; ``extra``: more names
+    it sees, such as ``tally``)."""
+    return effect is None or effect.when is None or bool(effect.when.evaluate(scope(obj, body, **extra)))
 
 
 def refused(effect: Effect | None, obj: Mapping[str, Any], body: Any) -> str | None:

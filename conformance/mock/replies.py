@@ -123,9 +123,9 @@ class Replies:
         names = expand if isinstance(expand, list) else str(expand or "").split(",")
         names = [str(n).strip() for n in names if str(n).strip()]
         included = tuple(n.strip() for n in str(request.query.get("include") or "").split(",") if n.strip())
-        if outcome.obj is not None and (names or included):
+        if outcome.obj is not None:
             outcome.obj = self.resources.expand(tenant, op, outcome.obj, names, included)
-        if outcome.page is not None and (names or included):
+        if outcome.page is not None:
             outcome.page = [self.resources.expand(tenant, op, o, names, included) for o in outcome.page]
         media, schema = self.resources.response_schema(op, status)
         if schema is None and (op.responses.get(status) or {}).get("content"):

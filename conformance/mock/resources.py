@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import copy
-import datetime
 import math
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from apimodel import Effect, Operation, hints
+from apimodel.expressions import number
 from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
 from conformance.jsonseq import is_json_sequence, line_schema
-from conformance.mock.effects import Movement, guard_holds, move, movements
+from conformance.mock.effects import Movement, guard_holds, move, movements, scope
 from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
 from conformance.mock.listing import Rows, apply_filters, criteria, paginate
 from conformance.mock.model import ServedApi
+from conformance.mock.numbering import counter, formatted, taken_number
 from conformance.mock.query import select
 from conformance.mock.request import ParsedRequest
 from conformance.mock.samples import Sampler, now_value
@@ -30,12 +31,6 @@ __all__ = ["Outcome", "Resources"]
 # names one object in the whole service): another tenant asking for it gets 404, never its own object of that id.
 # Numbering that users see (invoice numbers, the fill hint's ``sequence:``) stays per tenant.
 IDS: TenantKey = "*"
-
-
-def _period() -> dict[str, int]:
-    """The current period, for numbering formats such as ``{n}/{month}/{year}``."""
-    today = datetime.date.today()
-    return {"year": today.year, "month": today.month}
 
 
 _INT_BITS = {"int32": 31, "int64": 63}  # the magnitude a signed integer of that format holds
@@ -111,6 +106,12 @@ class Resources:
             spec = self.schemas.resolve(prop)
             if not isinstance(spec, dict):
                 continue
+            if creating and (nested := hints.fill_fields(prop, spec)):  # a member's user.id: an id of its own
+                inner = copy.deepcopy(obj[name]) if isinstance(obj.get(name), dict) else {}
+                for field_name in (f for f, how in nested if how == "id"):
+                    inner[field_name] = self.store.next_number(IDS, f"id:{op.resource}.{name}")
+                obj[name] = inner
+                continue
             fill = hints.fill(spec)
             if not fill and name == id_name:  # the client may name it (unless read-only); else a new number
                 fill = "id"
@@ -124,13 +125,14 @@ class Resources:
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
             elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
-                number = self.store.next_number(tenant, _counter(op, name, spec, obj))
-                try:
-                    obj[name] = fill[len("sequence:") :].format(n=number, **_period())
-                except (ValueError, KeyError, IndexError):
-                    obj[name] = str(number)
+                obj[name] = formatted(fill, self.store.next_number(tenant, counter(op, name, spec, obj)))
                 if self.schemas.schema_type(spec) == "integer" and obj[name].isdigit():  # onFact's raw number
                     obj[name] = int(obj[name])
+            elif isinstance(fill, str) and fill.startswith("sequence:") and not spec.get("readOnly"):
+                # a number the client chose: the next one left out follows it
+                taken = taken_number(fill, obj[name])
+                if taken is not None:
+                    self.store.advance(tenant, counter(op, name, spec, obj), taken)
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
         take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
         compute(self.schemas, schema, obj, keep, creating)
@@ -396,7 +398,9 @@ class Resources:
         refusal = self._move(tenant, op, obj)
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
-        if not guard_holds(effect, obj, self._payload(op, request.body)):
+        payload = self._payload(op, request.body)
+        tally = self._tally(tenant, op, obj, effect, payload)
+        if not guard_holds(effect, obj, payload, tally=tally):
             return Outcome(obj=obj)
         changes: dict[str, Any] = dict(effect.set)
         for key, name in effect.set_from_query:
@@ -411,6 +415,17 @@ class Resources:
             return self.delete(tenant, op, request, obj)
         return Outcome(obj=obj)
 
+    def _tally(
+        self, tenant: TenantKey, op: Operation, obj: dict[str, Any], effect: Effect, payload: dict[str, Any]
+    ) -> dict[str, float]:
+        """The effect's running totals for this object, each with what this request adds (``tally.paid``)."""
+        key = str(obj.get(self.id_field(op)))
+        totals = {}
+        for name, expression in effect.tally:
+            amount = number(expression.evaluate(scope(obj, payload))) or 0.0
+            totals[name] = self.store.tally(tenant, f"{op.resource}:{key}:{name}", amount)
+        return totals
+
     def next_number(self, tenant: TenantKey, op: Operation, query: dict[str, Any] | None = None) -> str:
         """The number the next create will fill in; ``query``: the request's, naming the sequence where the
         sequence-per hint counts one per field value (a journal)."""
@@ -419,20 +434,23 @@ class Resources:
             spec = self.schemas.resolve(prop)
             fill = hints.fill(spec)
             if fill is not None and fill.startswith("sequence:"):
-                number = self.store.next_number(tenant, _counter(op, name, spec, query or {}), peek=True)
-                try:
-                    return fill[len("sequence:") :].format(n=number, **_period())
-                except (ValueError, KeyError, IndexError):
-                    return str(number)
+                return formatted(fill, self.store.next_number(tenant, counter(op, name, spec, query or {}), peek=True))
         return str(number)
 
     def expand(
         self, tenant: TenantKey, op: Operation, obj: dict[str, Any], names: list[str], included: tuple[str, ...] = ()
     ) -> dict[str, Any]:
-        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded."""
-        if not names and not included:
+        """``expand=``: ids replaced by their objects; ``include=``: the objects the include hint names embedded; and
+        the counts the count hint names, as they stand now."""
+        counts = self.api.model.resource_of(op).counts
+        if not names and not included and not counts:
             return obj
         out = dict(obj)
+        for name, (target, field_name) in counts:
+            key = str(obj.get(self.id_field(op)))
+            out[name] = sum(
+                1 for o in self.store.bucket(tenant, target).objects.values() if str(o.get(field_name)) == key
+            )
         for name, (target, fields) in self.api.model.resource_of(op).includes:
             if name in included:
                 keys: list[Any] = []
@@ -466,14 +484,6 @@ class Resources:
         if outcome.envelope and isinstance(body, dict):
             _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
-
-
-def _counter(op: Operation, name: str, spec: Any, values: dict[str, Any]) -> str:
-    """The store counter of a ``sequence:`` fill: one per resource and property, and one per value of each field
-    the sequence-per hint names (``values``: the object, or the next-number call's query)."""
-    per = hints.sequence_per(spec)
-    scope = "".join(f":{field}={'' if values.get(field) is None else values[field]}" for field in per)
-    return f"seq:{op.resource}:{name}{scope}"
 
 
 def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:

@@ -364,6 +364,23 @@ class SharedState:
             return version
 
     # -- counters ----------------------------------------------------------------------------------
+    def advance(self, api: str, tenant: TenantKey, name: str, taken: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = MAX(value, excluded.value)",
+                (api, json.dumps(tenant), name, taken),
+            )
+
+    def tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
+        with self._transaction() as db:
+            row = db.execute(
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = value + excluded.value RETURNING value",
+                (api, json.dumps(tenant), f"tally:{name}", amount),
+            ).fetchone()
+            return float(row[0])
+
     def next_number(self, api: str, tenant: TenantKey, name: str, *, peek: bool = False) -> int:
         key = (api, self._owner(tenant), name)
         with self._lock:

@@ -33,6 +33,7 @@ class Store:
         self.api, self.shared = api, shared
         self._buckets: dict[BucketKey, Bucket] = {}
         self._counters: dict[tuple[TenantKey, str], int] = {}
+        self._tallies: dict[tuple[TenantKey, str], float] = {}
         self._where: dict[int, tuple[BucketKey, str]] = {}  # id(stored object) -> where it is stored
         self._born: dict[tuple[BucketKey, str], int] = {}  # shared state: when each object was first written
         self._version = 0  # shared state: the last change taken in
@@ -84,6 +85,23 @@ class Store:
                 self._counters[(tenant, counter)] = value
             return value
 
+    def advance(self, tenant: TenantKey, counter: str, taken: int) -> None:
+        """Move ``counter`` on past ``taken`` (a number the client chose), never back."""
+        if self.shared is not None:
+            self.shared.advance(self.api, tenant, counter, taken)
+            return
+        with self.lock:
+            self._counters[(tenant, counter)] = max(self._counters.get((tenant, counter), 0), taken)
+
+    def tally(self, tenant: TenantKey, name: str, amount: float) -> float:
+        """Add ``amount`` to the running total ``name`` (what the payments on one document add up to, where the
+        document itself does not show it) and return the new total."""
+        if self.shared is not None:
+            return self.shared.tally(self.api, tenant, name, amount)
+        with self.lock:
+            total = self._tallies[(tenant, name)] = self._tallies.get((tenant, name), 0.0) + amount
+            return total
+
     def put(self, tenant: TenantKey, resource: str, parents: tuple[str, ...], key: str, obj: dict[str, Any]) -> None:
         self._write([((tenant, resource, parents), key, obj)])
 
@@ -115,6 +133,7 @@ class Store:
                 self._version = self.shared.reset(self.api)
             self._buckets.clear()
             self._counters.clear()
+            self._tallies.clear()
             self._where.clear()
             self._born.clear()
 

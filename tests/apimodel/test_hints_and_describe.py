@@ -83,11 +83,11 @@ def test_describe_of_a_missing_file_is_one_line_without_a_traceback() -> None:
     assert "Traceback" not in run.stderr
 
 
-def test_describe_shows_a_sequence_counted_per_journal() -> None:
-    """``x-sequence-per`` (efactori numbers each journal on its own) shows in the text and in the JSON."""
+def test_describe_shows_a_sequence_counted_per_journal_and_book_year() -> None:
+    """``x-sequence-per`` (efactori numbers each journal and book year on its own) shows in the text and the JSON."""
     text = CliRunner().invoke(main, ["describe", "efactori"]).output
-    assert "    numbered number: {n}, one sequence per journal_id" in text
+    assert "    numbered number: {n}, one sequence per journal_id, year of date" in text
     data = json.loads(CliRunner().invoke(main, ["describe", "efactori", "--json"]).output)
     invoices = next(r for r in data["resources"] if r["name"] == "invoices")
-    assert invoices["sequence_per"] == {"number": ["journal_id"]}
+    assert invoices["sequence_per"] == {"number": ["journal_id", "year of date"]}
     assert "one sequence per" not in CliRunner().invoke(main, ["describe", "bitfaktura"]).output

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from conformance.mock import SyncASGITransport, demo_credentials, validate_response
 
-__all__ = ["MINIBILL", "CheckedClient", "api_client", "auth_headers", "example"]
+__all__ = ["MINIBILL", "CheckedClient", "api_client", "auth_headers", "example", "fresh_client"]
 
 MINIBILL = Path(__file__).parent / "specs" / "minibill.yaml"
 
@@ -82,6 +82,12 @@ def api_client(app: Starlette, api: str, tenant: int = 0) -> CheckedClient:
             "api_token", demo_credentials(api, tenant)["BITFAKTURA_API_TOKEN"]
         )
     return client
+
+
+def fresh_client(apps: dict[str, Starlette], api: str, tenant: int = 0) -> CheckedClient:
+    """A checked client of ``api`` (one of ``apps``, by name) whose mock state was just reset."""
+    apps[api].state.mock.reset()
+    return api_client(apps[api], api, tenant)
 
 
 def example(app: Starlette, api: str, method: str, path: str, media: str = "application/json") -> Any:

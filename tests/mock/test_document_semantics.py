@@ -4,13 +4,14 @@ per journal, status after a payment or an email, and e-Cont line totals."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 
 from conformance.mock import create_app, demo_credentials
-from tests.mock.helpers import CheckedClient, api_client, example
+from tests.mock.helpers import CheckedClient, example, fresh_client
 
 APIS = ("efactori", "econt")
 TOTALS = ("total_amount_excl", "total_tax_amount", "total_amount_incl")
@@ -22,8 +23,7 @@ def apps() -> dict[str, Starlette]:
 
 
 def _client(apps: dict[str, Starlette], api: str) -> CheckedClient:
-    apps[api].state.mock.reset()
-    return api_client(apps[api], api)
+    return fresh_client(apps, api)
 
 
 def _amounts(obj: dict[str, Any], *names: str) -> list[float]:
@@ -66,7 +66,7 @@ def test_efactori_incl_prices_give_the_excl_amount_and_vat_the_other_way_round(a
 
 
 def _next(client: CheckedClient, resource: str = "invoices", **query: object) -> str:
-    answer = client.request("HEAD", f"/v1/{resource}.json", params={"date": "2026-01-05", **query})
+    answer = client.request("HEAD", f"/v1/{resource}.json", params={"date": datetime.date.today().isoformat(), **query})
     assert answer.status_code == 200
     return answer.headers["X-NEXT-NUMBER"]
 

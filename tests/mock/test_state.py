@@ -228,3 +228,19 @@ def test_workers_share_one_state_over_loopback(tmp_path: Path) -> None:
             if stream is not None:
                 stream.close()
     assert process.returncode == 0
+
+
+def test_chosen_numbers_and_payment_sums_are_shared_state_too(tmp_path: Path) -> None:
+    """A number the client chose and what payments added up live in the state file, for every mock serving it."""
+    state = tmp_path / "mock.sqlite"
+    one, two = (create_app(["efactori"], config=MockConfig(state_file=state)) for _ in range(2))
+    first, second = api_client(one, "efactori"), api_client(two, "efactori")
+    lines = [{"name": "Pain", "quantity": 1, "price": 100}]
+    body = {"customer_name": "Dupont", "date": "2026-03-01", "invoice_lines": lines}
+    assert first.post("/v1/invoices.json", json={**body, "number": 40}).status_code == 201
+    made = second.post("/v1/invoices.json", json=body).json()["id"]
+    assert second.get(f"/v1/invoices/{made}.json").json()["number"] == 41
+    payment = {"payment_account_id": 3, "date": "2026-03-02", "amount": {"_": 50.5}}
+    assert first.post(f"/v1/invoices/{made}/payments.json", json=payment).status_code == 201
+    assert second.post(f"/v1/invoices/{made}/payments.json", json=payment).status_code == 201
+    assert first.get(f"/v1/invoices/{made}.json").json()["status"] == "paid"  # 50.50 + 50.50 cover 100.00

@@ -87,6 +87,19 @@ def test_send_then_payments_settle_the_invoice(invoiced_sdk: Sdk) -> None:
     assert client.Invoice.retrieve(invoice.id).status == "paid"
 
 
+def test_a_voided_part_payment_is_owed_again(invoiced_sdk: Sdk) -> None:
+    """Voiding a payment (the SDK's ``Payment.delete``) reopens what it paid (Invoiced's "Void a payment")."""
+    client = invoiced_sdk.client
+    customer = _customer(invoiced_sdk)
+    invoice = _invoice(invoiced_sdk, customer, 300, 150)
+    applied = [[{"type": "invoice", "invoice": invoice.id, "amount": amount}] for amount in (200, 250)]
+    parts = [client.Payment.create(customer=customer.id, amount=a[0]["amount"], applied_to=a) for a in applied]
+    assert (client.Invoice.retrieve(invoice.id).balance, client.Invoice.retrieve(invoice.id).paid) == (0, True)
+    assert parts[0].delete() and parts[0].voided is True
+    reopened = client.Invoice.retrieve(invoice.id)
+    assert (reopened.balance, reopened.paid, reopened.status) == (200, False, "not_sent")
+
+
 def test_marking_sent_and_overpaying(invoiced_sdk: Sdk) -> None:
     client = invoiced_sdk.client
     invoice = _invoice(invoiced_sdk, _customer(invoiced_sdk), 100)

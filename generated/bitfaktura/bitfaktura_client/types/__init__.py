@@ -1814,7 +1814,7 @@ class Invoice(BaseModel):
     status: Annotated[
         InvoiceStatus | None,
         Field(
-            description="`issued` when not sent; `paid` once the amount paid covers the gross total (a paid banking payment with the invoice's `invoice_id` adds to it); sending the invoice by email makes an issued invoice `sent`."
+            description="`issued` when not sent; `paid` once the amount paid covers the gross total (a paid banking payment with the invoice's `invoice_id` adds to it), `partial` while it covers only part of it; sending the invoice by email makes an issued invoice `sent`. Assumption (the docs do not say): when deleted payments take the amount paid back to 0, a `partial` invoice is `issued` again, while a `paid` one stays `paid` (the mock cannot tell it from an invoice marked paid by hand, `status: paid` with nothing paid)."
         ),
     ] = None
     paid: Annotated[

@@ -244,7 +244,7 @@ class Invoice(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -523,7 +523,7 @@ class CreditNote(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -735,7 +735,7 @@ class Proposal(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -954,7 +954,7 @@ class OrderSlip(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -1166,7 +1166,7 @@ class DeliverySlip(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -1378,7 +1378,7 @@ class PosTicket(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -1590,7 +1590,7 @@ class PaymentRequest(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[
@@ -1802,7 +1802,7 @@ class PurchaseSlip(BaseModel):
     number: Annotated[
         int | None,
         Field(
-            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation)."
+            description="Raw sequence number, without the company's number format. Left out, the server takes the next free number of the document's journal (`journal_id`; each journal is a numbering sequence of its own, see the HEAD operation) in the document's book year (the year of `date`; numbering starts again at 1 every book year, and a document without a date is counted in the current one). A number the caller chooses moves its sequence on: the next number left out is one more than the highest taken. Assumption (the documentation is silent): a number already taken is accepted as sent, and the sequence never moves back."
         ),
     ] = None
     number_formatted: Annotated[

@@ -1999,7 +1999,12 @@ class Member(BaseModel):
     last_accessed: Annotated[
         int | None, Field(description="When the member last signed in (UNIX timestamp); null until then.")
     ] = None
-    user: Annotated[User, Field(description="The user, from the invitation's `email`, `first_name` and `last_name`.")]
+    user: Annotated[
+        User,
+        Field(
+            description="The user, from the invitation's `email`, `first_name` and `last_name`. Assumption: each invitation makes a user of its own, with a new id (a user's id names one user in the whole service)."
+        ),
+    ]
     created_at: Annotated[int, Field(description="UNIX timestamp when the object was created.")]
     updated_at: Annotated[int | None, Field(description="UNIX timestamp when the object was last updated.")] = None
 
@@ -3175,7 +3180,7 @@ class ChasingCadence(BaseModel):
     num_customers: Annotated[
         int | None,
         Field(
-            description="How many customers are enrolled. Assumption: the mock does not count the customers whose `chasing_cadence` names the cadence; a new cadence has none."
+            description="How many customers are enrolled: the customers whose `chasing_cadence` names the cadence (a new cadence has none)."
         ),
     ] = 0
     last_run: Annotated[int | None, Field(description="When the cadence last ran (UNIX timestamp).")] = None
