@@ -365,21 +365,17 @@ class SharedState:
 
     # -- counters ----------------------------------------------------------------------------------
     def advance(self, api: str, tenant: TenantKey, name: str, taken: int) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
-                " SET value = MAX(value, excluded.value)",
-                (api, json.dumps(tenant), name, taken),
-            )
+        key = (api, self._owner(tenant), name)
+        with self._transaction() as tx:
+            if taken > self._counter(tx, key):
+                self._count(tx, key, taken)
 
     def tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
-        with self._transaction() as db:
-            row = db.execute(
-                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
-                " SET value = value + excluded.value RETURNING value",
-                (api, json.dumps(tenant), f"tally:{name}", amount),
-            ).fetchone()
-            return float(row[0])
+        key = (api, self._owner(tenant), f"tally:{name}")
+        with self._transaction() as tx:
+            total = self._counter(tx, key) + amount
+            self._count(tx, key, total)
+            return float(total)
 
     def next_number(self, api: str, tenant: TenantKey, name: str, *, peek: bool = False) -> int:
         key = (api, self._owner(tenant), name)
