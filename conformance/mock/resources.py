@@ -64,8 +64,8 @@ class Resources:
         self._stored = frozenset(r.name for r in model.resources if r.stored)
         # Rails-style APIs (bodies wrapped under a key) update lines by nested attributes
         self._nested_attributes = model.nested_attributes
-        # write-only fields a list of the object reads (x-lists ``from``: an invoice's attachments, its file ids), which
-        # the object's (response) schema has no property for: kept beside the object (_remember), never sent
+        # write-only fields a list of the object reads (a listing's ``source``: an invoice's attachments, its file
+        # ids), which the object's (response) schema has no property for: kept beside the object (_remember), never sent
         self._listed_from: dict[str, frozenset[str]] = {}
         for op in model.operations:
             if op.listing is not None and op.listing.source is not None:
@@ -253,7 +253,7 @@ class Resources:
         return Outcome(obj=obj)
 
     def _remember(self, tenant: TenantKey, op: Operation, parents: tuple[str, ...], key: str, payload: Any) -> None:
-        """The write-only fields of ``payload`` a list of the object reads (x-lists ``from``), kept beside it."""
+        """The write-only fields of ``payload`` a list of the object reads (a listing's ``source``), kept beside it."""
         for name in sorted(self._listed_from.get(op.resource, ())):
             if isinstance(payload, dict) and name in payload:
                 with self.store.lock:
@@ -426,7 +426,7 @@ class Resources:
 
     def _named_by(self, tenant: TenantKey, resource: str, ids: Any, under: str) -> list[dict[str, Any]]:
         """The tenant's objects of ``resource`` whose ids ``ids`` (an id or a list) holds, in that order, each under
-        ``under`` in an item that takes its id (x-lists ``from``: an invoice's attachments, from its file ids)."""
+        ``under`` in an item that takes its id (a listing's ``source``: an invoice's attachments, from its file ids)."""
         found = (self.store.get(tenant, resource, (), str(i)) for i in (ids if isinstance(ids, list) else [ids]))
         named = self.api.model.resource(resource)
         field = named.id_field if named is not None else "id"
