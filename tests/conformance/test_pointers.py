@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+from conformance.classify import _schema_drift
 from conformance.pointers import schema_pointer
 
 _RESPONSE = "/paths/~1verifiers~1{id}/get/responses/200"
@@ -44,3 +46,22 @@ def test_a_bundled_name_for_a_referenced_schema_below_still_leads_there() -> Non
     path = ["properties", "algoSettings", "oneOf", 0, "x-bundled", "schema000002", "properties", "secret", "type"]
     pointer = schema_pointer(_spec(), _RESPONSE, "application/json", path)
     assert pointer == "/components/schemas/HSAlgo/properties/secret/type"
+
+
+def test_a_one_of_no_value_can_pass_is_reported_as_the_specs_slip() -> None:
+    """otoroshi's source is a oneOf of InQueryParam and InCookie, alike, and InHeader, narrower: no value matches
+    exactly one, so no response can pass. The drift says so, and what to change, instead of quoting the options."""
+    failure = SimpleNamespace(
+        schema_path=["x-bundled", "schema000001", "properties", "source", "oneOf"],
+        instance={"name": "string"},
+        instance_path=["source"],
+        title="Response violates schema",
+        message="is valid under more than one of the schemas listed in the 'oneOf' keyword",
+    )
+    _, pointer, spec_says, _, _ = _schema_drift(failure, _spec(), _RESPONSE, "application/json")
+    assert pointer == "/components/schemas/Verifier/properties/source/oneOf"
+    assert "no value is valid (specforge validate: oneof-indistinct)" in spec_says
+    told_apart = _spec()
+    told_apart["components"]["schemas"]["InCookie"] = {"type": "object", "required": ["cookie"]}
+    _, _, spec_says, _, _ = _schema_drift(failure, told_apart, _RESPONSE, "application/json")
+    assert spec_says.startswith("oneOf: [")  # a oneOf some value passes: the options, as before
