@@ -168,10 +168,15 @@ class Collect:
 @dataclass(frozen=True)
 class Listing:
     """A nested list that shows another collection's objects whose field names the parent
-    (``GET /customers/{id}/notes``: the notes whose ``customer`` is that customer)."""
+    (``GET /customers/{id}/notes``: the notes whose ``customer`` is that customer); or, with ``source``, the objects
+    whose ids the addressed object's ``source`` field holds, each under ``under`` in an item of the list
+    (``GET /invoices/{id}/attachments``: the files the invoice's ``attachments`` names, each as an attachment's
+    ``file``)."""
 
     resource: str
-    field: str
+    field: str = ""
+    source: str | None = None
+    under: str | None = None
 
 
 @dataclass(frozen=True)

@@ -326,11 +326,13 @@ def _collect(raw: Any, pointer: str, problems: Problems | None) -> Collect | Non
 
 
 def _listing(raw: Any, pointer: str, problems: Problems) -> Listing | None:
-    """``x-lists: {resource, field}`` on a nested list."""
+    """``x-lists: {resource, field}`` on a nested list, or ``{resource, from, as}`` on an object's list."""
     if raw is None:
         return None
+    if isinstance(raw, dict) and _text(raw.get("resource")) and _text(raw.get("from")) and _text(raw.get("as")):
+        return Listing(str(raw["resource"]), source=str(raw["from"]), under=str(raw["as"]))
     if not isinstance(raw, dict) or not _text(raw.get("resource")) or not _text(raw.get("field")):
-        problems.warn(f"{pointer}/{LISTS}", "bad-lists", "x-lists needs resource and field")
+        problems.warn(f"{pointer}/{LISTS}", "bad-lists", "x-lists needs resource and field, or resource, from and as")
         return None
     return Listing(str(raw["resource"]), str(raw["field"]))
 

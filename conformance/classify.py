@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from apimodel.diagnostics import join_pointer
+from apimodel.diagnostics.oneof import covered_branches
 from apimodel.loader import resolve_pointer
+from apimodel.schemas import Schemas
 from conformance.checks.registry import DriftFailure
 from conformance.drift import Drift, DriftKind, SpecPatch
 from conformance.pointers import response_key, response_pointer, schema_pointer
@@ -49,6 +51,20 @@ def _error_ref(schema: str | None) -> dict[str, Any]:
     return {"description": "Error", "content": {"application/json": {"schema": content_schema}}}
 
 
+def _admits_nothing(spec: dict[str, Any], pointer: str, options: list[Any]) -> bool:
+    """Whether every option of the ``oneOf`` at ``pointer`` is within another, so that no value matches exactly one
+    (one with a discriminator is left alone, as validate leaves it: tools pick the option by it)."""
+    try:
+        parent = resolve_pointer(spec, pointer.rsplit("/", 1)[0])
+    except KeyError:
+        return False
+    if not isinstance(parent, dict) or "discriminator" in parent:
+        return False
+    nullable = not str(spec.get("openapi", "")).startswith("3.1")
+    covered = covered_branches(Schemas(spec), options, nullable_keyword=nullable)
+    return len(covered) == len(options)
+
+
 def _schema_drift(
     failure: Any, spec: dict[str, Any], response_at: str, content_type: str | None
 ) -> tuple[DriftKind, str, str, str, SpecPatch | None]:
@@ -63,6 +79,13 @@ def _schema_drift(
     except KeyError:
         said = None
     spec_says = f"{keyword}: {_short(said)}" if said is not None else _short(failure.title)
+    if keyword == "oneOf" and isinstance(said, list) and _admits_nothing(spec, pointer, said):
+        # no response could pass: the spec's slip, not the API's (otoroshi's JWT source: InQueryParam and InCookie
+        # alike, InHeader a narrower one)
+        spec_says = (
+            "oneOf whose every option accepts only values another option accepts too, so no value is valid "
+            "(specforge validate: oneof-indistinct); tell the options apart, or write anyOf"
+        )
     api_did = f"at /{where}: {_short(instance, 120)}" if kind != "missing-required-field" else _short(failure.message)
     patch: SpecPatch | None = None
     if kind == "enum-value" and keyword == "enum":

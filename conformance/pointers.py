@@ -59,19 +59,48 @@ def _media_key(content: dict[str, Any], content_type: str | None) -> str | None:
     return str(next(iter(content)))
 
 
-def _nearest_ref(spec: dict[str, Any], pointer: str) -> str:
-    """Where the first ``$ref`` below ``pointer`` leads, breadth first."""
+def _refs_below(spec: dict[str, Any], pointer: str) -> list[str]:
+    """Where each ``$ref`` below ``pointer`` leads, breadth first."""
+    found: list[str] = []
     queue: list[tuple[str, Any]] = [(pointer, resolve_pointer(spec, pointer))]
     while queue:
         where, node = queue.pop(0)
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
-                return follow_ref(spec, ref[1:])
+                found.append(follow_ref(spec, ref[1:]))
+                continue
             queue.extend((f"{where}{join_pointer(str(k))}", v) for k, v in node.items() if isinstance(v, dict | list))
         elif isinstance(node, list):
             queue.extend((f"{where}/{i}", v) for i, v in enumerate(node))
-    return pointer
+    return found
+
+
+def _step(spec: dict[str, Any], pointer: str, text: str) -> str | None:
+    """The pointer one schema-path token below ``pointer`` (through a ``$ref`` where it must), or None."""
+    for base in (pointer, follow_ref(spec, pointer)):
+        candidate = f"{base}{join_pointer(text)}"
+        try:
+            resolve_pointer(spec, candidate)
+        except KeyError:
+            continue
+        return candidate
+    return None
+
+
+def _bundled(spec: dict[str, Any], pointer: str, rest: list[str]) -> str:
+    """The schema a bundled name stands for (schemathesis bundles referenced schemas as ``x-bundled/schemaN``): the
+    one at ``pointer`` or the first a ``$ref`` below it leads to, whose schema the rest of the path goes through
+    (a verifier's ``properties/source/oneOf``, not the first reference of the object, its ``algoSettings``)."""
+    path = [t for t in rest[: rest.index("x-bundled")] if t != "$ref"] if "x-bundled" in rest else rest
+    candidates = [follow_ref(spec, pointer), *_refs_below(spec, pointer)]
+    for candidate in candidates:
+        at: str | None = candidate
+        for text in path:
+            at = _step(spec, at, text) if at is not None else None
+        if at is not None:
+            return candidate
+    return candidates[1] if len(candidates) > 1 else pointer
 
 
 def schema_pointer(
@@ -97,7 +126,7 @@ def schema_pointer(
             # schemathesis bundles referenced schemas; the bundled name stands for the ref found below here.
             index += 1
             try:
-                pointer = _nearest_ref(spec, pointer)
+                pointer = _bundled(spec, pointer, tokens[index:])
             except KeyError:
                 break
             continue

@@ -220,6 +220,8 @@ def tenant_isolation(run: RunContext, ctx: Any, response: Any, case: Any) -> Non
     operation = run.operation(case)
     if operation is not None and not _can_refuse(run, operation):
         return  # the spec gives the operation no error to answer another tenant with
+    if operation is not None and operation.security == ():
+        return  # public (``security: []``): a share link or a widget anyone may read, whoever asks
     is_list = operation is not None and (operation.role == "list" or operation.pagination is not None)
     if not _has_data(mine, is_list):
         return

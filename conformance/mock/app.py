@@ -135,14 +135,12 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
 
 def _seed_children(server: ApiServer, seeds: Seeds, read: set[str]) -> None:
     """One object under each seeded parent, for the nested collections something reads (a customer's contacts and
-    pending line items), from their create operation's example: a read-only run, which creates nothing, can only
-    reach a nested object the seed holds. Singletons (an invoice's payment plan) stay unwritten."""
+    pending line items, an invoice's payment plan), from their create operation's example: a read-only run, which
+    creates nothing, can only reach a nested object the seed holds."""
     done: set[str] = set()
     for op in server.api.operations:
         parent = op.resource.rsplit(".", 1)[0]
         if op.role != "create" or len(op.parent_params) != 1 or op.resource in done or op.resource not in read:
-            continue
-        if op.resource in server.resources.singletons:  # one per parent, and few have one (an invoice's plan)
             continue
         done.add(op.resource)
         takes_json, example = body_example(server, op)

@@ -102,7 +102,12 @@ class Replies:
             if media in VIEW_TYPES:
                 data, _ = render_view(VIEW_TYPES[media], op.resource, {"id": 0})
                 return number, {"content-type": media, **headers}, data  # the media type as declared
-            return number, {"content-type": media, **headers}, b""
+            # any other text (a widget's JavaScript): the example the spec shows, else a sample of its string schema
+            text = content.get("example")
+            if not isinstance(text, str):
+                sample = self.sampler.sample(content["schema"]) if isinstance(content.get("schema"), dict) else None
+                text = sample if isinstance(sample, str) else ""
+            return number, {"content-type": media, **headers}, text.encode()
         return number, headers, b""
 
     def view_reply(self, op: Operation, status: str, view: str, outcome: Outcome, written: bool) -> Reply:

@@ -59,6 +59,13 @@ class Resources:
         self._stored = frozenset(r.name for r in model.resources if r.stored)
         # Rails-style APIs (bodies wrapped under a key) update lines by nested attributes
         self._nested_attributes = model.nested_attributes
+        # write-only fields a list of the object reads (a listing's ``source``: an invoice's attachments, its file
+        # ids), which the object's (response) schema has no property for: kept beside the object (_remember), never sent
+        self._listed_from: dict[str, frozenset[str]] = {}
+        for op in model.operations:
+            if op.listing is not None and op.listing.source is not None:
+                kept = self._listed_from.get(op.resource, frozenset())
+                self._listed_from[op.resource] = kept | {op.listing.source}
 
     # -- schemas -----------------------------------------------------------------------------------
     def response_schema(self, op: Operation, status: str | None = None) -> tuple[str, Any]:
@@ -194,16 +201,26 @@ class Resources:
         parents = self._parents(op, request)
         if op.resource in self.singletons:
             return self.store.first(tenant, op.resource, parents)
+        props = self.schemas.properties(self.resource_schema(op))
+        if op.item_param is not None and op.item_param != self.id_field(op) and op.item_param in props:
+            # an object named by another field of its own (a product's widget by the product's ``token``)
+            return self._find_by(tenant, op, parents, op.item_param, str(request.path_params.get(op.item_param)))
         if op.item_param is not None:
             return self.store.get(tenant, op.resource, parents, str(request.path_params.get(op.item_param)))
-        props = self.schemas.properties(self.resource_schema(op))
         for name, value in request.query.items():
             if name in props:
-                if tenant == "public":
-                    return next((obj for _, obj in self.store.search(op.resource, name, str(value))), None)
-                bucket = self.store.bucket(tenant, op.resource, parents).objects
-                return next((o for o in bucket.values() if str(o.get(name)) == str(value)), None)
+                return self._find_by(tenant, op, parents, name, str(value))
         return None
+
+    def _find_by(
+        self, tenant: TenantKey, op: Operation, parents: tuple[str, ...], name: str, value: str
+    ) -> dict[str, Any] | None:
+        """The object whose ``name`` field is ``value``: the tenant's, or any tenant's for a public request (a
+        share link, whose token alone names the object)."""
+        if tenant == "public":
+            return next((obj for _, obj in self.store.search(op.resource, name, value)), None)
+        bucket = self.store.bucket(tenant, op.resource, parents).objects
+        return next((o for o in bucket.values() if str(o.get(name)) == value), None)
 
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
         """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
@@ -233,8 +250,16 @@ class Resources:
             if op.resource in self.singletons:
                 self.store.clear(tenant, op.resource, parents)
             self.store.put(tenant, op.resource, parents, key, obj)
+        self._remember(tenant, op, parents, key, self._payload(op, request.body))
         self._log(tenant, None, obj)
         return Outcome(obj=obj)
+
+    def _remember(self, tenant: TenantKey, op: Operation, parents: tuple[str, ...], key: str, payload: Any) -> None:
+        """The write-only fields of ``payload`` a list of the object reads (a listing's ``source``), kept beside it."""
+        for name in sorted(self._listed_from.get(op.resource, ())):
+            if isinstance(payload, dict) and name in payload:
+                with self.store.lock:
+                    self.store.put(tenant, f"{op.resource}#{name}", parents, key, {name: copy.deepcopy(payload[name])})
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         payload = self._payload(op, request.body)
@@ -246,6 +271,8 @@ class Resources:
         if effect is not None and effect.set and guard_holds(effect, updated, payload):  # PATCH {sent: true}
             updated = self._build_object(tenant, op, {}, {**updated, **dict(effect.set)}, frozenset(dict(effect.set)))
         stored = self.store.replace(obj, updated)
+        key = str(request.path_params.get(op.item_param or "", obj.get(self.id_field(op))))
+        self._remember(tenant, op, self._parents(op, request), key, payload)
         self._log(tenant, obj, stored)
         return Outcome(obj=stored)
 
@@ -360,7 +387,7 @@ class Resources:
         with self.store.lock:
             bucket = self.store.bucket(tenant, op.resource, self._parents(op, request))
             embedded = self._embedded(tenant, op, request)
-            if op.listing is not None and op.parent_params:  # another collection's objects naming the parent
+            if op.listing is not None and op.listing.source is None and op.parent_params:  # objects naming the parent
                 key = str(request.path_params.get(op.parent_params[-1], ""))
                 others = self.store.bucket(tenant, op.listing.resource).objects.values()
                 embedded = [o for o in others if str(o.get(op.listing.field)) == key]
@@ -387,11 +414,25 @@ class Resources:
         """A paginated list an item owns (``GET /invoices/{id}/attachments``): what is filed under it, one page."""
         name = op.path.rstrip("/").rsplit("/", 1)[-1]
         key = str(obj.get(self.id_field(op), request.path_params.get(op.item_param or "", "")))
+        listing = op.listing
         with self.store.lock:
-            bucket = self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key))
-            objects = select(bucket, criteria(op, {}), [])
+            if listing is not None and listing.source is not None and listing.under is not None:
+                kept = self.store.get(tenant, f"{op.resource}#{listing.source}", self._parents(op, request), key)
+                ids = (kept or {}).get(listing.source)
+                objects: Rows = self._named_by(tenant, listing.resource, ids, listing.under)
+            else:
+                bucket = self.store.bucket(tenant, f"{op.resource}.{name}", (*self._parents(op, request), key))
+                objects = select(bucket, criteria(op, {}), [])
             page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs)
         return Outcome(page=page, headers=headers, envelope=envelope)
+
+    def _named_by(self, tenant: TenantKey, resource: str, ids: Any, under: str) -> list[dict[str, Any]]:
+        """The tenant's objects of ``resource`` whose ids ``ids`` (an id or a list) holds, in that order, each under
+        ``under`` in an item that takes its id (a listing's ``source``: an invoice's attachments, from its file ids)."""
+        found = (self.store.get(tenant, resource, (), str(i)) for i in (ids if isinstance(ids, list) else [ids]))
+        named = self.api.model.resource(resource)
+        field = named.id_field if named is not None else "id"
+        return [{field: o.get(field), under: o} for o in found if o is not None]
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         effect = op.effect or Effect()

@@ -35,6 +35,15 @@ def now_value(schema: dict[str, Any], moment: dt.datetime | None = None) -> Any:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+# a value of another type than each JSON type, for telling ``oneOf`` options apart
+_WRONG: dict[str, Any] = {"string": 0, "integer": "0", "number": "0", "boolean": 0, "object": 0, "array": 0}
+
+
+def _key_of(schema: dict[str, Any]) -> str:
+    """Which of ``oneOf``/``anyOf`` a schema's options are under."""
+    return "oneOf" if isinstance(schema.get("oneOf"), list) and schema["oneOf"] else "anyOf"
+
+
 class Sampler:
     """Makes a representative value for any schema; results are cached and copied out."""
 
@@ -135,7 +144,33 @@ class Sampler:
                 first = value
             if self._valid(node, value):
                 return value
+            separated = self._separated(option, options, value) if _key_of(schema) == "oneOf" else None
+            if separated is not None and self._valid(node, separated):
+                return separated
         return first
+
+    def _separated(self, option: Any, options: list[Any], value: Any) -> Any:
+        """``value`` (an object of ``option``) made to fail the other options that accept it too, so that a
+        ``oneOf`` matches it once: a property ``option`` leaves open, set to a type another option's same property
+        refuses (otoroshi's ConsoleDataExporterConfig, any object, beside MailerConsoleExporterConfig's string
+        ``type``); None where nothing tells them apart."""
+        if not isinstance(value, dict):
+            return None
+        own = self.schemas.resolve(option)
+        if not isinstance(own, dict) or own.get("additionalProperties") is False:
+            return None
+        result, mine = copy.deepcopy(value), self.schemas.properties(own)
+        for other in options:
+            if other is option or not self._valid(other, result):
+                continue
+            for name, prop in self.schemas.properties(self.schemas.resolve(other)).items():
+                kind = self.schemas.schema_type(self.schemas.resolve(prop))
+                if name not in mine and kind in _WRONG:
+                    result[name] = _WRONG[kind]
+                    break
+            else:
+                return None
+        return result
 
     def _object(self, schema: dict[str, Any], depth: int, use_examples: bool, seen: frozenset[str]) -> Any:
         result: dict[str, Any] = {}

