@@ -29,7 +29,7 @@ from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, named, sample
 from benchmarks.peers import GENERATE_SECONDS, MYPY_SECONDS, glued, package_name, report, run_sample, summary, versions
 from benchmarks.tools import WORK
-from benchmarks.uploads import is_multipart, try_uploads
+from benchmarks.uploads import is_multipart, try_uploads, uploads_section
 from generator.client.ir import ClientIR
 from generator.client.ir import Operation as OperationIR
 from generator.client.pipeline import Generated
@@ -234,7 +234,7 @@ def _cell(value: object) -> str:
 
 def table(rows: list[Row]) -> str:
     header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "pyright errors"]
-    header += ["mock violations", "5xx", "dict methods", "glued names", "numbered models", "uploads"]
+    header += ["mock violations", "5xx", "dict methods", "glued names", "numbered models", "multipart uploads"]
     lines = [" | ".join([*header, "conform", "s"]), " | ".join("---" for _ in range(len(header) + 2))]
     for r in rows:
         cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors, r.pyright_errors]
@@ -251,8 +251,8 @@ def table(rows: list[Row]) -> str:
         f"offset or cursor parameter, {sum(r.xml_lists for r in rows)} more answer XML); "
         "methods returning dict[str, Any] or pages of untyped items: "
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
-        f"numbered models: {sum(r.numbered for r in rows)}; multipart operations that upload: "
-        f"{sum(r.uploads for r in rows)} of {sum(r.multipart for r in rows)}; mypy --strict errors: "
+        f"numbered models: {sum(r.numbered for r in rows)}; multipart uploads: "
+        f"{sum(r.uploads for r in rows)}/{sum(r.multipart for r in rows)}; mypy --strict errors: "
         f"{sum(r.mypy_errors or 0 for r in rows)}; pyright (basic) errors: "
         f"{sum(r.pyright_errors or 0 for r in rows)} in {sum(r.pyright_errors is not None for r in rows)} specs checked"
     ]
@@ -332,7 +332,8 @@ def _peers(entries: list[Entry], args: argparse.Namespace, argv: list[str] | Non
         shutil.rmtree(work, ignore_errors=True)
     text = report(rows, command, machine, tool_versions)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text, encoding="utf-8")
+    kept = uploads_section(args.report.read_text(encoding="utf-8")) if args.report.exists() else ""
+    args.report.write_text(text + (f"\n{kept}\n" if kept else ""), encoding="utf-8")  # the uploads run's own
     print(summary(rows))
     print(f"written: {args.report}", file=sys.stderr)
     return 0

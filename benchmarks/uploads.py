@@ -34,10 +34,12 @@ import httpx2
 from benchmarks.corpus import CorpusError, Entry, entries
 from benchmarks.tools import WORK
 from generator.client.ir import ClientIR, FieldIR, Operation, Resource
+from specforge.testing import environment
 
-__all__ = ["FILE", "Upload", "main", "multipart_entries", "try_uploads"]
+__all__ = ["FILE", "Upload", "main", "multipart_entries", "try_uploads", "uploads_section"]
 
 FILE = b"%PDF-1.7 specforge upload\n"
+_START, _END = "<!-- uploads: written by python -m benchmarks.uploads --report -->", "<!-- /uploads -->"
 _FORMS: dict[str, Any] = {"bytes": FILE, "tuple": ("scan.pdf", FILE, "application/pdf")}
 
 
@@ -72,7 +74,7 @@ def try_uploads(spec: Path, mount: str, ir: ClientIR, out: Path, module: str) ->
         seen.append((request, response.status_code))
         return response
 
-    with _imported(out, module) as package, _environment(app.state.mock.credentials(mount)):
+    with _imported(out, module) as package, environment(app.state.mock.credentials(mount)):
         transport = httpx2.Client(transport=httpx2.MockTransport(handle))
         client = package.Client(base_url=f"http://mock/{mount}", http_client=transport, max_retries=0)
         return [_upload(client, server, resource, op, seen) for resource, op in wanted]
@@ -133,7 +135,11 @@ def _arguments(
         if part in files:
             kwargs[part.name] = [file] if server.api.schemas.array_items(props[part.wire_name]) is not None else file
         elif part.wire_name in props:
-            kwargs[part.name] = sampler.sample(props[part.wire_name])
+            prop = props[part.wire_name]
+            value = sampler.sample(prop)  # the spec's example where it has one; one drawn from the schema where
+            if not server.api.schemas.is_valid(prop, value, "request"):  # that example breaks its own schema
+                value = sampler.sample(prop, use_examples=False)
+            kwargs[part.name] = value
     return args, kwargs
 
 
@@ -165,21 +171,6 @@ def _imported(out: Path, module: str) -> Iterator[Any]:
         sys.path.remove(str(out))
         for name in [m for m in sys.modules if m == module or m.startswith(f"{module}.")]:
             del sys.modules[name]
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """The demo tenant's credentials where the generated client reads them, for the time of the calls."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _multipart_operations(document: dict[str, Any]) -> int:
@@ -218,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--largest", type=int, default=300, help="most operations a drawn spec may have")
     parser.add_argument("--all", action="store_true", help="every such spec (also SPECFORGE_UPLOADS_ALL=1)")
+    parser.add_argument("--report", type=Path, help="also write the table as its own section of this file")
     args = parser.parse_args(argv)
     whole = args.all or os.environ.get("SPECFORGE_UPLOADS_ALL") == "1"
     try:
@@ -244,14 +236,52 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{entry.name}: {row.uploads} of {row.multipart} upload ({row.seconds:.0f} s)", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("\n".join(lines))
-    print(
-        f"\n{len(chosen)} specs: multipart uploads: {totals[1]}/{totals[0]} (the mock answered 2xx to both calls of "
+    summary = (
+        f"{len(chosen)} specs: multipart uploads: {totals[1]}/{totals[0]} (the mock answered 2xx to both calls of "
         f"{totals[2]}); {time.perf_counter() - started:.0f} s"
     )
-    if problems:
-        print("\n" + "\n".join(problems))
+    print("\n".join([*lines, "", summary, *([""] if problems else []), *problems]))
+    if args.report is not None:
+        words = sys.argv[1:] if argv is None else argv
+        _write_section(args.report, " ".join(["python -m benchmarks.uploads", *words]), lines, summary, problems)
     return 0
+
+
+def uploads_section(text: str) -> str:
+    """The uploads section of a report (markers included); empty when it has none."""
+    start, end = text.find(_START), text.find(_END)
+    return text[start : end + len(_END)] if 0 <= start < end else ""
+
+
+def _write_section(report: Path, command: str, lines: list[str], summary: str, problems: list[str]) -> None:
+    from benchmarks.machine import describe_machine
+
+    section = "\n".join(
+        [
+            _START,
+            "## Multipart uploads: specs of the collection that have multipart operations",
+            "",
+            f"Written by `{command}`. Each multipart operation called twice through the generated client against "
+            "the spec's mock, a file as bytes and as a (name, content, type) tuple next to its typed form fields; "
+            "it uploads when both bodies reach the mock well-formed with parts that match the spec "
+            "(see [uploads.py](uploads.py)). The multipart column counts the operations the client sends as "
+            "multipart: one that also takes JSON, or raw bytes where its multipart schema names no parts, is sent "
+            "that way (blazemeter.com's five). The 2xx column: the mock also accepted the call as a whole (a "
+            "placeholder id in the path may get a 404 instead). `--all` (or `SPECFORGE_UPLOADS_ALL=1`) runs every "
+            "spec of the collection that has a multipart operation.",
+            "",
+            f"Machine: {', '.join(f'{k}: {v}' for k, v in describe_machine().items())}.",
+            "",
+            *lines,
+            "",
+            summary,
+            *(["", "Why the others do not upload:", "", *problems] if problems else []),
+            _END,
+        ]
+    )
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    old = uploads_section(text)
+    report.write_text(text.replace(old, section) if old else f"{text.rstrip()}\n\n{section}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
