@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx2
 
-from benchmarks.corpus import CorpusError, Entry, entries
+from benchmarks.corpus import CorpusError, Entry, entries, sample
 from benchmarks.tools import WORK
 from generator.client.ir import ClientIR, FieldIR, Operation, Resource
 from specforge.testing import environment
@@ -202,49 +202,66 @@ def multipart_entries(count: int | None, seed: int, *, largest: int = 300) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.realworld import check_spec
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.uploads", description=__doc__)
     parser.add_argument("--count", type=int, default=15, help="specs with multipart operations to draw (15)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--largest", type=int, default=300, help="most operations a drawn spec may have")
     parser.add_argument("--all", action="store_true", help="every such spec (also SPECFORGE_UPLOADS_ALL=1)")
-    parser.add_argument("--report", type=Path, help="also write the table as its own section of this file")
+    parser.add_argument(
+        "--sample", type=int, default=0, metavar="N", help="also the real-world sample of N specs (realworld --count)"
+    )
+    parser.add_argument("--report", type=Path, help="also write the tables as their own section of this file")
     args = parser.parse_args(argv)
     whole = args.all or os.environ.get("SPECFORGE_UPLOADS_ALL") == "1"
     try:
         chosen = multipart_entries(None if whole else args.count, args.seed, largest=args.largest)
+        sampled = sample(args.sample, args.seed) if args.sample else []
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     WORK.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="uploads-", dir=WORK))
+    try:
+        found = _measure(sampled, args.seed, work, every=False) if sampled else None
+        lines, summary, problems = _measure(chosen, args.seed, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    head = f"The real-world sample (`realworld --count {args.sample} --seed {args.seed}`), {found[1]}" if found else ""
+    if found:
+        problems = [*found[2], *problems]
+    print("\n".join([*([head, ""] if head else []), *lines, "", summary, *([""] if problems else []), *problems]))
+    if args.report is not None:
+        words = sys.argv[1:] if argv is None else argv
+        command = " ".join(["python -m benchmarks.uploads", *words])
+        _write_section(args.report, command, [*([head, ""] if head else []), *lines], summary, problems)
+    return 0
+
+
+def _measure(chosen: list[Entry], seed: int, work: Path, *, every: bool = True) -> tuple[list[str], str, list[str]]:
+    """Each spec's uploads: the table's lines (``every`` False: only specs the client sends multipart bodies to),
+    the summary, and why the operations that did not upload did not."""
+    from benchmarks.realworld import check_spec
+
     started = time.perf_counter()
     lines = ["| spec | ops | multipart | uploads | mock 2xx | s |", "|---|---|---|---|---|---|"]
     totals = [0, 0, 0]
     problems: list[str] = []
-    try:
-        for entry in chosen:
-            row = check_spec(entry, seed=args.seed, work=work, conform=False, type_check=False)
-            totals = [totals[0] + row.multipart, totals[1] + row.uploads, totals[2] + row.uploads_2xx]
+    for entry in chosen:
+        row = check_spec(entry, seed=seed, work=work, conform=False, type_check=False)
+        totals = [totals[0] + row.multipart, totals[1] + row.uploads, totals[2] + row.uploads_2xx]
+        if every or row.multipart:
             lines.append(
                 f"| {entry.name} | {entry.operations} | {row.multipart} | {row.uploads} | {row.uploads_2xx} "
                 f"| {row.seconds:.0f} |"
             )
-            reported = ("upload", "generate crashed", "import")
-            problems += [f"- {entry.name}: {p}" for p in row.problems if p.startswith(reported)]
-            print(f"{entry.name}: {row.uploads} of {row.multipart} upload ({row.seconds:.0f} s)", file=sys.stderr)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        reported = ("upload", "generate crashed", "import")
+        problems += [f"- {entry.name}: {p}" for p in row.problems if p.startswith(reported)]
+        print(f"{entry.name}: {row.uploads} of {row.multipart} upload ({row.seconds:.0f} s)", file=sys.stderr)
     summary = (
         f"{len(chosen)} specs: multipart uploads: {totals[1]}/{totals[0]} (the mock answered 2xx to both calls of "
         f"{totals[2]}); {time.perf_counter() - started:.0f} s"
     )
-    print("\n".join([*lines, "", summary, *([""] if problems else []), *problems]))
-    if args.report is not None:
-        words = sys.argv[1:] if argv is None else argv
-        _write_section(args.report, " ".join(["python -m benchmarks.uploads", *words]), lines, summary, problems)
-    return 0
+    return lines, summary, problems
 
 
 def uploads_section(text: str) -> str:
