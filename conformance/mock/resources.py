@@ -384,7 +384,7 @@ class Resources:
         return self.schemas.array_items(prop) if prop is not None else None
 
     def _sampled_items(self, op: Operation) -> list[dict[str, Any]]:
-        """``x-mock-items`` items for a list nothing fills (AWS's Describe actions): sampled from the resource's
+        """The items the spec asks for on a list nothing fills (AWS's Describe actions): sampled from the resource's
         schema (or the page's items'), numbered in its id (or first text) field so each is told apart, the same on
         every request."""
         schema = self.resource_schema(op)
