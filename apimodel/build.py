@@ -232,6 +232,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 raw=ref.operation,
                 path_item=ref.path_item,
                 namespace=placement.namespace,
+                mock_items=hint.mock_items,
             )
         )
     resources = _resources(schemas, operations)

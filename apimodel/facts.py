@@ -282,6 +282,8 @@ class Operation:
     # where the client shows it when that is not its resource: an AWS action (its own resource, for the mock's
     # state) under its service's name, ``client.ssm.create_association``
     namespace: str | None = None
+    # a list nothing creates items for (AWS's Describe actions): how many sampled items the mock serves in it
+    mock_items: int = 0
 
     @property
     def client_resource(self) -> str:

@@ -47,6 +47,7 @@ __all__ = [
     "HINTS",
     "INCLUDE",
     "LISTS",
+    "MOCK_ITEMS",
     "PAGINATION",
     "PREFIX",
     "REFERS_TO",
@@ -108,12 +109,13 @@ WRAPPER = "x-wrapper"
 FILTER = "x-filter"
 EVENTS = "x-events"
 LISTS = "x-lists"
+MOCK_ITEMS = "x-mock-items"
 
 # Every hint, by where it sits (the test that keeps them in this module reads this).
 HINTS: dict[str, tuple[str, ...]] = {
     "document": (ERRORS, BODY_CREDENTIALS, BODY_DEFAULTS, CONTENT_TYPE_REQUIRED, EVENTS),
     "security scheme": (ENV, BASIC_USERNAME_ONLY, PREFIX),
-    "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS),
+    "operation": (SOURCE, RESOURCE, ACTION, PAGINATION, EFFECT, VIEW, SAFE, LISTS, MOCK_ITEMS),
     "schema": (FILL, SEQUENCE_PER, COMPUTED, EXPAND, WRAPPER, INCLUDE, DEFAULTS_FROM, REFERS_TO, COUNT),
     "parameter": (FILTER,),
 }
@@ -187,6 +189,7 @@ class OperationHints:
     view: str | None
     safe: bool | None
     listing: Listing | None = None
+    mock_items: int = 0
 
 
 def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None:
@@ -366,12 +369,21 @@ def _tally(raw: Any, pointer: str, problems: Problems | None) -> tuple[tuple[str
     return tuple(found)
 
 
+_MOST_MOCK_ITEMS = 1000
+
+
 def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Problems) -> OperationHints:
     view = operation.get(VIEW)
     if view is not None and view not in _VIEWS:
         problems.warn(f"{pointer}/{VIEW}", "bad-view", f"x-view {view!r} is not one of {', '.join(_VIEWS)}")
         view = None
     safe = operation.get(SAFE)
+    items = operation.get(MOCK_ITEMS, 0)
+    if isinstance(items, bool) or not isinstance(items, int) or not 0 <= items <= _MOST_MOCK_ITEMS:
+        problems.warn(
+            f"{pointer}/{MOCK_ITEMS}", "bad-mock-items", f"x-mock-items {items!r} is not a whole number 0 to 1000"
+        )
+        items = 0
     return OperationHints(
         source=operation.get(SOURCE),
         resource=_text(operation.get(RESOURCE)),
@@ -381,6 +393,7 @@ def operation_hints(operation: Mapping[str, Any], pointer: str, problems: Proble
         view=view,
         safe=safe if isinstance(safe, bool) else None,
         listing=_listing(operation.get(LISTS), pointer, problems),
+        mock_items=items,
     )
 
 

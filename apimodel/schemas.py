@@ -9,6 +9,7 @@ from apimodel.loader import resolve_pointer
 __all__ = ["Schemas", "media_is_json"]
 
 _MAX_HOPS = 32
+_TYPE_WORDS = ("type", "properties", "items", "allOf", "anyOf", "oneOf", "enum", "const")  # a schema saying a type
 
 
 def media_is_json(media_type: str) -> bool:
@@ -100,6 +101,20 @@ class Schemas:
             if found is not None:
                 return found
         return None
+
+    def is_file(self, schema: Any, depth: int = 0) -> bool:
+        """A multipart part that carries a file: ``format: binary``, a ``contentMediaType`` or ``contentEncoding``
+        (OpenAPI 3.1), no type at all (``{}``: a part OpenAPI sends as ``application/octet-stream``, any content), or
+        an array of those (one part each)."""
+        resolved = self.resolve(schema)
+        if not isinstance(resolved, dict) or depth > 8:
+            return False
+        if resolved.get("format") == "binary" or "contentMediaType" in resolved or "contentEncoding" in resolved:
+            return True
+        if not any(key in resolved for key in _TYPE_WORDS):
+            return True
+        items = self.array_items(resolved)
+        return items is not None and self.is_file(items, depth + 1)
 
     def json_content(self, holder: Any) -> tuple[str, Any] | None:
         """The first JSON media type of a request body or response object and its schema."""

@@ -30,6 +30,7 @@ from typing import Any
 from apimodel import load_api
 from apimodel.diagnostics import SpecError
 from apimodel.naming import snake_case
+from apimodel.schemas import Schemas
 from benchmarks.corpus import Entry
 from benchmarks.proc import Run, run_measured
 from benchmarks.tools import ROOT, bin_path
@@ -121,17 +122,6 @@ def _properties(schema: Any, document: Mapping[str, Any], depth: int = 0) -> dic
     return found
 
 
-def _is_file(schema: Any, document: Mapping[str, Any]) -> bool:
-    schema = _deref(schema, document)
-    if not isinstance(schema, Mapping):
-        return False
-    if schema.get("format") == "binary" or "contentMediaType" in schema or "contentEncoding" in schema:
-        return True
-    if not any(k in schema for k in ("type", "properties", "items", "allOf", "anyOf", "oneOf", "enum", "const")):
-        return True  # no type at all: a part OpenAPI 3.1 sends as application/octet-stream (Encoding Object)
-    return schema.get("type") == "array" and _is_file(schema.get("items"), document)
-
-
 def spec_facts(entry_path: Path, name: str) -> SpecFacts:
     """The denominators, from specforge's model of the spec (raises :class:`SpecError` when it cannot load)."""
     api = load_api(entry_path, name)
@@ -141,6 +131,7 @@ def spec_facts(entry_path: Path, name: str) -> SpecFacts:
 
         document = load_spec(entry_path).data
     operations, lists, typed, files = set(), set(), set(), {}
+    schemas = Schemas(dict(document))
     for op in api.operations:
         key = (op.method.upper(), path_shape(op.path))
         operations.add(key)
@@ -157,7 +148,7 @@ def spec_facts(entry_path: Path, name: str) -> SpecFacts:
             for media, body in body_content.items():
                 if str(media).lower().startswith("multipart/"):
                     props = _properties((body or {}).get("schema"), document)
-                    files[key] = frozenset(norm(k) for k, v in props.items() if _is_file(v, document))
+                    files[key] = frozenset(norm(k) for k, v in props.items() if schemas.is_file(v))
     return SpecFacts(frozenset(operations), frozenset(lists), frozenset(typed), files)
 
 

@@ -29,6 +29,8 @@ from apimodel.paging import names_a_page_position
 from benchmarks.corpus import CorpusError, Entry, github_entry, named, sample
 from benchmarks.peers import GENERATE_SECONDS, MYPY_SECONDS, glued, package_name, report, run_sample, summary, versions
 from benchmarks.tools import WORK
+from benchmarks.uploads import is_multipart, try_uploads, uploads_section
+from generator.client.ir import ClientIR
 from generator.client.ir import Operation as OperationIR
 from generator.client.pipeline import Generated
 
@@ -59,12 +61,13 @@ class Row:
     glued: int = 0  # method names that glue the HTTP verb to a path fragment (``post_messages_json``)
     numbered: int = 0  # model names that are a word and a number (``Item53``)
     multipart: int = 0  # operations whose request body is multipart/form-data
-    uploads: int = 0  # of them, methods that encode the parts themselves (not a raw ``bytes`` body)
+    uploads: int = 0  # of them, those whose method uploaded a file and typed fields to the mock (benchmarks.uploads)
+    uploads_2xx: int = 0  # of those, the ones the mock also answered with a 2xx (a placeholder id may give a 404)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
-def _generate(entry: Entry, out: Path, row: Row) -> str | None:
+def _generate(entry: Entry, out: Path, row: Row) -> tuple[str, ClientIR] | None:
     from generator.client.pipeline import generate_files
     from generator.client.write import write_tree
 
@@ -82,7 +85,7 @@ def _generate(entry: Entry, out: Path, row: Row) -> str | None:
     _names_and_types(result, row)
     write_tree(out, result.files)
     row.generated = True
-    return f"{package}_client"
+    return f"{package}_client", result.ir
 
 
 _NUMBERED = re.compile(r"[A-Z][A-Za-z]*?[0-9]+")
@@ -94,9 +97,7 @@ def _names_and_types(result: Generated, row: Row) -> None:
             row.methods += 1
             row.untyped += op.response_kind == "json" and _untyped_return(op)
             row.glued += glued(op.name, op.http_method, op.path)
-            if op.body is not None and op.body.content_type.startswith("multipart/"):
-                row.multipart += 1
-                row.uploads += op.body.encoding == "multipart"
+            row.multipart += is_multipart(op)
     row.numbered = sum(1 for name in result.ir.model_names if _NUMBERED.fullmatch(name))
 
 
@@ -172,8 +173,11 @@ def _conform(entry: Entry, row: Row, seed: int) -> None:
     )
 
 
-def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None, conform: bool = True) -> Row:
-    """Every step on one spec; a step that cannot run says why in ``problems``."""
+def check_spec(
+    entry: Entry, *, seed: int = 0, work: Path | None = None, conform: bool = True, type_check: bool = True
+) -> Row:
+    """Every step on one spec; a step that cannot run says why in ``problems``. ``type_check`` False skips mypy and
+    pyright (and the import in a fresh interpreter: the uploads still import it)."""
     started = time.perf_counter()
     row = Row(entry.name, entry.operations)
     try:
@@ -188,15 +192,30 @@ def check_spec(entry: Entry, *, seed: int = 0, work: Path | None = None, conform
     row.xml_lists = sum(1 for op in unpaged if _positioned(op) and _answers_xml(op))
     out = Path(tempfile.mkdtemp(prefix="realworld-", dir=work))
     try:
-        module = _generate(entry, out, row)
-        if module is not None:
-            _type_check(module, out, row)
+        generated = _generate(entry, out, row)
+        if generated is not None:
+            module, ir = generated
+            if type_check:
+                _type_check(module, out, row)
+            _uploads(entry, ir, out, module, row)
         if conform:
             _conform(entry, row, seed)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     row.seconds = time.perf_counter() - started
     return row
+
+
+def _uploads(entry: Entry, ir: ClientIR, out: Path, module: str, row: Row) -> None:
+    """Each multipart operation called with a file and its typed fields against the spec's mock (uploads.py)."""
+    try:
+        done = try_uploads(entry.path, package_name(entry.name), ir, out, module)
+    except Exception as exc:  # the package or the mock failing here is a finding of the table, not a crash of it
+        row.problems.append(f"upload crashed: {type(exc).__name__}: {str(exc)[:160]}")
+        return
+    row.uploads = sum(u.uploaded for u in done)
+    row.uploads_2xx = sum(u.uploaded and all(200 <= s < 300 for s in u.statuses) for u in done)
+    row.problems += [f"upload: {u.operation}: {u.problem}" for u in done if not u.uploaded]
 
 
 def _answers_xml(op: Operation) -> bool:
@@ -215,7 +234,7 @@ def _cell(value: object) -> str:
 
 def table(rows: list[Row]) -> str:
     header = ["spec", "ops", "lists", "paginated", "generates", "imports", "mypy errors", "pyright errors"]
-    header += ["mock violations", "5xx", "dict methods", "glued names", "numbered models", "uploads"]
+    header += ["mock violations", "5xx", "dict methods", "glued names", "numbered models", "multipart uploads"]
     lines = [" | ".join([*header, "conform", "s"]), " | ".join("---" for _ in range(len(header) + 2))]
     for r in rows:
         cells = [r.spec, r.operations, r.lists, r.paginated, r.generated, r.imports, r.mypy_errors, r.pyright_errors]
@@ -232,8 +251,8 @@ def table(rows: list[Row]) -> str:
         f"offset or cursor parameter, {sum(r.xml_lists for r in rows)} more answer XML); "
         "methods returning dict[str, Any] or pages of untyped items: "
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
-        f"numbered models: {sum(r.numbered for r in rows)}; multipart operations that upload: "
-        f"{sum(r.uploads for r in rows)} of {sum(r.multipart for r in rows)}; mypy --strict errors: "
+        f"numbered models: {sum(r.numbered for r in rows)}; multipart uploads: "
+        f"{sum(r.uploads for r in rows)}/{sum(r.multipart for r in rows)}; mypy --strict errors: "
         f"{sum(r.mypy_errors or 0 for r in rows)}; pyright (basic) errors: "
         f"{sum(r.pyright_errors or 0 for r in rows)} in {sum(r.pyright_errors is not None for r in rows)} specs checked"
     ]
@@ -313,7 +332,8 @@ def _peers(entries: list[Entry], args: argparse.Namespace, argv: list[str] | Non
         shutil.rmtree(work, ignore_errors=True)
     text = report(rows, command, machine, tool_versions)
     args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(text, encoding="utf-8")
+    kept = uploads_section(args.report.read_text(encoding="utf-8")) if args.report.exists() else ""
+    args.report.write_text(text + (f"\n{kept}\n" if kept else ""), encoding="utf-8")  # the uploads run's own
     print(summary(rows))
     print(f"written: {args.report}", file=sys.stderr)
     return 0

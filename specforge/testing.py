@@ -28,7 +28,7 @@ import httpx2
 
 from apimodel.project import API_NAMES
 
-__all__ = ["IN_PROCESS_HOST", "MockedApi", "Mocks", "TargetError", "resolve_target"]
+__all__ = ["IN_PROCESS_HOST", "MockedApi", "Mocks", "TargetError", "environment", "resolve_target"]
 
 IN_PROCESS_HOST = "http://mock.specforge.test"
 Mode = Literal["in-process", "loopback", "live"]
@@ -85,7 +85,7 @@ class MockedApi:
         """The generated client with ``tenant``'s credentials (the mock has two demo tenants)."""
         module = self._module()
         http = httpx2.Client(transport=self.transport) if self.transport is not None else None
-        with _environment(self.tenants[tenant]):
+        with environment(self.tenants[tenant]):
             client = module.Client(base_url=self.base_url, http_client=http)
         self._clients.append(client)
         return client
@@ -111,7 +111,8 @@ class MockedApi:
 
 
 @contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """``values`` set in ``os.environ`` for the time of the block (where generated clients read credentials)."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

@@ -12,7 +12,8 @@ __all__ = ["parse_multipart", "parse_xml"]
 
 def parse_multipart(content_type: str, raw: bytes) -> dict[str, Any] | None:
     """Fields by name (flat: ``department[logo]`` stays one key); files as their text, or a size note
-    when they are not UTF-8. ``None`` when the body is not a multipart document."""
+    when they are not UTF-8; a name sent in several parts, the list of their values. ``None`` when the body is not
+    a multipart document."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
     if not message.is_multipart():
@@ -25,9 +26,14 @@ def parse_multipart(content_type: str, raw: bytes) -> dict[str, Any] | None:
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         try:
-            fields[name] = data.decode("utf-8")
+            value = data.decode("utf-8")
         except UnicodeDecodeError:
-            fields[name] = f"({len(data)} bytes)"
+            value = f"({len(data)} bytes)"
+        if name in fields:  # a repeated name: an array sent one item a part
+            held = fields[name]
+            fields[name] = [*held, value] if isinstance(held, list) else [held, value]
+        else:
+            fields[name] = value
     return fields
 
 

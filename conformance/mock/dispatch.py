@@ -11,6 +11,7 @@ from conformance.mock.request import ParsedRequest
 from conformance.mock.resources import Resources
 from conformance.mock.store import TenantKey
 from conformance.mock.views import render_view
+from conformance.mock.xmlbody import write_xml
 
 __all__ = ["Dispatcher"]
 
@@ -36,6 +37,13 @@ class Dispatcher:
         obj = res.locate(tenant, op, request) if role not in ("create", "list") else None
         addressed = op.resource in res.singletons or (not op.pagination and self._addressed(op, request))
         listing = op.item_param is None and (bool(op.pagination) or (obj is None and not addressed))
+        if reading == "xml" and listing and self._pages_xml(op, request):
+            media, schema = res.response_schema(op, status, xml=True)
+            body = res.render(op, status, res.list_objects(tenant, op, request), xml=True)
+            action = op.path.partition("#Action=")[2]  # AWS's query protocol wraps the fields in two elements
+            root = f"{action}Response" if action else str(schema.get("$ref") or "/Response").rsplit("/", 1)[-1]
+            data = write_xml(self.api.schemas, schema, body, root, f"{action}Result" if action else None)
+            return int(status) if status.isdigit() else 200, {"content-type": media}, data
         if reading is not None and listing:  # a paginated list stays a list, whatever its filters match
             page = res.list_objects(tenant, op, request).page or []
             data, media = render_view(reading, op.resource, {op.resource.split(".")[-1]: page})
@@ -91,6 +99,13 @@ class Dispatcher:
         if wanted or not has_json:
             return VIEW_TYPES[wanted or media[0]]
         return None
+
+    def _pages_xml(self, op: Operation, request: ParsedRequest) -> bool:
+        """Whether to answer an XML list as its spec describes it, one page of it: a paginated list whose XML answer
+        has a described structure (AWS's query APIs), asked with its page size (without one it is one document)."""
+        style = op.pagination
+        size = style and (style.limit or style.per_page)
+        return bool(size) and size in request.query and self.resources.response_schema(op, xml=True)[1] is not None
 
     def _can_say_missing(self, op: Operation) -> bool:
         """Whether the spec lets this operation answer "not found" (where it does not, a write to an object that

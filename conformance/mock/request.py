@@ -11,8 +11,9 @@ from apimodel import Operation, Parameter
 from conformance.jsonseq import SequenceError, decode_sequence, is_json_sequence
 from conformance.mock.bodies import parse_multipart, parse_xml
 from conformance.mock.schema import FieldError, SchemaSet
+from conformance.mock.shaping import coerce_to
 
-__all__ = ["BodyProblem", "ParsedRequest", "parse_body", "parse_parameters", "structure_depth"]
+__all__ = ["BodyProblem", "ParsedRequest", "multipart_errors", "parse_body", "parse_parameters", "structure_depth"]
 
 
 @dataclass
@@ -244,3 +245,27 @@ def undeclared_json(content_type: str, raw: bytes, max_depth: int) -> dict[str, 
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return body if isinstance(body, dict) and structure_depth(body, max_depth) <= max_depth else None
+
+
+def multipart_errors(schemas: SchemaSet, schema: Any, fields: dict[str, Any]) -> list[FieldError]:
+    """What breaks ``schema`` in a multipart form's parts (as :func:`parse_multipart` reads them): form fields travel
+    as text, so each is read as the type the schema gives before the check (required parts too); an array may come
+    one item a part or as one JSON document, an object as its JSON document."""
+    props = schemas.properties(schema)
+    read = {name: _part(schemas, props[name], value) if name in props else value for name, value in fields.items()}
+    return schemas.errors(schema, coerce_to(schemas, schema, read), "request")
+
+
+def _part(schemas: SchemaSet, schema: Any, value: Any) -> Any:
+    """One part's value as its schema's type: an array sent one item a part, or as one JSON document (what a complex
+    value's part holds, its default Content-Type being application/json); an object as its JSON document."""
+    kind = schemas.schema_type(schema)
+    if kind in ("string", "integer", "number", "boolean") or not isinstance(value, str):
+        return value
+    try:  # an array, an object, or a schema that gives no type (anyOf objects): a JSON document's value
+        decoded = json.loads(value)
+    except ValueError:
+        decoded = None
+    if isinstance(decoded, list if kind == "array" else dict | list):
+        return decoded
+    return [value] if kind == "array" else value

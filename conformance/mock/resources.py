@@ -68,10 +68,15 @@ class Resources:
                 self._listed_from[op.resource] = kept | {op.listing.source}
 
     # -- schemas -----------------------------------------------------------------------------------
-    def response_schema(self, op: Operation, status: str | None = None) -> tuple[str, Any]:
+    def response_schema(self, op: Operation, status: str | None = None, *, xml: bool = False) -> tuple[str, Any]:
+        """The JSON answer's media type and schema; ``xml``: an XML answer's whose schema describes an object (AWS's
+        query APIs, Route 53), sent as that structure (``("", None)`` when there is none)."""
         response = op.responses.get(status or op.success_status() or "", {})
         for media, content in ((response or {}).get("content") or {}).items():
-            if "json" in media and isinstance(content, dict):
+            if xml and "xml" in media and isinstance(content, dict):
+                schema = content.get("schema")
+                return (media, schema) if self.schemas.properties(schema) else ("", None)
+            if not xml and "json" in media and isinstance(content, dict):
                 return media, (line_schema(content) if is_json_sequence(media) else content.get("schema")) or {}
         return "", None
 
@@ -391,13 +396,42 @@ class Resources:
                 key = str(request.path_params.get(op.parent_params[-1], ""))
                 others = self.store.bucket(tenant, op.listing.resource).objects.values()
                 embedded = [o for o in others if str(o.get(op.listing.field)) == key]
-            if embedded is None:
-                objects: Rows = select(bucket, criteria(op, request.query), flags)
+            if embedded is None and op.mock_items and not bucket.objects:
+                objects: Rows = apply_filters(op, request.query, self._sampled_items(op))
+            elif embedded is None:
+                objects = select(bucket, criteria(op, request.query), flags)
             else:  # a parent's field: filtered one by one, as there is no bucket to index
                 embedded = [o for o in embedded if not any(o.get(f) is True for f in flags)]
                 objects = apply_filters(op, request.query, embedded)
             page, headers, envelope = paginate(op, request.query, objects, request.url, request.pairs, request.body)
         return Outcome(page=page, headers=headers, envelope=envelope)
+
+    def _listed(self, op: Operation, page: Any) -> Any | None:
+        """The item schema of a page whose items sit under the pagination's ``items`` key (``{Marker, Things}``)."""
+        items = op.pagination.items if op.pagination is not None else None
+        prop = self.schemas.properties(page).get(items) if items else None
+        return self.schemas.array_items(prop) if prop is not None else None
+
+    def _sampled_items(self, op: Operation) -> list[dict[str, Any]]:
+        """The items the spec asks for on a list nothing fills (AWS's Describe actions): sampled from the resource's
+        schema (or the page's items'), numbered in its id (or first text) field so each is told apart, the same on
+        every request."""
+        schema = self.resource_schema(op)
+        if not self.schemas.properties(schema):
+            page = self.response_schema(op)[1] or self.response_schema(op, xml=True)[1]
+            schema = self._listed(op, page) or schema
+        sample = self.sampler.sample(schema)
+        if not isinstance(sample, dict):
+            return []
+        number = self.id_field(op) if self.id_field(op) in sample else None
+        number = number or next((k for k in self.schemas.properties(schema) if isinstance(sample.get(k), str)), None)
+        items = []
+        for index in range(op.mock_items):
+            item = copy.deepcopy(sample)
+            if number is not None:
+                item[number] = index + 1 if isinstance(sample[number], int) else f"{op.resource}-{index + 1}"
+            items.append(item)
+        return items
 
     def _embedded(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> list[dict[str, Any]] | None:
         """The items of a list that lives in its parent's field (documents.lines: a document's lines), if it does."""
@@ -507,17 +541,19 @@ class Resources:
                     out[name] = found
         return out
 
-    def render(self, op: Operation, status: str, outcome: Outcome, same_hint: bool = True) -> Any:
-        _, schema = self.response_schema(op, status)
+    def render(self, op: Operation, status: str, outcome: Outcome, same_hint: bool = True, *, xml: bool = False) -> Any:
+        media_type, schema = self.response_schema(op, status, xml=xml)
         if schema is None:
             return None
         path, target = self.schemas.remembered("located", schema, lambda: locate_resource(self.schemas, schema))
+        if xml and not path and (listed := self._listed(op, schema)) is not None:
+            path, target = (str(op.pagination and op.pagination.items), "[]"), listed
         owner = self.api.model.resource(outcome.resource) if outcome.resource else None
         own = owner.schema if owner is not None else self.resource_schema(op)
         same = self.schemas.resolve(target) is self.schemas.resolve(own)
         value: Any = outcome.page if outcome.page is not None else outcome.obj
         body = build(self.schemas, self.sampler, schema, path, value, same)
-        media = ((op.responses.get(status) or {}).get("content") or {}).get(self.response_schema(op, status)[0])
+        media = ((op.responses.get(status) or {}).get("content") or {}).get(media_type)
         example = media.get("example") if isinstance(media, dict) else None
         if not path and not same and isinstance(value, dict) and isinstance(example, dict) and isinstance(body, dict):
             # an answer that is not the object (efactori's {id, code}): the spec's example where the object is silent

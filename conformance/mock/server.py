@@ -19,11 +19,10 @@ from conformance.mock.dispatch import Dispatcher
 from conformance.mock.errors import ERROR_HEADER, header_text
 from conformance.mock.model import ServedApi
 from conformance.mock.replies import Replies, Reply
-from conformance.mock.request import BodyProblem, parse_body, parse_parameters, undeclared_json
+from conformance.mock.request import BodyProblem, multipart_errors, parse_body, parse_parameters, undeclared_json
 from conformance.mock.resources import Resources
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
-from conformance.mock.shaping import coerce_to
 from conformance.mock.shared import SharedState
 from conformance.mock.store import Store, TenantKey
 from conformance.mock.validation import json_response_schema, validate_response
@@ -231,9 +230,7 @@ class ApiServer:
             document = read_xml(self.api.schemas, schema, raw, self.config.max_depth)
             errors.extend(self.api.schemas.errors(schema, document, "request"))
         elif schema is not None and media.startswith("multipart/") and isinstance(body, dict):
-            # form fields travel as text: read them as the types the schema gives, then check (required parts too)
-            typed = coerce_to(self.api.schemas, schema, body)
-            errors.extend(self.api.schemas.errors(schema, typed, "request"))
+            errors.extend(multipart_errors(self.api.schemas, schema, body))
         if errors:  # schema violations are client errors (4xx) everywhere, BitFaktura included
             return self.replies.error(op, "validation", errors[0].message, errors)
         if "example" in prefer:

@@ -122,8 +122,8 @@ def build(schemas: SchemaSet, sampler: Sampler, schema: Any, path: Path, value: 
         return shaped
     head, rest = path[0], path[1:]
     resolved = schemas.resolve(schema)
-    if head == "[]":
-        items = (resolved or {}).get("items") or {}
+    if head == "[]":  # the items, also of an array described through allOf ({allOf: [{$ref: ThingList}, ..]})
+        items = schemas.array_items(schema) or {}
         values = value if isinstance(value, list) else [value]
         return [build(schemas, sampler, items, rest, v, same) for v in values]
     envelope = sampler.sample(schema)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from apimodel.schemas import Schemas
 
-__all__ = ["read_xml"]
+__all__ = ["read_xml", "write_xml"]
 
 
 def _xml(schemas: Schemas, schema: Any) -> dict[str, Any]:
@@ -100,3 +101,56 @@ def read_xml(schemas: Schemas, schema: Any, raw: bytes, max_depth: int) -> Any:
     except ET.ParseError:
         return None
     return _value(schemas, schema, root, max_depth)
+
+
+def write_xml(schemas: Schemas, schema: Any, value: Any, root: str, result: str | None = None) -> bytes:
+    """``value`` as the XML document its schema describes, the inverse of :func:`read_xml`: properties as elements
+    (``xml.name``) or attributes (``xml.attribute``), an array as its items inside one element (``<Things><Thing>``,
+    ``<member>`` where the items have no name; repeated elements where ``xml.wrapped`` is false), a map as
+    ``<entry><key>..</key><value>..</value></entry>``. ``result``: the element the fields sit in under ``root``
+    (AWS's query protocol: ``<DescribeThingsResponse><DescribeThingsResult>``)."""
+    name = str(_xml(schemas, schema).get("name") or root)
+    inner = _element(schemas, schema, value, result, 40) if result else None
+    body = f"<{name}>{inner}</{name}>" if inner is not None else _element(schemas, schema, value, name, 40)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'.encode()
+
+
+def _element(schemas: Schemas, schema: Any, value: Any, name: str, depth: int) -> str:
+    if value is None or depth <= 0:
+        return ""
+    kind = schemas.schema_type(schema)
+    if kind == "array" or isinstance(value, list):
+        items = _items(schemas, schema) or {}
+        item = str(_xml(schemas, items).get("name") or "member")
+        inside = "".join(
+            _element(schemas, items, v, item, depth - 1) for v in (value if isinstance(value, list) else [])
+        )
+        return f"<{name}>{inside}</{name}>"
+    if isinstance(value, dict):
+        props = schemas.properties(schema)
+        extra = (schemas.resolve(schema) or {}).get("additionalProperties") if not props else None
+        if isinstance(extra, dict):  # a map
+            entries = "".join(
+                f"<entry><key>{escape(str(k))}</key>{_element(schemas, extra, v, 'value', depth - 1)}</entry>"
+                for k, v in value.items()
+            )
+            return f"<{name}>{entries}</{name}>"
+        attributes, children = [], []
+        for key, item in value.items():
+            prop = props.get(key, {})
+            xml = _xml(schemas, prop)
+            tag = str(xml.get("name") or key)
+            if xml.get("attribute") and not isinstance(item, dict | list):
+                attributes.append(f" {tag}={quoteattr(_text(item))}")
+            elif isinstance(item, list) and xml.get("wrapped") is False:
+                item_schema = _items(schemas, prop) or {}
+                tag = str(_xml(schemas, item_schema).get("name") or tag)
+                children += [_element(schemas, item_schema, v, tag, depth - 1) for v in item]
+            else:
+                children.append(_element(schemas, prop, item, tag, depth - 1))
+        return f"<{name}{''.join(attributes)}>{''.join(children)}</{name}>"
+    return f"<{name}>{escape(_text(value))}</{name}>"
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -104,10 +104,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
     content = request_body.get("content") or {}
     if not content:
         return None, False
-    order = ("json", "application/x-www-form-urlencoded", "multipart/form-data", "application/octet-stream")
-    content_type = sorted(
-        content, key=lambda t: next((i for i, o in enumerate(order) if o in t or (_is_json(t) and o == "json")), 9)
-    )[0]
+    content_type = min(content, key=lambda t: _body_rank(ctx, t, content))
     encoding: Encoding = (
         "json"
         if _is_json(content_type)
@@ -139,7 +136,7 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
                     name=PythonIdentifier(unique_name(python_identifier(str(wire), fallback="field"), taken)),
                     wire_name=str(wire),
                     location="body",
-                    annotation=_upload(ctx.mapper.annotation(prop, literal=True))
+                    annotation=_upload(ctx, prop)
                     if encoding == "multipart"
                     else _dict_form(ctx, prop, f"{hint}{class_name(str(wire), fallback='Field')}"),
                     required=wire in needed,
@@ -155,6 +152,24 @@ def _body(ctx: OperationContext, op: ModelOperation, taken: set[str]) -> tuple[B
         annotation = ctx.params.with_dict_forms(annotation)
     taken.add("body")
     return Body(content_type, encoding, (), annotation, required), uses_credentials
+
+
+_BODY_ORDER = ("json", "application/x-www-form-urlencoded", "multipart/form-data", "application/octet-stream")
+
+
+def _body_rank(ctx: OperationContext, media: str, content: dict[str, Any]) -> float:
+    """Which of the offered media types the client sends (lowest first): JSON, a form, multipart, raw bytes; but
+    multipart before a URL-encoded form when its parts hold a file (a form cannot carry one; JSON stays first: an
+    operation that takes both, BitFaktura's department update, updates fields in JSON), and after raw bytes
+    when its schema names no parts (``{type: string, format: binary}``: nothing to put in a part)."""
+    rank = float(next((i for i, o in enumerate(_BODY_ORDER) if o in media or (_is_json(media) and o == "json")), 9))
+    if "multipart" not in media:
+        return rank
+    schema = ctx.mapper.resolve((content.get(media) or {}).get("schema") or {})
+    parts = ctx.mapper.schemas.properties(schema)
+    if not parts:
+        return 3.5
+    return 0.5 if any(ctx.mapper.schemas.is_file(p) for p in parts.values()) else rank
 
 
 def _dict_form(ctx: OperationContext, prop: Any, hint: str) -> str:
@@ -176,9 +191,16 @@ def _named_enums(ctx: OperationContext, op: ModelOperation, field: FieldIR) -> F
     return replace(field, annotation=ctx.aliases.apply(field.annotation, op.resource, field.name))
 
 
-def _upload(annotation: str) -> str:
-    """A multipart field's type: a file where the schema says binary (bytes, a file object or a tuple)."""
-    return annotation.replace("bytes", "FileInput")
+def _upload(ctx: OperationContext, prop: Any) -> str:
+    """A multipart field's type: a file where the schema says binary (bytes, a file object or a tuple); a part the
+    schema says is a file without a binary type (``{}``: any content, or a ``contentMediaType``) takes a file or
+    text."""
+    annotation = ctx.mapper.annotation(prop, literal=True)
+    if "bytes" in annotation or not ctx.mapper.schemas.is_file(prop):
+        return annotation.replace("bytes", "FileInput")
+    part = "FileInput | str"
+    typed = f"list[{part}]" if ctx.mapper.schemas.array_items(prop) is not None else part
+    return f"{typed} | None" if annotation.endswith("| None") else typed
 
 
 def _paging(ctx: OperationContext, op: ModelOperation, schema: Any) -> PagingIR | None:

@@ -77,6 +77,8 @@ class TypeMapper:
         if isinstance(kind, list):
             kinds = [k for k in kind if k != "null"]
             kind = kinds[0] if len(kinds) == 1 else None
+        if not isinstance(kind, str):  # a broken ``type`` (an object, a number): validate says so; typed as unknown
+            kind = None
         if kind == "string" and schema.get("format") == "binary":
             return "bytes"
         if kind in _PRIMITIVES:

@@ -178,3 +178,25 @@ def test_source_segment_reads_what_ast_reads_from_lines_split_once() -> None:
     assert len(expressions) > 10
     for node in expressions:
         assert source_segment(lines, node) == ast.get_source_segment(source, node), ast.dump(node)
+
+
+def test_a_type_keyword_that_is_not_a_name_is_typed_as_unknown_not_a_crash(tmp_path: Path) -> None:
+    # codat.io/accounting (APIs.guru) has a form field whose `type` is an object: generate --force crashed on it
+    form = {"type": "object", "properties": {"note": {"type": {"string": True}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Odd", "version": "1"},
+        "paths": {
+            "/notes": {
+                "post": {
+                    "operationId": "createNote",
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+                    "responses": {"204": {"description": "made"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "odd.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = generate_files(path, api="odd", regenerate="test", generator_version="test", force=True)
+    assert "note: Any" in result.files["odd_client/resources/notes.py"]

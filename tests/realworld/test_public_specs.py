@@ -66,3 +66,6 @@ def test_a_public_spec_generates_imports_type_checks_and_its_mock_obeys_it(entry
         assert row.mock_violations == 0, row.problems
     assert row.server_errors == 0, row.problems
     assert not any("crashed" in p for p in row.problems), row.problems
+    # every multipart operation uploads: a file (bytes, then a tuple) and its typed fields, through the generated
+    # client, reach the spec's mock as a multipart body whose parts match the spec (benchmarks/uploads.py)
+    assert row.uploads == row.multipart, [p for p in row.problems if p.startswith("upload")]
