@@ -249,6 +249,30 @@ def test_query_secrets_stay_out_of_httpx2s_request_log(billing: ModuleType, capl
     assert "TOKEN-SECRET" not in caplog.text
 
 
+def test_two_clients_with_different_query_secrets_both_stay_out_of_the_log(
+    billing: ModuleType, generate_client: GenerateClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each generated package adds its own filter to the one httpx2 logger; the first to run turned the URL into
+    text and the next let it through, so a second client's query token was logged in the clear (seen when another
+    client had been made earlier in the same process). Both are masked, whichever filter runs first."""
+    spec = billing_spec(pagination=PAGE)
+    spec["components"]["securitySchemes"]["token"]["name"] = "access_key"
+    spec["components"]["securitySchemes"]["token"]["x-env"] = ["LEDGER_ACCESS_KEY"]
+    ledger = generate_client(spec, "ledger")
+    other = ledger.Client(
+        http_client=httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(200, json=invoice(1)))),
+        api_key="KEY-123",
+        access_key="LEDGER-SECRET",
+    )
+    client = make(billing, lambda r: httpx2.Response(200, json=invoice(1)))
+    with caplog.at_level(logging.INFO, logger="httpx2"):
+        other.invoices.retrieve(1)
+        client.invoices.retrieve(1)
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx2"]
+    assert len(lines) == 2 and "access_key=***" in lines[0] and "api_token=***" in lines[1], lines
+    assert "TOKEN-SECRET" not in caplog.text and "LEDGER-SECRET" not in caplog.text
+
+
 @pytest.mark.parametrize("token", ["TOKEN-SECRET", "s3cr/t+tok=en&x"])
 @pytest.mark.parametrize("as_json", [True, False])
 def test_error_bodies_echoing_the_url_keep_the_query_token_out(billing: ModuleType, token: str, as_json: bool) -> None:

@@ -229,7 +229,7 @@ def _parse_retry_after(value: str) -> float | None:
 
 def redact_url(url: httpx2.URL, secret_params: frozenset[str]) -> str:
     """The URL with every secret query parameter's value replaced by ``***``."""
-    if not url.query or not secret_params:
+    if not url.query or secret_params.isdisjoint(url.params.keys()):
         return str(url)
     pairs = [f"{quote(k)}={'***' if k in secret_params else quote(v)}" for k, v in url.params.multi_items()]
     return f"{url.copy_with(query=None)}?{'&'.join(pairs)}"
@@ -261,10 +261,21 @@ class _RedactSecretParams(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.names and isinstance(record.args, tuple):
-            record.args = tuple(
-                redact_url(arg, self.names) if isinstance(arg, httpx2.URL) else arg for arg in record.args
-            )
+            record.args = tuple(self._redacted(arg) for arg in record.args)
         return True
+
+    def _redacted(self, arg: Any) -> Any:
+        # a URL another client's filter (or another library's) has already turned into text is masked too: each
+        # generated package adds its own filter to the one httpx2 logger
+        if isinstance(arg, httpx2.URL):
+            return redact_url(arg, self.names)
+        if isinstance(arg, str) and arg.startswith(("http://", "https://")) and "?" in arg:
+            try:
+                url = httpx2.URL(arg)
+            except httpx2.InvalidURL:  # not a URL after all
+                return arg
+            return arg if self.names.isdisjoint(url.params.keys()) else redact_url(url, self.names)
+        return arg
 
 
 _HTTP_LOG_FILTER = _RedactSecretParams()
