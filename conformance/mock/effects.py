@@ -61,12 +61,18 @@ def move(
     moves: list[Movement],
     find: Callable[[str, str], dict[str, Any] | None],
     write: Callable[[Movement, dict[str, Any], dict[str, Any]], None],
+    *,
+    gone_ok: bool = False,
 ) -> str | None:
     """Check every movement against its target (``find(resource, key)``), then apply them all with ``write(movement,
-    target, changes)``; the first refusal's message, with nothing changed, when one target refuses."""
+    target, changes)``; the first refusal's message, with nothing changed, when one target refuses. ``gone_ok``: an
+    action on a stored object (a payment voided), whose targets existed when it was made: one deleted since is left
+    out (nothing to reopen), where a create naming a missing target is refused."""
     targets = []
     for movement in moves:
         target = find(movement.rule.target, movement.key)
+        if target is None and gone_ok:
+            continue
         if target is None:
             return f"no {movement.rule.target} object {movement.key}"
         for refusal in movement.rule.refuse:

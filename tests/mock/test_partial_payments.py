@@ -101,3 +101,20 @@ def test_efactori_payments_in_parts_add_up_to_paid(apps: dict[str, Starlette]) -
     payment = {"payment_account_id": 3, "date": "2024-04-10", "amount": {"_": 700.0}}
     assert client.post(f"/v1/invoices/{other}/payments.json", json=payment).status_code == 201
     assert client.get(f"/v1/invoices/{other}.json").json().get("status") is None  # each document its own sum
+
+
+def test_facturare_a_payment_whose_invoice_was_deleted_still_voids(apps: dict[str, Starlette]) -> None:
+    """Voiding reopens the documents a payment paid; one deleted since has nothing to reopen, so the void is answered
+    as any other (200, ``voided: true``). A create naming a missing invoice is still refused. Found by the conform
+    suite (facturare, seed 7): a payment of 0 left its invoice deletable, and voiding the payment then got 400."""
+    client = fresh_client(apps, "facturare")
+    customer = client.post("/customers", json={"name": "Agroprod SRL"}).json()["id"]
+    items = [{"name": "Hartie", "quantity": 1, "unit_cost": 100}]
+    invoice = client.post("/invoices", json={"customer": customer, "items": items}).json()["id"]
+    payment = _facturare_pay(client, customer, invoice, 0)  # nothing paid: the invoice may still be deleted
+    assert payment.status_code == 201, payment.text
+    assert client.delete(f"/invoices/{invoice}").status_code == 204
+    voided = client.delete(f"/payments/{payment.json()['id']}")
+    assert voided.status_code == 200 and voided.json()["voided"] is True, voided.text
+    missing = _facturare_pay(client, customer, invoice, 40)
+    assert missing.status_code == 400 and f"no invoices object {invoice}" in missing.text, missing.text
