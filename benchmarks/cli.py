@@ -127,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_start": machine["load average at start (1/5/15 min)"],
         "others_share": contention.others_share(),
     }
+    took = record["duration_s"]  # this run's: after --update, ``record`` is the full run's, merged
     machine["load average at end (1/5/15 min)"] = " ".join(f"{v:.1f}" for v in os.getloadavg())
     if record["others_share"] is not None:
         machine[OTHERS] = f"{record['others_share']:.0%} of all cores' time"
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (out / "RESULTS.md").write_text(markdown, encoding="utf-8")
     (out / "results.json").write_text(render_json(comparisons, quality, machine, record), encoding="utf-8")
     print(markdown)
-    print(f"bench: wrote {out / 'RESULTS.md'} and results.json in {record['duration_s']}s", file=sys.stderr)
+    print(f"bench: wrote {out / 'RESULTS.md'} and results.json in {took}s", file=sys.stderr)
     return 0
 
 

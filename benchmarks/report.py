@@ -161,11 +161,15 @@ BUSY_SHARE = 0.10  # other processes took more than this share of the cores' tim
 
 def _load_note(machine: Mapping[str, str], settings: Mapping[str, Any]) -> list[str]:
     """A warning when other work kept the cores busy (in this run or in a re-measuring one): such figures are noisy
-    and need a re-run on a quiet machine. Two signs: the load average at the start or the end, and the CPU time
-    other processes used during the run (the run's own servers and load generator excluded)."""
+    and need a re-run on a quiet machine. Two signs: the CPU time other processes used during the run (the run's own
+    servers and load generator excluded), and, for a run that did not measure it, the load average at the start or
+    the end."""
     cores = int(machine["cores"]) if machine.get("cores", "").isdigit() else 0
+    # the load average is only a sign where a run did not measure the others' share: it lags by a minute, so a run
+    # started just after other work (or this benchmark's own last run) reads busy while the share says quiet
     texts = [text for key, text in machine.items() if key.startswith("load average")]
-    texts += [str(u.get("load_start") or "") for u in settings.get("updates") or []]
+    texts = texts if settings.get("others_share") is None else []
+    texts += [str(u.get("load_start") or "") for u in settings.get("updates") or [] if u.get("others_share") is None]
     loads = [float(v) for text in texts for v in text.split()[:1]]
     shares = [
         float(v)
@@ -182,7 +186,7 @@ def _load_note(machine: Mapping[str, str], settings: Mapping[str, Any]) -> list[
     if shared:
         why.append(f"other processes used up to {max(shares):.0%} of all cores' time during a run")
     return [
-        f"**The machine was busy**: {' and '.join(why)}, most of it other people's jobs.",
+        f"**The machine was busy**: {' and '.join(why)}.",
         "Absolute figures are low and noisy; ratios taken in the same run, alternating, are the",
         "better guide, and every figure here needs a re-run on a quiet machine before it is quoted as settled.",
         "",

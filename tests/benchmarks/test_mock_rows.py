@@ -143,6 +143,19 @@ def test_other_processes_cpu_during_a_run_is_said_even_when_the_load_average_loo
     assert "up to 25%" in text and "(3 repetitions, load average at start 0.3 0 0, other processes 25% of all" in text
 
 
+def test_a_measured_quiet_run_is_not_called_busy_for_a_lagging_load_average() -> None:
+    """The 1-minute load average at the start still counts the work just before the run (a CI run had ended: 1.2
+    on 2 cores, while other processes took 0% during the benchmark); where the run measured the others' share, that
+    share decides. A run that did not measure it is still judged by its load average."""
+    lagging = {"cores": "2", "load average at start (1/5/15 min)": "1.2 1.6 1.7"}
+    assert "busy" not in render_markdown([], [], lagging, {"repeat": 3, "others_share": 0.0})
+    update = {"command": "python -m benchmarks --only x", "repeat": 3, "load_start": "1.2 1.6 1.7", "others_share": 0}
+    assert "busy" not in render_markdown([], [], lagging, {"repeat": 3, "others_share": 0.0, "updates": [update]})
+    unmeasured = {"command": "python -m benchmarks --only x", "repeat": 3, "load_start": "1.2 1.6 1.7"}
+    text = render_markdown([], [], lagging, {"repeat": 3, "others_share": 0.0, "updates": [unmeasured]})
+    assert "a 1-minute load average up to 1.2 on 2 cores." in text
+
+
 def test_contention_subtracts_the_runs_own_cpu_and_its_childrens(monkeypatch: pytest.MonkeyPatch) -> None:
     """Other processes' share = all cores' busy time less the run's own (itself and the children it waited for),
     over cores x wall time. Read for real: a child the run waits for lands in its own time, and the machine's busy
