@@ -226,14 +226,17 @@ def main(argv: list[str] | None = None) -> int:
         lines, summary, problems = _measure(chosen, args.seed, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    head = f"The real-world sample (`realworld --count {args.sample} --seed {args.seed}`), {found[1]}" if found else ""
+    # the sample's own table (its specs that send multipart bodies) under its summary, then the drawn specs'
+    head: list[str] = []
     if found:
+        head = [f"The real-world sample (`realworld --count {args.sample} --seed {args.seed}`), {found[1]}", ""]
+        head += [*found[0], "", "The drawn specs with multipart operations:", ""]
         problems = [*found[2], *problems]
-    print("\n".join([*([head, ""] if head else []), *lines, "", summary, *([""] if problems else []), *problems]))
+    print("\n".join([*head, *lines, "", summary, *([""] if problems else []), *problems]))
     if args.report is not None:
         words = sys.argv[1:] if argv is None else argv
         command = " ".join(["python -m benchmarks.uploads", *words])
-        _write_section(args.report, command, [*([head, ""] if head else []), *lines], summary, problems)
+        _write_section(args.report, command, [*head, *lines], summary, problems)
     return 0
 
 
