@@ -320,9 +320,9 @@ class Resources:
         found = ((n, p, self.schemas.resolve(p)) for n, p in props)
         return tuple(entry for entry in found if hints.refers_to(entry[1], entry[2]) is not None)
 
-    def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any], *, stored: bool = False) -> str | None:
-        """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any.
-        ``stored``: ``obj`` is an object already stored (an action on it), whose deleted targets are passed over."""
+    def _move(self, tenant: TenantKey, op: Operation, obj: dict[str, Any], *, gone_ok: bool = False) -> str | None:
+        """Move what ``op``'s effect moves onto related objects (the effect's ``apply``); the refusal, if any
+        (``gone_ok``: see :func:`move`)."""
         moves = movements(op.effect, obj)
         if not moves:
             return None
@@ -336,7 +336,7 @@ class Resources:
                 self._log(tenant, target, self.store.replace(target, rebuilt))
 
         with self.store.lock:
-            return move(moves, lambda resource, key: self.store.find_any(tenant, resource, key), write, gone_ok=stored)
+            return move(moves, lambda resource, key: self.store.find_any(tenant, resource, key), write, gone_ok=gone_ok)
 
     def _operation_of(self, resource: str, role: str | None = None) -> Operation | None:
         """An operation of ``resource`` (of that role, where one is named): what builds its objects."""
@@ -471,7 +471,7 @@ class Resources:
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         effect = op.effect or Effect()
-        refusal = self._move(tenant, op, obj, stored=True)
+        refusal = self._move(tenant, op, obj, gone_ok=True)  # an action on a stored object
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
         payload = self._payload(op, request.body)
