@@ -2,10 +2,14 @@
 
 Two costs make a Stripe-sized package slow to touch: pydantic builds every model's validator when its class is
 created, and one module holds every class. Every model is therefore generated with ``defer_build=True`` (the
-validator is built when the model is first used, for that model and the ones it refers to), and above
-:data:`SPLIT_ABOVE` models each one gets its own module: ``types/__init__.py`` loads a model's module when the
-model is first asked for, with the models it refers to, and gives each of those modules the names its
-annotations use (the runtime's ``LazyExports``). Type checkers see ordinary imports.
+validator is built when the model is first used), and above :data:`SPLIT_ABOVE` models each one gets its own
+module: ``types/__init__.py`` loads a model's module when the model is first asked for, and gives the module the
+names its annotations use (the runtime's ``LazyExports``). Type checkers see ordinary imports.
+
+Building one model's validator would still build every model its fields reach (1,036 for a Stripe invoice). In a
+split package a field that names another model is therefore marked ``DEFERRED``: the model it names is imported
+and built when a value first reaches the field, and a union of models is built as a whole then, so pydantic picks
+its member by its own rules. Only the models a value holds are built.
 """
 
 from __future__ import annotations
@@ -80,6 +84,17 @@ def defer_builds(source: str) -> str:
 
 
 @dataclass(frozen=True)
+class _Field:
+    """Where a model field's annotation sits in its unit's text (0-based lines from the unit's first, UTF-8 byte
+    columns, as :mod:`ast` counts them) and the names it uses."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    last: tuple[int, int] | None  # the end of an ``Annotated[...]``'s last argument: the marker goes after it
+    names: frozenset[str]
+
+
+@dataclass(frozen=True)
 class _Unit:
     names: tuple[str, ...]
     text: str
@@ -87,6 +102,8 @@ class _Unit:
     lazy: frozenset[str]  # used only in annotations, resolved when the model is first validated
     quoted: frozenset[str] = frozenset()  # every identifier in its quoted annotations (``"NotRequired[X]"``)
     used: frozenset[str] = frozenset()  # every name in its code (defined here or imported), for its module's imports
+    bases: frozenset[str] = frozenset()  # a class's bases (a model's are ``BaseModel``, ``RootModel`` or a model)
+    fields: tuple[_Field, ...] = ()  # a class's field annotations
 
 
 def _quoted(node: ast.AST) -> set[str]:
@@ -166,6 +183,7 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
         text = "".join(lines[start : node.end_lineno])
         quoted: set[str] = set()
         lazy: set[str] = set()
+        field_annotations: list[_Field] = []
         if isinstance(node, ast.ClassDef):
             names: tuple[str, ...] = (node.name,)
             eager: set[str] = set()
@@ -173,6 +191,7 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.AnnAssign):  # a field: its annotation is lazy, its default eager
                     annotation = _names(child.annotation)
+                    field_annotations.append(_field(child.annotation, start, annotation))
                     said = _quoted(child.annotation)
                     lazy |= annotation | said
                     quoted |= said
@@ -199,12 +218,62 @@ def _units(tree: ast.Module, lines: list[str]) -> list[_Unit] | None:
                 lazy |= (_names(field) | said) & defined
                 quoted |= said
         own = set(names)
+        bases = frozenset(_base_names(node)) if isinstance(node, ast.ClassDef) else frozenset()
         units.append(
             _Unit(
-                names, text, frozenset(eager - own), frozenset(lazy - eager - own), frozenset(quoted), frozenset(used)
+                names,
+                text,
+                frozenset(eager - own),
+                frozenset(lazy - eager - own),
+                frozenset(quoted),
+                frozenset(used),
+                bases,
+                tuple(field_annotations),
             )
         )
     return units
+
+
+def _field(annotation: ast.expr, start: int, names: set[str]) -> _Field:
+    last = None
+    if (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.value, ast.Name)
+        and annotation.value.id == "Annotated"
+        and isinstance(annotation.slice, ast.Tuple)
+    ):
+        tail = annotation.slice.elts[-1]
+        last = ((tail.end_lineno or 0) - 1 - start, tail.end_col_offset or 0)
+    return _Field(
+        (annotation.lineno - 1 - start, annotation.col_offset),
+        ((annotation.end_lineno or 0) - 1 - start, annotation.end_col_offset or 0),
+        last,
+        frozenset(names),
+    )
+
+
+def _deferred(text: str, fields: tuple[_Field, ...], models: frozenset[str]) -> str:
+    """A model's text with :data:`DEFERRED` on each field whose annotation names a model it does not import: that
+    field's validator is built when a value first reaches it, with the models its type names (pydantic's own union
+    rules apply among them), so building one model does not build what its fields reach."""
+    lines = [line.encode() for line in text.splitlines(keepends=True)]
+    edits: list[tuple[tuple[int, int], bytes]] = []
+    for field in fields:
+        if not field.names & models:
+            continue
+        if field.last is not None:
+            line, column = field.last
+            text_line = lines[line]
+            if text_line[column : column + 1] == b",":  # a formatted Annotated[...] over lines: one more of them
+                indent = text_line[: len(text_line) - len(text_line.lstrip())]
+                edits.append(((line, column + 1), b"\n" + indent + b"DEFERRED,"))
+            else:
+                edits.append((field.last, b", DEFERRED"))
+        else:
+            edits += [(field.start, b"Annotated["), (field.end, b", DEFERRED]")]
+    for (line, column), put in sorted(edits, reverse=True):
+        lines[line] = lines[line][:column] + put + lines[line][column:]
+    return b"".join(lines).decode()
 
 
 def _snake(name: str) -> str:
@@ -274,17 +343,36 @@ def _types_files(package: str, source: str, header: str, split_above: int | None
         return one
     imported = _imported(tree)
     modules = _module_names(units)
+    models = _models(units)
+    classes = _models(units, frozenset(_MODEL_BASES))
     files: dict[str, str] = {}
     for unit in units:
-        files[f"{package}/types/{modules[unit.names[0]]}.py"] = _module(header, unit, imported, modules)
-    files[f"{package}/types/__init__.py"] = _index(header, units, modules)
+        files[f"{package}/types/{modules[unit.names[0]]}.py"] = _module(
+            header, unit, imported, modules, models, classes
+        )
+    files[f"{package}/types/__init__.py"] = _index(header, units, modules, models)
     return files
 
 
-def _index(header: str, units: list[_Unit], modules: dict[str, str]) -> str:
+def _models(units: list[_Unit], bases: frozenset[str] = frozenset({"BaseModel"})) -> set[str]:
+    """The names of the classes based on one of ``bases``, or on such a class. The models built lazily are those
+    of ``BaseModel``: such a model takes nothing but an object (a dict) or an instance, which the runtime's
+    ``_LazyUnion`` relies on; a ``RootModel`` of a string takes a string, and is built with the model naming it."""
+    models: set[str] = set()
+    grown = True
+    while grown:
+        found = {u.names[0] for u in units if u.bases & (bases | models)}
+        grown = found != models
+        models = found
+    return models
+
+
+def _index(header: str, units: list[_Unit], modules: dict[str, str], models: set[str]) -> str:
+    """``types/__init__.py``: each name's module, the names it refers to, and whether it is a model class (one an
+    annotation elsewhere names is loaded when a value needs it, see the runtime's ``LazyModel``)."""
     names = sorted(modules)
     table = "".join(
-        f'    "{name}": ("{modules[name]}", {_tuple(sorted(unit.eager | unit.lazy))}),\n'
+        f'    "{name}": ("{modules[name]}", {_tuple(sorted(unit.eager | unit.lazy))}, {name in models}),\n'
         for unit in sorted(units, key=lambda u: u.names[0])
         for name in unit.names
     )
@@ -325,10 +413,24 @@ def _imported(tree: ast.Module) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modules: dict[str, str]) -> str:
-    """One model's module: the imports it uses, in isort's order, and the class."""
+def _module(
+    header: str,
+    unit: _Unit,
+    imported: dict[str, tuple[str, int]],
+    modules: dict[str, str],
+    models: set[str],
+    classes: set[str],
+) -> str:
+    """One model's module: the imports it uses, in isort's order, and the class (a model's fields that name other
+    models marked to be built on use)."""
     used = unit.used | unit.quoted
     sections: dict[int, dict[str, set[str]]] = {0: {}, 1: {}, 2: {}}  # standard library, third party, local
+    definition = unit.text
+    if unit.names[0] in classes and unit.lazy & models:
+        definition = _deferred(definition, unit.fields, unit.lazy & models)
+        sections[2].setdefault(".._types", set()).add("DEFERRED")
+        if "Annotated[" in definition and "Annotated" not in used:
+            sections[0].setdefault("typing", set()).add("Annotated")
     for name in sorted(used & set(imported)):
         module, level = imported[name]
         dotted = "." * level + module
@@ -349,5 +451,5 @@ def _module(header: str, unit: _Unit, imported: dict[str, tuple[str, int]], modu
         checking = "".join(from_import(f".{modules[n]}", [n], "    ") + "\n" for n in lazy)
         text += f"\nif TYPE_CHECKING:\n{checking}"
     exported = "".join(f'    "{n}",\n' for n in unit.names)
-    body = unit.text.strip("\n")
+    body = definition.strip("\n")
     return f"{text}{after_imports(body)}{body}\n\n\n__all__ = [\n{exported}]\n"

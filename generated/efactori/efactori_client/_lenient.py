@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
-from ._types import UNKNOWN_ENUM_VALUES
+from ._types import UNKNOWN_ENUM_VALUES, LazyModel
 
 __all__ = [
     "Deviation",
@@ -262,9 +262,10 @@ def deviation_at(pointer: str, expected: str, value: Any) -> Deviation:
 
 
 def _unannotated(tp: Any) -> Any:
+    """``tp`` without its ``Annotated`` metadata, and a model an annotation names lazily as the model class."""
     while typing.get_origin(tp) is Annotated:
         tp = typing.get_args(tp)[0]
-    return tp
+    return tp.model if isinstance(tp, LazyModel) else tp
 
 
 def _describe(tp: Any) -> str:
