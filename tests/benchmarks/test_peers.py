@@ -371,3 +371,13 @@ def test_the_command_writes_the_report_with_its_command_and_machine(tmp_path: Pa
     assert f"Written by `python -m benchmarks.realworld --count 0 --peers --report {report}`; do not edit." in text
     assert "Machine: date: " in text and "cores: " in text
     assert "| tool | specs generated |" in text
+
+
+def test_the_realworld_summary_gives_the_share_of_paged_lists_both_ways() -> None:
+    from benchmarks.realworld import Row, table
+
+    rows = [Row("a", 10, lists=8, paginated=5, unpositioned=3, whole=2), Row("b", 4, lists=2, paginated=2)]
+    summary = table(rows).splitlines()[-1]
+    assert "lists paginated: 7 of 10 (70 % of all lists;" in summary
+    assert "returns the whole collection, nothing to page: 2 lists;" in summary
+    assert "of the 8 lists with something to page, 7 paginated (88 %)" in summary
