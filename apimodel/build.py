@@ -13,7 +13,7 @@ from apimodel.errors import read_errors
 from apimodel.facts import Api, Operation, Pagination, Parameter, Reason, Resource, Server, ServerVariable
 from apimodel.loader import SpecDocument
 from apimodel.naming import snake_case, unique_name
-from apimodel.paging import infer_body_pagination, infer_pagination
+from apimodel.paging import MS_PAGEABLE, infer_body_pagination, infer_pagination
 from apimodel.roles import collection_paths, fragment_action, place
 from apimodel.schemas import Schemas
 from apimodel.shapes import list_shape, locate_resource
@@ -177,6 +177,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
         reasons = list(placement.reasons)
         body = schemas.mapping(ref.operation.get("requestBody")) if ref.operation.get("requestBody") else None
         pagination: Pagination | None = hint.pagination
+        whole = False
         if pagination is not None:
             reasons.append(("pagination", pagination.reason))
         elif ref.method == "get" and placement.role == "list" and paging_declared:
@@ -184,8 +185,9 @@ def build_api(document: SpecDocument, name: str) -> Api:
             reasons.append(("pagination", Reason("hint", why)))
         elif ref.method == "get" and placement.role == "list":
             success = _typed_answer(schemas, _success(answers))
-            guess = infer_pagination(schemas, params, success, _header_names(schemas, success))
-            pagination = guess.pagination
+            pageable = ref.operation.get(MS_PAGEABLE)
+            guess = infer_pagination(schemas, params, success, _header_names(schemas, success), pageable)
+            pagination, whole = guess.pagination, guess.whole
             reasons.append(("pagination", guess.reason))
         elif ref.method == "post" and not paging_declared:
             body_guess = infer_body_pagination(schemas, body, _success(answers))
@@ -233,6 +235,7 @@ def build_api(document: SpecDocument, name: str) -> Api:
                 path_item=ref.path_item,
                 namespace=placement.namespace,
                 mock_items=hint.mock_items,
+                whole_collection=whole,
             )
         )
     resources = _resources(schemas, operations)

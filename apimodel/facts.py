@@ -284,6 +284,8 @@ class Operation:
     namespace: str | None = None
     # a list nothing creates items for (AWS's Describe actions): how many sampled items the mock serves in it
     mock_items: int = 0
+    # a list with nothing to page: its answer is the whole collection (or one object), as the spec says or shows
+    whole_collection: bool = False
 
     @property
     def client_resource(self) -> str:

@@ -3,6 +3,7 @@ its response shape and its response headers. A list that matches no style stays 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,13 @@ from apimodel.facts import Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
-__all__ = ["PagingGuess", "infer_body_pagination", "infer_pagination", "names_a_page_position"]
+__all__ = ["MS_PAGEABLE", "PagingGuess", "infer_body_pagination", "infer_pagination", "names_a_page_position"]
+
+# AutoRest's x-ms-pageable (github.com/Azure/autorest/blob/main/docs/extensions/readme.md#x-ms-pageable): the page's
+# items under ``itemName`` (default ``value``), the next page's URL under ``nextLinkName``; "if the model does not have
+# a next link property then specify null" (its test server's nullnextlink list "must ignore any kind of nextLink, and
+# stop after page 1"). APIs.guru's conversion writes that null as ``x-ms-pageable: {}``
+MS_PAGEABLE = "x-ms-pageable"
 
 _PAGE = ("page", "page_number", "pagenumber")
 _SKIP_PAGES = ("skippages", "skip_pages")  # e-conomic's classic pagination: pages to skip, from 0
@@ -23,6 +30,9 @@ _MAX_ITEMS = (*_LIMIT, "max_items", "maxitems", "max_records", "maxrecords")
 _COUNT = ("count", "total", "total_count", "totalcount", "total_results", "totalresults", "total_items")
 _TOTAL_HEADERS = ("x-total-count", "x-total", "total-count")
 _NEXT_URLS = ("next_url", "next_page_url", "nextpageurl", "nextlink", "next_link", "@odata.nextlink")
+# a next page's URL named for what it loads: Discourse's ``load_more_notifications: "/notifications?offset=60&..."``
+# (meta.discourse.org/t/how-to-get-notifications-via-the-api/120951), ``load_more_groups``
+_NEXT_URL_PREFIXES = ("load_more_",)
 _CURSOR_PARAMS = (
     "starting_after",
     "page_token",
@@ -67,6 +77,9 @@ def names_a_page_position(names: Sequence[str]) -> bool:
 class PagingGuess:
     pagination: Pagination | None
     reason: Reason  # why it pages this way, or why it was not recognised
+    # not paged because there is nothing to page: the answer is the whole collection (no position to ask for, nothing
+    # in the answer that points to more) or one object; False where a list may page in a way not recognised
+    whole: bool = False
 
 
 def _find(names: Sequence[str], wanted: tuple[str, ...]) -> str | None:
@@ -112,6 +125,9 @@ def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> s
     found = _field(fields, _NEXT_URLS, ("string",), schemas)
     if found is None and cursor is None:
         found = _field(fields, ("next",), ("string",), schemas)
+    if found is None:
+        top = [(k, v) for k, v in fields if "." not in k and schemas.schema_type(v) == "string"]
+        found = next((k for k, _ in top if k.lower().startswith(_NEXT_URL_PREFIXES)), None)
     return found
 
 
@@ -133,15 +149,24 @@ def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -
 
 
 def infer_pagination(
-    schemas: Schemas, parameters: Sequence[Parameter], response: Mapping[str, Any] | None, header_names: Sequence[str]
+    schemas: Schemas,
+    parameters: Sequence[Parameter],
+    response: Mapping[str, Any] | None,
+    header_names: Sequence[str],
+    pageable: Any = None,
 ) -> PagingGuess:
-    """How a list pages, from its query parameters, success response schema and response headers."""
+    """How a list pages, from its query parameters, success response schema and response headers, and the
+    operation's ``x-ms-pageable`` where it has one (``pageable``)."""
     query = [p.name for p in parameters if p.location == "query"]
     textual = {p.name for p in parameters if p.location == "query" and schemas.schema_type(p.schema) == "string"}
     shape = list_shape(schemas, response)
     if shape is None:
-        return PagingGuess(None, Reason("inferred", "not a list: the success response holds no array"))
+        return PagingGuess(None, Reason("inferred", "not a list: the success response holds no array"), whole=True)
     where = f"items under {shape.items!r}" if shape.items else "a bare array"
+    if isinstance(pageable, Mapping):
+        declared = _ms_pageable(schemas, shape, pageable, where)
+        if declared is not None:
+            return declared
     page, per_page = _find(query, _PAGE), _find(query, _PER_PAGE)
     skip_pages = _find(query, _SKIP_PAGES) if page is None and per_page else None
     offset, limit = _find(query, _OFFSET), _find(query, _LIMIT)
@@ -199,7 +224,58 @@ def infer_pagination(
             pagination = Pagination("page", Reason("inferred", why), page=page, per_page=size, items=items)
         return PagingGuess(pagination, pagination.reason)
     found = ", ".join(query) or "none"
-    return PagingGuess(None, Reason("inferred", f"not paginated: no page or offset parameter (query: {found})"))
+    more = _points_to_more(schemas, shape, header_names)
+    sized = _find(query, _MAX_ITEMS)  # a page size without a position: a first page, not the whole collection
+    if more is None and sized is None and not any(_may_position(name) for name in query):
+        why = f"the whole collection in one response: no position parameter (query: {found}), nothing in the answer "
+        why += "points to more"
+        return PagingGuess(None, Reason("inferred", why), whole=True)
+    hint = f"; {more!r} may point to more" if more else ""
+    return PagingGuess(None, Reason("inferred", f"not paginated: no page or offset parameter (query: {found}){hint}"))
+
+
+def _ms_pageable(schemas: Schemas, shape: ListShape, pageable: Mapping[str, Any], where: str) -> PagingGuess | None:
+    """What ``x-ms-pageable`` says: the next page's URL under ``nextLinkName`` (where the page has that field), or,
+    its ``nextLinkName`` null (or left out), the whole collection in one response. None: the page lacks the field."""
+    name = pageable.get("nextLinkName")
+    if not isinstance(name, str) or not name:
+        why = f"the whole collection in one response: {MS_PAGEABLE} has no nextLinkName; {where}"
+        return PagingGuess(None, Reason("inferred", why), whole=True)
+    if "." in name or schemas.schema_type(schemas.properties(shape.envelope).get(name)) != "string":
+        return None  # not on the page, or a name a dotted path cannot reach (``@odata.nextLink``): left to inference
+    why = f"the next page's URL in {name!r} ({MS_PAGEABLE} nextLinkName); {where}"
+    pagination = Pagination("next-url", Reason("inferred", why), items=shape.items or "items", next_url=name)
+    return PagingGuess(pagination, pagination.reason)
+
+
+# what a list's answer may say more follows by: a next position or link, a flag, a page size, or (at the top only) a
+# total; a list whose answer says none of these (a word of a field's or a header's name) and that takes no position is
+# answered whole
+_MORE_WORDS = frozenset(("next", "more", "truncated", "cursor", "token", "marker", "continuation", "page", "link"))
+_TOTAL_WORDS = frozenset(("total", "count"))
+# a query parameter that may carry a position under a name the styles above do not read (Discourse's ``before``)
+_POSITION_WORDS = frozenset(
+    ("before", "after", "since", "until", "start", "from", "marker", "cursor", "offset", "page")
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def _words(name: str) -> set[str]:
+    """The words of a name, whatever its case style: ``IsTruncated``, ``load_more_groups``, ``x-total-count``."""
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+def _points_to_more(schemas: Schemas, shape: ListShape, header_names: Sequence[str]) -> str | None:
+    """The first response field or header whose name says more may follow, or None."""
+    for name in [path for path, _ in _fields(schemas, shape)] + list(header_names):
+        words = _words(name)
+        if words & _MORE_WORDS or ("." not in name and words & _TOTAL_WORDS):
+            return name
+    return None
+
+
+def _may_position(name: str) -> bool:
+    return bool(_words(name) & _POSITION_WORDS)
 
 
 def infer_body_pagination(

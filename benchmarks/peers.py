@@ -361,7 +361,14 @@ def glued(name: str, method: str, path: str) -> bool:
     the path's own text rather than a parameter's: ``post_messages_json`` and ``messages_json_post`` on
     ``/Messages.json``, ``put_folder_id_add_shared_link`` on ``/folders/{folder_id}#add_shared_link``; not
     ``get_pet`` on ``/pets/{petId}`` (``pet`` is only the parameter's). Or a name ending in the path's file
-    extension (``messages_json``)."""
+    extension (``messages_json``).
+
+    Two names of that make are not glued, as no person would call them so: the path's own action name, a segment
+    that itself begins with the verb (Google's custom method ``get_iam_policy`` on ``.../{resource}/getIamPolicy``,
+    ``get_destination`` on ``/getDestination#id``); and a verb that is an English word for the act (get, delete),
+    first, before exactly the words of one segment of the path (``delete_template`` on
+    ``/api/services/{serviceId}/template``: delete the service's template). ``post``, ``put`` and ``patch`` are
+    HTTP's words, not the act's (``post_account_holder_balance`` stays glued)."""
     if "." in path and name.lower().endswith("_" + path.rsplit(".", 1)[1].lower()):
         return True
     own = _words(re.sub(r"\{[^}]*\}", "/", path))
@@ -370,10 +377,31 @@ def glued(name: str, method: str, path: str) -> bool:
     verb = method.lower()
     if len(parts) < 2 or verb not in _VERBS:
         return False
+    segments = _segments(path)
+    if parts in segments and parts[0] == verb:
+        return False  # the path's own action name
+    if verb in _ACTS and parts[0] == verb and parts[1:] in segments:
+        return False  # the act, then the one thing the path names
     for rest in (parts[1:] if parts[0] == verb else None, parts[:-1] if parts[-1] == verb else None):
         if rest and set(rest) <= words and set(rest) & own:
             return True
     return False
+
+
+# the HTTP verbs that are also the English word for what the request does
+_ACTS = ("get", "delete")
+
+
+def _segments(path: str) -> list[list[str]]:
+    """The words of each segment of the path's own text (parameters, separators and a file extension aside):
+    ``/v1/{name}:getIamPolicy`` gives ``[v1]``, ``[get, iam, policy]``."""
+    found = []
+    for segment in re.split(r"[/#?&:]+", re.sub(r"\{[^}]*\}", "/", path)):
+        stem = segment.split(".", 1)[0]
+        words = [w for w in re.split(r"[^0-9a-z]+", snake_case(stem)) if w]
+        if words:
+            found.append(words)
+    return found
 
 
 def _words(text: str) -> set[str]:

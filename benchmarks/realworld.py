@@ -48,6 +48,7 @@ class Row:
     lists: int = 0
     paginated: int = 0
     unpositioned: int = 0  # lists not paginated that declare no page, offset or cursor parameter: one page
+    whole: int = 0  # of those, the ones with nothing to page: the answer is the whole collection (or one object)
     xml_lists: int = 0  # of the other lists not paginated, those that answer XML (read and paged like JSON ones)
     generated: bool = False
     imports: bool = False
@@ -189,6 +190,7 @@ def check_spec(
     row.paginated = sum(1 for op in api.operations if op.role == "list" and op.pagination is not None)
     unpaged = [op for op in api.operations if op.role == "list" and op.pagination is None]
     row.unpositioned = sum(1 for op in unpaged if not _positioned(op))
+    row.whole = sum(1 for op in unpaged if op.whole_collection)
     row.xml_lists = sum(1 for op in unpaged if _positioned(op) and _answers_xml(op))
     out = Path(tempfile.mkdtemp(prefix="realworld-", dir=work))
     try:
@@ -243,12 +245,16 @@ def table(rows: list[Row]) -> str:
         lines.append(" | ".join(_cell(c) for c in cells))
     lists = sum(r.lists for r in rows)
     paged = sum(r.paginated for r in rows)
+    whole = sum(r.whole for r in rows)
     summary = [
         f"{len(rows)} specs: {sum(r.generated for r in rows)} generate, {sum(r.imports for r in rows)} import, "
         f"{sum(1 for r in rows if r.mypy_errors == 0)} pass mypy --strict, "
         f"{sum(1 for r in rows if r.mock_violations == 0 and r.server_errors == 0)} mocked without a violation; "
-        f"lists paginated: {paged} of {lists} (not paginated: {sum(r.unpositioned for r in rows)} declare no page, "
-        f"offset or cursor parameter, {sum(r.xml_lists for r in rows)} more answer XML); "
+        f"lists paginated: {paged} of {lists} ({_percent(paged, lists)} of all lists; not paginated: "
+        f"{sum(r.unpositioned for r in rows)} declare no page, offset or cursor parameter, "
+        f"{sum(r.xml_lists for r in rows)} more answer XML); returns the whole collection, nothing to page: {whole} "
+        f"lists; of the {lists - whole} lists with something to page, {paged} paginated "
+        f"({_percent(paged, lists - whole)}); "
         "methods returning dict[str, Any] or pages of untyped items: "
         f"{sum(r.untyped for r in rows)} of {sum(r.methods for r in rows)}; glued names: {sum(r.glued for r in rows)}; "
         f"numbered models: {sum(r.numbered for r in rows)}; multipart uploads: "
@@ -257,6 +263,10 @@ def table(rows: list[Row]) -> str:
         f"{sum(r.pyright_errors or 0 for r in rows)} in {sum(r.pyright_errors is not None for r in rows)} specs checked"
     ]
     return "\n".join([*lines, "", *summary])
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "-"
 
 
 def _clip(text: str, keep: int = 80) -> str:

@@ -167,6 +167,30 @@ def test_the_spec_side_counts_lists_typed_json_responses_and_file_parts(tiny: En
         ("list_pets", "GET", "/pets", False),
         ("retrieve", "GET", "/pets/{petId}", False),
         ("get_pets", "POST", "/pets", False),  # another verb than the operation's
+        # the path's own action name, a segment that begins with the verb (Google's custom methods)
+        (
+            "get_iam_policy",
+            "GET",
+            "/deploymentmanager/v2beta/projects/{project}/global/deployments/{resource}/getIamPolicy",
+            False,
+        ),
+        ("get_iam_policy", "GET", "/v1beta1/{resource}:getIamPolicy", False),
+        ("get_destination", "GET", "/getDestination#id", False),
+        # the act (get, delete), then exactly one segment's words: what a person would write
+        ("delete_template", "DELETE", "/api/services/{serviceId}/template", False),
+        (
+            "delete_vault_extended_info",
+            "DELETE",
+            "/managers/{managerName}/extendedInformation/vaultExtendedInfo",
+            False,
+        ),
+        ("get_messages", "GET", "/Messages.json", False),
+        # but not HTTP's own words, nor more than one segment, nor a parameter's or the extension's word
+        ("post_template", "POST", "/api/services/{serviceId}/template", True),
+        ("delete_services_template", "DELETE", "/api/services/{serviceId}/template", True),
+        ("delete_folders_id", "DELETE", "/folders/{id}", True),
+        ("get_messages_json", "GET", "/Messages.json", True),
+        ("template_delete", "DELETE", "/api/services/{serviceId}/template", True),
     ],
 )
 def test_glued_names_are_the_verb_and_the_paths_own_words(name: str, method: str, path: str, expected: bool) -> None:
@@ -347,3 +371,13 @@ def test_the_command_writes_the_report_with_its_command_and_machine(tmp_path: Pa
     assert f"Written by `python -m benchmarks.realworld --count 0 --peers --report {report}`; do not edit." in text
     assert "Machine: date: " in text and "cores: " in text
     assert "| tool | specs generated |" in text
+
+
+def test_the_realworld_summary_gives_the_share_of_paged_lists_both_ways() -> None:
+    from benchmarks.realworld import Row, table
+
+    rows = [Row("a", 10, lists=8, paginated=5, unpositioned=3, whole=2), Row("b", 4, lists=2, paginated=2)]
+    summary = table(rows).splitlines()[-1]
+    assert "lists paginated: 7 of 10 (70 % of all lists;" in summary
+    assert "returns the whole collection, nothing to page: 2 lists;" in summary
+    assert "of the 8 lists with something to page, 7 paginated (88 %)" in summary
