@@ -72,6 +72,9 @@ class SpecFacts:
     lists: frozenset[tuple[str, str]]  # operations specforge's model calls a list (role ``list``)
     typed_json: frozenset[tuple[str, str]]  # a JSON success response whose schema says something (not ``{}``)
     file_parts: Mapping[tuple[str, str], frozenset[str]]  # multipart bodies: their file properties (normalised)
+    # the lists whose answer is the whole collection (no position to ask for, nothing that points to more): nothing
+    # to page, for any tool
+    whole: frozenset[tuple[str, str]] = frozenset()
 
 
 def path_shape(path: str) -> str:
@@ -130,13 +133,15 @@ def spec_facts(entry_path: Path, name: str) -> SpecFacts:
         from apimodel.loader import load_spec
 
         document = load_spec(entry_path).data
-    operations, lists, typed, files = set(), set(), set(), {}
+    operations, lists, typed, files, whole = set(), set(), set(), {}, set()
     schemas = Schemas(dict(document))
     for op in api.operations:
         key = (op.method.upper(), path_shape(op.path))
         operations.add(key)
         if op.role == "list":
             lists.add(key)
+            if op.whole_collection:
+                whole.add(key)
         content = op.responses.get(op.success_status() or "", {}).get("content")
         if isinstance(content, Mapping) and any(
             "json" in str(media).lower() and _says_something((body or {}).get("schema"), document)
@@ -149,7 +154,7 @@ def spec_facts(entry_path: Path, name: str) -> SpecFacts:
                 if str(media).lower().startswith("multipart/"):
                     props = _properties((body or {}).get("schema"), document)
                     files[key] = frozenset(norm(k) for k, v in props.items() if schemas.is_file(v))
-    return SpecFacts(frozenset(operations), frozenset(lists), frozenset(typed), files)
+    return SpecFacts(frozenset(operations), frozenset(lists), frozenset(typed), files, frozenset(whole))
 
 
 # --- the code's side: each tool's callables, read from its source ------------------------------------------------
@@ -516,6 +521,7 @@ class ToolRow:
     glued: int = 0  # callables whose name glues the HTTP verb to path words
     lists: int = 0
     paginated: int = 0  # lists whose callable returns something that walks pages
+    whole: int = 0  # lists with nothing to page (their answer is the whole collection)
     multipart: int = 0  # multipart operations with a file part in the spec
     uploads: int = 0  # of those, callables that take a typed file argument
     problems: list[str] = field(default_factory=list)
@@ -612,7 +618,7 @@ def check_tool(
 ) -> ToolRow:
     """Generate, import and type-check one spec with one tool, then count the metrics; each failure says why."""
     started = time.perf_counter()
-    row = ToolRow(gen.tool, entry.name, len(facts.operations), lists=len(facts.lists))
+    row = ToolRow(gen.tool, entry.name, len(facts.operations), lists=len(facts.lists), whole=len(facts.whole))
     row.typed_json = len(facts.typed_json)
     row.multipart = sum(1 for parts in facts.file_parts.values() if parts)
     if gen.missing:
@@ -705,7 +711,7 @@ def summary(rows: list[ToolRow]) -> str:
         "operations with a callable",
         "untyped returns (of typed JSON responses)",
         "glued verb+path names",
-        "lists auto-paginated",
+        "lists auto-paginated (of those with something to page)",
         "multipart with a typed file argument",
         "s",
     ]
@@ -722,7 +728,8 @@ def summary(rows: list[ToolRow]) -> str:
             f"{sum(r.methods for r in mine)} of {sum(r.operations for r in mine)}",
             f"{sum(r.untyped for r in mine)} of {sum(r.typed_json for r in mine)}",
             str(sum(r.glued for r in mine)),
-            f"{sum(r.paginated for r in mine)} of {sum(r.lists for r in mine)}",
+            f"{sum(r.paginated for r in mine)} of {sum(r.lists for r in mine)} "
+            f"({sum(r.paginated for r in mine)} of {sum(r.lists - r.whole for r in mine)})",
             f"{sum(r.uploads for r in mine)} of {sum(r.multipart for r in mine)}",
             f"{sum(r.seconds for r in mine):.0f}",
         ]

@@ -268,14 +268,25 @@ def test_a_missing_tool_is_a_reason_not_a_gap(tiny: Entry, tmp_path: Path) -> No
 
 def test_the_summary_adds_each_column_over_a_tools_specs() -> None:
     rows = [
-        ToolRow("t", "a", 4, True, True, 3, methods=4, typed_json=3, untyped=1, glued=2, lists=2, paginated=1),
+        ToolRow("t", "a", 4, True, True, 3, methods=4, typed_json=3, untyped=1, glued=2, lists=2, paginated=1, whole=1),
         ToolRow("t", "b", 2, True, False, None, methods=1, typed_json=1, lists=1, multipart=1, uploads=1),
         ToolRow("t", "c", 3, problems=["generate: timed out after 300s"]),
         ToolRow("u", "a", 4, True, True, 0, methods=4),
     ]
     table = summary(rows).splitlines()
     cells = [c.strip() for c in table[2].strip("|").split("|")]
-    expected = ["t", "2 of 3", "1 of 3", "3 (0 of 3), 1 not checked", "5 of 9", "1 of 4", "2", "1 of 3", "1 of 1"]
+    # lists: 1 of 3 paged, and of the 2 with something to page (spec a's second list answers its whole collection)
+    expected = [
+        "t",
+        "2 of 3",
+        "1 of 3",
+        "3 (0 of 3), 1 not checked",
+        "5 of 9",
+        "1 of 4",
+        "2",
+        "1 of 3 (1 of 2)",
+        "1 of 1",
+    ]
     assert cells[:-1] == expected
     assert [c.strip() for c in table[3].strip("|").split("|")][:4] == ["u", "1 of 1", "1 of 1", "0 (1 of 1)"]
 
