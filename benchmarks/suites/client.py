@@ -47,12 +47,14 @@ def our_model(output: Output, resource: str) -> tuple[str, str]:
     return f"{output.module}.types", found.group(1)  # the public module: a large spec's models load from it
 
 
-def _payload(spec: Path, schema: str, settings: Settings, count: int = ITEMS) -> Path:
-    """``count`` copies of a fully populated instance of ``schema`` in a list envelope, ids distinct."""
-    synthesizer = Synthesizer(load_data(spec))
+def _payload(spec: Path, schema: str, settings: Settings, count: int = ITEMS, depth: int = 3) -> Path:
+    """``count`` copies of an instance of ``schema`` in a list envelope, ids distinct: every property down to
+    ``depth`` levels (the default: fully populated), only the required ones below."""
+    synthesizer = Synthesizer(load_data(spec), depth=depth)
     one = synthesizer.instance(synthesizer.schema(schema))
     items = [{**one, "id": f"in_{index:06d}"} if "id" in one else one for index in range(count)]
-    path = settings.work / "payloads" / f"{spec.stem}-{schema}-{count}.json"
+    suffix = "" if depth == 3 else f"-depth{depth}"
+    path = settings.work / "payloads" / f"{spec.stem}-{schema}-{count}{suffix}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"object": "list", "data": items, "has_more": False}))
     return path
@@ -122,35 +124,38 @@ def _import_time(spec: BenchSpec, settings: Settings, first_use: str | None = No
     """Importing the package and its models module; with ``first_use`` (a schema), until one instance of it was
     parsed too: what a user's first call costs before any request."""
     progress(GROUP, f"import-{spec.case}")
-    payload = _payload(spec.path, first_use, settings, count=1) if first_use else None
+    # a first use: one instance populated to depth 3 (a Stripe invoice so holds about 80 models), and one of the
+    # required fields only (the model and the few its required fields hold)
+    payloads: dict[str, Path] = {}
+    if first_use:
+        payloads[""] = _payload(spec.path, first_use, settings, count=1)
+        payloads[" (required fields only)"] = _payload(spec.path, first_use, settings, count=1, depth=0)
     plain: dict[str, Measure | Failed] = {}
-    used: dict[str, Measure | Failed] = {}
+    used: dict[str, dict[str, Measure | Failed]] = {label: {} for label in payloads}
     for tool_name in (OURS, OPC):
         output = _output(tool_name, spec, settings)
         if isinstance(output, Failed):
-            plain[tool_name] = used[tool_name] = output
+            plain[tool_name] = output
+            for measures in used.values():
+                measures[tool_name] = output
             continue
         models = f"{output.module}.types" if tool_name == OURS else f"{output.module}.models"
         imports = f"{output.module},{models}"
         warm = plain[tool_name] = _workload("benchmarks.workloads.importtime", [imports], settings, output)
         try:
             warm()  # the first import writes the bytecode cache; measure imports as users see them after
+            module, name = our_model(output, "invoices") if tool_name == OURS else (models, "Invoice")
         except Failed as failure:
-            plain[tool_name] = used[tool_name] = failure
+            for measures in used.values():
+                measures[tool_name] = failure
             continue
-        if payload is not None:
-            try:
-                module, name = our_model(output, "invoices") if tool_name == OURS else (models, "Invoice")
-            except Failed as failure:
-                used[tool_name] = failure
-                continue
-            kind = "client-runtime" if tool_name == OURS else "attrs-from-dict"
+        kind = "client-runtime" if tool_name == OURS else "attrs-from-dict"
+        for label, payload in payloads.items():
             arguments = [imports, kind, str(payload), module, name]
-            used[tool_name] = _workload("benchmarks.workloads.importtime", arguments, settings, output)
+            used[label][tool_name] = _workload("benchmarks.workloads.importtime", arguments, settings, output)
     reproduce = f"python -m benchmarks --only {GROUP}:import-{spec.case}"
     rows = [(f"import {spec.label} package", plain)]
-    if payload is not None:
-        rows.append((f"import {spec.label} package + parse the first {first_use}", used))
+    rows += [(f"import {spec.label} package + parse the first {first_use}{label}", used[label]) for label in used]
     comparisons = []
     for case, measures in rows:
         figures = alternate(measures, ("seconds",), settings.repeat)
