@@ -234,25 +234,23 @@ class _LazyUnion:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         members = get_args(source)
         others = [m for m in members if not isinstance(m, LazyModel)]
-        built: dict[str, Callable[[Any], Any]] = {}
+        built: list[Callable[[Any], Any] | None] = [None, None]  # the other members' validator, the whole one's
 
         def whole() -> Any:
             return Union[tuple(m.model if isinstance(m, LazyModel) else deferring(m) for m in members)]  # noqa: UP007
 
-        def run(which: str) -> Callable[[Any], Any]:
-            found = built.get(which)
-            if found is None:
-                tp = whole() if which == "whole" else deferring(Union[tuple(others)])  # noqa: UP007
-                found = built[which] = TypeAdapter(tp).validator.validate_python
+        def build(which: int) -> Callable[[Any], Any]:
+            tp = whole() if which else deferring(Union[tuple(others)])  # noqa: UP007
+            found = built[which] = TypeAdapter(tp).validator.validate_python
             return found
 
         def validate(value: Any) -> Any:
-            if others and not isinstance(value, dict | BaseModel):
+            if others and type(value) is not dict and not isinstance(value, BaseModel):
                 try:
-                    return run("others")(value)
+                    return (built[0] or build(0))(value)
                 except ValidationError:
                     pass
-            return run("whole")(value)
+            return (built[1] or build(1))(value)
 
         return core_schema.no_info_plain_validator_function(validate, metadata=_json_schema_of(whole))
 
