@@ -141,7 +141,7 @@ def test_an_aws_query_list_pages_by_the_marker_it_answers() -> None:
     assert (pagination.style, pagination.cursor, pagination.next_cursor, pagination.items, pagination.limit) == (
         "cursor",
         "Marker",
-        "Marker",
+        ("Marker",),
         "Things",
         "MaxRecords",
     )
@@ -311,8 +311,8 @@ def test_a_rest_xml_list_pages_by_its_next_marker_while_truncated() -> None:
     assert pagination is not None
     assert (pagination.cursor, pagination.next_cursor, pagination.has_more, pagination.limit) == (
         "marker",
-        "NextMarker",  # not the echoed Marker: that is the page asked for
-        "IsTruncated",
+        ("NextMarker",),  # not the echoed Marker: that is the page asked for
+        ("IsTruncated",),
         "maxitems",
     )
 

@@ -42,10 +42,12 @@ class Paging:
     first_page: int = 1  # the number of the first page (0: the page parameter counts pages to skip)
     cursor: str | None = None  # the query parameter (or body property, see ``cursor_in``) that takes the cursor
     cursor_in: Literal["query", "body"] = "query"  # "body": the cursor goes into the JSON request body
-    next_cursor: str | None = None  # where the page says the next cursor is (dotted); None: the last item's id
-    has_more: str | None = None  # the page's flag that says more pages follow (dotted)
+    # where the page holds a value: the key of each object on the way down, ``("meta", "next_page_url")``; one key
+    # may hold a dot itself (OData's ``("@odata.nextLink",)``)
+    next_cursor: tuple[str, ...] | None = None  # where the page says the next cursor is; None: the last item's id
+    has_more: tuple[str, ...] | None = None  # the page's flag that says more pages follow
     id_field: str = "id"
-    next_url: str | None = None  # where the page says the next page's URL is (dotted)
+    next_url: tuple[str, ...] | None = None  # where the page says the next page's URL is
 
     def items_of(self, data: Any) -> list[Any]:
         if isinstance(data, list):
@@ -107,9 +109,9 @@ class Paging:
         return {**query, self.page: _int(query.get(self.page), self.first_page) + 1}
 
 
-def _dig(data: Any, path: str | None) -> Any:
-    """The value at a dotted path of a JSON object (``meta.next_page_url``), or None."""
-    for key in path.split(".") if path else ():
+def _dig(data: Any, path: tuple[str, ...] | None) -> Any:
+    """The value at a path of keys of a JSON object (``("meta", "next_page_url")``), or None."""
+    for key in path or ():
         data = data.get(key) if isinstance(data, dict) else None
     return data if path else None
 
