@@ -104,6 +104,9 @@ class Pagination:
     cursor: str | None = None
     next_cursor: FieldPath | None = None
     has_more: FieldPath | None = None
+    # a position given by several fields, each going back in its own query parameter beside ``cursor`` (Route 53's
+    # ``NextRecordName`` -> ``name``, ``NextRecordType`` -> ``type``): (parameter, body path) pairs
+    more_cursors: tuple[tuple[str, FieldPath], ...] = ()
     id_field: str = "id"
     # where the cursor goes: a query parameter, or a property of the JSON request body (AWS JSON ``NextToken``)
     cursor_in: Literal["query", "body"] = "query"
@@ -118,7 +121,12 @@ class Pagination:
             "page": {"page": self.page, "per_page": self.per_page},
             "link": {"page": self.page, "per_page": self.per_page},
             "offset": {"offset": self.offset, "limit": self.limit, "count": self.count, "items": self.items},
-            "cursor": {"cursor": self.cursor, "next_cursor": self.next_cursor, "has_more": self.has_more},
+            "cursor": {
+                "cursor": self.cursor,
+                "next_cursor": self.next_cursor,
+                "has_more": self.has_more,
+                "more_cursors": self.more_cursors or None,
+            },
             "next-url": {"next_url": self.next_url},
         }
         names = {k: v for k, v in table[self.style].items() if v is not None}

@@ -83,9 +83,25 @@ class PagingGuess:
 
 
 def _find(names: Sequence[str], wanted: tuple[str, ...]) -> str | None:
-    """The first parameter whose name (case and separators aside) is one of ``wanted``, in ``wanted`` order."""
-    folded = {n.lower().replace("-", "_"): n for n in names}
+    """The first parameter whose name (case and separators aside) is one of ``wanted``, in ``wanted`` order; of two
+    that differ only so, the one named first."""
+    folded: dict[str, str] = {}
+    for name in names:
+        folded.setdefault(name.lower().replace("-", "_"), name)
     return next((folded[w] for w in wanted if w in folded), None)
+
+
+# APIs.guru's conversion of AWS's models adds each paginator's input token and limit key as a query parameter of its
+# own, under the SDK's member name, beside the one sent on the wire: Route 53's ListResourceRecordSets declares
+# ``name``, ``type``, ``identifier`` and ``maxitems`` ("GET /2013-04-01/hostedzone/Id/rrset?identifier=...&maxitems=
+# ...&name=...&type=...", docs.aws.amazon.com/Route53/latest/APIReference/API_ListResourceRecordSets.html) and also
+# ``StartRecordName``, ``StartRecordType``, ``StartRecordIdentifier`` and ``MaxItems``, each described only so:
+_ALIAS_DESCRIPTIONS = ("Pagination token", "Pagination limit")
+
+
+def _alias(parameter: Parameter) -> bool:
+    """Whether a query parameter is one of those aliases: a name the server may not read."""
+    return parameter.description in _ALIAS_DESCRIPTIONS
 
 
 def _fields(schemas: Schemas, shape: ListShape) -> list[tuple[FieldPath, Any]]:
@@ -150,6 +166,39 @@ def _echoed(schemas: Schemas, shape: ListShape, cursor: str, names: tuple[str, .
     return _field(_top(_fields(schemas, shape)), (folded,), ("string",), schemas)
 
 
+def _start_fields(
+    schemas: Schemas, shape: ListShape, parameters: Sequence[Parameter]
+) -> tuple[FieldPath, list[tuple[str, FieldPath]]] | None:
+    """Route 53's lists (REST-XML; docs.aws.amazon.com/Route53/latest/APIReference, e.g. API_ListGeoLocations.html):
+    while ``IsTruncated`` is true the answer names where the next page starts in one or more fields, ``Next<X>``
+    (``NextContinentCode``, ``NextRecordName``) or ``<X>Marker`` (``TrafficPolicyIdMarker``), and the next request
+    sends each back in the query parameter named ``<X>``, ``start<X>`` or the last words of ``<X>``
+    (``startcontinentcode``, ``name``, ``trafficpolicyid``). The flag and each field's pairing with exactly one
+    optional query parameter (no alias) must be found, or None: a list not paired so stays one page."""
+    fields = _top(_fields(schemas, shape))
+    more = _field(fields, _HAS_MORE, ("boolean",), schemas)
+    if more is None:
+        return None
+    optional = [p.name for p in parameters if p.location == "query" and not p.required and not _alias(p)]
+    pairs: list[tuple[str, FieldPath]] = []
+    for path, schema in fields:
+        words = _WORD.findall(path[0])
+        if words[:1] == ["Next"]:
+            start = words[1:]
+        elif words[-1:] == ["Marker"]:
+            start = words[:-1]
+        else:
+            continue
+        if not start or schemas.schema_type(schema) != "string":
+            continue  # ``Marker``: the position asked for, echoed
+        names = {"".join(start[i:]).lower() for i in range(len(start))} | {"start" + "".join(start).lower()}
+        found = [name for name in optional if name.lower().replace("-", "").replace("_", "") in names]
+        if len(found) != 1 or found[0] in [name for name, _ in pairs]:
+            return None
+        pairs.append((found[0], path))
+    return (more, pairs) if pairs else None
+
+
 def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -> int | None:
     """The default a query parameter's schema declares, if it is a whole number."""
     schema = next((p.schema for p in parameters if p.location == "query" and p.name == name), None)
@@ -166,7 +215,10 @@ def infer_pagination(
 ) -> PagingGuess:
     """How a list pages, from its query parameters, success response schema and response headers, and the
     operation's ``x-ms-pageable`` where it has one (``pageable``)."""
-    query = [p.name for p in parameters if p.location == "query"]
+    # the wire names first: where APIs.guru's alias folds to the same name (``Marker`` beside ``marker``), the
+    # parameter that is sent wins
+    query = [p.name for p in parameters if p.location == "query" and not _alias(p)]
+    query += [p.name for p in parameters if p.location == "query" and _alias(p)]
     textual = {p.name for p in parameters if p.location == "query" and schemas.schema_type(p.schema) == "string"}
     shape = list_shape(schemas, response)
     if shape is None:
@@ -206,6 +258,16 @@ def infer_pagination(
         size = _find(query, _MAX_ITEMS) or "limit"
         pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=cursor, next_cursor=token,
                                 has_more=more, limit=size)  # fmt: skip
+        return PagingGuess(pagination, pagination.reason)
+    starts = _start_fields(schemas, shape, parameters)
+    if starts is not None:
+        more, pairs = starts
+        shown = ", ".join(f"{name!r} takes {_shown(path)!r}" for name, path in pairs)
+        why = f"query parameters start where the answer says while {_shown(more)!r} is true: {shown}; {where}"
+        (first, path), *others = pairs
+        size = _find(query, _MAX_ITEMS) or "limit"
+        pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=first, next_cursor=path,
+                                has_more=more, more_cursors=tuple(others), limit=size)  # fmt: skip
         return PagingGuess(pagination, pagination.reason)
     if offset and limit:
         count = _count_field(schemas, shape)
