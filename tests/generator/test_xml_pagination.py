@@ -11,6 +11,7 @@ paths, ``text/xml`` answers, ``xml: {name}`` on list items).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -523,3 +524,10 @@ def test_the_client_walks_route53_records_by_name_type_and_identifier(
         {"maxitems": "3", "name": "b.example.com.", "type": "A", "identifier": "w3"},
         {"maxitems": "3", "name": "d.example.com.", "type": "TXT"},  # no identifier left over from the last page
     ]
+    # the generated settings are tuples, as ``Paging`` declares them (a list would fail mypy --strict)
+    paging = importlib.import_module(f"route53_{mode}_client.resources.hostedzone_rrset")._LIST_PAGING
+    assert (paging.next_cursor, paging.has_more, paging.more_cursors) == (
+        ("NextRecordName",),
+        ("IsTruncated",),
+        (("type", ("NextRecordType",)), ("identifier", ("NextRecordIdentifier",))),
+    )
