@@ -20,6 +20,7 @@ __all__ = [
     "Effect",
     "ErrorKind",
     "ErrorModel",
+    "FieldPath",
     "Filter",
     "Operation",
     "Pagination",
@@ -76,6 +77,11 @@ class Parameter:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+# where a value sits in a JSON body: the key of each object on the way down (``("meta", "next_page_url")``); a key
+# may hold a dot itself (OData's ``@odata.nextLink``), so a path is never one dotted string
+FieldPath = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Pagination:
     """How a list pages; field names are the wire names of its parameters, body keys and headers."""
@@ -93,17 +99,21 @@ class Pagination:
     max_per_page: int | None = None
     first_page: int = 1  # the number of the first page: 0 where the page parameter counts pages to skip
     newest_first: bool = False  # without a sort parameter the list gives the newest objects first (Invoiced's events)
-    # cursor: the query parameter that takes the cursor, and where the next one is (a dotted body path; None: the
-    # last item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
+    # cursor: the query parameter that takes the cursor, and where the next one is (a body path; None: the last
+    # item's ``id_field``, as Stripe's ``starting_after``); ``has_more``: the body flag that says more follow
     cursor: str | None = None
-    next_cursor: str | None = None
-    has_more: str | None = None
+    next_cursor: FieldPath | None = None
+    has_more: FieldPath | None = None
+    # a position given by several fields, each going back in its own query parameter beside ``cursor`` (Route 53's
+    # ``NextRecordName`` -> ``name``, ``NextRecordType`` -> ``type``): (parameter, body path) pairs
+    more_cursors: tuple[tuple[str, FieldPath], ...] = ()
     id_field: str = "id"
     # where the cursor goes: a query parameter, or a property of the JSON request body (AWS JSON ``NextToken``)
     cursor_in: Literal["query", "body"] = "query"
-    # next-url: the dotted body path of the next page's URL (Twilio's ``meta.next_page_url``); ``cursor`` then
-    # names the declared parameter a server may carry the position in, ``limit`` the page size
-    next_url: str | None = None
+    # next-url: the body path of the next page's URL (Twilio's ``("meta", "next_page_url")``, OData's
+    # ``("@odata.nextLink",)``); ``cursor`` then names the declared parameter a server may carry the position in,
+    # ``limit`` the page size
+    next_url: FieldPath | None = None
 
     def settings(self) -> tuple[tuple[str, Any], ...]:
         """The names this style uses, as ``(python keyword, value)`` pairs in sorted order."""
@@ -111,7 +121,12 @@ class Pagination:
             "page": {"page": self.page, "per_page": self.per_page},
             "link": {"page": self.page, "per_page": self.per_page},
             "offset": {"offset": self.offset, "limit": self.limit, "count": self.count, "items": self.items},
-            "cursor": {"cursor": self.cursor, "next_cursor": self.next_cursor, "has_more": self.has_more},
+            "cursor": {
+                "cursor": self.cursor,
+                "next_cursor": self.next_cursor,
+                "has_more": self.has_more,
+                "more_cursors": self.more_cursors or None,
+            },
             "next-url": {"next_url": self.next_url},
         }
         names = {k: v for k, v in table[self.style].items() if v is not None}

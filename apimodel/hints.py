@@ -141,6 +141,7 @@ _PAGING_KEYS = {  # hint key: Pagination field (wire names, taken as written)
     "id-field": "id_field",
     "next-url": "next_url",
 }
+_PAGING_PATHS = ("next_cursor", "has_more", "next_url")  # body paths, not wire names
 _PAGING_OTHER = ("style", "default-per-page", "max-per-page", "order", "first-page", "cursor-in")
 # what a style cannot page without: the cursor parameter and where the next one is, the next page's URL
 _PAGING_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -248,6 +249,11 @@ def _pagination(raw: Any, pointer: str, problems: Problems) -> Pagination | None
         )
         first_page = None
     names: dict[str, Any] = {_PAGING_KEYS[k]: str(v) for k, v in raw.items() if k in _PAGING_KEYS and v is not None}
+    for hint_key, key in _PAGING_KEYS.items():  # where the page holds a value: a path of keys in the model
+        value = raw.get(hint_key)
+        if key in _PAGING_PATHS and value is not None:
+            # dotted for nested keys (``meta.next_page_url``), or a list of keys where one holds a dot
+            names[key] = tuple(map(str, value)) if isinstance(value, list) else tuple(str(value).split("."))
     return Pagination(
         style=style,
         reason=Reason("hint", PAGINATION),

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apimodel.facts import Pagination, Parameter, Reason
+from apimodel.facts import FieldPath, Pagination, Parameter, Reason
 from apimodel.schemas import Schemas
 from apimodel.shapes import ListShape, list_shape
 
@@ -83,42 +83,68 @@ class PagingGuess:
 
 
 def _find(names: Sequence[str], wanted: tuple[str, ...]) -> str | None:
-    """The first parameter whose name (case and separators aside) is one of ``wanted``, in ``wanted`` order."""
-    folded = {n.lower().replace("-", "_"): n for n in names}
+    """The first parameter whose name (case and separators aside) is one of ``wanted``, in ``wanted`` order; of two
+    that differ only so, the one named first."""
+    folded: dict[str, str] = {}
+    for name in names:
+        folded.setdefault(name.lower().replace("-", "_"), name)
     return next((folded[w] for w in wanted if w in folded), None)
 
 
-def _fields(schemas: Schemas, shape: ListShape) -> list[tuple[str, Any]]:
-    """The envelope's properties and those of its object properties one level down (``meta.next_page_url``),
+# APIs.guru's conversion of AWS's models adds each paginator's input token and limit key as a query parameter of its
+# own, under the SDK's member name, beside the one sent on the wire: Route 53's ListResourceRecordSets declares
+# ``name``, ``type``, ``identifier`` and ``maxitems`` ("GET /2013-04-01/hostedzone/Id/rrset?identifier=...&maxitems=
+# ...&name=...&type=...", docs.aws.amazon.com/Route53/latest/APIReference/API_ListResourceRecordSets.html) and also
+# ``StartRecordName``, ``StartRecordType``, ``StartRecordIdentifier`` and ``MaxItems``, each described only so:
+_ALIAS_DESCRIPTIONS = ("Pagination token", "Pagination limit")
+
+
+def _alias(parameter: Parameter) -> bool:
+    """Whether a query parameter is one of those aliases: a name the server may not read."""
+    return parameter.description in _ALIAS_DESCRIPTIONS
+
+
+def _fields(schemas: Schemas, shape: ListShape) -> list[tuple[FieldPath, Any]]:
+    """The envelope's properties and those of its object properties one level down (``("meta", "next_page_url")``),
     each with its schema."""
     if shape.envelope is None:
         return []
     props = schemas.properties(shape.envelope)
-    found = [(k, v) for k, v in props.items() if k != shape.items]
+    found: list[tuple[FieldPath, Any]] = [((k,), v) for k, v in props.items() if k != shape.items]
     for key, value in props.items():
         if key != shape.items and schemas.schema_type(value) == "object":
-            found += [(f"{key}.{k}", v) for k, v in schemas.properties(value).items()]
+            found += [((key, k), v) for k, v in schemas.properties(value).items()]
     return found
 
 
+def _top(fields: list[tuple[FieldPath, Any]]) -> list[tuple[FieldPath, Any]]:
+    """The fields of the envelope itself, not of its objects."""
+    return [(path, schema) for path, schema in fields if len(path) == 1]
+
+
+def _shown(path: FieldPath) -> str:
+    """A path as a reason shows it: ``meta.next_page_url``."""
+    return ".".join(path)
+
+
 def _field(
-    fields: list[tuple[str, Any]], wanted: tuple[str, ...], kinds: tuple[str, ...], schemas: Schemas
-) -> str | None:
-    """The first field whose last name (case and separators aside) is one of ``wanted`` and whose type fits."""
-    folded: dict[str, str] = {}
+    fields: list[tuple[FieldPath, Any]], wanted: tuple[str, ...], kinds: tuple[str, ...], schemas: Schemas
+) -> FieldPath | None:
+    """The first field whose last key (case and separators aside) is one of ``wanted`` and whose type fits."""
+    folded: dict[str, FieldPath] = {}
     for path, schema in fields:
-        last = path.rsplit(".", 1)[-1].lower().replace("-", "_")
+        last = path[-1].lower().replace("-", "_")
         if schemas.schema_type(schema) in kinds:
             folded.setdefault(last, path)
     return next((folded[w] for w in wanted if w in folded), None)
 
 
 def _count_field(schemas: Schemas, shape: ListShape) -> str | None:
-    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
-    return _field(top, _COUNT, ("integer", "number"), schemas)
+    found = _field(_top(_fields(schemas, shape)), _COUNT, ("integer", "number"), schemas)
+    return found[0] if found else None
 
 
-def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> str | None:
+def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> FieldPath | None:
     """A field that holds the next page's URL: named so, or ``next``/``links.next`` when no cursor parameter
     suggests it is a token."""
     fields = _fields(schemas, shape)
@@ -126,19 +152,51 @@ def _next_url_field(schemas: Schemas, shape: ListShape, cursor: str | None) -> s
     if found is None and cursor is None:
         found = _field(fields, ("next",), ("string",), schemas)
     if found is None:
-        top = [(k, v) for k, v in fields if "." not in k and schemas.schema_type(v) == "string"]
-        found = next((k for k, _ in top if k.lower().startswith(_NEXT_URL_PREFIXES)), None)
+        top = [(k, v) for k, v in _top(fields) if schemas.schema_type(v) == "string"]
+        found = next((k for k, _ in top if k[0].lower().startswith(_NEXT_URL_PREFIXES)), None)
     return found
 
 
-def _echoed(schemas: Schemas, shape: ListShape, cursor: str, names: tuple[str, ...] | None) -> str | None:
+def _echoed(schemas: Schemas, shape: ListShape, cursor: str, names: tuple[str, ...] | None) -> FieldPath | None:
     """The envelope's textual field named as the request's cursor (AWS answers its ``NextToken``/``Marker`` so),
     where the cursor's name is one of ``names`` (None: any)."""
     folded = cursor.lower().replace("-", "_")
     if names is not None and folded not in names:
         return None
-    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
-    return _field(top, (folded,), ("string",), schemas)
+    return _field(_top(_fields(schemas, shape)), (folded,), ("string",), schemas)
+
+
+def _start_fields(
+    schemas: Schemas, shape: ListShape, parameters: Sequence[Parameter]
+) -> tuple[FieldPath, list[tuple[str, FieldPath]]] | None:
+    """Route 53's lists (REST-XML; docs.aws.amazon.com/Route53/latest/APIReference, e.g. API_ListGeoLocations.html):
+    while ``IsTruncated`` is true the answer names where the next page starts in one or more fields, ``Next<X>``
+    (``NextContinentCode``, ``NextRecordName``) or ``<X>Marker`` (``TrafficPolicyIdMarker``), and the next request
+    sends each back in the query parameter named ``<X>``, ``start<X>`` or the last words of ``<X>``
+    (``startcontinentcode``, ``name``, ``trafficpolicyid``). The flag and each field's pairing with exactly one
+    optional query parameter (no alias) must be found, or None: a list not paired so stays one page."""
+    fields = _top(_fields(schemas, shape))
+    more = _field(fields, _HAS_MORE, ("boolean",), schemas)
+    if more is None:
+        return None
+    optional = [p.name for p in parameters if p.location == "query" and not p.required and not _alias(p)]
+    pairs: list[tuple[str, FieldPath]] = []
+    for path, schema in fields:
+        words = _WORD.findall(path[0])
+        if words[:1] == ["Next"]:
+            start = words[1:]
+        elif words[-1:] == ["Marker"]:
+            start = words[:-1]
+        else:
+            continue
+        if not start or schemas.schema_type(schema) != "string":
+            continue  # ``Marker``: the position asked for, echoed
+        names = {"".join(start[i:]).lower() for i in range(len(start))} | {"start" + "".join(start).lower()}
+        found = [name for name in optional if name.lower().replace("-", "").replace("_", "") in names]
+        if len(found) != 1 or found[0] in [name for name, _ in pairs]:
+            return None
+        pairs.append((found[0], path))
+    return (more, pairs) if pairs else None
 
 
 def _default_int(schemas: Schemas, parameters: Sequence[Parameter], name: str) -> int | None:
@@ -157,7 +215,10 @@ def infer_pagination(
 ) -> PagingGuess:
     """How a list pages, from its query parameters, success response schema and response headers, and the
     operation's ``x-ms-pageable`` where it has one (``pageable``)."""
-    query = [p.name for p in parameters if p.location == "query"]
+    # the wire names first: where APIs.guru's alias folds to the same name (``Marker`` beside ``marker``), the
+    # parameter that is sent wins
+    query = [p.name for p in parameters if p.location == "query" and not _alias(p)]
+    query += [p.name for p in parameters if p.location == "query" and _alias(p)]
     textual = {p.name for p in parameters if p.location == "query" and schemas.schema_type(p.schema) == "string"}
     shape = list_shape(schemas, response)
     if shape is None:
@@ -177,7 +238,7 @@ def infer_pagination(
         cursor, page = page, None  # a textual page that takes a token from the response (Stripe's search)
     next_url = _next_url_field(schemas, shape, cursor)
     if next_url is not None:
-        why = f"the next page's URL in {next_url!r}; {where}"
+        why = f"the next page's URL in {_shown(next_url)!r}; {where}"
         reason = Reason("inferred", why)
         size = per_page or limit or "limit"
         pagination = Pagination("next-url", reason, items=items, next_url=next_url, cursor=cursor, limit=size)
@@ -189,11 +250,24 @@ def infer_pagination(
         if token is None and more is None:
             why = f"not paginated: a cursor parameter {cursor!r}, but no next cursor or has-more flag in the response"
             return PagingGuess(None, Reason("inferred", why))
-        how = f"the next cursor in {token!r}" if token else f"the last item's id while {more!r} is true"
+        if token is not None:
+            how = f"the next cursor in {_shown(token)!r}"
+        else:
+            how = f"the last item's id while {_shown(more or ())!r} is true"
         why = f"query parameter {cursor!r} takes {how}; {where}"
         size = _find(query, _MAX_ITEMS) or "limit"
         pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=cursor, next_cursor=token,
                                 has_more=more, limit=size)  # fmt: skip
+        return PagingGuess(pagination, pagination.reason)
+    starts = _start_fields(schemas, shape, parameters)
+    if starts is not None:
+        more, pairs = starts
+        shown = ", ".join(f"{name!r} takes {_shown(path)!r}" for name, path in pairs)
+        why = f"query parameters start where the answer says while {_shown(more)!r} is true: {shown}; {where}"
+        (first, path), *others = pairs
+        size = _find(query, _MAX_ITEMS) or "limit"
+        pagination = Pagination("cursor", Reason("inferred", why), items=items, cursor=first, next_cursor=path,
+                                has_more=more, more_cursors=tuple(others), limit=size)  # fmt: skip
         return PagingGuess(pagination, pagination.reason)
     if offset and limit:
         count = _count_field(schemas, shape)
@@ -224,13 +298,13 @@ def infer_pagination(
             pagination = Pagination("page", Reason("inferred", why), page=page, per_page=size, items=items)
         return PagingGuess(pagination, pagination.reason)
     found = ", ".join(query) or "none"
-    more = _points_to_more(schemas, shape, header_names)
+    pointer = _points_to_more(schemas, shape, header_names)
     sized = _find(query, _MAX_ITEMS)  # a page size without a position: a first page, not the whole collection
-    if more is None and sized is None and not any(_may_position(name) for name in query):
+    if pointer is None and sized is None and not any(_may_position(name) for name in query):
         why = f"the whole collection in one response: no position parameter (query: {found}), nothing in the answer "
         why += "points to more"
         return PagingGuess(None, Reason("inferred", why), whole=True)
-    hint = f"; {more!r} may point to more" if more else ""
+    hint = f"; {pointer!r} may point to more" if pointer else ""
     return PagingGuess(None, Reason("inferred", f"not paginated: no page or offset parameter (query: {found}){hint}"))
 
 
@@ -241,10 +315,11 @@ def _ms_pageable(schemas: Schemas, shape: ListShape, pageable: Mapping[str, Any]
     if not isinstance(name, str) or not name:
         why = f"the whole collection in one response: {MS_PAGEABLE} has no nextLinkName; {where}"
         return PagingGuess(None, Reason("inferred", why), whole=True)
-    if "." in name or schemas.schema_type(schemas.properties(shape.envelope).get(name)) != "string":
-        return None  # not on the page, or a name a dotted path cannot reach (``@odata.nextLink``): left to inference
+    if schemas.schema_type(schemas.properties(shape.envelope).get(name)) != "string":
+        return None  # not on the page: left to inference
     why = f"the next page's URL in {name!r} ({MS_PAGEABLE} nextLinkName); {where}"
-    pagination = Pagination("next-url", Reason("inferred", why), items=shape.items or "items", next_url=name)
+    # the name is one key, dots and all (``@odata.nextLink``)
+    pagination = Pagination("next-url", Reason("inferred", why), items=shape.items or "items", next_url=(name,))
     return PagingGuess(pagination, pagination.reason)
 
 
@@ -267,9 +342,10 @@ def _words(name: str) -> set[str]:
 
 def _points_to_more(schemas: Schemas, shape: ListShape, header_names: Sequence[str]) -> str | None:
     """The first response field or header whose name says more may follow, or None."""
-    for name in [path for path, _ in _fields(schemas, shape)] + list(header_names):
+    named = [(_shown(path), len(path) == 1) for path, _ in _fields(schemas, shape)]
+    for name, top in named + [(header, True) for header in header_names]:
         words = _words(name)
-        if words & _MORE_WORDS or ("." not in name and words & _TOTAL_WORDS):
+        if words & _MORE_WORDS or (top and words & _TOTAL_WORDS):
             return name
     return None
 
@@ -295,13 +371,13 @@ def infer_body_pagination(
     cursor = _find(textual, _CURSOR_PARAMS)
     if cursor is None:
         return None
-    top = [(k, v) for k, v in _fields(schemas, shape) if "." not in k]
+    top = _top(_fields(schemas, shape))
     token = _echoed(schemas, shape, cursor, None) or _field(top, _NEXT_CURSORS, ("string",), schemas)
     if token is None:
         return None
     numeric = [k for k, v in schemas.properties(found[1]).items() if schemas.schema_type(v) == "integer"]
     size = _find(numeric, _MAX_ITEMS) or "limit"
-    why = f"request body property {cursor!r} takes the next token in {token!r}; items under {shape.items!r}"
+    why = f"request body property {cursor!r} takes the next token in {_shown(token)!r}; items under {shape.items!r}"
     pagination = Pagination("cursor", Reason("inferred", why), items=shape.items or "items", cursor=cursor,
                             next_cursor=token, cursor_in="body", limit=size)  # fmt: skip
     return PagingGuess(pagination, pagination.reason)

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from apimodel import Api, Operation, Pagination, hints
+from apimodel import Api, FieldPath, Operation, Pagination, hints
 from apimodel.diagnostics import join_pointer
 from conformance.checks.registry import DriftFailure, extra_check
 from conformance.context import RunContext
@@ -164,8 +164,12 @@ def pagination_consistency(run: RunContext, ctx: Any, response: Any, case: Any) 
         raise _drift(case, f"{len(body)} items on a page of {per_page}", pointer)
 
 
-def _dig(data: Any, path: str | None) -> Any:
-    for key in path.split(".") if path else ():
+def _shown(path: FieldPath | None) -> str:
+    return ".".join(path or ())
+
+
+def _dig(data: Any, path: FieldPath | None) -> Any:
+    for key in path or ():
         data = data.get(key) if isinstance(data, dict) else None
     return data if path else None
 
@@ -178,11 +182,12 @@ def _check_cursor(case: Any, pagination: Pagination, body: Any, pointer: str) ->
     more = _dig(body, pagination.has_more) if pagination.has_more else None
     following = _dig(body, pagination.next_cursor or pagination.next_url)
     if more is True and not items:
-        raise _drift(case, f"{pagination.has_more} is true on a page without items", pointer)
+        raise _drift(case, f"{_shown(pagination.has_more)} is true on a page without items", pointer)
     if more is True and pagination.next_cursor and following in (None, ""):
-        raise _drift(case, f"{pagination.has_more} is true but {pagination.next_cursor} gives no cursor", pointer)
+        gives = f"{_shown(pagination.has_more)} is true but {_shown(pagination.next_cursor)} gives no cursor"
+        raise _drift(case, gives, pointer)
     if pagination.next_url and following is not None and not isinstance(following, str):
-        raise _drift(case, f"{pagination.next_url} is {following!r}, not a URL", pointer)
+        raise _drift(case, f"{_shown(pagination.next_url)} is {following!r}, not a URL", pointer)
 
 
 def _int(value: Any, default: int | None) -> Any:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from apimodel import Operation, Pagination
+from apimodel import FieldPath, Operation, Pagination
 from conformance.mock.index import equal, sort_key
 
 __all__ = ["Criteria", "Rows", "apply_filters", "criteria", "paginate"]
@@ -188,8 +188,9 @@ def paginate(
     url: str = "",
     pairs: Sequence[tuple[str, str]] = (),
     body: Any = None,
-) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
-    """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``).
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[FieldPath, Any]]:
+    """The page to send, extra headers, and values for the list envelope (``count``, ``next``, ``previous``), each
+    under its path of keys in the body.
 
     ``pairs`` are the query as sent: links to other pages keep every parameter the operation declares
     (filters, sorting, ``expand``), change only the page, and never carry a credential. ``body``: the JSON request
@@ -214,13 +215,13 @@ def paginate(
     if style.style == "offset":
         offset = max(0, _int(query.get(style.offset), 0))
         limit = min(maximum, max(1, _int(query.get(style.limit), default)))
-        envelope: dict[str, Any] = {style.count: total, "next": None, "previous": None}
+        envelope: dict[FieldPath, Any] = {(style.count,): total, ("next",): None, ("previous",): None}
         names = {style.offset, style.limit}
         if url and offset + limit < total:
-            envelope["next"] = _page_url(url, kept, names, {style.offset: offset + limit, style.limit: limit})
+            envelope[("next",)] = _page_url(url, kept, names, {style.offset: offset + limit, style.limit: limit})
         if url and offset > 0:
             previous = {style.offset: max(0, offset - limit), style.limit: limit}
-            envelope["previous"] = _page_url(url, kept, names, previous)
+            envelope[("previous",)] = _page_url(url, kept, names, previous)
         return list(objects[offset : offset + limit]), headers, envelope
     page = max(1, _int(query.get(style.page), style.first_page) - style.first_page + 1)  # counted from 1
     per_page = min(maximum, max(1, _int(query.get(style.per_page), default)))
@@ -253,9 +254,9 @@ def _cursor_page(
     objects: Rows,
     url: str,
     kept: Sequence[tuple[str, str]],
-) -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[FieldPath, Any]]:
     """A page of a cursor list (the cursor is an offset token, or the id of the last item seen) or of a list
-    whose pages link to the next one; the envelope values are keyed by dotted body paths."""
+    whose pages link to the next one; the envelope values are keyed by body paths."""
     size = min(style.max_per_page or 100, max(1, _int(raw.get(style.limit), style.default_per_page or 10)))
     position = style.cursor or _POSITION
     given = raw.get(position)
@@ -267,7 +268,7 @@ def _cursor_page(
         start = max(0, _int(given, 0))
     chunk = list(objects[start : start + size])
     more = start + size < len(objects)
-    envelope: dict[str, Any] = {}
+    envelope: dict[FieldPath, Any] = {}
     if style.has_more:
         envelope[style.has_more] = more
     if style.next_cursor:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from apimodel import Effect, Operation, hints
+from apimodel import Effect, FieldPath, Operation, hints
 from apimodel.expressions import number
 from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
@@ -43,7 +43,7 @@ class Outcome:
     obj: dict[str, Any] | None = None
     page: list[dict[str, Any]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    envelope: dict[str, Any] = field(default_factory=dict)
+    envelope: dict[FieldPath, Any] = field(default_factory=dict)
     error: str | None = None
     message: str = ""
     deleted: bool = False
@@ -584,11 +584,11 @@ def _nested(current: Any, path: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def _place(schemas: Any, schema: Any, body: dict[str, Any], envelope: dict[str, Any]) -> None:
+def _place(schemas: Any, schema: Any, body: dict[str, Any], envelope: dict[FieldPath, Any]) -> None:
     """Write list envelope values (``count``, ``has_more``, ``meta.next_page_url``) where the schema has them."""
     for path, value in envelope.items():
         node, props = body, schemas.properties(schema)
-        *parents, last = path.split(".")
+        *parents, last = path
         for key in parents:
             if key not in props:
                 break

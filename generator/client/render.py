@@ -55,7 +55,9 @@ def _pyrepr(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, bool | int | float) or value is None:
         return repr(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, tuple):  # a tuple stays one (a body path of keys): ``("meta", "next_page_url")``
+        return "(" + ", ".join(_pyrepr(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
         return "[" + ", ".join(_pyrepr(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{json.dumps(str(k))}: {_pyrepr(v)}" for k, v in value.items()) + "}"

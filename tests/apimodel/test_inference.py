@@ -86,12 +86,12 @@ STRING = {"type": "string"}
         (
             _query("starting_after", "limit"),
             _envelope(has_more={"type": "boolean"}),
-            ("starting_after", None, "has_more"),
+            ("starting_after", None, ("has_more",)),
         ),
         # Google: pageToken takes nextPageToken
-        (_query("pageToken", "pageSize"), _envelope(nextPageToken=STRING), ("pageToken", "nextPageToken", None)),
+        (_query("pageToken", "pageSize"), _envelope(nextPageToken=STRING), ("pageToken", ("nextPageToken",), None)),
         # AWS, as the collection converts it: NextToken in and out
-        (_query("NextToken", "MaxResults"), _envelope(NextToken=STRING), ("NextToken", "NextToken", None)),
+        (_query("NextToken", "MaxResults"), _envelope(NextToken=STRING), ("NextToken", ("NextToken",), None)),
     ],
 )
 def test_cursors_come_from_the_page_or_the_last_item(
@@ -109,7 +109,7 @@ def test_a_textual_page_that_takes_a_token_is_a_cursor_not_a_page_number() -> No
     assert pagination is not None and (pagination.style, pagination.cursor, pagination.next_cursor) == (
         "cursor",
         "page",
-        "next_page",
+        ("next_page",),
     )
 
 
@@ -117,8 +117,8 @@ def test_the_next_page_url_in_the_body_is_followed() -> None:
     meta = {"type": "object", "properties": {"next_page_url": STRING, "page_size": {"type": "integer"}}}
     api = _spec({"/Things": _list(_query("Page", "PageSize", "PageToken"), _envelope(meta=meta))})
     pagination = api.operations[0].pagination
-    assert pagination is not None and (pagination.style, pagination.next_url) == ("next-url", "meta.next_page_url")
-    assert dict(pagination.settings()) == {"items": "data", "next_url": "meta.next_page_url"}
+    assert pagination is not None and (pagination.style, pagination.next_url) == ("next-url", ("meta", "next_page_url"))
+    assert dict(pagination.settings()) == {"items": "data", "next_url": ("meta", "next_page_url")}
 
 
 @pytest.mark.parametrize(

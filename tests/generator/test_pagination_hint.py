@@ -75,13 +75,13 @@ def test_the_hint_gives_the_cursor_and_next_url_styles() -> None:
     assert (cursor.style, cursor.cursor, cursor.has_more, cursor.items, cursor.limit, cursor.cursor_in) == (
         "cursor",
         "resume",
-        "continues",
+        ("continues",),
         "rows",
         "take",
         "query",
     )
     url = _operation(_spec(URL_PAGE, [_query("take", "integer")], URL_HINT)).pagination
-    assert url is not None and (url.style, url.next_url, url.items) == ("next-url", "paging.forward", "rows")
+    assert url is not None and (url.style, url.next_url, url.items) == ("next-url", ("paging", "forward"), "rows")
 
 
 @pytest.mark.parametrize(
@@ -142,9 +142,9 @@ def test_client_and_mock_walk_a_hinted_list_together(style: str, mode: str, gene
         page, _, envelope = paginate(op, query, objects, base, list(request.url.params.multi_items()))
         body: dict[str, Any] = {"rows": page}
         if style == "cursor":
-            body["continues"] = envelope["continues"]
+            body["continues"] = envelope[("continues",)]
         else:
-            body["paging"] = {"forward": envelope["paging.forward"]}
+            body["paging"] = {"forward": envelope[("paging", "forward")]}
         return httpx2.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
 
     module = generate_client(spec, f"hinted_{style.replace('-', '_')}_{mode}")

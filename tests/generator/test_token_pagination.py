@@ -99,7 +99,7 @@ def test_a_token_in_the_request_body_echoed_in_the_response_is_a_body_cursor() -
     assert (pagination.style, pagination.cursor, pagination.next_cursor, pagination.cursor_in, pagination.items) == (
         "cursor",
         "NextToken",
-        "NextToken",
+        ("NextToken",),
         "body",
         "Things",
     )
@@ -120,7 +120,7 @@ def test_an_azure_next_link_is_a_next_url_and_a_page_without_one_is_one_page() -
     pagination = ops["Things_List"].pagination
     assert pagination is not None and (pagination.style, pagination.next_url, pagination.items) == (
         "next-url",
-        "nextLink",
+        ("nextLink",),
         "value",
     )
     assert ops["Sizes_List"].role == "list" and ops["Sizes_List"].pagination is None
@@ -224,7 +224,7 @@ def test_the_client_walks_the_pages_the_mock_serves_from_the_body_token(
     def handle(request: httpx2.Request) -> httpx2.Response:
         page, _, envelope = paginate(op, {}, objects, str(request.url), [], json.loads(request.content))
         sizes.append(len(page))
-        return httpx2.Response(200, json={"Things": page, **envelope})
+        return httpx2.Response(200, json={"Things": page, **{path[0]: value for path, value in envelope.items()}})
 
     module = generate_client(spec, f"aws_mock_things_{mode}")
 
@@ -272,7 +272,62 @@ def test_a_google_search_takes_its_page_token_in_the_body() -> None:
     assert op.pagination is not None
     assert (op.pagination.cursor, op.pagination.next_cursor, op.pagination.items, op.pagination.limit) == (
         "pageToken",
-        "nextPageToken",
+        ("nextPageToken",),
         "results",
         "pageSize",
     )
+
+
+def _odata_spec() -> dict[str, Any]:
+    """OData's next link: the field's name holds a dot. OData JSON Format 4.01, §15 "Collection of Entities"
+    (docs.oasis-open.org/odata/odata-json-format/v4.01): "The nextLink annotation MUST be included in a response that
+    represents a partial result", written ``"@odata.nextLink": "..."``; Microsoft Graph's lists page so
+    (learn.microsoft.com/graph/paging). One list declares it as Azure does (``x-ms-pageable``), one only has it."""
+    page = _object(value=THINGS, **{"@odata.nextLink": {"type": "string", "nullable": True}})
+    declared = {
+        "operationId": "Users_List",
+        "responses": {"200": {"description": "OK", **_json("ThingPage")}},
+        "x-ms-pageable": {"nextLinkName": "@odata.nextLink"},
+    }
+    inferred = {"operationId": "Groups_List", "responses": {"200": {"description": "OK", **_json("ThingPage")}}}
+    return _doc({"/users": {"get": declared}, "/groups": {"get": inferred}}, {"ThingPage": page})
+
+
+def test_an_odata_next_link_is_one_key_with_a_dot_in_its_name() -> None:
+    ops = {op.operation_id: op for op in api_from_data("graph", _odata_spec()).operations}
+    for name in ("Users_List", "Groups_List"):
+        pagination = ops[name].pagination
+        assert pagination is not None and (pagination.style, pagination.next_url, pagination.items) == (
+            "next-url",
+            ("@odata.nextLink",),  # one key, not ``@odata`` then ``nextLink``
+            "value",
+        ), name
+
+
+def _odata_handler(seen: list[str]) -> Any:
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        seen.append(str(request.url))
+        start = int(request.url.params.get("$skiptoken", "0"))
+        page: dict[str, Any] = {"value": [{"Name": n} for n in NAMES][start : start + 3]}
+        if start + 3 < len(NAMES):
+            page["@odata.nextLink"] = f"https://graph.test{request.url.path}?$skiptoken={start + 3}"
+        return httpx2.Response(200, json=page)
+
+    return handle
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("resource", ["users", "groups"])
+def test_the_client_follows_odata_next_links(mode: str, resource: str, generate_client: GenerateClient) -> None:
+    module = generate_client(_odata_spec(), f"odata_{resource}_{mode}")
+    seen: list[str] = []
+
+    def call(client: Any) -> Any:
+        return getattr(client, resource).list()
+
+    assert _walk(module, mode, "https://graph.test", _odata_handler(seen), call) == NAMES  # every page, not the first
+    assert seen == [
+        f"https://graph.test/{resource}",
+        f"https://graph.test/{resource}?%24skiptoken=3",
+        f"https://graph.test/{resource}?%24skiptoken=6",
+    ]

@@ -76,7 +76,7 @@ def test_x_ms_pageable_without_a_next_link_name_is_the_whole_collection() -> Non
     assert shares.pagination is not None and not shares.whole_collection
     assert (shares.pagination.style, shares.pagination.next_url, shares.pagination.items) == (
         "next-url",
-        "nextPageLink",
+        ("nextPageLink",),
         "value",
     )
 
@@ -118,7 +118,7 @@ def test_a_load_more_url_in_the_answer_is_a_next_url() -> None:
     assert pagination is not None and pagination.reason.source == "inferred"
     assert (pagination.style, pagination.next_url, pagination.items) == (
         "next-url",
-        "load_more_notifications",
+        ("load_more_notifications",),
         "notifications",
     )
     assert ops["listGroups"].pagination is None and not ops["listGroups"].whole_collection

@@ -11,6 +11,7 @@ paths, ``text/xml`` answers, ``xml: {name}`` on list items).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -141,7 +142,7 @@ def test_an_aws_query_list_pages_by_the_marker_it_answers() -> None:
     assert (pagination.style, pagination.cursor, pagination.next_cursor, pagination.items, pagination.limit) == (
         "cursor",
         "Marker",
-        "Marker",
+        ("Marker",),
         "Things",
         "MaxRecords",
     )
@@ -311,8 +312,8 @@ def test_a_rest_xml_list_pages_by_its_next_marker_while_truncated() -> None:
     assert pagination is not None
     assert (pagination.cursor, pagination.next_cursor, pagination.has_more, pagination.limit) == (
         "marker",
-        "NextMarker",  # not the echoed Marker: that is the page asked for
-        "IsTruncated",
+        ("NextMarker",),  # not the echoed Marker: that is the page asked for
+        ("IsTruncated",),
         "maxitems",
     )
 
@@ -330,3 +331,203 @@ def test_the_client_walks_rest_xml_pages_with_wrapped_and_unwrapped_lists(
     assert (first.Kind, second.Kind) == ("public", "private")  # an attribute
     assert (first.Aliases, third.Aliases) == (None, ["a2-0", "a2-1"])  # unwrapped: the items repeat in the zone
     assert first.Servers == ["ns0-1", "ns0-2"]  # wrapped in <NameServers>, each a <NameServer>
+
+
+def _described(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {**_query(name, schema or STRING), "description": description}
+
+
+# APIs.guru's conversion adds the SDK's paginator names beside the wire names, described only so (route53.json)
+_ALIASES = [
+    _described("MaxItems", "Pagination limit"),
+    _described("StartRecordName", "Pagination token"),
+    _described("StartRecordType", "Pagination token"),
+    _described("StartRecordIdentifier", "Pagination token"),
+]
+
+
+def _route53_answer(name: str, items: str, item: str, *fields: str) -> dict[str, Any]:
+    listed = {"type": "array", "items": {"allOf": [{"$ref": f"#/components/schemas/{item}"}, {"xml": {"name": item}}]}}
+    properties = {items: listed, "IsTruncated": _ref("Boolean"), **{f: _ref("String") for f in fields}}
+    return {name: {"type": "object", "properties": {**properties, "MaxItems": _ref("String")}}}
+
+
+def _rest_get(operation_id: str, answer: str, *params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "parameters": list(params),
+        "responses": {
+            "200": {
+                "description": "Success",
+                "content": {"text/xml": {"schema": {"$ref": f"#/components/schemas/{answer}"}}},
+            }
+        },
+    }
+
+
+def route53_spec() -> dict[str, Any]:
+    """Shaped as APIs.guru's route53.json. ListResourceRecordSets (docs.aws.amazon.com/Route53/latest/APIReference/
+    API_ListResourceRecordSets.html): "GET /2013-04-01/hostedzone/Id/rrset?identifier=StartRecordIdentifier&maxitems=
+    MaxItems&name=StartRecordName&type=StartRecordType"; the answer's ``IsTruncated``, ``NextRecordName``,
+    ``NextRecordType`` and ``NextRecordIdentifier`` ("present only if IsTruncated is true"). ListHostedZones
+    (API_ListHostedZones.html): "For the value of marker, specify the value of NextMarker from the previous
+    response"; the spec also declares the alias ``Marker``. The look-alikes stay plain lists: a ``Next`` field no
+    parameter takes, one two parameters could take, and one only an alias takes."""
+    record = {"type": "object", "properties": {"Name": STRING, "Type": STRING, "SetIdentifier": STRING}}
+    zone = {"type": "object", "properties": {"Id": STRING, "Name": STRING}}
+    size = _described("maxitems", "(Optional) The maximum number of resource records sets to include")
+    records = [
+        _described("name", "The first name in the lexicographic ordering of resource record sets"),
+        _described("type", "The type of resource record set to begin the record listing from."),
+        _described("identifier", "specify the value of NextRecordIdentifier from the previous response"),
+    ]
+    schemas: dict[str, Any] = {
+        "String": STRING,
+        "Boolean": {"type": "boolean"},
+        "ResourceRecordSet": record,
+        "HostedZone": zone,
+    }
+    schemas |= _route53_answer(
+        "ListResourceRecordSetsResponse",
+        "ResourceRecordSets",
+        "ResourceRecordSet",
+        "NextRecordName",
+        "NextRecordType",
+        "NextRecordIdentifier",
+    )
+    schemas |= _route53_answer("ListHostedZonesResponse", "HostedZones", "HostedZone", "Marker", "NextMarker")
+    schemas |= _route53_answer("UnpairedResponse", "HostedZones", "HostedZone", "NextZoneName")
+    schemas |= _route53_answer("AliasOnlyResponse", "ResourceRecordSets", "ResourceRecordSet", "NextRecordName")
+    zone_id = {"name": "Id", "in": "path", "required": True, "schema": STRING}
+    marker = _described("marker", "For the value of marker, specify the value of NextMarker from the previous response")
+    paths = {
+        "/2013-04-01/hostedzone/{Id}/rrset": {
+            "get": _rest_get(
+                "ListResourceRecordSets", "ListResourceRecordSetsResponse", zone_id, *records, size, *_ALIASES
+            )
+        },
+        "/2013-04-01/hostedzone": {
+            "get": _rest_get(
+                "ListHostedZones",
+                "ListHostedZonesResponse",
+                marker,
+                size,
+                _described("Marker", "Pagination token"),
+                _ALIASES[0],
+            )
+        },
+        "/2013-04-01/unpaired": {
+            "get": _rest_get("ListUnpaired", "UnpairedResponse", _described("dnsname", "the first zone"), size)
+        },
+        "/2013-04-01/twice": {
+            "get": _rest_get(
+                "ListTwice",
+                "ListResourceRecordSetsResponse",
+                _described("name", "a name"),
+                _described("recordname", "a name"),
+                _described("type", "a type"),
+                _described("identifier", "an identifier"),
+                size,
+            )
+        },
+        "/2013-04-01/aliased": {"get": _rest_get("ListAliased", "AliasOnlyResponse", size, *_ALIASES)},
+    }
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "Route 53", "version": "2013-04-01"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def test_route53_lists_page_by_the_next_fields_each_in_its_wire_parameter() -> None:
+    ops = {op.operation_id: op for op in api_from_data("route53", route53_spec()).operations}
+    records = ops["ListResourceRecordSets"].pagination
+    assert records is not None and records.reason.source == "inferred" and records.style == "cursor"
+    assert (records.cursor, records.next_cursor, records.more_cursors, records.has_more, records.limit) == (
+        "name",  # not the alias StartRecordName
+        ("NextRecordName",),
+        (("type", ("NextRecordType",)), ("identifier", ("NextRecordIdentifier",))),
+        ("IsTruncated",),
+        "maxitems",  # not the alias MaxItems
+    )
+    zones = ops["ListHostedZones"].pagination
+    assert zones is not None and (zones.cursor, zones.next_cursor, zones.limit) == (
+        "marker",
+        ("NextMarker",),
+        "maxitems",
+    )
+    for name in ("ListUnpaired", "ListTwice", "ListAliased"):  # not paired unambiguously: one page, never a guess
+        assert ops[name].role == "list" and ops[name].pagination is None, name
+
+
+# name, type, set identifier: in Route 53's order, three to a page
+RECORDS = [
+    ("a.example.com.", "A", ""),
+    ("b.example.com.", "A", "w1"),
+    ("b.example.com.", "A", "w2"),
+    ("b.example.com.", "A", "w3"),
+    ("c.example.com.", "MX", ""),
+    ("d.example.com.", "A", ""),
+    ("d.example.com.", "TXT", ""),
+]
+
+
+def _records_handler(seen: list[dict[str, str]]) -> Any:
+    """The answer as API_ListResourceRecordSets.html's response syntax has it; the page starts at the record the
+    query names (``identifier`` only where the record has one)."""
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        query = dict(request.url.params)
+        seen.append(query)
+        position = (query.get("name"), query.get("type"), query.get("identifier", ""))
+        start = next((i for i, r in enumerate(RECORDS) if r == position), 0) if "name" in query else 0
+        size = int(query.get("maxitems", "100"))
+        page = RECORDS[start : start + size]
+        sets = "".join(
+            f"<ResourceRecordSet><Name>{n}</Name><Type>{t}</Type>"
+            + (f"<SetIdentifier>{i}</SetIdentifier>" if i else "")
+            + "</ResourceRecordSet>"
+            for n, t, i in page
+        )
+        following = ""
+        if start + size < len(RECORDS):
+            n, t, i = RECORDS[start + size]
+            following = f"<NextRecordName>{n}</NextRecordName><NextRecordType>{t}</NextRecordType>"
+            following += f"<NextRecordIdentifier>{i}</NextRecordIdentifier>" if i else ""
+        truncated = "true" if following else "false"
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<ListResourceRecordSetsResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">'
+            f"<ResourceRecordSets>{sets}</ResourceRecordSets><IsTruncated>{truncated}</IsTruncated>{following}"
+            f"<MaxItems>{size}</MaxItems></ListResourceRecordSetsResponse>"
+        )
+        return httpx2.Response(200, content=body.encode(), headers={"content-type": "text/xml"})
+
+    return handle
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_the_client_walks_route53_records_by_name_type_and_identifier(
+    mode: str, generate_client: GenerateClient
+) -> None:
+    module = generate_client(route53_spec(), f"route53_{mode}")
+    seen: list[dict[str, str]] = []
+
+    def call(client: Any) -> Any:
+        return client.hostedzone.rrset.list(id="Z1", maxitems="3")
+
+    records = walk(module, mode, "https://route53.test", _records_handler(seen), call)
+    assert [(r.Name, r.Type, r.SetIdentifier or "") for r in records] == RECORDS  # every record once, in order
+    assert seen == [
+        {"maxitems": "3"},
+        {"maxitems": "3", "name": "b.example.com.", "type": "A", "identifier": "w3"},
+        {"maxitems": "3", "name": "d.example.com.", "type": "TXT"},  # no identifier left over from the last page
+    ]
+    # the generated settings are tuples, as ``Paging`` declares them (a list would fail mypy --strict)
+    paging = importlib.import_module(f"route53_{mode}_client.resources.hostedzone_rrset")._LIST_PAGING
+    assert (paging.next_cursor, paging.has_more, paging.more_cursors) == (
+        ("NextRecordName",),
+        ("IsTruncated",),
+        (("type", ("NextRecordType",)), ("identifier", ("NextRecordIdentifier",))),
+    )

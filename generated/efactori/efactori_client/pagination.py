@@ -42,10 +42,15 @@ class Paging:
     first_page: int = 1  # the number of the first page (0: the page parameter counts pages to skip)
     cursor: str | None = None  # the query parameter (or body property, see ``cursor_in``) that takes the cursor
     cursor_in: Literal["query", "body"] = "query"  # "body": the cursor goes into the JSON request body
-    next_cursor: str | None = None  # where the page says the next cursor is (dotted); None: the last item's id
-    has_more: str | None = None  # the page's flag that says more pages follow (dotted)
+    # where the page holds a value: the key of each object on the way down, ``("meta", "next_page_url")``; one key
+    # may hold a dot itself (OData's ``("@odata.nextLink",)``)
+    next_cursor: tuple[str, ...] | None = None  # where the page says the next cursor is; None: the last item's id
+    has_more: tuple[str, ...] | None = None  # the page's flag that says more pages follow
+    # a position in several fields, each sent back in its own query parameter beside ``cursor`` (Route 53's
+    # ``NextRecordType`` -> ``type``): (parameter, where the page holds it) pairs
+    more_cursors: tuple[tuple[str, tuple[str, ...]], ...] = ()
     id_field: str = "id"
-    next_url: str | None = None  # where the page says the next page's URL is (dotted)
+    next_url: tuple[str, ...] | None = None  # where the page says the next page's URL is
 
     def items_of(self, data: Any) -> list[Any]:
         if isinstance(data, list):
@@ -79,6 +84,8 @@ class Paging:
         if self.style == "cursor":
             if self.has_more is not None and _dig(data, self.has_more) is not True:
                 return None
+            if self.more_cursors and self.cursor is not None and self.next_cursor is not None:
+                return self._positions(query, data, ((self.cursor, self.next_cursor), *self.more_cursors))
             if self.next_cursor is not None:
                 token = _dig(data, self.next_cursor)
             else:
@@ -106,10 +113,23 @@ class Paging:
             return None
         return {**query, self.page: _int(query.get(self.page), self.first_page) + 1}
 
+    @staticmethod
+    def _positions(
+        query: Mapping[str, Any], data: Any, pairs: tuple[tuple[str, tuple[str, ...]], ...]
+    ) -> dict[str, Any] | None:
+        """The next query of a position in several fields: each parameter takes its field, one the page leaves out
+        is dropped (a stale part of the last position would skip items); None when the position does not move."""
+        found = {name: _dig(data, path) for name, path in pairs}
+        following = {k: v for k, v in query.items() if k not in found}
+        following.update({k: v for k, v in found.items() if v is not None and v != ""})
+        if all(following.get(name) == query.get(name) for name in found):
+            return None
+        return following
 
-def _dig(data: Any, path: str | None) -> Any:
-    """The value at a dotted path of a JSON object (``meta.next_page_url``), or None."""
-    for key in path.split(".") if path else ():
+
+def _dig(data: Any, path: tuple[str, ...] | None) -> Any:
+    """The value at a path of keys of a JSON object (``("meta", "next_page_url")``), or None."""
+    for key in path or ():
         data = data.get(key) if isinstance(data, dict) else None
     return data if path else None
 
