@@ -219,10 +219,7 @@ class LazyModel:
         def validate(value: Any) -> Any:  # the generated models read no validation context: none is passed on
             return (self._run or self._validator())(value)
 
-        return core_schema.no_info_plain_validator_function(validate, metadata=_json_schema_of(self._types))
-
-    def _types(self) -> Any:
-        return self._built()
+        return core_schema.no_info_plain_validator_function(validate, metadata=_json_schema_of(self._built))
 
 
 class _LazyUnion:
