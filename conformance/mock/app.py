@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import functools
 import re
@@ -22,6 +21,7 @@ from apimodel.hints import fill
 from apimodel.project import API_NAMES
 from apimodel.yamlfast import collector_paused
 from conformance.mock.config import MockConfig, load_tenants_file
+from conformance.mock.copying import json_copy
 from conformance.mock.credentials import CredentialSlot, Tenants, credential_slots, derive_value
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
@@ -113,13 +113,13 @@ def seed(server: ApiServer, per_resource: int = 3) -> None:
             continue
         schema = _json_body_schema(op)
         examples[op.key] = (schema, example)
-        creates.append((op, references_of(server.api.model, schema, copy.deepcopy(example))))
+        creates.append((op, references_of(server.api.model, schema, json_copy(example))))
     seeds, today = Seeds(server.api.model), datetime.date.today()
     for op in seed_order(creates):
         schema, example = examples[op.key]
         for tenant in range(len(server.tenants)):
             for index in range(per_resource):
-                body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
+                body = _distinct(server.api.schemas, schema, json_copy(example), f"{tenant + 1}.{index + 1}")
                 body = seeds.body(schema, body, tenant, index)
                 body = fit_amounts(op, body, functools.partial(server.store.find_any, tenant))
                 outcome = server.resources.create(tenant, op, ParsedRequest(body=body))
@@ -149,7 +149,7 @@ def _seed_children(server: ApiServer, seeds: Seeds, read: set[str]) -> None:
             continue
         for tenant in range(len(server.tenants)):
             for index, key in enumerate(list(server.store.bucket(tenant, parent).objects)):
-                body = _distinct(server.api.schemas, schema, copy.deepcopy(example), f"{tenant + 1}.{index + 1}")
+                body = _distinct(server.api.schemas, schema, json_copy(example), f"{tenant + 1}.{index + 1}")
                 request = ParsedRequest(body=seeds.body(schema, body, tenant, index))
                 request.path_params = {op.parent_params[0]: key}
                 server.resources.create(tenant, op, request)

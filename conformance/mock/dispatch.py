@@ -80,6 +80,7 @@ class Dispatcher:
                 if refused is not None:
                     return refused
             outcome = res.act(tenant, op, request, obj)
+        res.store.settle()  # written now: a shared state file's writers need not wait while the answer is shaped
         if outcome.error == "refused":
             return self.replies.refusal(op, outcome.message) or self.replies.error(op, "validation", outcome.message)
         if view is not None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from apimodel import Operation
+from conformance.mock.copying import json_copy
 from conformance.mock.model import ServedApi
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import FieldError
@@ -142,18 +142,18 @@ def render_error(
             body = sampler.shared(schema)
             filled = _fill_generic(body, message, code)  # builds new containers where it writes
             # the message goes where the schema takes it; a field with an enum or a format keeps its sample
-            return code, filled if api.schemas.is_valid(schema, filled, "response") else copy.deepcopy(body)
+            return code, filled if api.schemas.is_valid(schema, filled, "response") else json_copy(body)
     return code, {"message": message, "code": code}
 
 
 def _first_example(api: ServedApi, content: dict[str, Any], otherwise: Any) -> Any:
     if "example" in content:
-        return copy.deepcopy(content["example"])
+        return json_copy(content["example"])
     examples = content.get("examples")
     for example in examples.values() if isinstance(examples, dict) else ():
         value = api.schemas.resolve(example)
         if isinstance(value, dict) and "value" in value:
-            return copy.deepcopy(value["value"])
+            return json_copy(value["value"])
     return otherwise
 
 

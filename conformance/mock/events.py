@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
 from apimodel.facts import EventLog
+from conformance.mock.copying import json_copy
 from conformance.mock.effects import scope
 
 __all__ = ["event_payloads"]
@@ -41,8 +41,8 @@ def event_payloads(
     }
     payloads = []
     for name in types:
-        data: dict[str, Any] = {"object": copy.deepcopy(dict(current))}
+        data: dict[str, Any] = {"object": json_copy(dict(current))}
         if previous:
-            data["previous"] = copy.deepcopy(previous)
+            data["previous"] = json_copy(previous)
         payloads.append({"type": name, "data": data})
     return payloads

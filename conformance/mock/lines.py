@@ -3,13 +3,13 @@ attributes on update."""
 
 from __future__ import annotations
 
-import copy
 import datetime
 from collections.abc import Callable
 from typing import Any
 
 from apimodel import Computed, hints
 from apimodel.expressions import number as _number
+from conformance.mock.copying import json_copy
 from conformance.mock.schema import SchemaSet
 
 __all__ = ["compute", "fill_line_ids", "merge_nested", "stale_defaults", "take_defaults"]
@@ -30,16 +30,19 @@ def take_defaults(schemas: SchemaSet, schema: Any, obj: dict[str, Any], find: Fi
         source = find(rule[0], str(value)) if rule is not None and value is not None else None
         for field in rule[1] if rule is not None and source is not None else ():
             if obj.get(field) is None and source is not None and source.get(field) is not None:
-                obj[field] = copy.deepcopy(source[field])
+                obj[field] = json_copy(source[field])
 
 
 def _defaults_rules(schemas: SchemaSet, schema: Any) -> tuple[tuple[str, Any, Any], ...]:
-    """Each property of ``schema`` with its item schema (an array's, else None) and its ``defaults_from`` rule."""
+    """The properties of ``schema`` :func:`take_defaults` looks at: each with its item schema (an array's, whose
+    lines may take defaults too, else None) and its ``defaults_from`` rule; the others (most) are left out."""
     found = []
     for name, prop in schemas.properties(schema).items():
         spec = schemas.resolve(prop)
-        items = (spec.get("items") or {}) if isinstance(spec, dict) else None
-        found.append((name, items, hints.defaults_from(prop, spec)))
+        items = spec.get("items") or None if isinstance(spec, dict) else None
+        rule = hints.defaults_from(prop, spec)
+        if rule is not None or items is not None:
+            found.append((name, items, rule))
     return tuple(found)
 
 
@@ -56,17 +59,13 @@ def compute(
     (not ``creating``) a rule with ``default: create`` computes its field again whatever it holds. A line's
     expressions see the object it belongs to as ``parent`` (``parent.vattype``); lines are the items of an array
     property or the values of a map of objects (e-Cont's ``items`` keyed by the shop's line id)."""
-    props = schemas.properties(schema)
-    for name, prop in props.items():  # lines first: their own computed fields feed the totals
-        value = obj.get(name)
-        spec = schemas.resolve(prop)
-        if not isinstance(spec, dict):
-            continue
+    for name, items, values in schemas.remembered("lines", schema, lambda: _line_properties(schemas, schema)):
+        value = obj.get(name)  # lines first: their own computed fields feed the totals
         item: Any = None
-        if isinstance(value, list):
-            item, lines = spec.get("items") or {}, value
-        elif isinstance(value, dict) and isinstance(schemas.resolve(spec.get("additionalProperties")), dict):
-            item, lines = spec["additionalProperties"], list(value.values())
+        if isinstance(value, list) and items is not None:
+            item, lines = items, value
+        elif isinstance(value, dict) and values is not None:
+            item, lines = values, list(value.values())
         for line in lines if item is not None else ():
             if isinstance(line, dict):
                 _defaults(schemas, item, line)
@@ -94,6 +93,25 @@ def compute(
             total = _total(obj, rule)
         if total is not None:
             obj[name] = _typed(schemas.schema_type(spec), total, spec)
+
+
+def _line_properties(schemas: SchemaSet, schema: Any) -> tuple[tuple[str, Any, Any], ...]:
+    """The properties of ``schema`` that may hold lines, worked out once per schema: each with the schema of a line
+    of an array of them (its ``items``) and of a map of them (its ``additionalProperties``), either None."""
+    found = []
+    for name, prop in schemas.properties(schema).items():
+        spec = schemas.resolve(prop)
+        if not isinstance(spec, dict):
+            continue
+        items = spec.get("items") or None
+        values = (
+            spec["additionalProperties"]
+            if isinstance(schemas.resolve(spec.get("additionalProperties")), dict)
+            else None
+        )
+        if items is not None or values is not None:
+            found.append((name, items, values))
+    return tuple(found)
 
 
 def _rules(schemas: SchemaSet, schema: Any, keep: frozenset[str]) -> tuple[list[Rule], list[Rule]]:
@@ -143,23 +161,29 @@ def _defaults(schemas: SchemaSet, schema: Any, line: dict[str, Any]) -> None:
     for name, prop in schemas.properties(schema).items():
         spec = schemas.resolve(prop)
         if name not in line and isinstance(spec, dict) and "default" in spec:
-            line[name] = copy.deepcopy(spec["default"])
+            line[name] = json_copy(spec["default"])
 
 
 def fill_line_ids(schemas: SchemaSet, schema: Any, obj: dict[str, Any], next_id: Callable[[str], int]) -> None:
     """Give each new line of an array property an id when its item schema fills one (filled as an id)."""
-    for name, prop in schemas.properties(schema).items():
+    for name, as_text in schemas.remembered("line-ids", schema, lambda: _filled_line_ids(schemas, schema)):
         value = obj.get(name)
-        if not isinstance(value, list):
-            continue
-        item_props = schemas.properties((schemas.resolve(prop) or {}).get("items") or {})
-        id_spec = schemas.resolve(item_props.get("id"))
-        if hints.fill(id_spec) != "id":
-            continue
-        for line in value:
+        for line in value if isinstance(value, list) else ():
             if isinstance(line, dict) and line.get("id") is None:
                 number = next_id(name)
-                line["id"] = str(number) if schemas.schema_type(id_spec) == "string" else number
+                line["id"] = str(number) if as_text else number
+
+
+def _filled_line_ids(schemas: SchemaSet, schema: Any) -> tuple[tuple[str, bool], ...]:
+    """The array properties of ``schema`` whose lines are given an ``id`` (filled as an id), each with whether that
+    id is a string."""
+    found = []
+    for name, prop in schemas.properties(schema).items():
+        item_props = schemas.properties((schemas.resolve(prop) or {}).get("items") or {})
+        id_spec = schemas.resolve(item_props.get("id"))
+        if hints.fill(id_spec) == "id":
+            found.append((name, schemas.schema_type(id_spec) == "string"))
+    return tuple(found)
 
 
 def stale_defaults(schemas: SchemaSet, line_schema: Any) -> dict[str, frozenset[str]]:
@@ -197,7 +221,7 @@ def merge_nested(base: Any, incoming: Any, stale: dict[str, frozenset[str]] | No
         return incoming
     if not all(isinstance(line, dict) for line in incoming):
         return incoming
-    result = copy.deepcopy([line for line in base if isinstance(line, dict)])
+    result = json_copy([line for line in base if isinstance(line, dict)])
     by_id = {str(line.get("id")): line for line in result if line.get("id") is not None}
     for line in incoming:
         key = str(line.get("id")) if line.get("id") is not None else None

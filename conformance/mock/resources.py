@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from apimodel.expressions import number
 from apimodel.references import unknown_reference
 from apimodel.shapes import locate_resource
 from conformance.jsonseq import is_json_sequence, line_schema
+from conformance.mock.copying import json_copy
 from conformance.mock.effects import Movement, guard_holds, move, movements, scope
 from conformance.mock.events import event_payloads
 from conformance.mock.lines import compute, fill_line_ids, merge_nested, stale_defaults, take_defaults
@@ -48,6 +48,18 @@ class Outcome:
     message: str = ""
     deleted: bool = False
     resource: str | None = None  # the collection ``obj`` belongs to, where it is not the operation's
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A property :meth:`Resources._fill` fills: its resolved schema, its fill hint (``""``: none), its JSON type, and
+    for an object property whose fields are filled on create (``x-fill: {id: id}``), those that take a new id."""
+
+    name: str
+    spec: dict[str, Any]
+    fill: str
+    kind: str | None
+    nested_ids: tuple[str, ...] | None = None
 
 
 class Resources:
@@ -114,33 +126,28 @@ class Resources:
     ) -> None:
         schema = self.resource_schema(op) if schema is None else schema
         id_name = self.id_field(op)
-        for name, prop in self.schemas.properties(schema).items():
-            spec = self.schemas.resolve(prop)
-            if not isinstance(spec, dict):
-                continue
-            if creating and (nested := hints.fill_fields(prop, spec)):  # a member's user.id: an id of its own
-                inner = copy.deepcopy(obj[name]) if isinstance(obj.get(name), dict) else {}
-                for field_name in (f for f, how in nested if how == "id"):
+        for slot in self.schemas.remembered("fill", schema, lambda: self._fill_plan(schema, id_name), id_name):
+            name, spec, fill = slot.name, slot.spec, slot.fill
+            if slot.nested_ids is not None and creating:  # a member's user.id: an id of its own
+                inner = json_copy(obj[name]) if isinstance(obj.get(name), dict) else {}
+                for field_name in slot.nested_ids:
                     inner[field_name] = self.store.next_number(IDS, f"id:{op.resource}.{name}")
                 obj[name] = inner
                 continue
-            fill = hints.fill(spec)
-            if not fill and name == id_name:  # the client may name it (unless read-only); else a new number
-                fill = "id"
             if fill == "now-on-update" or (fill == "now" and creating):
                 obj[name] = now_value(spec)
             elif not creating:
                 continue
             elif fill == "id" and (name not in given or obj[name] is None or spec.get("readOnly")):
                 number = self.store.next_number(IDS, f"id:{op.resource}")
-                obj[name] = str(number) if self.schemas.schema_type(spec) == "string" else number
+                obj[name] = str(number) if slot.kind == "string" else number
             elif fill == "token":
                 obj[name] = secrets.token_hex(16)
-            elif isinstance(fill, str) and fill.startswith("sequence:") and (name not in given or obj[name] is None):
+            elif fill.startswith("sequence:") and (name not in given or obj[name] is None):
                 obj[name] = formatted(fill, self.store.next_number(tenant, counter(op, name, spec, obj)))
-                if self.schemas.schema_type(spec) == "integer" and obj[name].isdigit():  # onFact's raw number
+                if slot.kind == "integer" and obj[name].isdigit():  # onFact's raw number
                     obj[name] = int(obj[name])
-            elif isinstance(fill, str) and fill.startswith("sequence:") and not spec.get("readOnly"):
+            elif fill.startswith("sequence:") and not spec.get("readOnly"):
                 # a number the client chose: the next one left out follows it
                 taken = taken_number(fill, obj[name])
                 if taken is not None:
@@ -148,6 +155,22 @@ class Resources:
         fill_line_ids(self.schemas, schema, obj, lambda lines: self.store.next_number(IDS, f"id:{op.resource}.{lines}"))
         take_defaults(self.schemas, schema, obj, lambda resource, key: self.store.find_any(tenant, resource, key))
         compute(self.schemas, schema, obj, keep, creating)
+
+    def _fill_plan(self, schema: Any, id_name: str) -> tuple[_Slot, ...]:
+        """The properties of ``schema`` that :meth:`_fill` fills, in order, worked out once per schema: most have
+        no fill hint and are passed over without a look (a create used to resolve every property again)."""
+        slots = []
+        for name, prop in self.schemas.properties(schema).items():
+            spec = self.schemas.resolve(prop)
+            if not isinstance(spec, dict):
+                continue
+            # the client may name the id (unless read-only); else a new number
+            fill = hints.fill(spec) or ("id" if name == id_name else "")
+            nested = hints.fill_fields(prop, spec)
+            if fill or nested:
+                ids = tuple(f for f, how in nested if how == "id") if nested else None
+                slots.append(_Slot(name, spec, fill, self.schemas.schema_type(spec), ids))
+        return tuple(slots)
 
     def _build_object(
         self,
@@ -165,15 +188,12 @@ class Resources:
         if base is None and not required and not any(k in props for k in payload):
             # nothing the request sends or the schema requires would show: a result such as AWS's
             # CreateAssociationResult ({AssociationDescription}, nothing required) answers its sample, not {}
-            obj = copy.deepcopy(fallback)
+            obj = json_copy(fallback)
         elif base is None:
-            obj = {
-                k: copy.deepcopy(v)
-                for k, v in fallback.items()
-                if k in required or (isinstance(self.schemas.resolve(props.get(k)), dict) and "default" in props[k])
-            }
+            defaulted = self.schemas.remembered("defaulted", schema, lambda: self._defaulted(props))
+            obj = {k: json_copy(v) for k, v in fallback.items() if k in required or k in defaulted}
         else:
-            obj = copy.deepcopy(base)
+            obj = json_copy(base)
         for key, value in payload.items():
             prop = props.get(key)
             if prop is None:
@@ -188,6 +208,10 @@ class Resources:
             obj[key] = coerce_to(self.schemas, prop, value)
         self._fill(tenant, op, obj, creating=base is None, given=frozenset(payload), keep=keep, schema=schema)
         return repair(self.schemas, schema, obj, fallback) if props else obj
+
+    def _defaulted(self, props: dict[str, Any]) -> frozenset[str]:
+        """The properties that state a ``default`` beside them: a new object takes it where the request is silent."""
+        return frozenset(k for k, p in props.items() if isinstance(self.schemas.resolve(p), dict) and "default" in p)
 
     # -- operations --------------------------------------------------------------------------------
     def parent_missing(self, tenant: TenantKey, op: Operation, request: ParsedRequest) -> bool:
@@ -264,7 +288,7 @@ class Resources:
         for name in sorted(self._listed_from.get(op.resource, ())):
             if isinstance(payload, dict) and name in payload:
                 with self.store.lock:
-                    self.store.put(tenant, f"{op.resource}#{name}", parents, key, {name: copy.deepcopy(payload[name])})
+                    self.store.put(tenant, f"{op.resource}#{name}", parents, key, {name: json_copy(payload[name])})
 
     def update(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
         payload = self._payload(op, request.body)
@@ -354,7 +378,7 @@ class Resources:
             return Outcome(error="refused", message=rule.empty if rule else "nothing to collect")
         with self.store.lock:
             bucket = self.store.bucket(tenant, op.resource, parents)
-            gathered = [copy.deepcopy(line) for line in select(bucket, criteria(op, {}), [])]
+            gathered = [json_copy(line) for line in select(bucket, criteria(op, {}), [])]
             if not gathered:
                 return Outcome(error="refused", message=rule.empty)
             props = self.schemas.properties(self.resource_schema(target_op))
@@ -428,7 +452,7 @@ class Resources:
         number = number or next((k for k in self.schemas.properties(schema) if isinstance(sample.get(k), str)), None)
         items = []
         for index in range(op.mock_items):
-            item = copy.deepcopy(sample)
+            item = json_copy(sample)
             if number is not None:
                 item[number] = index + 1 if isinstance(sample[number], int) else f"{op.resource}-{index + 1}"
             items.append(item)
@@ -558,7 +582,7 @@ class Resources:
         example = media.get("example") if isinstance(media, dict) else None
         if not path and not same and isinstance(value, dict) and isinstance(example, dict) and isinstance(body, dict):
             # an answer that is not the object (efactori's {id, code}): the spec's example where the object is silent
-            body = {**copy.deepcopy(example), **{k: v for k, v in body.items() if k in value}}
+            body = {**json_copy(example), **{k: v for k, v in body.items() if k in value}}
         if outcome.envelope and isinstance(body, dict):
             _place(self.schemas, schema, body, outcome.envelope)
         return strip_write_only(self.schemas, schema, body)
@@ -578,7 +602,7 @@ def _from_body(effect: Effect | None, body: Any) -> dict[str, Any]:
 
 def _nested(current: Any, path: str, value: Any) -> dict[str, Any]:
     """A copy of the object ``current`` (a new one when it is none) with ``value`` at the dotted ``path``."""
-    out = copy.deepcopy(current) if isinstance(current, dict) else {}
+    out = json_copy(current) if isinstance(current, dict) else {}
     head, _, rest = path.partition(".")
     out[head] = _nested(out.get(head), rest, value) if rest else value
     return out

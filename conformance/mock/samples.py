@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from typing import Any
 
+from conformance.mock.copying import json_copy
 from conformance.mock.patterns import matching
 from conformance.mock.schema import SchemaSet
 
@@ -53,7 +53,7 @@ class Sampler:
         self._keep: list[Any] = []
 
     def sample(self, schema: Any, *, use_examples: bool = True) -> Any:
-        return copy.deepcopy(self.shared(schema, use_examples=use_examples))
+        return json_copy(self.shared(schema, use_examples=use_examples))
 
     def shared(self, schema: Any, *, use_examples: bool = True) -> Any:
         """The cached sample itself, not a copy: read it, never change it (error bodies on hot paths).
@@ -86,7 +86,7 @@ class Sampler:
         givens += list(schema["enum"]) if isinstance(schema.get("enum"), list) else []
         for given in givens:  # the spec's own values, where they are valid (real specs' examples often are not)
             if self._valid(node, given):
-                return copy.deepcopy(given)
+                return json_copy(given)
         for key in ("oneOf", "anyOf"):
             options = schema.get(key)
             if isinstance(options, list) and options:
@@ -103,7 +103,7 @@ class Sampler:
         if kind == "array":
             count = int(schema.get("minItems") or 0)
             item = self._make(schema.get("items") or {}, depth + 1, use_examples, seen)
-            return [copy.deepcopy(item) for _ in range(count)] if item is not None or count == 0 else []
+            return [json_copy(item) for _ in range(count)] if item is not None or count == 0 else []
         if kind == "string":
             return self._string(schema)
         if kind == "integer":
@@ -159,7 +159,7 @@ class Sampler:
         own = self.schemas.resolve(option)
         if not isinstance(own, dict) or own.get("additionalProperties") is False:
             return None
-        result, mine = copy.deepcopy(value), self.schemas.properties(own)
+        result, mine = json_copy(value), self.schemas.properties(own)
         for other in options:
             if other is option or not self._valid(other, result):
                 continue

@@ -3,7 +3,6 @@ objects and whose dates start today (an example's earliest date moves to today, 
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from typing import Any
 from apimodel.expressions import number
 from apimodel.facts import Api, Operation
 from apimodel.references import date_form, referenced_field, referenced_resource
+from conformance.mock.copying import json_copy
 
 __all__ = ["Seeds", "fit_amounts", "named_ids", "references_of", "seed_order"]
 
@@ -55,7 +55,7 @@ def named_ids(api: Api, schema: Any, value: Any) -> list[tuple[str, str | None, 
                 found.append((target, referenced_field(each_prop, each_resolved), each))
         return item
 
-    _walk(api, schema, copy.deepcopy(value), visit)
+    _walk(api, schema, json_copy(value), visit)
     return found
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
+from conformance.mock.copying import json_copy
 from conformance.mock.samples import Sampler
 from conformance.mock.schema import SchemaSet
 
@@ -75,13 +75,13 @@ def repair(schemas: SchemaSet, schema: Any, obj: dict[str, Any], fallback: dict[
         for error in errors:
             key = error.param.split(".")[0]
             if key and key in fallback:
-                obj[key] = copy.deepcopy(fallback[key])
+                obj[key] = json_copy(fallback[key])
             elif key:
                 obj.pop(key, None)
             else:
                 for name, value in fallback.items():
-                    obj.setdefault(name, copy.deepcopy(value))
-    return obj if schemas.is_valid(schema, obj, "response") else copy.deepcopy(fallback)
+                    obj.setdefault(name, json_copy(value))
+    return obj if schemas.is_valid(schema, obj, "response") else json_copy(fallback)
 
 
 def strip_write_only(schemas: SchemaSet, schema: Any, value: Any, depth: int = 0) -> Any:

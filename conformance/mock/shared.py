@@ -8,7 +8,7 @@ one worker is lost or doubled when read through another. A deleted object leaves
 tells the other processes to drop it. Counters (ids, numbers) are rows too, counted under the same lock.
 
 One request is one transaction (:meth:`SharedState.unit`): its rows, counters and version are written together
-when it is done, before it is answered. While no other process has written (SQLite's ``data_version``), a
+when its writes are done (:meth:`SharedState.settle`), before its answer is shaped and sent. While no other process has written (SQLite's ``data_version``), a
 process trusts the counters and the version it already read. The file is not synced to disk (``synchronous =
 OFF``): it outlives a restart of the mock, not a crash of the machine, and a sync per write would cost more than
 the rest of a create.
@@ -201,6 +201,13 @@ class SharedState:
                 self._units -= 1
                 if not self._units and self._tx is not None:
                     self._commit()  # what was applied in memory is written, an error or not
+
+    def settle(self) -> None:
+        """Inside a :meth:`unit`: commit what it wrote so far, now (a request whose writes are done, before its answer
+        is shaped: other processes' writers need not wait for that); a later write begins a transaction of its own."""
+        with self._lock:
+            if self._tx is not None:
+                self._commit()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[_Transaction]:

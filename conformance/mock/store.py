@@ -144,7 +144,16 @@ class Store:
             yield
             return
         with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
+            # what other processes wrote is taken in now, before this request's first write takes the writers' lock
+            # (which would otherwise take it in, while the other writers wait)
+            self._take(self.shared.news(self.api, self._version))
             yield
+
+    def settle(self) -> None:
+        """With a shared file: the request's writes are done; commit them before its answer is shaped."""
+        if self.shared is not None:
+            with self.lock:
+                self.shared.settle()
 
     # -- keeping memory and the shared file in step -------------------------------------------------
     def refresh(self) -> None:

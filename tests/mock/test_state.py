@@ -244,3 +244,26 @@ def test_chosen_numbers_and_payment_sums_are_shared_state_too(tmp_path: Path) ->
     assert first.post(f"/v1/invoices/{made}/payments.json", json=payment).status_code == 201
     assert second.post(f"/v1/invoices/{made}/payments.json", json=payment).status_code == 201
     assert first.get(f"/v1/invoices/{made}.json").json()["status"] == "paid"  # 50.50 + 50.50 cover 100.00
+
+
+def test_the_writers_lock_is_free_while_the_answer_is_shaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A create's writes are committed when its state change is done: other workers' writers do not wait while its
+    answer is rendered, expanded and checked against the spec (a fifth of a create's time, once under the lock)."""
+    from conformance.mock.replies import Replies
+
+    client = _client(tmp_path / "mock.sqlite")
+    shared = client.app.state.mock.shared
+    assert shared is not None
+    seen: list[bool] = []
+    reply = Replies.reply
+
+    def watched(self: Replies, *args: Any, **kwargs: Any) -> Any:
+        seen.append(shared._tx is None)
+        return reply(self, *args, **kwargs)
+
+    monkeypatch.setattr(Replies, "reply", watched)
+    created = client.post("/invoices.json", params=_token(), json=BODY)
+    assert created.status_code == 201, created.text
+    assert seen == [True]
+    other = _client(tmp_path / "mock.sqlite")  # and it is in the file before the answer is sent
+    assert other.get(f"/invoices/{created.json()['id']}.json", params=_token()).status_code == 200
