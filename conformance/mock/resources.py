@@ -53,7 +53,7 @@ class Outcome:
 @dataclass(frozen=True)
 class _Slot:
     """A property :meth:`Resources._fill` fills: its resolved schema, its fill hint (``""``: none), its JSON type, and
-    for an object property whose fields are filled on create (``x-fill: {id: id}``), those that take a new id."""
+    for an object property whose own fields are filled on create (a member's ``user.id``), those that take a new id."""
 
     name: str
     spec: dict[str, Any]

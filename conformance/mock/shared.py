@@ -8,10 +8,10 @@ one worker is lost or doubled when read through another. A deleted object leaves
 tells the other processes to drop it. Counters (ids, numbers) are rows too, counted under the same lock.
 
 One request is one transaction (:meth:`SharedState.unit`): its rows, counters and version are written together
-when its writes are done (:meth:`SharedState.settle`), before its answer is shaped and sent. While no other process has written (SQLite's ``data_version``), a
-process trusts the counters and the version it already read. The file is not synced to disk (``synchronous =
-OFF``): it outlives a restart of the mock, not a crash of the machine, and a sync per write would cost more than
-the rest of a create.
+when its writes are done (:meth:`SharedState.settle`), before its answer is shaped and sent. While no other
+process has written (SQLite's ``data_version``), a process trusts the counters and the version it already read.
+The file is not synced to disk (``synchronous = OFF``): it outlives a restart of the mock, not a crash of the
+machine, and a sync per write would cost more than the rest of a create.
 """
 
 from __future__ import annotations
