@@ -146,7 +146,7 @@ class Store:
         with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
             # what other processes wrote is taken in now, before this request's first write takes the writers' lock
             # (which would otherwise take it in, while the other writers wait)
-            self._take(self.shared.news(self.api, self._version))
+            self.refresh()
             yield
 
     def settle(self) -> None:
