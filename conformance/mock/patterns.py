@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import re
-from re import _constants as constants  # the parser of the standard library (sre_parse is its old alias)
-from re import _parser as parser
 from typing import Any
 
 __all__ = ["matching"]
+
+# the parser of the standard library (sre_parse is its old, deprecated alias); imported by name, as the type stubs
+# of some mypy releases leave these private modules out
+constants: Any = importlib.import_module("re._constants")
+parser: Any = importlib.import_module("re._parser")
 
 _MAX_REPEAT_SHOWN = 3  # an unbounded repeat shows its minimum, or one, never more than this
 _CATEGORY = {

@@ -2,10 +2,12 @@
 across restarts.
 
 Each write runs under SQLite's write lock (``BEGIN IMMEDIATE``, queued on an ``flock`` of the file so that a
-waiting writer wakes as soon as the lock is free) and stamps the rows it changes with a new version; a process
-takes in every row stamped after the last version it saw before it reads or writes, so nothing written through
-one worker is lost or doubled when read through another. A deleted object leaves a row without a body, which
-tells the other processes to drop it. Counters (ids, numbers) are rows too, counted under the same lock.
+waiting writer wakes as soon as the lock is free) and stamps the rows it changes with a new version; when a
+request begins, a process takes in every row stamped after the last version it took in (less its own), so nothing
+written through one worker is lost or doubled when read through another. Nothing is taken in under the lock: rows
+another process wrote while a request ran come in when the next one begins, in the order they were first written.
+A deleted object leaves a row without a body, which tells the other processes to drop it. Counters (ids, numbers)
+are rows too, counted under the same lock.
 
 One request is one transaction (:meth:`SharedState.unit`): its rows, counters and version are written together
 when its writes are done (:meth:`SharedState.settle`), before its answer is shaped and sent. While no other
@@ -113,6 +115,7 @@ class SharedState:
         self._counters: dict[tuple[str, str, str], float] = {}
         self._owners: dict[TenantKey, str] = {}
         self._buckets: dict[BucketKey, str] = {}
+        self._keys: dict[str, BucketKey] = {}  # the other way: a bucket's text as stored -> its key
 
     @classmethod
     def open(cls, path: Path) -> SharedState:
@@ -312,40 +315,41 @@ class SharedState:
         """Every object of ``api``, in the order they were first written."""
         return self.since(api, 0)
 
-    def news(self, api: str, version: int) -> list[Change]:
+    def news(self, api: str, version: int, skip: frozenset[int] = frozenset()) -> list[Change]:
         """:meth:`since`, asked only when another connection committed since ``api`` last asked (a cheap check)."""
         with self._lock:
-            if self._tx is not None:  # under the write lock: data_version was read when it was taken
-                return self._news_in(api, version)
             stamp = int(self._connection().execute("PRAGMA data_version").fetchone()[0])
             if self._seen.get(api) == stamp:
                 return []
             self._seen[api] = stamp
-            return self.since(api, version)
+            return self.since(api, version, skip)
 
-    def since(self, api: str, version: int) -> list[Change]:
-        """Objects of ``api`` written or deleted after ``version``, in the order they were first written."""
+    def since(self, api: str, version: int, skip: frozenset[int] = frozenset()) -> list[Change]:
+        """Objects of ``api`` written or deleted after ``version``, in the order they were first written; a row
+        stamped with a version in ``skip`` (this process's own writes, already in its memory) comes without its
+        body, which is not read."""
         with self._lock:
             rows = self._connection().execute(
                 "SELECT bucket, key, body, seq, born FROM objects WHERE api = ? AND seq > ? ORDER BY born, seq",
                 (api, version),
             )
+            keys = self._keys
             return [
-                Change(_bucket_key(bucket), key, None if body is None else json.loads(body), seq, born)
+                Change(
+                    keys.get(bucket) or keys.setdefault(bucket, _bucket_key(bucket)),
+                    key,
+                    None if body is None or seq in skip else json.loads(body),
+                    seq,
+                    born,
+                )
                 for bucket, key, body, seq, born in rows
             ]
 
     @contextlib.contextmanager
-    def writing(self, api: str, version: int) -> Iterator[tuple[list[Change], int]]:
-        """Under the write lock: what others wrote after ``version``, and the version this write stamps."""
+    def writing(self) -> Iterator[int]:
+        """A write under the writers' lock: the version it stamps (what others wrote meanwhile is taken in later)."""
         with self._transaction() as tx:
-            yield self._news_in(api, version), self._bump(tx)
-
-    def _news_in(self, api: str, version: int) -> list[Change]:
-        if self._seen.get(api) == self._stamp:
-            return []
-        self._seen[api] = self._stamp if self._stamp is not None else -1
-        return self.since(api, version)
+            yield self._bump(tx)
 
     def record(self, api: str, where: BucketKey, key: str, obj: dict[str, Any] | None, version: int, born: int) -> None:
         """Inside :meth:`writing`: the object's new state (``None``: deleted), written when the transaction ends."""

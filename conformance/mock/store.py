@@ -2,7 +2,7 @@
 
 By default everything lives in this process's memory. Given a :class:`~conformance.mock.shared.SharedState`
 (``specforge mock --state PATH`` or ``--workers N``), every write also goes to a SQLite file under its write
-lock, and every read first takes in what other processes wrote since, so all workers see one state that
+lock, and every request first takes in what other processes wrote since, so all workers see one state that
 outlives a restart. Reads always come from memory, through the bucket's indexes.
 """
 
@@ -36,7 +36,9 @@ class Store:
         self._tallies: dict[tuple[TenantKey, str], float] = {}
         self._where: dict[int, tuple[BucketKey, str]] = {}  # id(stored object) -> where it is stored
         self._born: dict[tuple[BucketKey, str], int] = {}  # shared state: when each object was first written
-        self._version = 0  # shared state: the last change taken in
+        self._version = 0  # shared state: every change up to this version is taken in
+        self._mine: set[int] = set()  # shared state: versions past ``_version`` this process wrote (in memory)
+        self._snapshot = False  # inside a request: what it reads was taken in when it began
         if shared is not None:
             self._take(shared.load(api))
 
@@ -124,6 +126,7 @@ class Store:
         """Remove every object of one bucket (a singleton about to be created anew)."""
         with self.lock:
             where = (tenant, resource, parents)
+            self.refresh(now=True)  # every object of the bucket, those others wrote since this request began too
             self._write([(where, key, None) for key in list(self.bucket(*where).objects)])
 
     def reset(self) -> None:
@@ -131,6 +134,7 @@ class Store:
         with self.lock:
             if self.shared is not None:
                 self._version = self.shared.reset(self.api)
+                self._mine.clear()
             self._buckets.clear()
             self._counters.clear()
             self._tallies.clear()
@@ -144,10 +148,14 @@ class Store:
             yield
             return
         with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
-            # what other processes wrote is taken in now, before this request's first write takes the writers' lock
-            # (which would otherwise take it in, while the other writers wait)
+            # what other processes wrote is taken in once, now: the request reads that and its own writes, and
+            # nothing is taken in while it holds the writers' lock (the other writers would wait for it)
             self.refresh()
-            yield
+            outer, self._snapshot = self._snapshot, True
+            try:
+                yield
+            finally:
+                self._snapshot = outer
 
     def settle(self) -> None:
         """With a shared file: the request's writes are done; commit them before its answer is shaped."""
@@ -156,11 +164,12 @@ class Store:
                 self.shared.settle()
 
     # -- keeping memory and the shared file in step -------------------------------------------------
-    def refresh(self) -> None:
-        """Take in what other processes wrote to the shared state since this one last looked."""
-        if self.shared is not None:
+    def refresh(self, *, now: bool = False) -> None:
+        """Take in what other processes wrote to the shared state since this one last looked (inside a request,
+        once, when it began; ``now``: again, for a write that depends on everything stored)."""
+        if self.shared is not None and (now or not self._snapshot):
             with self.lock:
-                self._take(self.shared.news(self.api, self._version))
+                self._take(self.shared.news(self.api, self._version, frozenset(self._mine)))
 
     def _write(self, changes: list[tuple[BucketKey, str, dict[str, Any] | None]]) -> None:
         if not changes:
@@ -170,22 +179,52 @@ class Store:
                 for where, key, obj in changes:
                     self._apply(where, key, obj)
                 return
-            with self.shared.writing(self.api, self._version) as (earlier, version):
-                self._take(earlier)
+            with self.shared.writing() as version:
                 for where, key, obj in changes:
                     born = self._born.get((where, key), version) if obj is not None else version
                     self.shared.record(self.api, where, key, obj, version, born)
                     self._apply(where, key, obj, born)
-            self._version = version
+            if version == self._version + 1 and not self._mine:
+                self._version = version  # no one else wrote in between
+            else:
+                self._mine.add(version)  # others' writes before it are taken in later, in their place
 
     def _take(self, changes: list[Change]) -> None:
+        top = self._version
         for change in changes:
+            top = max(top, change.version)
+            if change.version in self._mine:
+                continue  # written by this process: in memory already
             where, key = change.where, change.key
             known = self._born.get((where, key))
             if known is not None and change.obj is not None and known != change.born:
-                self._apply(where, key, None)  # deleted and made again elsewhere: it moves to the end
-            self._apply(where, key, change.obj, change.born)
-            self._version = max(self._version, change.version)
+                self._apply(where, key, None)  # deleted and made again elsewhere: it moves to its new place
+                known = None
+            if change.obj is None or known is not None:
+                self._apply(where, key, change.obj, change.born)
+            else:
+                self._insert(where, key, change.obj, change.born)
+        self._version = max(top, *self._mine) if self._mine else top
+        self._mine.clear()
+
+    def _insert(self, where: BucketKey, key: str, obj: dict[str, Any], born: int) -> None:
+        """A new object from another process, in the order objects were first written: before any this process
+        wrote while it was on its way."""
+        bucket = self._buckets.get(where)
+        later: list[str] = []
+        if bucket is not None:
+            for other in reversed(bucket.objects):
+                if self._born.get((where, other), born) <= born:
+                    break
+                later.append(other)
+        moved = (
+            [(other, self._born[(where, other)], bucket.objects[other]) for other in reversed(later)] if bucket else []
+        )
+        for other, _, _ in moved:
+            self._apply(where, other, None)
+        self._apply(where, key, obj, born)
+        for other, other_born, other_obj in moved:
+            self._apply(where, other, other_obj, other_born)
 
     def _apply(self, where: BucketKey, key: str, obj: dict[str, Any] | None, born: int | None = None) -> None:
         bucket = self._buckets.get(where)

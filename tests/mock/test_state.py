@@ -267,3 +267,38 @@ def test_the_writers_lock_is_free_while_the_answer_is_shaped(tmp_path: Path, mon
     assert seen == [True]
     other = _client(tmp_path / "mock.sqlite")  # and it is in the file before the answer is sent
     assert other.get(f"/invoices/{created.json()['id']}.json", params=_token()).status_code == 200
+
+
+def test_what_others_wrote_during_a_request_is_taken_in_after_it_in_the_order_of_first_writing(tmp_path: Path) -> None:
+    """A request reads what was stored when it began, and what others write meanwhile is taken in when the next
+    one begins, not while it holds the writers' lock. An object another process wrote first still lists first:
+    every process lists one order, which pages that go to different workers rely on."""
+    from conformance.mock.store import Store
+
+    state = tmp_path / "mock.sqlite"
+    one, two = Store("api", SharedState.open(state)), Store("api", SharedState.open(state))
+    where = (0, "things", ())
+
+    def listed(store: Store) -> list[str]:
+        return list(store.bucket(*where).objects)
+
+    one.put(*where, "a", {"id": "a"})
+    with two.unit():
+        assert listed(two) == ["a"]
+        one.put(*where, "b", {"id": "b"})  # another worker, while this request runs
+        one.put(*where, "gone", {"id": "gone"})
+        two.put(*where, "c", {"id": "c"})  # stamped after b and gone
+        assert listed(two) == ["a", "c"]  # what it began with, and its own write
+        own = two.get(*where, "c")
+    one.delete(*where, "gone")
+    assert listed(two) == ["a", "b", "c"]  # b in its place; gone is gone
+    assert two.get(*where, "c") is own  # its own write is not read back
+    assert listed(one) == ["a", "b", "c"]
+    one.put(*where, "a", {"id": "a", "changed": True})  # a change keeps an object's place
+    two.put(*where, "d", {"id": "d"})
+    assert listed(two) == listed(one) == ["a", "b", "c", "d"]
+    assert two.get(*where, "a") == {"id": "a", "changed": True}
+    with two.unit():
+        one.put(*where, "e", {"id": "e"})
+        two.clear(*where)  # a write that depends on all that is stored sees e too
+    assert listed(two) == listed(one) == []
