@@ -204,26 +204,23 @@ class Store:
                 self._apply(where, key, change.obj, change.born)
             else:
                 self._insert(where, key, change.obj, change.born)
-        self._version = max(top, *self._mine) if self._mine else top
+        self._version = max([top, *self._mine])
         self._mine.clear()
 
     def _insert(self, where: BucketKey, key: str, obj: dict[str, Any], born: int) -> None:
         """A new object from another process, in the order objects were first written: before any this process
         wrote while it was on its way."""
-        bucket = self._buckets.get(where)
-        later: list[str] = []
-        if bucket is not None:
-            for other in reversed(bucket.objects):
-                if self._born.get((where, other), born) <= born:
-                    break
-                later.append(other)
-        moved = (
-            [(other, self._born[(where, other)], bucket.objects[other]) for other in reversed(later)] if bucket else []
-        )
-        for other, _, _ in moved:
+        objects = self._buckets.get(where, _EMPTY).objects
+        later: list[tuple[str, dict[str, Any], int]] = []  # newest first
+        for other in reversed(objects):
+            other_born = self._born.get((where, other), born)
+            if other_born <= born:
+                break
+            later.append((other, objects[other], other_born))
+        for other, _, _ in later:
             self._apply(where, other, None)
         self._apply(where, key, obj, born)
-        for other, other_born, other_obj in moved:
+        for other, other_obj, other_born in reversed(later):
             self._apply(where, other, other_obj, other_born)
 
     def _apply(self, where: BucketKey, key: str, obj: dict[str, Any] | None, born: int | None = None) -> None:
