@@ -3,6 +3,7 @@ when the file is not a mock state of this version."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import sqlite3
@@ -155,6 +156,30 @@ def test_a_state_of_another_format_version_is_refused(tmp_path: Path) -> None:
     assert "delete the file to start afresh" in message
     with pytest.raises(MockConfigError):
         create_app([MINIBILL], config=MockConfig(state_file=state))
+
+
+def _open_at(state: str, start: Any) -> None:
+    start.wait(timeout=60)  # every process opens the new file at one moment
+    SharedState.open(Path(state)).close()
+
+
+def test_mocks_started_together_on_a_new_file_all_open_it(tmp_path: Path) -> None:
+    """CI jobs that start their mocks at once on one new ``--state``. Each one that finds the file empty goes to
+    make it a state: the first switch to WAL and the tables are made once, and the others then read them, never
+    failing on ``database is locked`` or ``table meta already exists`` (which told the user to move the file away)."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter each, as separate mocks are
+    for attempt in range(4):
+        state = tmp_path / f"new-{attempt}.sqlite"
+        start = context.Barrier(4)
+        processes = [context.Process(target=_open_at, args=(str(state), start)) for _ in range(4)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=60)
+        assert [process.exitcode for process in processes] == [0, 0, 0, 0]
+        with sqlite3.connect(state) as db:
+            assert db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone() == ("specforge-mock-state",)
+            assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_seed_data_goes_into_a_new_state_once(tmp_path: Path) -> None:
