@@ -138,23 +138,38 @@ class SharedState:
     def _check(self) -> None:
         db = self._connection()
         tables = _tables(db)
-        if not tables:
-            self._begin(db)
-            try:
-                # looked at again under the writers' lock: another mock started at the same moment may have made
-                # the tables while this one waited for it (then this one reads them like any kept state)
-                tables = _tables(db)
-                if not tables:
-                    for statement in _SCHEMA:
-                        db.execute(statement)
-                    rows = [("format", FORMAT), ("format_version", str(VERSION)), ("version", "0")]
-                    db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
-            except BaseException:
-                self._end(db, "ROLLBACK")
-                raise
-            self._end(db, "COMMIT")
+        if tables:
+            self._recognise(db, tables)  # before anything is changed: a file that is not ours is left as it was
+        # WAL is kept in the file, so every later connection (each worker's) has it. Switched under the writers'
+        # lock: a new file's first switch fails at once ("database is locked", no busy wait) when another mock
+        # opening it at the same moment holds it
+        if self._gate is not None:
+            _flock(self._gate, True)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        finally:
+            self._unlock()
+        if tables:
+            return
+        self._begin(db)
+        try:
+            # looked for again under the lock: another mock started at the same moment may have made the tables
+            # while this one waited (then this one reads them like any kept state)
+            tables = _tables(db)
             if not tables:
-                return
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                rows = [("format", FORMAT), ("format_version", str(VERSION)), ("version", "0")]
+                db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
+        except BaseException:
+            self._end(db, "ROLLBACK")
+            raise
+        self._end(db, "COMMIT")
+        if tables:
+            self._recognise(db, tables)
+
+    def _recognise(self, db: sqlite3.Connection, tables: set[str]) -> None:
+        """``MockConfigError`` unless the file is a mock state of this version, undamaged."""
         meta = dict(db.execute("SELECT name, value FROM meta").fetchall()) if "meta" in tables else {}
         if meta.get("format") != FORMAT:
             found = ", ".join(sorted(tables))
@@ -176,17 +191,9 @@ class SharedState:
         """This process's connection (a connection never crosses a fork: each worker opens its own)."""
         if self._db is None or self._pid != os.getpid():
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30.0)
+            db.execute("PRAGMA synchronous = OFF")
             self._db, self._pid = db, os.getpid()
             self._gate = os.open(self.path, os.O_RDONLY) if _GATED else None
-            # under the writers' lock: a new file's first switch to WAL fails at once ("database is locked", no
-            # busy wait) when another mock opening it at the same moment holds it
-            if self._gate is not None:
-                _flock(self._gate, True)
-            try:
-                db.execute("PRAGMA journal_mode = WAL")
-            finally:
-                self._unlock()
-            db.execute("PRAGMA synchronous = OFF")
             self._seen.clear()  # data_version counts per connection
             self._forget()
         return self._db

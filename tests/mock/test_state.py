@@ -140,7 +140,11 @@ def test_a_file_that_is_no_state_is_refused_in_one_line(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE invoices (id INTEGER)")
+    before = other.read_bytes()
     assert "not a mock state file (tables: invoices)" in _refusal(other)
+    assert other.read_bytes() == before  # someone else's database is left as it was: not even switched to WAL
+    with sqlite3.connect(other) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
     missing = tmp_path / "no-such-dir" / "state.sqlite"
     assert "is not a directory" in _refusal(missing)
