@@ -48,12 +48,14 @@ def serve_mock(apis: Sequence[str], *, app: Any = None, start_timeout: float = 2
     import uvicorn
 
     import conformance.mock as mock
+    from conformance.mock.wire import http_protocol
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app or mock.create_app(list(apis)), log_level="error", lifespan="off"))
+    config = uvicorn.Config(app or mock.create_app(list(apis)), http=http_protocol(), log_level="error", lifespan="off")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout

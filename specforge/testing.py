@@ -157,12 +157,15 @@ class _Served:
     def __init__(self, app: Any, timeout: float = 30.0) -> None:
         import uvicorn
 
+        from conformance.mock.wire import http_protocol
         from specforge.commands.mock import bind
 
         self.socket = bind("127.0.0.1", 0)
         self.port: int = self.socket.getsockname()[1]
         # the asyncio loop (uvloop would replace the process's event loop policy) and no logging set-up
-        config = uvicorn.Config(app, loop="asyncio", log_config=None, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app, loop="asyncio", http=http_protocol(), log_config=None, log_level="warning", lifespan="off"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
         self.thread.start()

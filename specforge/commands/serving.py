@@ -22,13 +22,16 @@ __all__ = ["serve"]
 def _run(app: Any, sock: socket.socket) -> None:
     import uvicorn
 
+    from conformance.mock.wire import http_protocol
+
     # the loaded specs, schemas and samples live as long as the server: out of the collector's reach, a full
     # collection no longer walks them in the middle of a request (a p99 spike of several ms on a big spec)
     gc.collect()
     gc.freeze()
 
     # no proxy headers: the mock serves a developer or a CI job directly, and the middleware costs every request
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False)).run(sockets=[sock])
+    config = uvicorn.Config(app, log_level="warning", proxy_headers=False, http=http_protocol())
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def serve(app: Any, socks: list[socket.socket]) -> int:
