@@ -48,11 +48,19 @@ def _base(media_type: str) -> str:
     return media_type.split(";")[0].strip().lower()
 
 
+_KNOWN: dict[str, bool] = {}  # media type as written -> whether it is a sequence (asked several times a request)
+
+
 def is_json_sequence(media_type: str) -> bool:
     """``application/x-ndjson``, ``application/jsonl``, ``application/json-seq`` (parameters ignored) and the like;
     the ``+json-seq`` suffix of RFC 8091 too."""
-    base = _base(media_type)
-    return base in SEQUENCE_MEDIA_TYPES or base.endswith("+json-seq")
+    known = _KNOWN.get(media_type)
+    if known is None:
+        base = _base(media_type)
+        known = base in SEQUENCE_MEDIA_TYPES or base.endswith("+json-seq")
+        if len(_KNOWN) < 512:  # a client's own media types are not kept without end
+            _KNOWN[media_type] = known
+    return known
 
 
 def _is_record_sequence(media_type: str) -> bool:

@@ -253,13 +253,14 @@ class Resources:
 
     def create(self, tenant: TenantKey, op: Operation, request: ParsedRequest, key: str | None = None) -> Outcome:
         """A new object from the request; ``key``: the id the path gives it (a write that creates)."""
-        too_big = self._out_of_range(op, self._payload(op, request.body))
+        payload = self._payload(op, request.body)  # read only from here on
+        too_big = self._out_of_range(op, payload)
         if too_big is not None:
             return Outcome(error="refused", message=too_big)
-        obj = self._build_object(tenant, op, self._payload(op, request.body), None)
+        obj = self._build_object(tenant, op, payload, None)
+        props = self.schemas.properties(self.resource_schema(op))
         taken = _from_body(op.effect, request.body)  # a note's customer_id becomes its customer
         if taken:
-            props = self.schemas.properties(self.resource_schema(op))
             typed: dict[str, Any] = {}
             for target, value in taken.items():
                 head, _, rest = target.partition(".")  # ``user.email``: a field of the object's ``user``
@@ -271,15 +272,15 @@ class Resources:
         if refusal is not None:
             return Outcome(error="refused", message=refusal)
         id_name = self.id_field(op)
-        if key is not None and id_name in self.schemas.properties(self.resource_schema(op)):
-            obj[id_name] = coerce_to(self.schemas, self.schemas.properties(self.resource_schema(op))[id_name], key)
+        if key is not None and id_name in props:
+            obj[id_name] = coerce_to(self.schemas, props[id_name], key)
         key = key if key is not None else str(obj.get(id_name, self.store.next_number(tenant, f"key:{op.resource}")))
         parents = self._parents(op, request)
         with self.store.lock:
             if op.resource in self.singletons:
                 self.store.clear(tenant, op.resource, parents)
             self.store.put(tenant, op.resource, parents, key, obj)
-        self._remember(tenant, op, parents, key, self._payload(op, request.body))
+        self._remember(tenant, op, parents, key, payload)
         self._log(tenant, None, obj)
         return Outcome(obj=obj)
 
@@ -308,12 +309,13 @@ class Resources:
     def _out_of_range(self, op: Operation, payload: dict[str, Any]) -> str | None:
         """A sent number the stored field cannot hold (``category_id: "-626…"``, 45 digits, into an int64): a real
         API's database refuses it, where storing anything else would lose what was sent without a word."""
-        props = self.schemas.properties(self.resource_schema(op))
-        for name, value in payload.items():
-            spec = self.schemas.resolve(props.get(name))
-            bits = _INT_BITS.get(str(spec.get("format"))) if isinstance(spec, dict) else None
-            if bits is None or self.schemas.schema_type(spec) != "integer":
+        schema = self.resource_schema(op)
+        ranged = self.schemas.remembered("int-ranged", schema, lambda: self._int_ranged(schema))
+        for name, value in payload.items() if ranged else ():
+            found = ranged.get(name)
+            if found is None:
                 continue
+            spec, bits = found
             number = coerce_to(self.schemas, spec, value)
             if isinstance(number, bool) or not isinstance(number, int | float):
                 continue
@@ -321,6 +323,16 @@ class Resources:
                 shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}…"
                 return f"{name}: {shown} is out of the {spec.get('format')} range"
         return None
+
+    def _int_ranged(self, schema: Any) -> dict[str, tuple[dict[str, Any], int]]:
+        """The properties of ``schema`` that are integers of a format with a range: name -> (schema, bits)."""
+        found = {}
+        for name, prop in self.schemas.properties(schema).items():
+            spec = self.schemas.resolve(prop)
+            bits = _INT_BITS.get(str(spec.get("format"))) if isinstance(spec, dict) else None
+            if bits is not None and self.schemas.schema_type(spec) == "integer":
+                found[name] = (spec, bits)
+        return found
 
     def _dangling(self, tenant: TenantKey, op: Operation, obj: dict[str, Any]) -> str | None:
         """The API's refusal of a reference (the refers-to hint's ``refuse``) that names none of the tenant's

@@ -103,6 +103,10 @@ class SchemaSet(Schemas):
         """:meth:`Schemas.properties`, remembered (a copy is returned, so a caller may change it)."""
         return dict(self.remembered("properties", schema, lambda: super(SchemaSet, self).properties(schema)))
 
+    def required(self, schema: Any) -> list[str]:
+        """:meth:`Schemas.required`, remembered (a copy is returned)."""
+        return list(self.remembered("required", schema, lambda: super(SchemaSet, self).required(schema)))
+
     def has_write_only(self, schema: Any) -> bool:
         """Whether any schema reachable from ``schema`` marks a property ``writeOnly`` (most never do, and then a
         response needs no walk to strip them)."""

@@ -168,7 +168,9 @@ class ApiServer:
         match = self.api.routes.match(method, path)
         if match is None:
             return self.replies.error(None, "not_found", f"no route for {path}")
-        unknown = match.unknown(headers, _query(query_string))
+        query_pairs = _pairs(query_string)
+        query = dict(query_pairs)  # read only, by everything below
+        unknown = match.unknown(headers, query)
         if unknown is not None:
             # AWS answers UnknownOperationException (JSON) or InvalidAction (query). The spec declares no status
             # for a request that names no operation: the mock answers with the status the first operation on the
@@ -179,7 +181,7 @@ class ApiServer:
             shown = ", ".join(known[:5]) + (f" and {len(known) - 5} more" if len(known) > 5 else "")
             message = f"{name} {value!r} names no operation here; known: {shown}"
             return self.replies.error(match.target, "validation", message, None, {ERROR_HEADER: header_text(message)})
-        op = match.pick(headers, _query(query_string))
+        op = match.pick(headers, query)
         if op is None:
             allowed = ", ".join(match.allowed)
             return self.replies.error(
@@ -190,10 +192,6 @@ class ApiServer:
             names = {"429": "rate_limited", "500": "server", "503": "unavailable"}
             extra = {"Retry-After": "1"} if kind == "429" else {}
             return self.replies.error(op, names[kind], "injected fault: " + names[kind], None, extra, asked=True)
-        try:
-            query_pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
-        except ValueError:
-            query_pairs = []
         cookies = _cookies(headers.get("cookie", ""))
         prefer = _prefer(headers.get("prefer", ""))
         wanted = prefer.get("code", "")
@@ -207,7 +205,7 @@ class ApiServer:
         except BodyProblem as problem:
             return self.replies.error(op, problem.kind, problem.message, [FieldError(problem.param, problem.message)])
         sent = body if body is not None or op.body else undeclared_json(headers.get("content-type", ""), raw, depth)
-        auth = self.tenants.authenticate(op, headers, dict(query_pairs), cookies, sent)
+        auth = self.tenants.authenticate(op, headers, query, cookies, sent)
         if auth.error:
             return self.replies.error(op, auth.error, auth.message)
         if self._content_type and headers.get("content-type", "").split(";")[0].strip().lower() != self._content_type:
@@ -269,5 +267,14 @@ def _prefer(header: str) -> dict[str, str]:
     return found
 
 
+def _pairs(query_string: bytes) -> list[tuple[str, str]]:
+    if not query_string:
+        return []
+    try:
+        return parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    except ValueError:
+        return []
+
+
 def _query(query_string: bytes) -> dict[str, str]:
-    return dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
+    return dict(_pairs(query_string))
