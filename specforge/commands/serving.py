@@ -30,8 +30,32 @@ def _run(app: Any, sock: socket.socket) -> None:
     gc.freeze()
 
     # no proxy headers: the mock serves a developer or a CI job directly, and the middleware costs every request
-    config = uvicorn.Config(app, log_level="warning", proxy_headers=False, http=http_protocol())
+    config = uvicorn.Config(_Settling(app), log_level="warning", proxy_headers=False, http=http_protocol())
     uvicorn.Server(config).run(sockets=[sock])
+
+
+class _Settling:
+    """The app, with what its writes stored moved out of the cyclic collector's reach every ``WRITES`` writes.
+
+    The objects the mock stores are plain JSON data, freed by reference counting when deleted or replaced, never
+    cyclic garbage. Left to the collector, each full collection walks all of them, and those come more often the
+    faster the store grows: during a run of creates, pauses of tens of ms put the p99 of facturare's create at 23-39
+    ms against 6 ms with the collector off (wrk, 8 connections). ``gc.freeze()`` takes no time; what it could keep
+    from the collector is cyclic garbage alive at that moment, between two requests: next to nothing.
+    """
+
+    WRITES = 2000
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.writes = app, 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            self.writes += 1
+            if self.writes >= self.WRITES:
+                self.writes = 0
+                gc.freeze()
 
 
 def serve(app: Any, socks: list[socket.socket]) -> int:
