@@ -143,8 +143,7 @@ class SharedState:
         # WAL is kept in the file, so every later connection (each worker's) has it. Switched under the writers'
         # lock: a new file's first switch fails at once ("database is locked", no busy wait) when another mock
         # opening it at the same moment holds it
-        if self._gate is not None:
-            _flock(self._gate, True)
+        self._lock_gate()
         try:
             db.execute("PRAGMA journal_mode = WAL")
         finally:
@@ -303,8 +302,7 @@ class SharedState:
             tx.wrote_version = False
 
     def _begin(self, db: sqlite3.Connection) -> None:
-        if self._gate is not None:
-            _flock(self._gate, True)  # SQLite's own wait polls with sleeps of up to 100 ms; this queues
+        self._lock_gate()  # SQLite's own wait polls with sleeps of up to 100 ms; this queues
         try:
             db.execute("BEGIN IMMEDIATE")
         except BaseException:
@@ -316,6 +314,10 @@ class SharedState:
             db.execute(how)
         finally:
             self._unlock()
+
+    def _lock_gate(self) -> None:
+        if self._gate is not None:
+            _flock(self._gate, True)
 
     def _unlock(self) -> None:
         if self._gate is not None:

@@ -47,9 +47,7 @@ class _HeldHead:
             self._transport.write(held)
 
     def close(self) -> None:
-        held, self._held = self._held, None
-        if held is not None and not self._transport.is_closing():
-            self._transport.write(held)
+        self.flush()
         self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
