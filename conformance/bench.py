@@ -54,7 +54,8 @@ def serve_mock(apis: Sequence[str], *, app: Any = None, start_timeout: float = 2
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app or mock.create_app(list(apis)), http=http_protocol(), log_level="error", lifespan="off")
+    app = app or mock.create_app(list(apis))
+    config = uvicorn.Config(app, http=http_protocol(app), log_level="error", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -164,7 +164,7 @@ class _Served:
         self.port: int = self.socket.getsockname()[1]
         # the asyncio loop (uvloop would replace the process's event loop policy) and no logging set-up
         config = uvicorn.Config(
-            app, loop="asyncio", http=http_protocol(), log_config=None, log_level="warning", lifespan="off"
+            app, loop="asyncio", http=http_protocol(app), log_config=None, log_level="warning", lifespan="off"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from conformance.mock.credentials import CredentialSlot, Tenants, credential_slo
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
 from conformance.mock.seeding import Seeds, fit_amounts, references_of, seed_order
-from conformance.mock.server import ApiServer
+from conformance.mock.server import Answer, ApiServer
 from conformance.mock.shared import SharedState
 
 __all__ = ["MockState", "body_example", "create_app", "demo_credentials", "load_api"]
@@ -72,6 +72,19 @@ class MockState:
 
     def credentials(self, api: str, tenant: int = 0) -> dict[str, str]:
         return dict(self.servers[api].tenants.values[tenant])
+
+    def quick(
+        self, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]
+    ) -> Callable[[bytes], Answer] | None:
+        """For the server's fast path (:mod:`conformance.mock.wire`): the answer to a request for ``/<api>/...``
+        as a function of its body, or ``None`` when the ASGI application answers it (another path, an injected
+        fault); ``headers`` as on the wire (names in lower case)."""
+        name = path[1:].split("/", 1)[0]
+        server = self.servers.get(name)
+        if server is None or not path.startswith("/", len(name) + 1):
+            return None
+        decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers}
+        return server.quick(method, path[len(name) + 1 :], query, decoded)
 
 
 def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:

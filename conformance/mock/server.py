@@ -26,9 +26,10 @@ from conformance.mock.schema import FieldError
 from conformance.mock.shared import SharedState
 from conformance.mock.store import Store, TenantKey
 from conformance.mock.validation import json_response_schema, validate_response
+from conformance.mock.wire import Answer
 from conformance.mock.xmlbody import read_xml
 
-__all__ = ["ApiServer", "Reply"]
+__all__ = ["Answer", "ApiServer", "Reply"]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -59,6 +60,8 @@ class ApiServer:
         self.replies = Replies(api, self.sampler, self.resources, config)
         self.dispatcher = Dispatcher(api, self.resources, self.replies)
         self._content_type = (api.model.content_type_required or "").lower()
+        # an injected latency or dropped connection needs the ASGI application: no answer from :meth:`quick`
+        self._asynchronous = bool(config.latency_ms or config.fault_rate)
         self.violations: list[str] = []  # with config.self_check: every response that broke the spec, as sent
 
     # -- ASGI --------------------------------------------------------------------------------------
@@ -69,39 +72,57 @@ class ApiServer:
         root: str = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
+        method: str = scope["method"]
+        query: bytes = scope.get("query_string", b"")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or ()}
         fault = self._fault(headers)
         if fault.get("latency"):
             await asyncio.sleep(min(float(fault["latency"]), 30_000.0) / 1000)
         try:
-            raw = await self._read_body(receive)
-            status, extra, body = self.handle(
-                scope["method"], path, scope.get("query_string", b""), headers, raw, fault
-            )
+            raw: bytes | None = await self._read_body(receive)
         except _TooLarge:
-            status, extra, body = self.replies.error(None, "payload_too_large", "the request body is too large")
+            raw = None
         if fault.get("kind") == "drop":
+            if raw is not None:
+                self.handle(method, path, query, headers, raw, fault)  # what it writes is written
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1000")]})
             await send({"type": "http.response.body", "body": b"{", "more_body": True})
             raise DroppedConnection("connection dropped on request (injected fault)")
-        if scope["method"] == "HEAD":
+        status, raw_headers, body = self.respond(method, path, query, headers, raw, fault)
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def quick(self, method: str, path: str, query: bytes, headers: dict[str, str]) -> Callable[[bytes], Answer] | None:
+        """For the server's fast path (:mod:`conformance.mock.wire`): the answer to a request that needs nothing
+        asynchronous, as a function of its body; ``None`` when it needs the ASGI application (an injected latency
+        or a dropped connection, asked for by the request or by the configuration)."""
+        if self._asynchronous or "x-mock-fault" in headers:
+            return None
+        return lambda raw: self.respond(method, path, query, headers, raw, {})
+
+    def respond(
+        self, method: str, path: str, query: bytes, headers: dict[str, str], raw: bytes | None, fault: dict[str, Any]
+    ) -> Answer:
+        """The whole answer to a request whose body is ``raw`` (``None``: too large): status, headers as sent on the
+        wire (with the content length), body."""
+        if raw is None:
+            status, extra, body = self.replies.error(None, "payload_too_large", "the request body is too large")
+        else:
+            status, extra, body = self.handle(method, path, query, headers, raw, fault)
+        if method == "HEAD":
             body = b""
         media = next((v for k, v in extra.items() if k.lower() == "content-type"), "")
         if self.config.self_check:  # the body as the mock made it: chaos drift is on purpose, not a violation
-            query = _query(scope.get("query_string", b""))
             for problem in validate_response(
-                self.api, scope["method"], path, status, media, body, headers=headers, query=query
+                self.api, method, path, status, media, body, headers=headers, query=_query(query)
             ):
                 self.violations.append(str(problem))
                 _log.warning("self-check: %s: %s", self.api.name, problem)
         if 200 <= status < 300 and body and (self.config.chaos or wants_chaos(headers.get("prefer", ""))):
-            body, extra = self._chaos(
-                scope["method"], path, scope.get("query_string", b""), headers, status, media, body, extra
-            )
+            body, extra = self._chaos(method, path, query, headers, status, media, body, extra)
         raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
         raw_headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-        await send({"type": "http.response.body", "body": body})
+        return status, raw_headers, body
 
     def _chaos(
         self,

@@ -30,8 +30,12 @@ def _run(app: Any, sock: socket.socket) -> None:
     gc.freeze()
 
     # no proxy headers: the mock serves a developer or a CI job directly, and the middleware costs every request
-    config = uvicorn.Config(_Settling(app), log_level="warning", proxy_headers=False, http=http_protocol())
+    settling = _Settling(app)
+    config = uvicorn.Config(settling, log_level="warning", proxy_headers=False, http=http_protocol(settling))
     uvicorn.Server(config).run(sockets=[sock])
+
+
+_READS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
 class _Settling:
@@ -51,7 +55,23 @@ class _Settling:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] == "http":
+            self._count(scope["method"])
+
+    def quick(self, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> Any:
+        """The mock's fast path (:func:`conformance.mock.wire.quick_of`), counted like the ASGI one."""
+        answer = self.app.state.mock.quick(method, path, query, headers)
+        if answer is None or method in _READS:
+            return answer
+
+        def counted(body: bytes) -> Any:
+            self._count(method)
+            return answer(body)
+
+        return counted
+
+    def _count(self, method: str) -> None:
+        if method not in _READS:
             self.writes += 1
             if self.writes >= self.WRITES:
                 self.writes = 0

@@ -1,5 +1,6 @@
 """The mock's HTTP protocol (``conformance.mock.wire``): uvicorn's own httptools protocol, driven here byte for
-byte on a recording transport, with each answer's head sent in the same write as its body."""
+byte on a recording transport, with each answer's head sent in the same write as its body, and plain requests
+answered on the spot (the fast path) with the very bytes the ASGI path writes."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import uvicorn
 from uvicorn.server import ServerState
 
 from conformance.mock import create_app, demo_credentials
-from conformance.mock.wire import http_protocol
+from conformance.mock.wire import QUICK_BODY, http_protocol
 from tests.mock.helpers import MINIBILL
 
 
@@ -22,6 +24,7 @@ class _Recorder(asyncio.Transport):
         super().__init__()
         self.writes: list[bytes] = []
         self.closed = False
+        self.reading = True
 
     def write(self, data: Any) -> None:
         assert not self.closed, "a write after close"
@@ -37,31 +40,31 @@ class _Recorder(asyncio.Transport):
         return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 4010)}.get(name, default)
 
     def pause_reading(self) -> None:
-        pass
+        self.reading = False
 
     def resume_reading(self) -> None:
-        pass
+        self.reading = True
 
 
-def _exchange(*chunks: bytes) -> tuple[_Recorder, list[int]]:
+def _exchange(*chunks: bytes, quick: bool = True, app: Any = None) -> tuple[_Recorder, list[int]]:
     """Send ``chunks`` on one connection to the mock (minibill), letting it answer after each; what it wrote, and
-    how many writes there were after each chunk."""
-    app = create_app([MINIBILL])
+    how many writes there were after each chunk. ``quick``: with the fast path (the default, as served)."""
+    app = app or create_app([MINIBILL])
+    return asyncio.run(_drive(app, chunks, quick))
 
-    async def run() -> tuple[_Recorder, list[int]]:
-        config = uvicorn.Config(app, http=http_protocol(), log_level="critical", lifespan="off")
-        config.load()
-        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
-        transport, counts = _Recorder(), []
-        protocol.connection_made(transport)
-        for chunk in chunks:
-            protocol.data_received(chunk)
-            for _ in range(50):  # the answer is written by the request's task
-                await asyncio.sleep(0)
-            counts.append(len(transport.writes))
-        return transport, counts
 
-    return asyncio.run(run())
+async def _drive(app: Any, chunks: tuple[bytes, ...], quick: bool, wait: int = 50) -> tuple[_Recorder, list[int]]:
+    config = uvicorn.Config(app, http=http_protocol(app if quick else None), log_level="critical", lifespan="off")
+    config.load()
+    protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+    transport, counts = _Recorder(), []
+    protocol.connection_made(transport)
+    for chunk in chunks:
+        protocol.data_received(chunk)
+        for _ in range(wait):  # an ASGI answer is written by the request's task
+            await asyncio.sleep(0)
+        counts.append(len(transport.writes))
+    return transport, counts
 
 
 def _request(path: str, method: str = "GET", headers: str = "", body: bytes = b"") -> bytes:
@@ -124,3 +127,140 @@ def test_continue_goes_out_at_once_and_the_answer_after_it() -> None:
     assert counts == [1, 2]
     assert sent.writes[0] == b"HTTP/1.1 100 Continue\r\n\r\n"
     assert sent.writes[1].startswith(b"HTTP/1.1 201") and sent.writes[1].endswith(b"}")  # the answer: one write
+
+
+_INVOICE = json.dumps({"invoice": {"buyer_name": "Acme", "kind": "vat", "issue_date": "2024-01-10"}}).encode()
+_JSON = "Content-Type: application/json\r\n"
+
+
+def _conversation() -> list[bytes]:
+    """Requests of every kind of answer: a create, a list, a retrieve, a miss, a HEAD, broken JSON, a wrong token, a
+    route that does not exist, a method that is not allowed, and a request that closes the connection."""
+    wrong = b"GET /minibill/invoices.json?api_token=wrong HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    return [
+        _request("/invoices.json", "POST", _JSON, _INVOICE),
+        _request("/invoices.json"),
+        _request("/invoices/1.json"),
+        _request("/invoices/999.json"),
+        _request("/invoices.json", "HEAD"),
+        _request("/invoices.json", "POST", _JSON, b'{"invoice": '),
+        wrong,
+        _request("/nowhere"),
+        _request("/invoices.json", "DELETE"),
+        _request("/invoices.json", headers="Connection: close\r\n"),
+    ]
+
+
+def test_the_fast_path_writes_the_bytes_the_asgi_path_writes() -> None:
+    """Every answer of the conversation, on a fresh mock each time, byte for byte the same either way; and the fast
+    path answered each within its ``data_received`` (no task, no turn of the event loop)."""
+    slow, _ = asyncio.run(_drive(create_app([MINIBILL]), tuple(_conversation()), quick=False))
+    fast, counts = asyncio.run(_drive(create_app([MINIBILL]), tuple(_conversation()), quick=True, wait=0))
+    assert counts == list(range(1, len(_conversation()) + 1))  # answered on the spot, one write each
+    assert [w.split(b"\r\n", 1)[0] for w in fast.writes] == [
+        b"HTTP/1.1 201 Created",
+        b"HTTP/1.1 200 OK",
+        b"HTTP/1.1 200 OK",
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 200 OK",
+        b"HTTP/1.1 422 Unprocessable Entity",  # minibill's status for a body that does not parse
+        b"HTTP/1.1 401 Unauthorized",
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 405 Method Not Allowed",
+        b"HTTP/1.1 200 OK",
+    ]
+    assert fast.writes == slow.writes
+    assert b"connection: close\r\n" in fast.writes[-1] and fast.closed and slow.closed
+
+
+def test_pipelined_requests_are_answered_in_order() -> None:
+    """Three requests in one segment: three answers, in the order asked, each one write."""
+    sent, counts = _exchange(
+        _request("/invoices.json", "POST", _JSON, _INVOICE)
+        + _request("/invoices/1.json")
+        + _request("/invoices/2.json")
+    )
+    assert counts == [3]
+    assert [w.split(b" ", 2)[1] for w in sent.writes] == [b"201", b"200", b"404"]
+    assert json.loads(_parts(sent.writes[1])[1])["buyer_name"] == "Acme"
+
+
+def test_a_request_behind_an_asgi_answer_waits_its_turn() -> None:
+    """A request with an injected latency goes through the application; the plain one pipelined behind it is not
+    answered before it (the answers keep the order of the requests)."""
+    slow = _request("/invoices.json", headers="X-Mock-Fault: latency=30ms\r\n")
+
+    async def run() -> _Recorder:
+        sent, counts = await _drive(create_app([MINIBILL]), (slow + _request("/invoices/999.json"),), True, wait=0)
+        assert counts == [0]  # neither answered yet: the first sleeps, the second waits behind it
+        for _ in range(200):
+            await asyncio.sleep(0.005)
+            if len(sent.writes) == 2:
+                break
+        return sent
+
+    sent = asyncio.run(run())
+    assert [w.split(b" ", 2)[1] for w in sent.writes] == [b"200", b"404"]
+
+
+@pytest.mark.parametrize(
+    ("what", "chunks"),
+    [
+        (
+            "a chunked body",
+            (
+                _request("/invoices.json", "POST", _JSON + "Transfer-Encoding: chunked\r\n")
+                + b"%x\r\n" % len(_INVOICE)
+                + _INVOICE
+                + b"\r\n0\r\n\r\n",
+            ),
+        ),
+        (
+            "a body past the fast path's size",
+            (_request("/invoices.json", "POST", _JSON, _INVOICE[:-2] + b" " * QUICK_BODY + b"}}"),),
+        ),
+    ],
+)
+def test_bodies_the_fast_path_leaves_to_the_application_are_read_whole(what: str, chunks: tuple[bytes, ...]) -> None:
+    sent, _ = _exchange(*chunks)
+    assert len(sent.writes) == 1, what
+    assert sent.writes[0].startswith(b"HTTP/1.1 201"), what
+    assert json.loads(_parts(sent.writes[0])[1])["buyer_name"] == "Acme"
+
+
+def test_a_failing_answer_is_a_500_that_closes_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error inside the mock: a plain 500 (the ASGI path's says the same, though Starlette leaves out the
+    ``connection: close`` it then closes with), and the connection closes."""
+    app = create_app([MINIBILL])
+    server = app.state.mock.servers["minibill"]
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server, "handle", broken)
+    fast, _ = _exchange(_request("/invoices.json"), app=app)
+    slow, _ = _exchange(_request("/invoices.json"), app=app, quick=False)
+    for sent in (fast, slow):
+        assert len(sent.writes) == 1 and sent.closed
+        assert sent.writes[0].startswith(b"HTTP/1.1 500") and sent.writes[0].endswith(b"\r\n\r\nInternal Server Error")
+    assert b"connection: close\r\n" in fast.writes[0]
+
+
+def test_a_client_that_does_not_read_is_not_read_from() -> None:
+    """Flow control: while the socket's buffer is full, the fast path stops reading requests; it reads on when the
+    buffer drains."""
+
+    async def run() -> None:
+        app = create_app([MINIBILL])
+        config = uvicorn.Config(app, http=http_protocol(app), log_level="critical", lifespan="off")
+        config.load()
+        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+        transport = _Recorder()
+        protocol.connection_made(transport)
+        protocol.pause_writing()  # what the transport says once its buffer passes the high-water mark
+        protocol.data_received(_request("/invoices.json"))
+        assert len(transport.writes) == 1 and not transport.reading
+        protocol.resume_writing()
+        assert transport.reading
+
+    asyncio.run(run())
