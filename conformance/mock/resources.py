@@ -506,7 +506,9 @@ class Resources:
         return [{field: o.get(field), under: o} for o in found if o is not None]
 
     def act(self, tenant: TenantKey, op: Operation, request: ParsedRequest, obj: dict[str, Any]) -> Outcome:
-        effect = op.effect or Effect()
+        if op.effect is None:  # nothing to move, tally, guard or change (a retrieve): the object as it is
+            return Outcome(obj=obj)
+        effect = op.effect
         refusal = self._move(tenant, op, obj, gone_ok=True)  # an action on a stored object
         if refusal is not None:
             return Outcome(error="refused", message=refusal)

@@ -25,9 +25,10 @@ class _Node(Generic[T]):
     # operations sharing a method and path, told apart by a parameter's value (APIs.guru's AWS specs write them
     # as "/#X-Amz-Target=Service.Action" or "/#Action=Name": the fragment names the header or query value)
     variants: dict[str, list[tuple[tuple[str, str], T]]] = field(default_factory=dict)
+    allowed: tuple[str, ...] | None = None  # the methods, sorted: worked out at the first match
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Match(Generic[T]):
     """The outcome of a lookup: the operation (or ``None``), path parameters, methods of the path."""
 
@@ -86,6 +87,7 @@ class RouteTable(Generic[T]):
                 node.templated.sort(key=lambda entry: -entry[2])
                 node = child
         node.methods.setdefault(method.upper(), target)
+        node.allowed = None
         name, sep, value = fragment.partition("=")
         if sep:
             node.variants.setdefault(method.upper(), []).append(((name, value), target))
@@ -100,8 +102,11 @@ class RouteTable(Generic[T]):
         target = node.methods.get(method)
         if target is None and method == "HEAD":
             target = node.methods.get("GET")
-        variants = tuple(node.variants.get(method, ()))
-        return Match(target, params, tuple(sorted(node.methods)), variants)
+        allowed = node.allowed
+        if allowed is None:
+            allowed = node.allowed = tuple(sorted(node.methods))
+        variants = node.variants.get(method)
+        return Match(target, params, allowed, tuple(variants) if variants else ())
 
     def _walk(
         self, node: _Node[T], segments: list[str], index: int, params: dict[str, str]

@@ -223,7 +223,10 @@ class SchemaSet(Schemas):
         """Every validation failure of ``value`` (at most ``limit``), named by dotted path."""
         found: list[FieldError] = []
         try:
-            iterator = self.validator(schema, direction).iter_errors(value)
+            validator = self.validator(schema, direction)
+            if validator.is_valid(value):  # most values are; walking for errors costs more
+                return found
+            iterator = validator.iter_errors(value)
             for error in iterator:
                 path = [str(p) for p in error.instance_path]
                 if error.schema_path and error.schema_path[-1] == "required":

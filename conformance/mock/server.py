@@ -281,6 +281,8 @@ def _cookies(header: str) -> dict[str, str]:
 
 def _prefer(header: str) -> dict[str, str]:
     found: dict[str, str] = {}
+    if not header:
+        return found
     for part in header.replace(";", ",").split(","):
         key, _, value = part.strip().partition("=")
         if key in ("code", "example") and value:

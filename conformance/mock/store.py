@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BucketKey", "Store", "TenantKey"]
 
+_NO_UNIT = contextlib.nullcontext()  # a request's unit where there is no shared file: nothing to do
+
 TenantKey = int | str
 BucketKey = tuple[TenantKey, str, tuple[str, ...]]
 _EMPTY = Bucket()
@@ -141,12 +143,13 @@ class Store:
             self._where.clear()
             self._born.clear()
 
-    @contextlib.contextmanager
-    def unit(self) -> Iterator[None]:
+    def unit(self) -> contextlib.AbstractContextManager[None]:
         """One request: with a shared file, its writes are one transaction, committed before it is answered."""
-        if self.shared is None:
-            yield
-            return
+        return _NO_UNIT if self.shared is None else self._unit()
+
+    @contextlib.contextmanager
+    def _unit(self) -> Iterator[None]:
+        assert self.shared is not None
         with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
             # what other processes wrote is taken in once, now: the request reads that and its own writes, and
             # nothing is taken in while it holds the writers' lock (the other writers would wait for it)
