@@ -98,7 +98,8 @@ class ApiServer:
         or a dropped connection, asked for by the request or by the configuration)."""
         if self._asynchronous or "x-mock-fault" in headers:
             return None
-        return lambda raw: self.respond(method, path, query, headers, raw, {})
+        limit = self.config.max_body_bytes
+        return lambda raw: self.respond(method, path, query, headers, raw if len(raw) <= limit else None, {})
 
     def respond(
         self, method: str, path: str, query: bytes, headers: dict[str, str], raw: bytes | None, fault: dict[str, Any]

@@ -264,3 +264,19 @@ def test_a_client_that_does_not_read_is_not_read_from() -> None:
         assert transport.reading
 
     asyncio.run(run())
+
+
+def test_a_body_past_the_mocks_limit_is_refused_on_the_fast_path_too() -> None:
+    """``--max-body-bytes`` below the fast path's size: a body past it is a 413 either way, never taken."""
+    from conformance.mock import MockConfig
+
+    answers = []
+    for quick in (True, False):
+        app = create_app([MINIBILL], config=MockConfig(max_body_bytes=100))
+        create = _request("/invoices.json", "POST", _JSON, _INVOICE[:-2] + b" " * 200 + b"}}")
+        sent, _ = _exchange(create, _request("/invoices.json"), app=app, quick=quick)
+        answers.append(sent.writes)
+    fast, slow = answers
+    assert fast == slow
+    assert fast[0].startswith(b"HTTP/1.1 413")
+    assert json.loads(_parts(fast[1])[1]) == []  # nothing was stored
