@@ -7,6 +7,11 @@ mock's request handler runs hardly moves (about 0.2 %). This runs petstore-expan
 call and once with ``--calls`` calls, and prints the difference divided by the calls: instructions per request,
 the interpreter's start-up and the spec's loading taken out. Run it on two commits to compare them.
 
+With ``--http`` it counts the whole server instead: ``specforge mock`` serving petstore-expanded as it ships, under
+cachegrind, and the calls sent to it over one kept-alive connection (one at a time, each answer read whole before
+the next): the HTTP protocol, the event loop and the handler together, the same subtraction taking out the start,
+the first create and the stop. The kernel's share (the socket calls) is not counted: valgrind sees user space only.
+
 It counts instructions, not time: a change that trades instructions for memory traffic (or the reverse) can move
 one and not the other. Needs valgrind (Debian: ``apt-get install valgrind``).
 """
@@ -16,12 +21,17 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 __all__ = ["main"]
 
 ROLES = ("list", "retrieve", "create")
+_MOUNT = "oai-petstore-expanded"
+_VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
@@ -32,9 +42,8 @@ def _calls(role: str, count: int) -> None:
     from benchmarks.suites.mock_calls import plan
     from conformance.mock import MockConfig, create_app
 
-    mount = "oai-petstore-expanded"
-    calls = plan(PETSTORE, mount).calls
-    app = create_app([f"{mount}={PETSTORE}"], config=MockConfig())
+    calls = plan(PETSTORE, _MOUNT).calls
+    app = create_app([f"{_MOUNT}={PETSTORE}"], config=MockConfig())
     server = next(iter(app.state.mock.servers.values()))
 
     def prepared(role: str) -> tuple[str, str, bytes, dict[str, str], bytes | None]:
@@ -53,12 +62,76 @@ def _calls(role: str, count: int) -> None:
         server.handle(method, path, query, headers, body, {})
 
 
+def _wire(role: str) -> bytes:
+    """``role``'s request as sent on the wire (to pet 1), with the plan's credentials and body."""
+    from benchmarks.suites.mock import PETSTORE
+    from benchmarks.suites.mock_calls import plan
+
+    call = plan(PETSTORE, _MOUNT).calls[role]
+    lines = [f"{call.method} /{_MOUNT}{call.path.replace('{id}', '1')} HTTP/1.1", "Host: 127.0.0.1"]
+    lines += [f"{name}: {value}" for name, value in call.headers.items()]
+    if call.body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(call.body)}"]
+    return "\r\n".join([*lines, "", ""]).encode() + (call.body or b"")
+
+
+def _answer(conn: socket.socket) -> bytes:
+    """One answer, read whole (its head and the body its length says)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += _received(conn)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    while length is not None and len(body) < int(length[1]):
+        body += _received(conn)
+    return head
+
+
+def _received(conn: socket.socket) -> bytes:
+    chunk = conn.recv(65536)
+    if not chunk:
+        raise SystemExit("instructions: the mock closed the connection")
+    return chunk
+
+
+def _count_http(valgrind: str, role: str, calls: int) -> int:
+    """Instructions of the served mock (start to stop) with the first create and ``calls`` calls of ``role``."""
+    from benchmarks.proc import free_port, serve
+    from benchmarks.suites.mock import PETSTORE
+    from benchmarks.tools import tool
+
+    mock = tool("ours-mock")
+    if not mock.available:
+        raise SystemExit(f"instructions: {mock.missing}")
+    port = free_port()
+    command = [*_VALGRIND, *mock.command, "--spec", str(PETSTORE), "--name", _MOUNT, "--port", str(port)]
+    with tempfile.TemporaryDirectory() as work:
+        log = Path(work) / "mock.log"
+        try:
+            with (
+                serve([valgrind, *command[1:]], port, timeout=600, log=log),
+                socket.create_connection(("127.0.0.1", port), timeout=300) as conn,
+            ):
+                for wire in [_wire("create")] + [_wire(role)] * calls:
+                    conn.sendall(wire)
+                    head = _answer(conn)
+                    if not head.startswith(b"HTTP/1.1 2"):
+                        status = head.split(b"\r\n", 1)[0].decode("latin-1")
+                        raise SystemExit(f"instructions: {role} answered {status}")
+        except (RuntimeError, TimeoutError) as exc:
+            raise SystemExit(f"instructions: the mock under valgrind: {exc}") from None
+        text = log.read_text(errors="replace")
+    found = _REFS.search(text)
+    if found is None:
+        last = (text.strip() or "no output").splitlines()[-1]
+        raise SystemExit(f"instructions: no count from valgrind (the mock's log ends: {last})")
+    return int(found.group(1).replace(",", ""))
+
+
 def _count(valgrind: str, role: str, calls: int) -> int:
     command = [
         valgrind,
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        "--cachegrind-out-file=/dev/null",
+        *_VALGRIND[1:],
         sys.executable,
         "-m",
         "benchmarks.workloads.instructions",
@@ -79,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--calls", type=int, default=2000, help="calls counted per role (default 2000)")
     parser.add_argument("--role", action="append", choices=ROLES, help="only this call (repeatable)")
+    parser.add_argument("--http", action="store_true", help="count the served mock over HTTP, not the handler alone")
     parser.add_argument("--inside", choices=ROLES, help=argparse.SUPPRESS)  # the measured process
     args = parser.parse_args(argv)
     if args.inside:
@@ -89,9 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         raise SystemExit("instructions: valgrind is not installed (Debian: apt-get install valgrind)")
+    count, what = (_count_http, " over HTTP (the served mock)") if args.http else (_count, "")
     for role in args.role or ROLES:
-        base, counted = _count(valgrind, role, 0), _count(valgrind, role, args.calls)
-        print(f"petstore-expanded {role}: {(counted - base) / args.calls:,.0f} instructions per request", flush=True)
+        base, counted = count(valgrind, role, 0), count(valgrind, role, args.calls)
+        each = (counted - base) / args.calls
+        print(f"petstore-expanded {role}{what}: {each:,.0f} instructions per request", flush=True)
 
 
 if __name__ == "__main__":

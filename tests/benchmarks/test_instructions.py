@@ -28,6 +28,23 @@ def test_a_create_is_counted_in_instructions_per_request() -> None:
     assert 50_000 < int(figures[1].replace(",", "")) < 5_000_000, run.stdout
 
 
+def test_over_http_the_served_mock_counts_more_than_its_handler() -> None:
+    """``--http``: ``specforge mock`` as it ships, under valgrind, sent the calls over one connection: the handler's
+    instructions plus the HTTP protocol's and the event loop's, so more than the handler alone, and still far less
+    than the server's start (which the run with no call takes out)."""
+    found = shutil.which("valgrind")
+    need("valgrind (Debian)", Path(found) if found else None)
+    counts = {}
+    for mode in ("--http", None):
+        run = _run("--role", "retrieve", "--calls", "30", *([mode] if mode else []))
+        assert run.returncode == 0, run.stderr
+        figures = re.fullmatch(r"petstore-expanded retrieve(.*): ([\d,]+) instructions per request\n", run.stdout)
+        assert figures is not None, run.stdout
+        assert figures[1] == (" over HTTP (the served mock)" if mode else ""), run.stdout
+        counts[mode] = int(figures[2].replace(",", ""))
+    assert counts[None] < counts["--http"] < 5_000_000, counts
+
+
 def test_no_calls_is_refused_in_one_line() -> None:
     run = _run("--calls", "0")
     assert run.returncode == 2
