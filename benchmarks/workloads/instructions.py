@@ -19,18 +19,24 @@ one and not the other. Needs valgrind (Debian: ``apt-get install valgrind``).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 __all__ = ["main"]
 
 ROLES = ("list", "retrieve", "create")
 _MOUNT = "oai-petstore-expanded"
+# one hash seed for every measured process: with a random one, dictionaries and sets are laid out differently run
+# to run, and a billion-instruction start-up moves by a million
+_STEADY = {**os.environ, "PYTHONHASHSEED": "0"}
 _VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -95,8 +101,12 @@ def _received(conn: socket.socket) -> bytes:
 
 
 def _count_http(valgrind: str, role: str, calls: int) -> int:
-    """Instructions of the served mock (start to stop) with the first create and ``calls`` calls of ``role``."""
-    from benchmarks.proc import free_port, serve
+    """Instructions of the served mock (start to stop) with the first create and ``calls`` calls of ``role``.
+
+    The one connection is opened once the mock prints its banner (its socket is bound by then): no probe for
+    readiness, whose number of tries would change with the machine's load and each be answered when the server
+    starts. What is left that moves with time is uvicorn's tick (ten a second), next to nothing."""
+    from benchmarks.proc import free_port
     from benchmarks.suites.mock import PETSTORE
     from benchmarks.tools import tool
 
@@ -104,28 +114,46 @@ def _count_http(valgrind: str, role: str, calls: int) -> int:
     if not mock.available:
         raise SystemExit(f"instructions: {mock.missing}")
     port = free_port()
-    command = [*_VALGRIND, *mock.command, "--spec", str(PETSTORE), "--name", _MOUNT, "--port", str(port)]
+    command = [valgrind, *_VALGRIND[1:], *mock.command, "--spec", str(PETSTORE), "--name", _MOUNT, "--port", str(port)]
     with tempfile.TemporaryDirectory() as work:
         log = Path(work) / "mock.log"
+        with log.open("wb") as sink:
+            server = subprocess.Popen(
+                command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True, env=_STEADY
+            )
         try:
-            with (
-                serve([valgrind, *command[1:]], port, timeout=600, log=log),
-                socket.create_connection(("127.0.0.1", port), timeout=300) as conn,
-            ):
+            _await_banner(server, log, f"127.0.0.1:{port}/")
+            with socket.create_connection(("127.0.0.1", port), timeout=300) as conn:
                 for wire in [_wire("create")] + [_wire(role)] * calls:
                     conn.sendall(wire)
                     head = _answer(conn)
                     if not head.startswith(b"HTTP/1.1 2"):
                         status = head.split(b"\r\n", 1)[0].decode("latin-1")
                         raise SystemExit(f"instructions: {role} answered {status}")
-        except (RuntimeError, TimeoutError) as exc:
-            raise SystemExit(f"instructions: the mock under valgrind: {exc}") from None
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=300)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         text = log.read_text(errors="replace")
     found = _REFS.search(text)
     if found is None:
         last = (text.strip() or "no output").splitlines()[-1]
         raise SystemExit(f"instructions: no count from valgrind (the mock's log ends: {last})")
     return int(found.group(1).replace(",", ""))
+
+
+def _await_banner(server: subprocess.Popen[bytes], log: Path, address: str, timeout: float = 600.0) -> None:
+    """Wait until the mock's banner names ``address`` (its socket is bound: a connection waits to be served)."""
+    deadline = time.monotonic() + timeout
+    while address not in log.read_text(errors="replace"):
+        if server.poll() is not None:
+            last = (log.read_text(errors="replace").strip() or "no output").splitlines()[-1]
+            raise SystemExit(f"instructions: the mock under valgrind exited ({server.returncode}): {last}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"instructions: the mock under valgrind printed no banner within {timeout:.0f}s")
+        time.sleep(0.05)
 
 
 def _count(valgrind: str, role: str, calls: int) -> int:
@@ -140,7 +168,7 @@ def _count(valgrind: str, role: str, calls: int) -> int:
         "--calls",
         str(calls),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False, env=_STEADY)
     found = _REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
         last = (done.stderr.strip() or "no output").splitlines()[-1]

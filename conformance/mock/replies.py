@@ -20,6 +20,8 @@ from conformance.mock.views import render_view
 
 __all__ = ["VIEW_TYPES", "Replies", "Reply", "declared_media"]
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # made once: json.dumps makes one a call
+
 Reply = tuple[int, dict[str, str], bytes]
 VIEW_TYPES = {
     "application/pdf": "pdf",
@@ -42,7 +44,7 @@ class Replies:
         if body is None:
             out.pop("content-type")
             return status, out, b""
-        return status, out, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+        return status, out, _ENCODE(body).encode("utf-8")
 
     def error(
         self,

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMAT", "VERSION", "Change", "SharedState"]
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode  # made once
+
 if sys.platform == "win32":  # pragma: no cover - there SQLite's own busy wait queues the writers
     _GATED = False
 
@@ -378,7 +380,7 @@ class SharedState:
 
     def record(self, api: str, where: BucketKey, key: str, obj: dict[str, Any] | None, version: int, born: int) -> None:
         """Inside :meth:`writing`: the object's new state (``None``: deleted), written when the transaction ends."""
-        body = None if obj is None else json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+        body = None if obj is None else _ENCODE(obj)
         bucket = self._buckets.get(where)
         if bucket is None:
             bucket = self._buckets[where] = _bucket_text(where)
