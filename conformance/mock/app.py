@@ -26,8 +26,9 @@ from conformance.mock.credentials import CredentialSlot, Tenants, credential_slo
 from conformance.mock.model import ServedApi, serve
 from conformance.mock.request import ParsedRequest
 from conformance.mock.seeding import Seeds, fit_amounts, references_of, seed_order
-from conformance.mock.server import Answer, ApiServer
+from conformance.mock.server import ApiServer, decoded_headers
 from conformance.mock.shared import SharedState
+from conformance.mock.wire import Answer
 
 __all__ = ["MockState", "body_example", "create_app", "demo_credentials", "load_api"]
 
@@ -79,12 +80,11 @@ class MockState:
         """For the server's fast path (:mod:`conformance.mock.wire`): the answer to a request for ``/<api>/...``
         as a function of its body, or ``None`` when the ASGI application answers it (another path, an injected
         fault); ``headers`` as on the wire (names in lower case)."""
-        name = path[1:].split("/", 1)[0]
-        server = self.servers.get(name)
-        if server is None or not path.startswith("/", len(name) + 1):
+        found = _served(self.servers, path)
+        if found is None:
             return None
-        decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers}
-        return server.quick(method, path[len(name) + 1 :], query, decoded)
+        server, name = found
+        return server.quick(method, path[len(name) + 1 :], query, decoded_headers(headers))
 
 
 def body_example(server: ApiServer, op: Operation) -> tuple[bool, Any]:
@@ -228,6 +228,13 @@ def _distinct(schemas: Any, schema: Any, value: Any, mark: str, depth: int = 0) 
     return value
 
 
+def _served(servers: dict[str, ApiServer], path: str) -> tuple[ApiServer, str] | None:
+    """The API a path ``/<api>/...`` is for, and its name; ``None`` for any other path."""
+    name = path[1:].split("/", 1)[0]
+    server = servers.get(name)
+    return (server, name) if server is not None and path.startswith(f"/{name}/") else None
+
+
 class _Dispatch:
     """Sends ``/<api>/...`` straight to that API (Starlette's mount patterns stop at odd characters)."""
 
@@ -237,9 +244,9 @@ class _Dispatch:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             path: str = scope["path"]
-            name = path[1:].split("/", 1)[0]
-            server = self.servers.get(name)
-            if server is not None and path.startswith(f"/{name}/"):
+            found = _served(self.servers, path)
+            if found is not None:
+                server, name = found
                 root = scope.get("root_path", "") + f"/{name}"
                 await server({**scope, "root_path": root, "path": root + path[len(name) + 1 :]}, receive, send)
                 return

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -29,7 +29,7 @@ from conformance.mock.validation import json_response_schema, validate_response
 from conformance.mock.wire import Answer
 from conformance.mock.xmlbody import read_xml
 
-__all__ = ["Answer", "ApiServer", "Reply"]
+__all__ = ["ApiServer", "Reply", "decoded_headers"]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -74,7 +74,7 @@ class ApiServer:
             path = path[len(root) :] or "/"
         method: str = scope["method"]
         query: bytes = scope.get("query_string", b"")
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or ()}
+        headers = decoded_headers(scope.get("headers") or ())
         fault = self._fault(headers)
         if fault.get("latency"):
             await asyncio.sleep(min(float(fault["latency"]), 30_000.0) / 1000)
@@ -260,6 +260,11 @@ class ApiServer:
         tenant: TenantKey = auth.tenant if auth.tenant is not None else "public"
         with self.store.unit():  # answered only once its writes are in the shared file, where there is one
             return self.dispatcher.dispatch(op, tenant, request, headers)
+
+
+def decoded_headers(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """A request's headers as the mock reads them: names in lower case (the last of a repeated one wins)."""
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
 
 
 def _float(text: str) -> float:

@@ -86,34 +86,34 @@ def quick_of(app: Any) -> Quick | None:
     return quick if callable(quick) else None
 
 
-def _head(status: int, defaults: list[tuple[bytes, bytes]], headers: list[tuple[bytes, bytes]], close: bool) -> bytes:
-    """The status line and headers as uvicorn writes them (its defaults first); ``ValueError`` for a header uvicorn
-    would refuse."""
-    from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
-
-    parts = [STATUS_LINE[status]]
-    for name, value in defaults:
-        parts += (name, b": ", value, b"\r\n")
-    for name, value in headers:
-        if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
-            raise ValueError(f"an invalid header: {name!r}")
-        if name == b"connection" and b"close" in value.lower():
-            close = False  # said already
-        parts += (name, b": ", value, b"\r\n")
-    if close:
-        parts.append(b"connection: close\r\n")
-    parts.append(b"\r\n")
-    return b"".join(parts)
-
-
 def http_protocol(app: Any = None) -> type[asyncio.Protocol] | str:
     """uvicorn's httptools protocol, answering ``app``'s plain requests on the spot (where it has a ``quick``, see
     :func:`quick_of`) and writing each answer at once (``"auto"`` where httptools is missing)."""
     try:
         import httptools
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+        from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE, HttpToolsProtocol
     except ImportError:  # pragma: no cover - httptools is a dependency of ours
         return "auto"
+
+    Headers = list[tuple[bytes, bytes]]
+
+    def _head(status: int, defaults: Headers, headers: Headers, close: bool) -> bytes:
+        """The status line and headers as uvicorn writes them (its defaults first); ``ValueError`` for a header
+        uvicorn would refuse."""
+        parts = [STATUS_LINE[status]]
+        for name, value in defaults:
+            parts += (name, b": ", value, b"\r\n")
+        for name, value in headers:
+            if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value):
+                raise ValueError(f"an invalid header: {name!r}")
+            if name == b"connection" and b"close" in value.lower():
+                close = False  # said already
+            parts += (name, b": ", value, b"\r\n")
+        if close:
+            parts.append(b"connection: close\r\n")
+        parts.append(b"\r\n")
+        return b"".join(parts)
+
     answerer = quick_of(app)
 
     class OneWriteProtocol(HttpToolsProtocol):
