@@ -274,7 +274,8 @@ class Resources:
         id_name = self.id_field(op)
         if key is not None and id_name in props:
             obj[id_name] = coerce_to(self.schemas, props[id_name], key)
-        key = key if key is not None else str(obj.get(id_name, self.store.next_number(tenant, f"key:{op.resource}")))
+        if key is None:  # the object's id, or a number of its own where it has none
+            key = str(obj[id_name]) if id_name in obj else str(self.store.next_number(tenant, f"key:{op.resource}"))
         parents = self._parents(op, request)
         with self.store.lock:
             if op.resource in self.singletons:

@@ -1,17 +1,24 @@
 """The mock's state in a SQLite file (WAL): shared by every worker and every mock given the same file, kept
 across restarts.
 
-Each write runs under SQLite's write lock (``BEGIN IMMEDIATE``, queued on an ``flock`` of the file so that a
+Every commit runs under SQLite's write lock (``BEGIN IMMEDIATE``, queued on an ``flock`` of the file so that a
 waiting writer wakes as soon as the lock is free) and stamps the rows it changes with a new version; when a
 request begins, a process takes in every row stamped after the last version it took in (less its own), so nothing
 written through one worker is lost or doubled when read through another. Nothing is taken in under the lock: rows
 another process wrote while a request ran come in when the next one begins, in the order they were first written.
-A deleted object leaves a row without a body, which tells the other processes to drop it. Counters (ids, numbers)
-are rows too, counted under the same lock.
+A deleted object leaves a row without a body, which tells the other processes to drop it.
 
-One request is one transaction (:meth:`SharedState.unit`): its rows, counters and version are written together
-when its writes are done (:meth:`SharedState.settle`), before its answer is shaped and sent. While no other
-process has written (SQLite's ``data_version``), a process trusts the counters and the version it already read.
+The lock is held for statements only, never while a request works out what it writes:
+
+- a counter (an id, a document number, a running total) changes in one statement of its own, committed at once
+  (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``), so two processes never take one number;
+- a request's object rows are one transaction (:meth:`SharedState.unit`), begun and committed when its writes are
+  done (:meth:`SharedState.settle`), before its answer is shaped and sent. Each of its writes is stamped then.
+
+So a number is taken before the object that shows it is committed: two creates in two processes may commit in the
+other order than they took their ids (as two transactions drawing on one database sequence do), and a number
+taken is never given back. Every process still lists objects in one order, that of their first
+commit.
 The file is not synced to disk (``synchronous = OFF``): it outlives a restart of the mock, not a crash of the
 machine, and a sync per write would cost more than the rest of a create.
 """
@@ -24,17 +31,18 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from conformance.mock.config import MockConfigError
 
 if TYPE_CHECKING:
+    from conformance.mock.counters import CounterFile, CounterKey
     from conformance.mock.store import BucketKey, TenantKey
 
-__all__ = ["FORMAT", "VERSION", "Change", "SharedState"]
+__all__ = ["FORMAT", "VERSION", "Change", "SharedState", "Stamped"]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode  # made once
 
@@ -90,17 +98,23 @@ def _bucket_key(text: str) -> BucketKey:
     return tenant, resource, tuple(parents)
 
 
-class _Transaction:
-    """What one write transaction changes, written when it commits."""
+_Row = tuple[str, "BucketKey", str, str, int | None, str | None]  # API, where, its text, key, born, body
 
-    __slots__ = ("counters", "db", "rows", "version", "wrote_version")
 
-    def __init__(self, db: sqlite3.Connection, version: int) -> None:
-        self.db = db
-        self.version = version
-        self.wrote_version = False
-        self.rows: list[tuple[str, str, str, int, int, str | None]] = []
-        self.counters: dict[tuple[str, str, str], float] = {}
+class _Pending:
+    """The object rows one request wrote, in order, committed together when it is done (:meth:`SharedState.settle`)."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self) -> None:
+        # per write: the rows, stamped at commit with one new version, and who is told the version (the store)
+        self.groups: list[tuple[list[_Row], Stamped]] = []
+
+
+class Stamped(Protocol):
+    def stamped(self, version: int, born: dict[tuple[BucketKey, str], int]) -> None:
+        """The version a write was given when committed; ``born``: (bucket, key) -> the version of each object the
+        write made anew (the commit's first write of it)."""
 
 
 class SharedState:
@@ -113,15 +127,15 @@ class SharedState:
         self._db: sqlite3.Connection | None = None
         self._gate: int | None = None  # this process's descriptor of the file, for the writers' flock
         self._units = 0  # requests open in this process (see :meth:`unit`)
-        self._tx: _Transaction | None = None  # the write transaction under way
+        self._pending: _Pending | None = None  # rows written by the requests under way, not committed yet
         self._seen: dict[str, int] = {}  # per API: SQLite's data_version when it last took changes in
-        # what this process knows of the file as of data_version ``_stamp``: no one else has written since
+        # the newest version in the file as of data_version ``_stamp`` (no one else has committed since)
         self._stamp: int | None = None
         self._version: int | None = None
-        self._counters: dict[tuple[str, str, str], float] = {}
         self._owners: dict[TenantKey, str] = {}
         self._buckets: dict[BucketKey, str] = {}
         self._keys: dict[str, BucketKey] = {}  # the other way: a bucket's text as stored -> its key
+        self._tallied: CounterFile | None = None  # this process's map of the counters file (where there is flock)
 
     @classmethod
     def open(cls, path: Path) -> SharedState:
@@ -131,6 +145,7 @@ class SharedState:
             raise MockConfigError(f"{path}: cannot create the state file: {path.parent} is not a directory")
         try:
             state._check()
+            state._counts()  # made or checked now: a bad counters file is refused before anything is served
         except sqlite3.DatabaseError as exc:
             raise MockConfigError(
                 f"{path}: not a usable mock state file ({exc}); move it away or give another --state"
@@ -196,112 +211,121 @@ class SharedState:
             self._db, self._pid = db, os.getpid()
             self._gate = os.open(self.path, os.O_RDONLY) if _GATED else None
             self._seen.clear()  # data_version counts per connection
-            self._forget()
+            self._stamp, self._version = None, None
+            self._tallied = None  # and its flock is this process's own: the counters file is mapped again
         return self._db
 
-    def _forget(self) -> None:
-        self._stamp, self._version = None, None
-        self._counters.clear()
+    def _counts(self) -> CounterFile | None:
+        """This process's map of the counters file beside the state (made or built under the writers' lock, its
+        id kept in the state's meta table); ``None`` where there is no ``flock``: counters are SQLite rows there."""
+        if not _GATED:
+            return None
+        db = self._connection()
+        if self._tallied is None:
+            from conformance.mock.counters import CounterFile
+
+            with self._committing() as db:
+                row = db.execute("SELECT value FROM meta WHERE name = 'counters'").fetchone()
+                state_id = bytes.fromhex(row[0]) if row else os.urandom(16)
+                if row is None:
+                    db.execute("INSERT INTO meta VALUES ('counters', ?)", (state_id.hex(),))
+                self._tallied = CounterFile.open(
+                    Path(f"{self.path}-counters"),
+                    state_id,
+                    lambda: db.execute("SELECT api, tenant, name, value FROM counters").fetchall(),
+                )
+        return self._tallied
 
     def close(self) -> None:
-        """Close this process's connection (before forking workers, which open their own)."""
+        """Close this process's connection (before forking workers, which open their own), writing the counters it
+        changed since its last commit."""
         with self._lock:
             if self._db is not None and self._pid == os.getpid():
+                if self._tallied is not None:
+                    if self._tallied.dirty:
+                        with self._committing() as db:
+                            self._write_counters(db)
+                    self._tallied.close()
                 self._db.close()
                 if self._gate is not None:
                     os.close(self._gate)  # after SQLite's own descriptor: its POSIX locks are gone with it
-            self._db, self._gate = None, None
+            self._db, self._gate, self._tallied = None, None, None
 
     # -- transactions ------------------------------------------------------------------------------
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
-        """One request's writes as one transaction: begun at its first write, committed when the request is done.
-
-        A create that takes an id and a number and logs an event writes five times; one transaction instead of
-        five, and the writers' lock taken once, is most of what a write pays for the shared file.
-        """
+        """One request: the object rows it writes are one transaction, committed when the request is done (or at
+        :meth:`settle`), an error or not. The writers' lock is taken for that commit alone, not while the request
+        builds what it writes: a create's counters are taken each in a statement of their own (:meth:`next_number`)."""
         with self._lock:
             self._units += 1
             try:
                 yield
             finally:
                 self._units -= 1
-                if not self._units and self._tx is not None:
-                    self._commit()  # what was applied in memory is written, an error or not
+                if not self._units and self._pending is not None:
+                    self._commit()
 
     def settle(self) -> None:
         """Inside a :meth:`unit`: commit what it wrote so far, now (a request whose writes are done, before its answer
-        is shaped: other processes' writers need not wait for that); a later write begins a transaction of its own."""
+        is shaped); a later write is committed with the unit."""
         with self._lock:
-            if self._tx is not None:
+            if self._pending is not None:
                 self._commit()
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[_Transaction]:
-        with self._lock:
-            if self._tx is not None:  # inside a unit whose transaction has begun
-                yield self._tx
-                return
-            db = self._connection()
-            self._begin(db)
-            try:
-                stamp = int(db.execute("PRAGMA data_version").fetchone()[0])
-                if stamp != self._stamp:  # another connection wrote: what this one knows may be stale
-                    self._forget()
-                    self._stamp = stamp
-                if self._version is None:
-                    self._version = int(db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0])
-            except BaseException:
-                self._end(db, "ROLLBACK")
-                raise
-            self._tx = _Transaction(db, self._version)
-            if self._units:
-                yield self._tx  # committed when the unit ends
-                return
-            try:
-                yield self._tx
-            except BaseException:
-                self._rollback()
-                raise
-            self._commit()
-
     def _commit(self) -> None:
-        tx, self._tx = self._tx, None
-        assert tx is not None
-        try:
-            self._flush(tx)
-        except BaseException:
-            self._forget()
-            self._end(tx.db, "ROLLBACK")
-            raise
-        self._end(tx.db, "COMMIT")
-        self._version = tx.version
-
-    def _rollback(self) -> None:
-        tx, self._tx = self._tx, None
-        assert tx is not None
-        self._forget()
-        self._end(tx.db, "ROLLBACK")
-
-    @staticmethod
-    def _flush(tx: _Transaction) -> None:
-        if tx.rows:
-            tx.db.executemany(
+        """Write the pending rows in one transaction, each write stamped with the next version; then tell each
+        writer the version it was given."""
+        pending, self._pending = self._pending, None
+        assert pending is not None
+        with self._committing() as db:
+            version = self._latest(db)
+            rows: list[tuple[str, str, str, int, int, str | None]] = []
+            made: dict[tuple[str, BucketKey, str], int] = {}  # objects made anew in this commit: their born
+            told: list[tuple[Stamped, int, dict[tuple[BucketKey, str], int]]] = []
+            for group, owner in pending.groups:
+                version += 1
+                fresh: dict[tuple[BucketKey, str], int] = {}
+                for api, where, bucket, key, born, body in group:
+                    if body is None:
+                        made.pop((api, where, key), None)
+                        born = version
+                    elif born is None:
+                        born = fresh[(where, key)] = made.setdefault((api, where, key), version)
+                    rows.append((api, bucket, key, version, born, body))
+                told.append((owner, version, fresh))
+            db.executemany(
                 "INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (api, bucket, key) DO UPDATE"
                 " SET seq = excluded.seq, born = excluded.born, body = excluded.body",
-                tx.rows,
+                rows,
             )
-            tx.rows.clear()
-        if tx.counters:
-            tx.db.executemany(
-                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
-                " SET value = excluded.value",
-                [(*key, value) for key, value in tx.counters.items()],
-            )
-            tx.counters.clear()
-        if tx.wrote_version:
-            tx.db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(tx.version),))
-            tx.wrote_version = False
+            db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(version),))
+            self._write_counters(db)
+        self._version = version
+        for owner, stamp, fresh in told:
+            owner.stamped(stamp, fresh)
+
+    @contextlib.contextmanager
+    def _committing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction under the writers' lock: committed at the end, rolled back on an error."""
+        db = self._connection()
+        self._begin(db)
+        try:
+            yield db
+        except BaseException:
+            self._version = None  # what this process read of the file may be stale
+            self._end(db, "ROLLBACK")
+            raise
+        self._end(db, "COMMIT")
+
+    def _latest(self, db: sqlite3.Connection) -> int:
+        """Under the writers' lock: the newest version in the file (as this process last wrote it, while no other
+        connection has committed since: SQLite's ``data_version``)."""
+        stamp = int(db.execute("PRAGMA data_version").fetchone()[0])
+        if stamp != self._stamp or self._version is None:
+            self._stamp = stamp
+            self._version = int(db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0])
+        return self._version
 
     def _begin(self, db: sqlite3.Connection) -> None:
         self._lock_gate()  # SQLite's own wait polls with sleeps of up to 100 ms; this queues
@@ -324,12 +348,6 @@ class SharedState:
     def _unlock(self) -> None:
         if self._gate is not None:
             _flock(self._gate, False)
-
-    @staticmethod
-    def _bump(tx: _Transaction) -> int:
-        tx.version += 1
-        tx.wrote_version = True
-        return tx.version
 
     def _owner(self, tenant: TenantKey) -> str:
         owner = self._owners.get(tenant)
@@ -372,72 +390,113 @@ class SharedState:
                 for bucket, key, body, seq, born in rows
             ]
 
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[int]:
-        """A write under the writers' lock: the version it stamps (what others wrote meanwhile is taken in later)."""
-        with self._transaction() as tx:
-            yield self._bump(tx)
-
-    def record(self, api: str, where: BucketKey, key: str, obj: dict[str, Any] | None, version: int, born: int) -> None:
-        """Inside :meth:`writing`: the object's new state (``None``: deleted), written when the transaction ends."""
-        body = None if obj is None else _ENCODE(obj)
-        bucket = self._buckets.get(where)
-        if bucket is None:
-            bucket = self._buckets[where] = _bucket_text(where)
-        assert self._tx is not None, "record() outside writing()"
-        self._tx.rows.append((api, bucket, key, version, born, body))
+    def record(
+        self, api: str, changes: list[tuple[BucketKey, str, dict[str, Any] | None, int | None]], owner: Stamped
+    ) -> None:
+        """One write: the new state of each object (``None``: deleted) with its born (``None``: made by this write).
+        Inside a :meth:`unit` it is committed with the unit; outside, now. Either way the rows are stamped with one
+        new version when committed, and ``owner`` is told it (:meth:`Stamped.stamped`)."""
+        group: list[_Row] = []
+        for where, key, obj, born in changes:
+            bucket = self._buckets.get(where)
+            if bucket is None:
+                bucket = self._buckets[where] = _bucket_text(where)
+            group.append((api, where, bucket, key, born, None if obj is None else _ENCODE(obj)))
+        with self._lock:
+            if self._pending is None:
+                self._pending = _Pending()
+            self._pending.groups.append((group, owner))
+            if not self._units:
+                self._commit()
 
     def reset(self, api: str) -> int:
-        """Delete every object and counter of ``api``; the version that did it."""
-        with self._transaction() as tx:
-            self._flush(tx)  # what this transaction wrote before goes too
-            version = self._bump(tx)
-            tx.db.execute(
-                "UPDATE objects SET body = NULL, seq = ?, born = ? WHERE api = ? AND body IS NOT NULL",
-                (version, version, api),
-            )
-            tx.db.execute("DELETE FROM counters WHERE api = ?", (api,))
-            for key in [key for key in self._counters if key[0] == api]:
-                del self._counters[key]
+        """Delete every object and counter of ``api``; the version that did it (what was pending is written first)."""
+        with self._lock:
+            if self._pending is not None:
+                self._commit()
+            with self._committing() as db:
+                version = self._latest(db) + 1
+                db.execute(
+                    "UPDATE objects SET body = NULL, seq = ?, born = ? WHERE api = ? AND body IS NOT NULL",
+                    (version, version, api),
+                )
+                db.execute("DELETE FROM counters WHERE api = ?", (api,))
+                if self._tallied is not None:
+                    self._tallied.reset(api)
+                db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(version),))
+            self._version = version
             return version
 
     # -- counters ----------------------------------------------------------------------------------
+    # A counter is taken in the counters file every process maps (:mod:`conformance.mock.counters`), under its own
+    # flock: no process keeps one in memory, so none reads a stale one, and no commit is made for it. It reaches
+    # the SQLite file with this process's next commit. Where that file cannot serve (no flock, or no room left for
+    # a new counter), each change is one statement of its own in the SQLite file, committed at once.
     def advance(self, api: str, tenant: TenantKey, name: str, taken: int) -> None:
-        key = (api, self._owner(tenant), name)
-        with self._transaction() as tx:
-            if taken > self._counter(tx, key):
-                self._count(tx, key, taken)
+        self._change(
+            (api, self._owner(tenant), name),
+            lambda value: max(value, taken),
+            "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+            " SET value = max(value, excluded.value)",
+            taken,
+        )
 
     def tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
-        key = (api, self._owner(tenant), f"tally:{name}")
-        with self._transaction() as tx:
-            total = self._counter(tx, key) + amount
-            self._count(tx, key, total)
-            return float(total)
+        return self._change(
+            (api, self._owner(tenant), f"tally:{name}"),
+            lambda value: value + amount,
+            "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+            " SET value = value + excluded.value RETURNING value",
+            amount,
+        )
 
     def next_number(self, api: str, tenant: TenantKey, name: str, *, peek: bool = False) -> int:
         key = (api, self._owner(tenant), name)
+        if peek:
+            with self._lock:
+                counts = self._counts()
+                value = counts.value(key) if counts is not None else None
+                if value is None:
+                    found = self._connection().execute(
+                        "SELECT value FROM counters WHERE api = ? AND tenant = ? AND name = ?", key
+                    )
+                    value = next(iter(found.fetchall()), (0,))[0]
+                return int(value) + 1
+        return int(
+            self._change(
+                key,
+                _next,
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = value + 1 RETURNING value",
+                1,
+            )
+        )
+
+    def _change(self, key: CounterKey, how: Callable[[float], float], statement: str, given: float) -> float:
+        """A counter changed by ``how`` in the counters file, or else by ``statement`` in the SQLite file; its value."""
         with self._lock:
-            if peek and self._tx is None:
-                row = (
-                    self._connection()
-                    .execute("SELECT value FROM counters WHERE api = ? AND tenant = ? AND name = ?", key)
-                    .fetchone()
-                )
-                return (int(row[0]) if row else 0) + 1
-            with self._transaction() as tx:
-                value = int(self._counter(tx, key)) + 1
-                if not peek:
-                    self._count(tx, key, value)
+            counts = self._counts()
+            value = counts.change(key, how) if counts is not None else None
+            if value is not None:
                 return value
+            db = self._connection()
+            self._lock_gate()
+            try:
+                rows = db.execute(statement, (*key, given)).fetchall()  # read to the end: the statement then commits
+            finally:
+                self._unlock()
+            return float(rows[0][0]) if rows else float(given)
 
-    def _counter(self, tx: _Transaction, key: tuple[str, str, str]) -> float:
-        """A counter's value in this transaction: as this process last counted it, while no other has written."""
-        value = self._counters.get(key)
-        if value is None:
-            row = tx.db.execute("SELECT value FROM counters WHERE api = ? AND tenant = ? AND name = ?", key).fetchone()
-            value = self._counters[key] = row[0] if row else 0
-        return value
+    def _write_counters(self, db: sqlite3.Connection) -> None:
+        """Under the writers' lock: the counters this process changed, as they are now (a later commit, by any
+        process, writes them as they are then: the file never goes back)."""
+        if self._tallied is not None and self._tallied.dirty:
+            db.executemany(
+                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                " SET value = excluded.value",
+                [(*key, int(value) if value.is_integer() else value) for *key, value in self._tallied.take_dirty()],
+            )
 
-    def _count(self, tx: _Transaction, key: tuple[str, str, str], value: float) -> None:
-        self._counters[key] = tx.counters[key] = value
+
+def _next(value: float) -> float:
+    return value + 1

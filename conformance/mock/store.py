@@ -25,6 +25,9 @@ _NO_UNIT = contextlib.nullcontext()  # a request's unit where there is no shared
 TenantKey = int | str
 BucketKey = tuple[TenantKey, str, tuple[str, ...]]
 _EMPTY = Bucket()
+_OUTSIDE, _DUE, _TAKEN = 0, 1, 2  # where a request is with what other processes wrote (shared state)
+# shared state: the born of an object written but not yet committed, after every committed one (it is stamped later)
+_PENDING = 1 << 62
 
 
 class Store:
@@ -40,7 +43,7 @@ class Store:
         self._born: dict[tuple[BucketKey, str], int] = {}  # shared state: when each object was first written
         self._version = 0  # shared state: every change up to this version is taken in
         self._mine: set[int] = set()  # shared state: versions past ``_version`` this process wrote (in memory)
-        self._snapshot = False  # inside a request: what it reads was taken in when it began
+        self._snapshot = _OUTSIDE  # or inside a request: _DUE until its first read takes others' writes in, then _TAKEN
         if shared is not None:
             self._take(shared.load(api))
 
@@ -151,10 +154,9 @@ class Store:
     def _unit(self) -> Iterator[None]:
         assert self.shared is not None
         with self.lock, self.shared.unit():  # in this order everywhere: the store's lock, then the file's
-            # what other processes wrote is taken in once, now: the request reads that and its own writes, and
-            # nothing is taken in while it holds the writers' lock (the other writers would wait for it)
-            self.refresh()
-            outer, self._snapshot = self._snapshot, True
+            # what other processes wrote is taken in once, at the request's first read: it reads that and its own
+            # writes; a request that reads nothing stored (a create, mostly) takes in nothing, the next read does
+            outer, self._snapshot = self._snapshot, _DUE
             try:
                 yield
             finally:
@@ -169,10 +171,15 @@ class Store:
     # -- keeping memory and the shared file in step -------------------------------------------------
     def refresh(self, *, now: bool = False) -> None:
         """Take in what other processes wrote to the shared state since this one last looked (inside a request,
-        once, when it began; ``now``: again, for a write that depends on everything stored)."""
-        if self.shared is not None and (now or not self._snapshot):
-            with self.lock:
-                self._take(self.shared.news(self.api, self._version, frozenset(self._mine)))
+        once, at its first read; ``now``: again, for a write that depends on everything stored)."""
+        if self.shared is None or (self._snapshot == _TAKEN and not now):
+            return
+        with self.lock:
+            if self._snapshot != _OUTSIDE:
+                # inside a request: what it wrote so far is committed first, so what comes in cannot go over it
+                self.shared.settle()
+                self._snapshot = _TAKEN
+            self._take(self.shared.news(self.api, self._version, frozenset(self._mine)))
 
     def _write(self, changes: list[tuple[BucketKey, str, dict[str, Any] | None]]) -> None:
         if not changes:
@@ -182,15 +189,22 @@ class Store:
                 for where, key, obj in changes:
                     self._apply(where, key, obj)
                 return
-            with self.shared.writing() as version:
-                for where, key, obj in changes:
-                    born = self._born.get((where, key), version) if obj is not None else version
-                    self.shared.record(self.api, where, key, obj, version, born)
-                    self._apply(where, key, obj, born)
-            if version == self._version + 1 and not self._mine:
-                self._version = version  # no one else wrote in between
-            else:
-                self._mine.add(version)  # others' writes before it are taken in later, in their place
+            rows = []
+            for where, key, obj in changes:
+                born = self._born.get((where, key)) if obj is not None else None
+                rows.append((where, key, obj, None if born == _PENDING else born))
+                self._apply(where, key, obj, _PENDING if born is None and obj is not None else None)
+            self.shared.record(self.api, rows, self)  # committed with the request (or now, outside one)
+
+    def stamped(self, version: int, born: dict[tuple[BucketKey, str], int]) -> None:
+        """A write of this store was committed as ``version``; ``born``: when each object it made was first written."""
+        for place, first in born.items():
+            if self._born.get(place) == _PENDING:
+                self._born[place] = first
+        if version == self._version + 1 and not self._mine:
+            self._version = version  # no one else wrote in between
+        else:
+            self._mine.add(version)  # others' writes before it are taken in later, in their place
 
     def _take(self, changes: list[Change]) -> None:
         top = self._version

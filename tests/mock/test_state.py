@@ -95,10 +95,10 @@ def test_two_mocks_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
 
 
 def test_a_request_is_one_transaction_written_before_it_is_answered(tmp_path: Path) -> None:
-    """A facturare customer create takes an id and a number and logs ``customer.created``: four writes, which on a
-    shared file are one transaction (one commit, one turn of the writers' lock), committed before the answer. A
-    second mock on the file then sees all of it, and its own create continues both sequences, although the first
-    mock counted them without reading them back from the file."""
+    """A facturare customer create takes two ids and a number and logs ``customer.created``. On a shared file the
+    numbers are taken in the counters file every process maps (no commit each), and the two objects and the three
+    counters go into the SQLite file in one transaction, committed before the answer. A second mock on the file
+    then sees all of it, and its own create continues both sequences."""
     state = tmp_path / "mock.sqlite"
     one, two = (api_client(create_app(["facturare"], config=MockConfig(state_file=state)), "facturare") for _ in "12")
     shared = one.app.state.mock.shared
@@ -109,6 +109,11 @@ def test_a_request_is_one_transaction_written_before_it_is_answered(tmp_path: Pa
     assert first.status_code == 201, first.text
     shared._connection().set_trace_callback(None)
     assert [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    begin, commit = statements.index("BEGIN IMMEDIATE"), statements.index("COMMIT")
+    outside = statements[:begin] + statements[commit + 1 :]
+    assert [s for s in outside if not s.startswith(("SELECT", "PRAGMA"))] == []  # nothing written outside it
+    counted = sorted(s.split("'")[5] for s in statements[begin:commit] if s.startswith("INSERT INTO counters"))
+    assert counted == ["id:customers", "id:events", "seq:customers:number"]  # no number taken for nothing
     made = first.json()
     assert two.get(f"/customers/{made['id']}").json()["number"] == made["number"]
     events = two.get("/events").json()
@@ -116,7 +121,7 @@ def test_a_request_is_one_transaction_written_before_it_is_answered(tmp_path: Pa
     second = two.post("/customers", json={"name": "Beta"}).json()
     assert second["id"] == made["id"] + 1
     assert int(second["number"].rsplit("-", 1)[1]) == int(made["number"].rsplit("-", 1)[1]) + 1
-    third = one.post("/customers", json={"name": "Gamma"}).json()  # the first mock's counters are stale now
+    third = one.post("/customers", json={"name": "Gamma"}).json()  # the second mock took numbers meanwhile
     assert third["id"] == second["id"] + 1
     assert [e["data"]["object"]["id"] for e in one.get("/events").json()] == [third["id"], second["id"], made["id"]]
 
@@ -160,6 +165,60 @@ def test_a_state_of_another_format_version_is_refused(tmp_path: Path) -> None:
     assert "delete the file to start afresh" in message
     with pytest.raises(MockConfigError):
         create_app([MINIBILL], config=MockConfig(state_file=state))
+
+
+def test_counters_are_shared_in_a_file_beside_the_state_and_built_again_from_it(tmp_path: Path) -> None:
+    """Ids and numbers are taken in ``PATH-counters``, which every process serving the state maps; each commit
+    writes them into the state file too. A counters file that is gone, or belongs to another state (a state file
+    put back from elsewhere), is built again from the state file, so no id is ever given twice."""
+    from conformance.mock.counters import SIZE
+
+    state = tmp_path / "mock.sqlite"
+    counters = Path(f"{state}-counters")
+    first = _client(state)
+    made = [first.post("/invoices.json", params=_token(), json=BODY).json()["id"] for _ in range(3)]
+    assert counters.stat().st_size == SIZE
+    counters.unlink()  # gone: built again from the state file, which has every number a commit showed
+    again = _client(state)
+    assert again.post("/invoices.json", params=_token(), json=BODY).json()["id"] == made[-1] + 1
+
+    other = tmp_path / "other.sqlite"
+    stranger = _client(other)
+    for _ in range(7):  # another state, counted further
+        stranger.post("/invoices.json", params=_token(), json=BODY)
+    counters.write_bytes(Path(f"{other}-counters").read_bytes())  # its counters file put beside this state
+    third = _client(state)
+    assert third.post("/invoices.json", params=_token(), json=BODY).json()["id"] == made[-1] + 2
+    assert _ids(third) == [*made, made[-1] + 1, made[-1] + 2]
+
+
+def test_a_counters_file_that_is_not_one_is_refused_in_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "mock.sqlite"
+    SharedState.open(state).close()
+    counters = Path(f"{state}-counters")
+    counters.write_bytes(b"someone's notes" * 10)
+    message = _refusal(state)
+    assert f"{counters}: not a counters file" in message and "delete it" in message
+    assert counters.read_bytes() == b"someone's notes" * 10  # left as it was
+
+
+def test_counters_past_the_files_room_are_counted_in_the_state_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counters file has room for so many counters (tens of thousands); a new counter past that is one
+    statement of its own in the SQLite file, and two mocks still never take one number twice."""
+    from conformance.mock import counters
+
+    monkeypatch.setattr(counters, "ROOM", 1)  # the first counter taken fills it
+    state = tmp_path / "mock.sqlite"
+    one, two = (api_client(create_app(["facturare"], config=MockConfig(state_file=state)), "facturare") for _ in "12")
+    made = [client.post("/customers", json={"name": "Acme"}).json() for client in (one, two, one, two)]
+    assert [m["id"] for m in made] == [1, 2, 3, 4]
+    assert [int(m["number"].rsplit("-", 1)[1]) for m in made] == [1, 2, 3, 4]
+    with sqlite3.connect(state) as db:
+        names = dict(db.execute("SELECT name, value FROM counters"))
+    assert names["id:customers"] == 4 and names["seq:customers:number"] == 4 and names["id:events"] == 4
+    assert one.app.state.mock.shared._tallied._used() == 1
 
 
 def _open_at(state: str, start: Any) -> None:
@@ -275,25 +334,43 @@ def test_chosen_numbers_and_payment_sums_are_shared_state_too(tmp_path: Path) ->
     assert first.get(f"/v1/invoices/{made}.json").json()["status"] == "paid"  # 50.50 + 50.50 cover 100.00
 
 
-def test_the_writers_lock_is_free_while_the_answer_is_shaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A create's writes are committed when its state change is done: other workers' writers do not wait while its
-    answer is rendered, expanded and checked against the spec (a fifth of a create's time, once under the lock)."""
+def test_the_writers_lock_is_held_for_statements_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other workers' writers never wait while a create builds its object or shapes its answer: the lock is taken
+    for a counter's one statement and for the commit of the request's rows, and the rows are in the file before
+    the answer is sent."""
     from conformance.mock.replies import Replies
+    from conformance.mock.resources import Resources
 
     client = _client(tmp_path / "mock.sqlite")
     shared = client.app.state.mock.shared
     assert shared is not None
-    seen: list[bool] = []
-    reply = Replies.reply
+    held: list[bool] = [False]
+    seen: list[tuple[str, bool]] = []
+    take, give = SharedState._lock_gate, SharedState._unlock
 
-    def watched(self: Replies, *args: Any, **kwargs: Any) -> Any:
-        seen.append(shared._tx is None)
-        return reply(self, *args, **kwargs)
+    def taking(self: SharedState) -> None:
+        take(self)
+        held[0] = True
 
-    monkeypatch.setattr(Replies, "reply", watched)
+    def giving(self: SharedState) -> None:
+        held[0] = False
+        give(self)
+
+    def watch(name: str, method: Any) -> Any:
+        def watched(self: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append((name, held[0]))
+            return method(self, *args, **kwargs)
+
+        return watched
+
+    monkeypatch.setattr(SharedState, "_lock_gate", taking)
+    monkeypatch.setattr(SharedState, "_unlock", giving)
+    monkeypatch.setattr(Resources, "_build_object", watch("build", Resources._build_object))
+    monkeypatch.setattr(Replies, "reply", watch("reply", Replies.reply))
     created = client.post("/invoices.json", params=_token(), json=BODY)
     assert created.status_code == 201, created.text
-    assert seen == [True]
+    assert ("build", False) in seen and ("reply", False) in seen
+    assert [name for name, locked in seen if locked] == []
     other = _client(tmp_path / "mock.sqlite")  # and it is in the file before the answer is sent
     assert other.get(f"/invoices/{created.json()['id']}.json", params=_token()).status_code == 200
 

@@ -1,0 +1,187 @@
+"""The counters of a shared state (ids, document numbers, running totals) in memory every process shares.
+
+A counter is taken many times a request (a create takes its id, its number, its event's id); as a statement of
+its own in the SQLite file each take cost a commit, and every commit made the other processes' SQLite connections
+drop their page caches. Here a take is a few bytes changed in a file every process maps (``PATH-counters`` beside
+the state file, as SQLite keeps ``PATH-shm``), under an ``flock`` of that file: about 2 µs.
+
+The SQLite file stays the record: each process writes the counters it changed into it with its next commit (and
+when it closes), and a counters file that is missing, from an older specforge, or not this state's (the state
+file was replaced) is built again from it. The counters file holds at most :data:`ROOM` counters; past that a new
+counter is counted in the SQLite file alone, as before.
+
+Layout: a header (magic, the state's id, the number of slots, how many are used), then slots of (the counter's
+fingerprint, its API's fingerprint, its value), found by open addressing on the fingerprint. A slot is never
+freed: :meth:`CounterFile.reset` sets an API's counters to 0, which reads as a counter never taken.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import mmap
+import os
+import struct
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from conformance.mock.config import MockConfigError
+
+__all__ = ["ROOM", "CounterFile", "CounterKey"]
+
+CounterKey = tuple[str, str, str]  # API, tenant (as JSON), counter name
+Row = tuple[str, str, str, float]  # a counter as the SQLite file keeps it
+
+_MAGIC = b"specforge-count1"
+_HEADER = struct.Struct("<16s16sQQ")  # magic, the state's id, slots, slots used
+_SLOT = struct.Struct("<QQd")  # fingerprint of the counter, of its API, the value
+_VALUE = struct.Struct("<d")
+_USED, _USED_AT = struct.Struct("<Q"), 40  # the header's count of slots used
+SLOTS = 1 << 16
+ROOM = SLOTS * 3 // 4  # the most counters kept here: probes stay short
+SIZE = _HEADER.size + SLOTS * _SLOT.size  # 1.5 MiB, sparse until used
+
+
+def _print(text: str) -> int:
+    """A non-zero 64-bit fingerprint (zero marks a free slot)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") or 1
+
+
+class CounterFile:
+    """One process's map of the counters file; every method is called under the caller's own thread lock."""
+
+    def __init__(self, path: Path, descriptor: int, memory: mmap.mmap) -> None:
+        self.path = path
+        self._fd, self._memory = descriptor, memory
+        self._slots: dict[CounterKey, int] = {}  # slots never move: each is looked up once per process
+        self.dirty: set[CounterKey] = set()  # changed here since this process last wrote them to the SQLite file
+
+    @classmethod
+    def open(cls, path: Path, state_id: bytes, rows: Callable[[], Iterable[Row]]) -> CounterFile:
+        """Map ``path``, building it from ``rows`` (the SQLite file's counters) unless it holds ``state_id``'s.
+
+        Called under the state's writers' lock, so no two processes build it at once."""
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise MockConfigError(f"{path}: cannot open the state's counters file ({exc.strerror})") from None
+        try:
+            size = os.fstat(descriptor).st_size
+            if size not in (0, SIZE):
+                raise MockConfigError(
+                    f"{path}: not a counters file of this specforge ({size:,} bytes); stop the mocks serving "
+                    "this state and delete it: it is built again from the state file"
+                )
+            if size == 0:
+                os.ftruncate(descriptor, SIZE)
+            memory = mmap.mmap(descriptor, SIZE)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        counters = cls(path, descriptor, memory)
+        magic, owner, slots, _ = _HEADER.unpack_from(memory, 0)
+        if (magic, owner, slots) != (_MAGIC, state_id, SLOTS):
+            counters._build(state_id, rows())
+        return counters
+
+    def _build(self, state_id: bytes, rows: Iterable[Row]) -> None:
+        """Fill the map from the SQLite file's counters; the header goes last, so a build cut short is built again."""
+        memory = self._memory
+        memory[:] = bytes(SIZE)
+        self._slots.clear()
+        for api, tenant, name, value in rows:
+            slot = self._slot((api, tenant, name), make=True)
+            if slot is None:
+                break  # the rest stay in the SQLite file alone
+            _VALUE.pack_into(memory, self._offset(slot) + 16, float(value))
+        _HEADER.pack_into(memory, 0, _MAGIC, state_id, SLOTS, self._used())
+
+    def close(self) -> None:
+        self._memory.close()
+        os.close(self._fd)
+
+    # -- counting ----------------------------------------------------------------------------------
+    def change(self, key: CounterKey, how: Callable[[float], float]) -> float | None:
+        """Set the counter to ``how(value)`` and return the new value; ``None`` when the file has no room for it."""
+        self._lock(True)
+        try:
+            slot = self._slot(key, make=True)
+            if slot is None:
+                return None
+            offset = self._offset(slot) + 16
+            value = how(_VALUE.unpack_from(self._memory, offset)[0])
+            _VALUE.pack_into(self._memory, offset, value)
+        finally:
+            self._lock(False)
+        self.dirty.add(key)
+        return value
+
+    def value(self, key: CounterKey) -> float | None:
+        """The counter's value (0 if never taken); ``None`` when it is counted in the SQLite file alone."""
+        self._lock(True)
+        try:
+            slot = self._slot(key, make=False)
+            if slot is not None:
+                return float(_VALUE.unpack_from(self._memory, self._offset(slot) + 16)[0])
+            return 0.0 if self._used() < ROOM else None
+        finally:
+            self._lock(False)
+
+    def take_dirty(self) -> list[Row]:
+        """The counters this process changed since it last asked, with their values now (to write to SQLite)."""
+        keys, self.dirty = self.dirty, set()
+        self._lock(True)
+        try:
+            slots = [(key, self._slot(key, make=False)) for key in keys]
+            memory = self._memory
+            return [(*key, _VALUE.unpack_from(memory, self._offset(at) + 16)[0]) for key, at in slots if at is not None]
+        finally:
+            self._lock(False)
+
+    def reset(self, api: str) -> None:
+        """Every counter of ``api`` back to 0."""
+        mark = _print(api)
+        self.dirty = {key for key in self.dirty if key[0] != api}
+        self._lock(True)
+        try:
+            memory = self._memory
+            for slot in range(SLOTS):
+                offset = self._offset(slot)
+                prints = _SLOT.unpack_from(memory, offset)
+                if prints[0] and prints[1] == mark:
+                    _VALUE.pack_into(memory, offset + 16, 0.0)
+        finally:
+            self._lock(False)
+
+    # -- slots -------------------------------------------------------------------------------------
+    @staticmethod
+    def _offset(slot: int) -> int:
+        return _HEADER.size + slot * _SLOT.size
+
+    def _used(self) -> int:
+        return int(_USED.unpack_from(self._memory, _USED_AT)[0])
+
+    def _slot(self, key: CounterKey, *, make: bool) -> int | None:
+        """The slot of ``key``: found, or (``make``, with room left) taken for it; else ``None``."""
+        slot = self._slots.get(key)
+        if slot is not None:
+            return slot
+        mark, memory = _print("\0".join(key)), self._memory
+        slot = mark % SLOTS
+        while True:
+            found = _SLOT.unpack_from(memory, self._offset(slot))[0]
+            if found == mark:
+                break
+            if not found:
+                used = self._used()
+                if not make or used >= ROOM:
+                    return None
+                _SLOT.pack_into(memory, self._offset(slot), mark, _print(key[0]), 0.0)
+                _USED.pack_into(memory, _USED_AT, used + 1)
+                break
+            slot = (slot + 1) % SLOTS
+        self._slots[key] = slot
+        return slot
+
+    def _lock(self, take: bool) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
