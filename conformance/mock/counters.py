@@ -5,14 +5,21 @@ its own in the SQLite file each take cost a commit, and every commit made the ot
 drop their page caches. Here a take is a few bytes changed in a file every process maps (``PATH-counters`` beside
 the state file, as SQLite keeps ``PATH-shm``), under an ``flock`` of that file: about 2 µs.
 
-The SQLite file stays the record: each process writes the counters it changed into it with its next commit (and
-when it closes), and a counters file that is missing, from an older specforge, or not this state's (the state
-file was replaced) is built again from it. The counters file holds at most :data:`ROOM` counters; past that a new
-counter is counted in the SQLite file alone, as before.
+So is the state's newest version, which every commit takes under the writers' lock: a commit of a create is then
+its object rows and nothing else (no meta row read or written).
 
-Layout: a header (magic, the state's id, the number of slots, how many are used), then slots of (the counter's
-fingerprint, its API's fingerprint, its value), found by open addressing on the fingerprint. A slot is never
-freed: :meth:`CounterFile.reset` sets an API's counters to 0, which reads as a counter never taken.
+The SQLite file stays the record. Before a commit shows a number, the SQLite file is told, in that commit, that
+the counter went at least that far: :data:`AHEAD` further, so that it needs telling once in so many numbers (a
+running total is told exactly). A counters file that is missing, from an older specforge, or not this state's
+(the state file was put back from elsewhere) is built again from the SQLite file, with the newest version its rows
+show: numbers then go on past every one a committed object shows (skipping at most :data:`AHEAD`), never giving one
+twice. The counters file holds at most :data:`ROOM` counters; past that a new counter is counted in the SQLite
+file alone, a statement each.
+
+Layout: a header (magic, the state's id, the number of slots, how many are used, the newest version), then slots
+of (the counter's fingerprint, its API's fingerprint, its value, what the SQLite file holds), found by open
+addressing on the fingerprint. A slot is never freed: :meth:`CounterFile.reset` sets an API's counters to 0, which
+reads as a counter never taken.
 """
 
 from __future__ import annotations
@@ -32,14 +39,17 @@ __all__ = ["ROOM", "CounterFile", "CounterKey"]
 CounterKey = tuple[str, str, str]  # API, tenant (as JSON), counter name
 Row = tuple[str, str, str, float]  # a counter as the SQLite file keeps it
 
-_MAGIC = b"specforge-count1"
-_HEADER = struct.Struct("<16s16sQQ")  # magic, the state's id, slots, slots used
-_SLOT = struct.Struct("<QQd")  # fingerprint of the counter, of its API, the value
+_MAGIC = b"specforge-count2"
+_HEADER = struct.Struct("<16s16sQQQQ")  # magic, the state's id, slots, slots used, the state's version, (unused)
+_SLOT = struct.Struct("<QQdd")  # fingerprint of the counter, of its API, the value, what the SQLite file holds
 _VALUE = struct.Struct("<d")
-_USED, _USED_AT = struct.Struct("<Q"), 40  # the header's count of slots used
+_PAIR = struct.Struct("<dd")  # a slot's value and what the SQLite file holds
+_COUNT = struct.Struct("<Q")
+_USED_AT, _VERSION_AT = 40, 48  # where the header keeps the slots used and the version
+AHEAD = 64  # how far past a counter's value the SQLite file is told it went, so it is written once in so many
 SLOTS = 1 << 16
 ROOM = SLOTS * 3 // 4  # the most counters kept here: probes stay short
-SIZE = _HEADER.size + SLOTS * _SLOT.size  # 1.5 MiB, sparse until used
+SIZE = _HEADER.size + SLOTS * _SLOT.size  # 2 MiB, sparse until used
 
 
 def _print(text: str) -> int:
@@ -57,10 +67,11 @@ class CounterFile:
         self.dirty: set[CounterKey] = set()  # changed here since this process last wrote them to the SQLite file
 
     @classmethod
-    def open(cls, path: Path, state_id: bytes, rows: Callable[[], Iterable[Row]]) -> CounterFile:
-        """Map ``path``, building it from ``rows`` (the SQLite file's counters) unless it holds ``state_id``'s.
-
-        Called under the state's writers' lock, so no two processes build it at once."""
+    def open(
+        cls, path: Path, state_id: bytes, rows: Callable[[], Iterable[Row]], version: Callable[[], int]
+    ) -> CounterFile:
+        """Map ``path``, building it from ``rows`` (the SQLite file's counters) and ``version`` (its newest version)
+        unless it holds ``state_id``'s. Called under the state's writers' lock, so no two processes build it at once."""
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -79,13 +90,13 @@ class CounterFile:
             os.close(descriptor)
             raise
         counters = cls(path, descriptor, memory)
-        magic, owner, slots, _ = _HEADER.unpack_from(memory, 0)
+        magic, owner, slots, *_ = _HEADER.unpack_from(memory, 0)
         if (magic, owner, slots) != (_MAGIC, state_id, SLOTS):
-            counters._build(state_id, rows())
+            counters._build(state_id, rows(), version())
         return counters
 
-    def _build(self, state_id: bytes, rows: Iterable[Row]) -> None:
-        """Fill the map from the SQLite file's counters; the header goes last, so a build cut short is built again."""
+    def _build(self, state_id: bytes, rows: Iterable[Row], version: int) -> None:
+        """Fill the map from the SQLite file; the header goes last, so a build cut short is built again."""
         memory = self._memory
         memory[:] = bytes(SIZE)
         self._slots.clear()
@@ -93,8 +104,8 @@ class CounterFile:
             slot = self._slot((api, tenant, name), make=True)
             if slot is None:
                 break  # the rest stay in the SQLite file alone
-            _VALUE.pack_into(memory, self._offset(slot) + 16, float(value))
-        _HEADER.pack_into(memory, 0, _MAGIC, state_id, SLOTS, self._used())
+            _PAIR.pack_into(memory, self._offset(slot) + 16, float(value), float(value))
+        _HEADER.pack_into(memory, 0, _MAGIC, state_id, SLOTS, self._used(), version, 0)
 
     def close(self) -> None:
         self._memory.close()
@@ -127,16 +138,48 @@ class CounterFile:
         finally:
             self._lock(False)
 
-    def take_dirty(self) -> list[Row]:
-        """The counters this process changed since it last asked, with their values now (to write to SQLite)."""
+    def to_keep(self) -> list[tuple[CounterKey, float]]:
+        """Under the state's writers' lock, before a commit: what the SQLite file must be told of the counters this
+        process changed since its last commit, so that it holds at least every number taken (a total: exactly).
+        Told :data:`AHEAD` past a counter's value, the file needs telling again only once in so many numbers.
+        After the commit, :meth:`kept` records it; if the commit fails, :meth:`forget_keep` puts them back."""
         keys, self.dirty = self.dirty, set()
         self._lock(True)
         try:
-            slots = [(key, self._slot(key, make=False)) for key in keys]
-            memory = self._memory
-            return [(*key, _VALUE.unpack_from(memory, self._offset(at) + 16)[0]) for key, at in slots if at is not None]
+            keep = []
+            for key in keys:
+                slot = self._slot(key, make=False)
+                if slot is None:
+                    continue
+                value, held = _PAIR.unpack_from(self._memory, self._offset(slot) + 16)
+                if key[2].startswith("tally:"):
+                    if value != held:
+                        keep.append((key, value))
+                elif value > held:
+                    keep.append((key, value + AHEAD))
+            return keep
         finally:
             self._lock(False)
+
+    def kept(self, keep: list[tuple[CounterKey, float]]) -> None:
+        """After the commit that wrote ``keep``: what the SQLite file holds now."""
+        self._lock(True)
+        try:
+            for key, value in keep:
+                slot = self._slot(key, make=False)
+                if slot is not None:
+                    _VALUE.pack_into(self._memory, self._offset(slot) + 24, value)
+        finally:
+            self._lock(False)
+
+    def forget_keep(self, keep: list[tuple[CounterKey, float]]) -> None:
+        self.dirty.update(key for key, _ in keep)
+
+    def take_versions(self, count: int) -> int:
+        """Under the state's writers' lock: the newest version so far; the ``count`` after it are taken."""
+        newest = int(_COUNT.unpack_from(self._memory, _VERSION_AT)[0])
+        _COUNT.pack_into(self._memory, _VERSION_AT, newest + count)
+        return newest
 
     def reset(self, api: str) -> None:
         """Every counter of ``api`` back to 0."""
@@ -149,7 +192,7 @@ class CounterFile:
                 offset = self._offset(slot)
                 prints = _SLOT.unpack_from(memory, offset)
                 if prints[0] and prints[1] == mark:
-                    _VALUE.pack_into(memory, offset + 16, 0.0)
+                    _PAIR.pack_into(memory, offset + 16, 0.0, 0.0)  # as the SQLite file, where they are deleted
         finally:
             self._lock(False)
 
@@ -159,7 +202,7 @@ class CounterFile:
         return _HEADER.size + slot * _SLOT.size
 
     def _used(self) -> int:
-        return int(_USED.unpack_from(self._memory, _USED_AT)[0])
+        return int(_COUNT.unpack_from(self._memory, _USED_AT)[0])
 
     def _slot(self, key: CounterKey, *, make: bool) -> int | None:
         """The slot of ``key``: found, or (``make``, with room left) taken for it; else ``None``."""
@@ -176,8 +219,8 @@ class CounterFile:
                 used = self._used()
                 if not make or used >= ROOM:
                     return None
-                _SLOT.pack_into(memory, self._offset(slot), mark, _print(key[0]), 0.0)
-                _USED.pack_into(memory, _USED_AT, used + 1)
+                _SLOT.pack_into(memory, self._offset(slot), mark, _print(key[0]), 0.0, 0.0)
+                _COUNT.pack_into(memory, _USED_AT, used + 1)
                 break
             slot = (slot + 1) % SLOTS
         self._slots[key] = slot

@@ -62,7 +62,7 @@ else:
 
 
 FORMAT = "specforge-mock-state"
-VERSION = 1
+VERSION = 2  # 2: the newest version and the counters are kept in the counters file (1 is read, and made 2)
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE objects (api TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -192,7 +192,7 @@ class SharedState:
             raise MockConfigError(
                 f"{self.path}: a SQLite database but not a mock state file (tables: {found}); give another --state"
             )
-        if meta.get("format_version") != str(VERSION):
+        if meta.get("format_version") not in (str(VERSION), "1"):
             raise MockConfigError(
                 f"{self.path}: mock state format {meta.get('format_version')}, this mock reads format {VERSION}; "
                 "delete the file to start afresh, or serve it with the specforge that wrote it"
@@ -224,15 +224,20 @@ class SharedState:
         if self._tallied is None:
             from conformance.mock.counters import CounterFile
 
-            with self._committing() as db:
+            with self._committing() as (db, _):
                 row = db.execute("SELECT value FROM meta WHERE name = 'counters'").fetchone()
                 state_id = bytes.fromhex(row[0]) if row else os.urandom(16)
                 if row is None:
                     db.execute("INSERT INTO meta VALUES ('counters', ?)", (state_id.hex(),))
+                db.execute("UPDATE meta SET value = ? WHERE name = 'format_version'", (str(VERSION),))
                 self._tallied = CounterFile.open(
                     Path(f"{self.path}-counters"),
                     state_id,
                     lambda: db.execute("SELECT api, tenant, name, value FROM counters").fetchall(),
+                    lambda: max(
+                        int(db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0]),
+                        int(db.execute("SELECT coalesce(max(seq), 0) FROM objects").fetchone()[0]),
+                    ),
                 )
         return self._tallied
 
@@ -242,9 +247,8 @@ class SharedState:
         with self._lock:
             if self._db is not None and self._pid == os.getpid():
                 if self._tallied is not None:
-                    if self._tallied.dirty:
-                        with self._committing() as db:
-                            self._write_counters(db)
+                    with self._committing() as (db, newest):  # the version too, for a reader without the map
+                        db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(newest),))
                     self._tallied.close()
                 self._db.close()
                 if self._gate is not None:
@@ -278,8 +282,7 @@ class SharedState:
         writer the version it was given."""
         pending, self._pending = self._pending, None
         assert pending is not None
-        with self._committing() as db:
-            version = self._latest(db)
+        with self._committing(len(pending.groups)) as (db, version):
             rows: list[tuple[str, str, str, int, int, str | None]] = []
             made: dict[tuple[str, BucketKey, str], int] = {}  # objects made anew in this commit: their born
             told: list[tuple[Stamped, int, dict[tuple[BucketKey, str], int]]] = []
@@ -299,24 +302,40 @@ class SharedState:
                 " SET seq = excluded.seq, born = excluded.born, body = excluded.body",
                 rows,
             )
-            db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(version),))
-            self._write_counters(db)
-        self._version = version
         for owner, stamp, fresh in told:
             owner.stamped(stamp, fresh)
 
     @contextlib.contextmanager
-    def _committing(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction under the writers' lock: committed at the end, rolled back on an error."""
+    def _committing(self, versions: int = 0) -> Iterator[tuple[sqlite3.Connection, int]]:
+        """A write transaction under the writers' lock, which takes ``versions`` new versions (it is given the newest
+        before them) and tells the SQLite file what it must know of the counters this process changed (see
+        :meth:`CounterFile.to_keep`): committed at the end, rolled back on an error."""
         db = self._connection()
         self._begin(db)
+        keep: list[tuple[CounterKey, float]] = []
         try:
-            yield db
+            yield db, self._take_versions(db, versions)
+            keep = self._write_counters(db)
         except BaseException:
             self._version = None  # what this process read of the file may be stale
+            if self._tallied is not None:
+                self._tallied.forget_keep(keep)
             self._end(db, "ROLLBACK")
             raise
         self._end(db, "COMMIT")
+        if self._tallied is not None and keep:
+            self._tallied.kept(keep)
+
+    def _take_versions(self, db: sqlite3.Connection, count: int) -> int:
+        """Under the writers' lock: the newest version so far; the ``count`` after it are taken. In the counters
+        file, with no statement; without one, in the meta table."""
+        if self._tallied is not None:
+            return self._tallied.take_versions(count)
+        newest = self._latest(db)
+        if count:
+            self._version = newest + count
+            db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(self._version),))
+        return newest
 
     def _latest(self, db: sqlite3.Connection) -> int:
         """Under the writers' lock: the newest version in the file (as this process last wrote it, while no other
@@ -414,8 +433,8 @@ class SharedState:
         with self._lock:
             if self._pending is not None:
                 self._commit()
-            with self._committing() as db:
-                version = self._latest(db) + 1
+            with self._committing(1) as (db, newest):
+                version = newest + 1
                 db.execute(
                     "UPDATE objects SET body = NULL, seq = ?, born = ? WHERE api = ? AND body IS NOT NULL",
                     (version, version, api),
@@ -423,8 +442,6 @@ class SharedState:
                 db.execute("DELETE FROM counters WHERE api = ?", (api,))
                 if self._tallied is not None:
                     self._tallied.reset(api)
-                db.execute("UPDATE meta SET value = ? WHERE name = 'version'", (str(version),))
-            self._version = version
             return version
 
     # -- counters ----------------------------------------------------------------------------------
@@ -487,15 +504,17 @@ class SharedState:
                 self._unlock()
             return float(rows[0][0]) if rows else float(given)
 
-    def _write_counters(self, db: sqlite3.Connection) -> None:
-        """Under the writers' lock: the counters this process changed, as they are now (a later commit, by any
-        process, writes them as they are then: the file never goes back)."""
-        if self._tallied is not None and self._tallied.dirty:
+    def _write_counters(self, db: sqlite3.Connection) -> list[tuple[CounterKey, float]]:
+        """Under the writers' lock: write what the SQLite file must know of the counters this process changed (at
+        least each value taken; writes by any process are in the lock's order, so the file never goes back)."""
+        keep = self._tallied.to_keep() if self._tallied is not None and self._tallied.dirty else []
+        if keep:
             db.executemany(
                 "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
                 " SET value = excluded.value",
-                [(*key, int(value) if value.is_integer() else value) for *key, value in self._tallied.take_dirty()],
+                [(*key, int(value) if value.is_integer() else value) for key, value in keep],
             )
+        return keep
 
 
 def _next(value: float) -> float:
