@@ -88,7 +88,7 @@ def _server(
     port = free_port()
     command = _command(name, spec, port, mount, extra)
     if "--state" in extra:  # each repetition starts from an empty state
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-counters"):
             Path(extra[extra.index("--state") + 1] + suffix).unlink(missing_ok=True)
     log = settings.work / f"mock-{name}.log"
     try:

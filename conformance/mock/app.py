@@ -74,6 +74,20 @@ class MockState:
     def credentials(self, api: str, tenant: int = 0) -> dict[str, str]:
         return dict(self.servers[api].tenants.values[tenant])
 
+    def hold_writes(self) -> bool:
+        """For the server's fast path: what the requests it answers from now on write is committed at
+        :meth:`release_writes`, once, before their answers are sent (a group commit); ``False`` when there is no
+        state file, so nothing to commit and no answer to hold."""
+        if self.shared is None:
+            return False
+        self.shared.hold()
+        return True
+
+    def release_writes(self) -> None:
+        """Commit what was written since :meth:`hold_writes` (an error: the commit's)."""
+        if self.shared is not None:
+            self.shared.release()
+
     def quick(
         self, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]
     ) -> Callable[[bytes], Answer] | None:

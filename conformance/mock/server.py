@@ -82,6 +82,8 @@ class ApiServer:
             raw: bytes | None = await self._read_body(receive)
         except _TooLarge:
             raw = None
+        if self.store.shared is not None:
+            self.store.shared.release()  # answered here, so committed here: not held with the fast path's answers
         if fault.get("kind") == "drop":
             if raw is not None:
                 self.handle(method, path, query, headers, raw, fault)  # what it writes is written

@@ -127,6 +127,7 @@ class SharedState:
         self._db: sqlite3.Connection | None = None
         self._gate: int | None = None  # this process's descriptor of the file, for the writers' flock
         self._units = 0  # requests open in this process (see :meth:`unit`)
+        self._holding = False  # commits wait for :meth:`release` (see :meth:`hold`)
         self._pending: _Pending | None = None  # rows written by the requests under way, not committed yet
         self._seen: dict[str, int] = {}  # per API: SQLite's data_version when it last took changes in
         # the newest version in the file as of data_version ``_stamp`` (no one else has committed since)
@@ -267,14 +268,35 @@ class SharedState:
                 yield
             finally:
                 self._units -= 1
-                if not self._units and self._pending is not None:
+                if not self._units and self._pending is not None and not self._holding:
                     self._commit()
 
     def settle(self) -> None:
         """Inside a :meth:`unit`: commit what it wrote so far, now (a request whose writes are done, before its answer
         is shaped); a later write is committed with the unit."""
         with self._lock:
+            if self._pending is not None and not self._holding:
+                self._commit()
+
+    def commit_now(self) -> None:
+        """Commit what was written so far, held or not (before other processes' writes are taken in: they must
+        not go over rows of this one's still on their way)."""
+        with self._lock:
             if self._pending is not None:
+                self._commit()
+
+    def hold(self) -> None:
+        """Until :meth:`release`, requests' writes wait to be committed together: the server's fast path holds the
+        answers of the requests it answers in one turn of its event loop, then commits once for all of them (a
+        group commit) and sends them. :meth:`commit_now` still commits at once."""
+        with self._lock:
+            self._holding = True
+
+    def release(self) -> None:
+        """Commit what :meth:`hold` kept waiting (an error: the commit's), and commit each write at once again."""
+        with self._lock:
+            self._holding = False
+            if self._pending is not None and not self._units:
                 self._commit()
 
     def _commit(self) -> None:
@@ -425,7 +447,7 @@ class SharedState:
             if self._pending is None:
                 self._pending = _Pending()
             self._pending.groups.append((group, owner))
-            if not self._units:
+            if not self._units and not self._holding:
                 self._commit()
 
     def reset(self, api: str) -> int:

@@ -175,9 +175,8 @@ class Store:
         if self.shared is None or (self._snapshot == _TAKEN and not now):
             return
         with self.lock:
+            self.shared.commit_now()  # what this process wrote is committed first: what comes in cannot go over it
             if self._snapshot != _OUTSIDE:
-                # inside a request: what it wrote so far is committed first, so what comes in cannot go over it
-                self.shared.settle()
                 self._snapshot = _TAKEN
             self._take(self.shared.news(self.api, self._version, frozenset(self._mine)))
 

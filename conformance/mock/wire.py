@@ -77,13 +77,51 @@ class _HeldHead:
         return getattr(self._transport, name)
 
 
-def quick_of(app: Any) -> Quick | None:
-    """The fast path's answerer of ``app``: its own ``quick``, or its mock's (``app.state.mock.quick``)."""
-    quick = getattr(app, "quick", None)
+def quick_of(app: Any, name: str = "quick") -> Any:
+    """The fast path's answerer of ``app``: its own ``quick``, or its mock's (``app.state.mock.quick``); ``name``:
+    another of the fast path's calls (``hold_writes``, ``release_writes``), found the same way."""
+    quick = getattr(app, name, None)
     if quick is None:
         mock = getattr(getattr(app, "state", None), "mock", None)
-        quick = getattr(mock, "quick", None)
+        quick = getattr(mock, name, None)
     return quick if callable(quick) else None
+
+
+class _Turn:
+    """The answers given in one turn of the event loop, held until what their requests wrote is committed once
+    for all of them (a group commit: ``hold_writes`` and ``release_writes``, where the app keeps a state file)."""
+
+    __slots__ = ("answers", "hold", "open", "release")
+
+    def __init__(self, hold: Callable[[], bool] | None, release: Callable[[], None] | None) -> None:
+        self.hold = hold if release is not None else None
+        self.release = release
+        self.answers: list[tuple[Any, bytes, bool]] = []  # protocol, answer, keep-alive
+        self.open = False
+
+    def take(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Before a request is answered: whether its answer waits for the turn's commit."""
+        if self.hold is None:
+            return False
+        if not self.hold():
+            self.hold = None  # no state file: nothing is ever committed, no answer ever waits
+            return False
+        if not self.open:
+            self.open = True
+            loop.call_soon(self.end)  # after every request of this turn: the loop runs it once they are answered
+        return True
+
+    def end(self) -> None:
+        self.open = False
+        answers, self.answers = self.answers, []
+        assert self.release is not None
+        try:
+            self.release()
+        except Exception as exc:  # none of the answers stands: what they say is not in the state file
+            _log.error("Exception in ASGI application\n", exc_info=exc)
+            answers = [(protocol, protocol.failed(), False) for protocol, _, _ in answers]
+        for protocol, data, keep_alive in answers:
+            protocol.send(data, keep_alive)
 
 
 def http_protocol(app: Any = None) -> type[asyncio.Protocol] | str:
@@ -114,7 +152,8 @@ def http_protocol(app: Any = None) -> type[asyncio.Protocol] | str:
         parts.append(b"\r\n")
         return b"".join(parts)
 
-    answerer = quick_of(app)
+    answerer: Quick | None = quick_of(app)
+    turn = _Turn(quick_of(app, "hold_writes"), quick_of(app, "release_writes"))
 
     class OneWriteProtocol(HttpToolsProtocol):
         _pending: Callable[[bytes], Answer] | None = None  # the request being answered on the spot
@@ -164,20 +203,23 @@ def http_protocol(app: Any = None) -> type[asyncio.Protocol] | str:
                 return
             self._pending = None
             keep_alive = self.parser.should_keep_alive()
+            held = turn.take(self.loop)
             status = 500
             try:
                 status, headers, body = pending(b"".join(self._body))
                 data = _head(status, self.server_state.default_headers, headers, not keep_alive) + body
             except Exception as exc:  # what the ASGI path's 500 says; the cause goes to the log
                 _log.error("Exception in ASGI application\n", exc_info=exc)
-                status, headers, body = _FAILED
-                keep_alive = False
-                data = _head(status, self.server_state.default_headers, headers, True) + body
+                data, keep_alive = self.failed(), False
             self._body = []
             if self.access_log and self.access_logger.isEnabledFor(logging.INFO):  # as uvicorn logs its answers
                 where = "{}:{}".format(*self.client) if self.client else "-"
                 method = self.parser.get_method().decode("ascii")
                 self.access_logger.info('%s - "%s %s HTTP/1.1" %d', where, method, self.url.decode("latin-1"), status)
+            if held:  # sent once the turn's writes are committed; this connection reads on meanwhile
+                turn.answers.append((self, data, keep_alive))
+                self.on_response_complete()
+                return
             transport: Any = self.transport
             transport.whole(data)
             if not keep_alive:
@@ -185,6 +227,22 @@ def http_protocol(app: Any = None) -> type[asyncio.Protocol] | str:
             self.on_response_complete()
             if self.flow.write_paused:
                 self.flow.pause_reading()  # a client that sends without reading: read on once it has caught up
+
+        def send(self, data: bytes, keep_alive: bool) -> None:
+            """A held answer, once its turn's writes are committed (not if the client is gone meanwhile)."""
+            transport: Any = self.transport
+            if transport.is_closing():
+                return
+            transport.whole(data)
+            if not keep_alive:
+                transport.close()
+            elif self.flow.write_paused:
+                self.flow.pause_reading()
+
+        def failed(self) -> bytes:
+            """The 500 answer (the connection is closed after it)."""
+            status, headers, body = _FAILED
+            return _head(status, self.server_state.default_headers, headers, True) + body
 
         def resume_writing(self) -> None:
             super().resume_writing()

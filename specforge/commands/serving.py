@@ -53,6 +53,11 @@ class _Settling:
     def __init__(self, app: Any) -> None:
         self.app, self.writes = app, 0
 
+    @property
+    def state(self) -> Any:
+        """The app's state: the fast path finds the mock's other calls there (``hold_writes``, ``release_writes``)."""
+        return self.app.state
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
         if scope["type"] == "http":

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
 from uvicorn.server import ServerState
 
-from conformance.mock import create_app, demo_credentials
+from conformance.mock import MockConfig, create_app, demo_credentials
 from conformance.mock.wire import QUICK_BODY, http_protocol
 from tests.mock.helpers import MINIBILL
 
@@ -280,3 +282,96 @@ def test_a_body_past_the_mocks_limit_is_refused_on_the_fast_path_too() -> None:
     assert fast == slow
     assert fast[0].startswith(b"HTTP/1.1 413")
     assert json.loads(_parts(fast[1])[1]) == []  # nothing was stored
+
+
+_INVOICE = json.dumps({"invoice": {"buyer_name": "Acme", "kind": "vat", "issue_date": "2024-01-10"}}).encode()
+_CREATE = _request("/invoices.json", "POST", "Content-Type: application/json\r\n", _INVOICE)
+
+
+async def _one_turn(app: Any, requests: list[bytes], look: Any) -> list[_Recorder]:
+    """Each request on a connection of its own, all received in one turn of the event loop; ``look()`` runs before
+    the loop moves on, then the loop turns until every connection has its answer."""
+    config = uvicorn.Config(app, http=http_protocol(app), log_level="critical", lifespan="off")
+    config.load()
+    transports = []
+    for request in requests:
+        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+        transport = _Recorder()
+        protocol.connection_made(transport)
+        protocol.data_received(request)
+        transports.append(transport)
+    look(transports)
+    for _ in range(50):
+        await asyncio.sleep(0)
+    return transports
+
+
+def _rows(state: Path) -> int:
+    with sqlite3.connect(state) as db:
+        return int(db.execute("SELECT count(*) FROM objects WHERE body IS NOT NULL").fetchone()[0])
+
+
+def test_answers_of_one_turn_wait_for_one_commit_of_their_writes(tmp_path: Path) -> None:
+    """With a state file, the creates the fast path answers in one turn of the event loop are committed together
+    (a group commit: one transaction instead of one each, the cost two workers share), and no answer goes out
+    before what its request wrote is in the file, where another worker reads it."""
+    state = tmp_path / "mock.sqlite"
+    app = create_app([MINIBILL], config=MockConfig(state_file=state))
+    statements: list[str] = []
+    app.state.mock.shared._connection().set_trace_callback(statements.append)
+    before: list[Any] = []
+    sent = asyncio.run(
+        _one_turn(
+            app, [_CREATE] * 3, lambda transports: before.extend([*(list(t.writes) for t in transports), _rows(state)])
+        )
+    )
+    assert before == [[], [], [], 0]  # answered, but held: nothing committed yet
+    assert [t.writes[0].split(b" ", 2)[1] for t in sent] == [b"201"] * 3
+    assert statements.count("BEGIN IMMEDIATE") == 1 and statements.count("COMMIT") == 1
+    assert _rows(state) == 3
+    ids = sorted(json.loads(_parts(t.writes[0])[1])["id"] for t in sent)
+    assert len(set(ids)) == 3 and not any(t.closed for t in sent)
+
+
+def test_a_turn_whose_commit_fails_answers_500_to_each_of_its_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No held answer says what the file does not hold: when the commit fails, each gets the plain 500, and its
+    connection closes."""
+    from conformance.mock.shared import SharedState
+
+    app = create_app([MINIBILL], config=MockConfig(state_file=tmp_path / "mock.sqlite"))
+
+    def broken(self: SharedState) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SharedState, "_commit", broken)
+    sent = asyncio.run(_one_turn(app, [_CREATE, _CREATE], lambda _: None))
+    for transport in sent:
+        assert len(transport.writes) == 1 and transport.closed
+        assert transport.writes[0].startswith(b"HTTP/1.1 500")
+
+
+def test_a_request_the_application_answers_is_committed_before_its_answer_not_held(tmp_path: Path) -> None:
+    """A request that goes through the ASGI application (here a chunked body) while a turn's answers are held:
+    its task runs before the turn ends, yet what it writes (and what the held ones wrote) is in the file before
+    its answer goes out; the held answers go out too."""
+    state = tmp_path / "mock.sqlite"
+    app = create_app([MINIBILL], config=MockConfig(state_file=state))
+    head, _, body = _CREATE.partition(b"\r\n\r\n")
+    head = head.replace(f"Content-Length: {len(_INVOICE)}".encode(), b"Transfer-Encoding: chunked")
+    chunked = head + b"\r\n\r\n" + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+    seen: list[int] = []
+    server = app.state.mock.servers["minibill"]
+    respond = server.respond
+
+    def watched(*args: Any) -> Any:
+        answer = respond(*args)
+        seen.append(_rows(state))  # what the file holds as an answer is made
+        return answer
+
+    server.respond = watched  # type: ignore[method-assign]
+    sent = asyncio.run(_one_turn(app, [chunked, _CREATE, _CREATE], lambda _: None))
+    assert [t.writes[0].split(b" ", 2)[1] for t in sent] == [b"201"] * 3
+    assert seen == [0, 0, 3]  # the two held, then the application's: its own row and theirs committed
+    assert _rows(state) == 3
