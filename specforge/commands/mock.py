@@ -46,7 +46,8 @@ def banner(app: object, host: str, port: int) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help=(
         "Keep the objects in this SQLite file: they survive a restart of the mock (not a crash of the machine: the"
-        " file is not synced to disk), and mocks given the same file share them."
+        " file is not synced to disk), and mocks given the same file share them. Ids and numbers are counted in"
+        " FILE-counters beside it, which every mock serving the file maps (built again from FILE if it is gone)."
     ),
 )
 @click.option(
