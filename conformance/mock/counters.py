@@ -182,17 +182,17 @@ class CounterFile:
         return newest
 
     def reset(self, api: str) -> None:
-        """Every counter of ``api`` back to 0."""
-        mark = _print(api)
+        """Every counter of ``api`` back to 0 (its slots found by a search for its fingerprint: about a ms)."""
+        mark = _COUNT.pack(_print(api))
         self.dirty = {key for key in self.dirty if key[0] != api}
         self._lock(True)
         try:
             memory = self._memory
-            for slot in range(SLOTS):
-                offset = self._offset(slot)
-                prints = _SLOT.unpack_from(memory, offset)
-                if prints[0] and prints[1] == mark:
-                    _PAIR.pack_into(memory, offset + 16, 0.0, 0.0)  # as the SQLite file, where they are deleted
+            at = memory.find(mark, _HEADER.size)
+            while at != -1:
+                if (at - _HEADER.size) % _SLOT.size == 8:  # where a slot keeps its API's fingerprint
+                    _PAIR.pack_into(memory, at + 8, 0.0, 0.0)  # as the SQLite file, where they are deleted
+                at = memory.find(mark, at + 1)
         finally:
             self._lock(False)
 

@@ -243,6 +243,23 @@ def test_counters_past_the_files_room_are_counted_in_the_state_file(
     assert one.app.state.mock.shared._tallied._used() == 1
 
 
+def test_a_reset_starts_one_apis_numbers_again_and_keeps_the_others(tmp_path: Path) -> None:
+    """Resetting one API of a state forgets its objects and its counters, in the counters file every mock maps as
+    in the SQLite file; another API's counters on the same state go on."""
+    state = tmp_path / "mock.sqlite"
+    app = create_app([MINIBILL, "facturare"], config=MockConfig(state_file=state))
+    mini, billing = CheckedClient(app, "minibill"), api_client(app, "facturare")
+    for _ in range(2):
+        assert mini.post("/invoices.json", params=_token(), json=BODY).status_code == 201
+        assert billing.post("/customers", json={"name": "Acme"}).status_code == 201
+    app.state.mock.servers["minibill"].store.reset()
+    assert mini.post("/invoices.json", params=_token(), json=BODY).json()["id"] == 1
+    assert billing.post("/customers", json={"name": "Acme"}).json()["id"] == 3
+    other = create_app([MINIBILL, "facturare"], config=MockConfig(state_file=state))  # a mock of its own
+    assert CheckedClient(other, "minibill").post("/invoices.json", params=_token(), json=BODY).json()["id"] == 2
+    assert api_client(other, "facturare").post("/customers", json={"name": "Beta"}).json()["id"] == 4
+
+
 def _open_at(state: str, start: Any) -> None:
     start.wait(timeout=60)  # every process opens the new file at one moment
     SharedState.open(Path(state)).close()
