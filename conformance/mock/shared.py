@@ -260,8 +260,9 @@ class SharedState:
     @contextlib.contextmanager
     def unit(self) -> Iterator[None]:
         """One request: the object rows it writes are one transaction, committed when the request is done (or at
-        :meth:`settle`), an error or not. The writers' lock is taken for that commit alone, not while the request
-        builds what it writes: a create's counters are taken each in a statement of their own (:meth:`next_number`)."""
+        :meth:`settle`; later, with others, while :meth:`hold` is on), an error or not. The writers' lock is taken for
+        that commit alone, not while the request builds what it writes: its counters are taken in the counters file
+        (:meth:`next_number`)."""
         with self._lock:
             self._units += 1
             try:
