@@ -225,7 +225,8 @@ class SharedState:
         if self._tallied is None:
             from conformance.mock.counters import CounterFile
 
-            with self._committing() as (db, _):
+            self._begin(db)  # not :meth:`_committing`, which maps the file first
+            try:
                 row = db.execute("SELECT value FROM meta WHERE name = 'counters'").fetchone()
                 state_id = bytes.fromhex(row[0]) if row else os.urandom(16)
                 if row is None:
@@ -240,6 +241,10 @@ class SharedState:
                         int(db.execute("SELECT coalesce(max(seq), 0) FROM objects").fetchone()[0]),
                     ),
                 )
+            except BaseException:
+                self._end(db, "ROLLBACK")
+                raise
+            self._end(db, "COMMIT")
         return self._tallied
 
     def close(self) -> None:
@@ -333,6 +338,9 @@ class SharedState:
         """A write transaction under the writers' lock, which takes ``versions`` new versions (it is given the newest
         before them) and tells the SQLite file what it must know of the counters this process changed (see
         :meth:`CounterFile.to_keep`): committed at the end, rolled back on an error."""
+        # the counters file mapped first, in every process (a worker's first write may take no counter): versions
+        # are taken there alone, never from the meta row, which only a mock's close brings up to date
+        self._counts()
         db = self._connection()
         self._begin(db)
         keep: list[tuple[CounterKey, float]] = []

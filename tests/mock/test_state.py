@@ -4,13 +4,8 @@ when the file is not a mock state of this version."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import re
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +17,26 @@ from conformance.mock import MockConfig, MockConfigError, create_app, demo_crede
 from conformance.mock.shared import SharedState
 from specforge.cli import main
 from tests.mock.helpers import MINIBILL, CheckedClient, api_client
+from tests.served import mock_process
 
 BODY = {"invoice": {"buyer_name": "Acme", "kind": "vat", "issue_date": "2024-01-10"}}
+
+
+def test_a_worker_whose_first_write_takes_no_counter_still_takes_a_new_version(tmp_path: Path) -> None:
+    """Found by Fakturownia's SDK against ``--workers 2``: a worker whose first write was a delete (no id or
+    number taken, so the counters file not mapped yet) stamped it with the version the SQLite file's meta row
+    kept when the mocks started, under versions other workers had given out since; every other worker, past
+    that version already, never took the delete in and went on serving the deleted invoice."""
+    state = tmp_path / "mock.sqlite"
+    one, two = _client(state), _client(state)
+    two.app.state.mock.shared.close()  # as before the workers are forked: each opens the file again
+    made = [one.post("/invoices.json", params=_token(), json=BODY).json()["id"] for _ in range(3)]
+    assert two.delete(f"/invoices/{made[0]}.json", params=_token()).status_code in (200, 204)
+    assert one.get(f"/invoices/{made[0]}.json", params=_token()).status_code == 404
+    assert _ids(one) == _ids(two) == made[1:]
+    two.app.state.mock.shared.close()
+    two.app.state.mock.reset()  # a reset through a worker that has not mapped the counters yet starts them again
+    assert one.post("/invoices.json", params=_token(), json=BODY).json()["id"] == 1
 
 
 def _client(state: Path) -> CheckedClient:
@@ -302,24 +315,10 @@ def _cpu_ticks(pid: int) -> int:
 @pytest.mark.slow
 def test_workers_share_one_state_over_loopback(tmp_path: Path) -> None:
     """Two workers behind one port: every object created through either is listed and read once through both."""
-    entry = "from specforge.cli import main; main()"
-    command = [sys.executable, "-c", entry, "mock", "--spec", str(MINIBILL), "--port", "0", "--workers", "2"]
-    command += ["--state", str(tmp_path / "shared.sqlite")]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert process.stdout is not None
-        port = re.findall(r":(\d+)/minibill", process.stdout.readline())[0]
-        while not process.stdout.readline().startswith("state:"):
-            pass
-        base = f"http://127.0.0.1:{port}/minibill"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx2.get(f"{base}/invoices.json", params=_token(), timeout=2)
-                break
-            except httpx2.TransportError:
-                time.sleep(0.1)
+    state = str(tmp_path / "shared.sqlite")
+    with mock_process("--spec", str(MINIBILL), "--workers", "2", "--state", state) as served:
+        assert served.banner[-1] == f"state: {state} (2 workers)"
+        base, process = served.urls["minibill"], served.process
         workers = [int(p) for p in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
         assert len(workers) == 2
         before = {pid: _cpu_ticks(pid) for pid in workers}
@@ -348,12 +347,6 @@ def test_workers_share_one_state_over_loopback(tmp_path: Path) -> None:
         for number in made[::10]:
             assert httpx2.get(f"{base}/invoices/{number}.json", params=_token(), timeout=10).status_code == 200
         assert all(_cpu_ticks(pid) > before[pid] for pid in workers), "one worker served nothing"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
     assert process.returncode == 0
 
 

@@ -12,6 +12,8 @@ import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.served import stopping
+
 __all__ = [
     "SOURCE_IGNORE",
     "copy_source",
@@ -84,11 +86,5 @@ def serving(command: list[str], cwd: Path, env: dict[str, str]) -> Iterator[subp
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
+    with stopping(process):
         yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
