@@ -10,6 +10,7 @@ yet stays unset instead of raising.
 from __future__ import annotations
 
 import ast
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -33,6 +34,8 @@ def number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+    except OverflowError:  # a JSON integer past every double: infinite as one, as "1e400" reads
+        return math.inf if value > 0 else -math.inf
 
 
 def _sum(values: Any) -> float:

@@ -45,13 +45,20 @@ def formatted(fill: str, number: int) -> str:
         return str(number)
 
 
+# the highest chosen number a sequence goes on from (JavaScript's Number.MAX_SAFE_INTEGER): past it a double (the
+# shared state's counters file, and a JavaScript client's every number) no longer tells one number from the next
+MAX_COUNTED = 2**53 - 1
+
+
 def taken_number(fill: str, value: Any) -> int | None:
     """The number a client-chosen value holds in the fill's format (``INV-0040`` -> 40; ``40/12/2026`` -> 40 in
-    December 2026, ``None`` in another period, whose sequence this is not), or ``None`` where it does not match."""
+    December 2026, ``None`` in another period, whose sequence this is not), or ``None`` where it does not match.
+
+    A number past :data:`MAX_COUNTED` is not counted on (``None``): the next one left out does not follow it."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if abs(value) <= MAX_COUNTED else None
     pattern, now, named = "", period(), False
     try:
         parts = list(string.Formatter().parse(fill[len("sequence:") :]))
@@ -66,4 +73,7 @@ def taken_number(fill: str, value: Any) -> int | None:
         elif field is not None:
             pattern += r"\d+"
     found = re.fullmatch(pattern, str(value)) if named else None
-    return int(found["n"]) if found else None
+    if found is None or len(found["n"]) > len(str(MAX_COUNTED)):
+        return None
+    taken = int(found["n"])
+    return taken if taken <= MAX_COUNTED else None

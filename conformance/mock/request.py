@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -211,8 +212,16 @@ def parse_body(op: Operation, content_type: str, raw: bytes, max_depth: int) -> 
     if "json" in chosen:
         try:
             body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise BodyProblem("validation", "the request body is not valid JSON") from None
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            raise BodyProblem("validation", f"the request body is not valid JSON ({where})") from None
+        except UnicodeDecodeError as exc:
+            raise BodyProblem("validation", f"the request body is not UTF-8 (byte {exc.start})") from None
+        except ValueError:  # Python's own limit on the digits of an integer
+            limit = f"{sys.get_int_max_str_digits():,}"
+            raise BodyProblem("validation", f"the request body holds a number of more than {limit} digits") from None
+        except RecursionError:
+            raise BodyProblem("validation", "the request body is nested too deep to read") from None
         # each level opens a bracket: a body with no more of them than the limit needs no walk
         shallow = raw.count(b"{") + raw.count(b"[") <= max_depth
         if not shallow and structure_depth(body, max_depth) > max_depth:

@@ -538,14 +538,26 @@ class SharedState:
     def _write_counters(self, db: sqlite3.Connection) -> list[tuple[CounterKey, float]]:
         """Under the writers' lock: write what the SQLite file must know of the counters this process changed (at
         least each value taken; writes by any process are in the lock's order, so the file never goes back)."""
-        keep = self._tallied.to_keep() if self._tallied is not None and self._tallied.dirty else []
+        counts = self._tallied
+        keep = counts.to_keep() if counts is not None and counts.dirty else []
         if keep:
-            db.executemany(
-                "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
-                " SET value = excluded.value",
-                [(*key, int(value) if value.is_integer() else value) for key, value in keep],
-            )
+            try:
+                db.executemany(
+                    "INSERT INTO counters VALUES (?, ?, ?, ?) ON CONFLICT (api, tenant, name) DO UPDATE"
+                    " SET value = excluded.value",
+                    [(*key, _stored(value)) for key, value in keep],
+                )
+            except BaseException:
+                assert counts is not None
+                counts.forget_keep(keep)  # told at the next commit
+                raise
         return keep
+
+
+def _stored(value: float) -> float | int:
+    """A counter's value as the SQLite file keeps it: an integer where it is one SQLite can hold (a running total
+    of payments can be any double: 9e250 is whole, and no 64-bit integer)."""
+    return int(value) if value.is_integer() and -(2**63) <= value < 2**63 else value
 
 
 def _next(value: float) -> float:

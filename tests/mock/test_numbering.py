@@ -5,13 +5,14 @@ computes, so the next number left out follows it instead of repeating or going b
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 
-from conformance.mock import create_app
-from tests.mock.helpers import CheckedClient, fresh_client
+from conformance.mock import MockConfig, create_app
+from tests.mock.helpers import CheckedClient, api_client, fresh_client
 
 APIS = ("efactori", "facturare", "bitfaktura")
 LINE = {"name": "Pain", "quantity": 1, "price": 2.5}
@@ -75,6 +76,25 @@ def test_efactori_chosen_number_moves_its_sequence_on(apps: dict[str, Starlette]
     assert _efactori_number(client, date="2026-03-07") == 43
     assert _announced(client, "2025-05-01") == "1"  # another book year is untouched
     assert _announced(client, "2026-05-01", journal_id=7) == "1"  # and so is another journal
+
+
+@pytest.mark.parametrize("state", [False, True], ids=["memory", "state-file"])
+def test_a_chosen_number_past_what_a_double_holds_exactly_moves_nothing(state: bool, tmp_path: Path) -> None:
+    """Numbers past JavaScript's Number.MAX_SAFE_INTEGER (2**53 - 1) are kept as sent but not counted on, the same
+    in memory and in a state file (whose counters are doubles: past 2**53 every later number would repeat).
+    A number of 31 digits once got a 500 from a mock with a state file (SQLite holds no integer that large)."""
+    config = MockConfig(state_file=tmp_path / "mock.sqlite") if state else None
+    client = api_client(create_app(["efactori"], config=config), "efactori")
+    assert _efactori_number(client, date="2026-03-01") == 1
+    for chosen in (10**30, 2**53, 2**53 - 2):
+        assert _efactori_number(client, date="2026-03-02", number=chosen) == chosen
+    assert _efactori_number(client, date="2026-03-03") == 2**53 - 1  # the last chosen number was counted on
+    assert _efactori_number(client, date="2026-03-04", number=int("9" * 300)) == int("9" * 300)
+    assert _efactori_number(client, date="2026-03-05") == 2**53
+    longer = b'{"customer_name": "Dupont", "invoice_lines": [], "number": ' + b"9" * 5000 + b"}"
+    refused = client.post("/v1/invoices.json", content=longer, headers={"content-type": "application/json"})
+    assert refused.status_code == 400  # Python reads no integer of more than 4,300 digits: said, not a 500
+    assert refused.json()["message"] == "the request body holds a number of more than 4,300 digits"
 
 
 def test_facturare_chosen_invoice_and_customer_numbers_move_their_sequences_on(apps: dict[str, Starlette]) -> None:

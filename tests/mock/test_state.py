@@ -3,6 +3,7 @@ when the file is not a mock state of this version."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sqlite3
 import threading
@@ -37,6 +38,25 @@ def test_a_worker_whose_first_write_takes_no_counter_still_takes_a_new_version(t
     two.app.state.mock.shared.close()
     two.app.state.mock.reset()  # a reset through a worker that has not mapped the counters yet starts them again
     assert one.post("/invoices.json", params=_token(), json=BODY).json()["id"] == 1
+
+
+def test_running_totals_past_what_sqlite_holds_as_an_integer_are_kept(tmp_path: Path) -> None:
+    """A payment of 9.2e250 (schemathesis sent one through ``conform --url`` against ``--workers 2``) is a whole
+    double, and no 64-bit integer: it was written to the counters table as an int and every commit carrying it
+    failed (a 500). It is kept as a REAL; a JSON integer past every double counts as infinite, in memory too."""
+    state = tmp_path / "mock.sqlite"
+    client = api_client(create_app(["efactori"], config=MockConfig(state_file=state)), "efactori")
+    lines = [{"name": "Pain", "quantity": 1, "price": 100}]
+    body = {"customer_name": "Dupont", "date": "2026-03-01", "invoice_lines": lines}
+    made = client.post("/v1/invoices.json", json=body).json()["id"]
+    for amount in (9.16540033579451e250, 10**400):
+        payment = {"payment_account_id": 3, "date": "2026-03-02", "amount": {"_": amount}}
+        assert client.post(f"/v1/invoices/{made}/payments.json", json=payment).status_code == 201
+    assert client.get(f"/v1/invoices/{made}.json").json()["status"] == "paid"
+    client.app.state.mock.shared.close()  # the counters it changed are written to the SQLite file
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        totals = db.execute("SELECT value FROM counters WHERE name LIKE 'tally:%'").fetchall()
+    assert totals == [(float("inf"),)]
 
 
 def _client(state: Path) -> CheckedClient:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
 
 from apimodel import load_api
+from apimodel.project import ROOT
 from conformance.auth import credentials_from_env
 from conformance.checks.responses import is_state_refusal, is_unwritten_singleton
 from conformance.engine import ConformOptions, Target, run_spec
@@ -64,3 +70,35 @@ def test_an_unknown_client_code_refused_as_documented_is_no_drift() -> None:
     result = run_spec(api, Target("http://localhost/cloudinvoice", app=app), credentials=credentials, options=options)
     assert result.drifts == (), [d.kind for d in result.drifts]
     assert result.test_cases > 0
+
+
+def _updates_drift(app: Any) -> list[tuple[str, str, str]]:
+    api = load_api("bitfaktura")
+    options = ConformOptions(seed=0, phases=("coverage",), operations=("createInvoice", "updateInvoice"))
+    credentials = credentials_from_env(api, demo_credentials("bitfaktura"))
+    result = run_spec(api, Target("http://localhost/bitfaktura", app=app), credentials=credentials, options=options)
+    assert result.test_cases > 1000
+    return [(d.kind, d.spec_says, d.api_did) for d in result.drifts]
+
+
+@pytest.mark.slow
+def test_an_update_of_a_computed_field_is_held_to_the_specs_rule_not_to_the_value_sent(tmp_path: Path) -> None:
+    """BitFaktura's ``status`` is computed (``x-computed``): a ``partial`` sent with nothing paid is ``issued``.
+    ``write_persisted`` expected the value sent back and reported our own mock as drifting from our own spec
+    (``conform bitfaktura``, seed 0: "status becomes 'partial'"); it now expects what the spec's rule makes of the
+    value sent. An API that keeps the status as sent still drifts, named by the rule it breaks."""
+    assert _updates_drift(create_app(["bitfaktura"])) == []
+
+    spec = yaml.safe_load((ROOT / "specs" / "bitfaktura.yaml").read_text(encoding="utf-8"))
+    status = spec["components"]["schemas"]["Invoice"]["properties"]["status"]
+    del status["x-computed"]  # this API stores the status it is sent
+    keeps = tmp_path / "bitfaktura.yaml"
+    keeps.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    found = _updates_drift(create_app([keeps]))
+    assert found and {kind for kind, _, _ in found} == {"state-inconsistency"}
+    assert any(
+        said.startswith("status becomes 'issued', by the spec's rule")
+        and "on status='partial'" in said
+        and did == "read back status='partial' after a 200"
+        for _, said, did in found
+    ), found
