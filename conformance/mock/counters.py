@@ -63,6 +63,8 @@ class CounterFile:
     def __init__(self, path: Path, descriptor: int, memory: mmap.mmap) -> None:
         self.path = path
         self._fd, self._memory = descriptor, memory
+        found = os.fstat(descriptor)
+        self._file = (found.st_dev, found.st_ino)  # which file is mapped (see :meth:`moved`)
         self._slots: dict[CounterKey, int] = {}  # slots never move: each is looked up once per process
         self.dirty: set[CounterKey] = set()  # changed here since this process last wrote them to the SQLite file
 
@@ -110,6 +112,36 @@ class CounterFile:
     def close(self) -> None:
         self._memory.close()
         os.close(self._fd)
+
+    def moved(self) -> bool:
+        """Whether the file at :attr:`path` is no longer the one mapped (deleted, or replaced, while mocks ran)."""
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        return (found.st_dev, found.st_ino) != self._file
+
+    def values(self, keys: Iterable[CounterKey]) -> dict[CounterKey, float]:
+        """The value of each of ``keys`` kept here."""
+        found = {}
+        self._lock(True)
+        try:
+            for key in keys:
+                slot = self._slot(key, make=False)
+                if slot is not None:
+                    found[key] = float(_VALUE.unpack_from(self._memory, self._offset(slot) + 16)[0])
+        finally:
+            self._lock(False)
+        return found
+
+    def carry(self, taken: dict[CounterKey, float]) -> None:
+        """Counters another map of this state took and the SQLite file does not know yet: a number goes on from the
+        higher of the two values; a running total is the other map's (it changed there last)."""
+        for key, value in taken.items():
+            if key[2].startswith("tally:"):
+                self.change(key, lambda _, value=value: value)
+            else:
+                self.change(key, lambda mine, value=value: max(mine, value))
 
     # -- counting ----------------------------------------------------------------------------------
     def change(self, key: CounterKey, how: Callable[[float], float]) -> float | None:

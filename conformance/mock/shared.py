@@ -223,29 +223,47 @@ class SharedState:
             return None
         db = self._connection()
         if self._tallied is None:
-            from conformance.mock.counters import CounterFile
-
             self._begin(db)  # not :meth:`_committing`, which maps the file first
             try:
-                row = db.execute("SELECT value FROM meta WHERE name = 'counters'").fetchone()
-                state_id = bytes.fromhex(row[0]) if row else os.urandom(16)
-                if row is None:
-                    db.execute("INSERT INTO meta VALUES ('counters', ?)", (state_id.hex(),))
-                db.execute("UPDATE meta SET value = ? WHERE name = 'format_version'", (str(VERSION),))
-                self._tallied = CounterFile.open(
-                    Path(f"{self.path}-counters"),
-                    state_id,
-                    lambda: db.execute("SELECT api, tenant, name, value FROM counters").fetchall(),
-                    lambda: max(
-                        int(db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0]),
-                        int(db.execute("SELECT coalesce(max(seq), 0) FROM objects").fetchone()[0]),
-                    ),
-                )
+                self._map(db)
             except BaseException:
                 self._end(db, "ROLLBACK")
                 raise
             self._end(db, "COMMIT")
         return self._tallied
+
+    def _map(self, db: sqlite3.Connection) -> None:
+        """In a write transaction: map the counters file, built from the SQLite file unless it is this state's."""
+        from conformance.mock.counters import CounterFile
+
+        row = db.execute("SELECT value FROM meta WHERE name = 'counters'").fetchone()
+        state_id = bytes.fromhex(row[0]) if row else os.urandom(16)
+        if row is None:
+            db.execute("INSERT INTO meta VALUES ('counters', ?)", (state_id.hex(),))
+        db.execute("UPDATE meta SET value = ? WHERE name = 'format_version'", (str(VERSION),))
+        self._tallied = CounterFile.open(
+            Path(f"{self.path}-counters"),
+            state_id,
+            lambda: db.execute("SELECT api, tenant, name, value FROM counters").fetchall(),
+            lambda: max(
+                int(db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()[0]),
+                int(db.execute("SELECT coalesce(max(seq), 0) FROM objects").fetchone()[0]),
+            ),
+        )
+
+    def _map_again(self, db: sqlite3.Connection) -> None:
+        """In a write transaction, when the counters file this process maps was deleted or replaced while it ran:
+        map the one at its path (built from the SQLite file if new), carrying over the counters this process took
+        since its last commit, which the SQLite file does not know yet. Without it this process went on counting
+        apart from the others, versions too, and never saw what they wrote after."""
+        old = self._tallied
+        assert old is not None
+        taken = old.values(old.dirty)
+        old.close()
+        self._tallied = None
+        self._map(db)
+        assert self._tallied is not None
+        self._tallied.carry(taken)
 
     def close(self) -> None:
         """Close this process's connection (before forking workers, which open their own), writing the counters it
@@ -345,6 +363,8 @@ class SharedState:
         self._begin(db)
         keep: list[tuple[CounterKey, float]] = []
         try:
+            if self._tallied is not None and self._tallied.moved():
+                self._map_again(db)
             yield db, self._take_versions(db, versions)
             keep = self._write_counters(db)
         except BaseException:

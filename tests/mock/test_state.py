@@ -246,6 +246,26 @@ def test_counters_are_shared_in_a_file_beside_the_state_and_built_again_from_it(
     assert _ids(third) == [*made, after, last]
 
 
+def test_a_counters_file_deleted_while_mocks_run_is_mapped_again_by_each(tmp_path: Path) -> None:
+    """Each mock still counted in the counters file it had mapped, deleted under it, while a mock that came after
+    built a new one: two sets of ids and versions, and writes one mock never saw. Each mock now finds out at its
+    next commit (under the writers' lock) and maps the file at the path, carrying over what it took since its last
+    commit; ids stay unique and every write is seen by both."""
+    state = tmp_path / "mock.sqlite"
+    one, two = _client(state), _client(state)
+    made = [c.post("/invoices.json", params=_token(), json=BODY).json()["id"] for c in (one, two, one)]
+    Path(f"{state}-counters").unlink()  # one and two still map the deleted file
+    three = _client(state)  # builds a new one
+    for client in (three, one, two, three, one):
+        made.append(client.post("/invoices.json", params=_token(), json=BODY).json()["id"])
+    assert three.delete(f"/invoices/{made[0]}.json", params=_token()).status_code == 204
+    made.append(one.post("/invoices.json", params=_token(), json=BODY).json()["id"])
+    assert len(set(made)) == len(made), made
+    expected = sorted(set(made) - {made[0]})
+    assert sorted(_ids(one)) == sorted(_ids(two)) == sorted(_ids(three)) == expected
+    assert one.get(f"/invoices/{made[0]}.json", params=_token()).status_code == 404  # three's delete, seen by one
+
+
 def test_a_counters_file_that_is_not_one_is_refused_in_one_line(tmp_path: Path) -> None:
     state = tmp_path / "mock.sqlite"
     SharedState.open(state).close()
