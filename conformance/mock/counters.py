@@ -25,6 +25,7 @@ reads as a counter never taken.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import mmap
 import os
@@ -50,6 +51,10 @@ AHEAD = 64  # how far past a counter's value the SQLite file is told it went, so
 SLOTS = 1 << 16
 ROOM = SLOTS * 3 // 4  # the most counters kept here: probes stay short
 SIZE = _HEADER.size + SLOTS * _SLOT.size  # 2 MiB, sparse until used
+
+
+def _carried(value: float, _: float) -> float:
+    return value
 
 
 def _print(text: str) -> int:
@@ -138,10 +143,8 @@ class CounterFile:
         """Counters another map of this state took and the SQLite file does not know yet: a number goes on from the
         higher of the two values; a running total is the other map's (it changed there last)."""
         for key, value in taken.items():
-            if key[2].startswith("tally:"):
-                self.change(key, lambda _, value=value: value)
-            else:
-                self.change(key, lambda mine, value=value: max(mine, value))
+            total = key[2].startswith("tally:")
+            self.change(key, functools.partial(_carried, value) if total else functools.partial(max, value))
 
     # -- counting ----------------------------------------------------------------------------------
     def change(self, key: CounterKey, how: Callable[[float], float]) -> float | None:

@@ -104,17 +104,22 @@ _Row = tuple[str, "BucketKey", str, str, int | None, str | None]  # API, where, 
 class _Pending:
     """The object rows one request wrote, in order, committed together when it is done (:meth:`SharedState.settle`)."""
 
-    __slots__ = ("groups",)
+    __slots__ = ("groups", "moved")
 
     def __init__(self) -> None:
         # per write: the rows, stamped at commit with one new version, and who is told the version (the store)
         self.groups: list[tuple[list[_Row], Stamped]] = []
+        # the running totals the requests moved (API, tenant, name, amount): moved back if the commit fails
+        self.moved: list[tuple[str, TenantKey, str, float]] = []
 
 
 class Stamped(Protocol):
     def stamped(self, version: int, born: dict[tuple[BucketKey, str], int]) -> None:
         """The version a write was given when committed; ``born``: (bucket, key) -> the version of each object the
         write made anew (the commit's first write of it)."""
+
+    def lost(self) -> None:
+        """A write was not committed (the file refused the commit): what memory holds of the state is stale."""
 
 
 class SharedState:
@@ -328,6 +333,18 @@ class SharedState:
         writer the version it was given."""
         pending, self._pending = self._pending, None
         assert pending is not None
+        try:
+            self._write(pending)
+        except BaseException:
+            # the requests are answered 500: what they did is undone where it is not in the file (running totals
+            # in the counters file; objects in each store's memory, taken again from the file at its next read)
+            for api, tenant, name, amount in reversed(pending.moved):
+                self._tally(api, tenant, name, -amount)
+            for owner in {id(owner): owner for _, owner in pending.groups}.values():
+                owner.lost()
+            raise
+
+    def _write(self, pending: _Pending) -> None:
         with self._committing(len(pending.groups)) as (db, version):
             rows: list[tuple[str, str, str, int, int, str | None]] = []
             made: dict[tuple[str, BucketKey, str], int] = {}  # objects made anew in this commit: their born
@@ -510,6 +527,15 @@ class SharedState:
         )
 
     def tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
+        total = self._tally(api, tenant, name, amount)
+        with self._lock:
+            if self._units or self._holding:  # inside a request, whose rows are committed later
+                if self._pending is None:
+                    self._pending = _Pending()
+                self._pending.moved.append((api, tenant, name, amount))
+        return total
+
+    def _tally(self, api: str, tenant: TenantKey, name: str, amount: float) -> float:
         return self._change(
             (api, self._owner(tenant), f"tally:{name}"),
             lambda value: value + amount,

@@ -44,6 +44,7 @@ class Store:
         self._version = 0  # shared state: every change up to this version is taken in
         self._mine: set[int] = set()  # shared state: versions past ``_version`` this process wrote (in memory)
         self._snapshot = _OUTSIDE  # or inside a request: _DUE until its first read takes others' writes in, then _TAKEN
+        self._stale = False  # shared state: a commit of this store's writes failed; memory is taken again at a read
         if shared is not None:
             self._take(shared.load(api))
 
@@ -172,10 +173,14 @@ class Store:
     def refresh(self, *, now: bool = False) -> None:
         """Take in what other processes wrote to the shared state since this one last looked (inside a request,
         once, at its first read; ``now``: again, for a write that depends on everything stored)."""
-        if self.shared is None or (self._snapshot == _TAKEN and not now):
+        if self.shared is None or (self._snapshot == _TAKEN and not now and not self._stale):
             return
         with self.lock:
             self.shared.commit_now()  # what this process wrote is committed first: what comes in cannot go over it
+            if self._stale:  # memory taken again whole (``news`` would say nothing: no one else committed)
+                self._forget()
+                self._stale = False
+                self._take(self.shared.load(self.api))
             if self._snapshot != _OUTSIDE:
                 self._snapshot = _TAKEN
             self._take(self.shared.news(self.api, self._version, frozenset(self._mine)))
@@ -194,6 +199,18 @@ class Store:
                 rows.append((where, key, obj, None if born == _PENDING else born))
                 self._apply(where, key, obj, _PENDING if born is None and obj is not None else None)
             self.shared.record(self.api, rows, self)  # committed with the request (or now, outside one)
+
+    def lost(self) -> None:
+        """A commit of this store's writes failed (their requests were answered 500): memory holds objects the file
+        does not; everything is taken again from the file at the next read."""
+        self._stale = True
+
+    def _forget(self) -> None:
+        self._buckets.clear()
+        self._where.clear()
+        self._born.clear()
+        self._mine.clear()
+        self._version = 0
 
     def stamped(self, version: int, born: dict[tuple[BucketKey, str], int]) -> None:
         """A write of this store was committed as ``version``; ``born``: when each object it made was first written."""

@@ -59,6 +59,36 @@ def test_running_totals_past_what_sqlite_holds_as_an_integer_are_kept(tmp_path: 
     assert totals == [(float("inf"),)]
 
 
+def test_what_a_failed_commit_did_is_undone_in_memory_and_in_the_running_totals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit the file refuses (disk full, an I/O error) gets its requests a 500. Before, the mock that made them
+    went on serving the objects they created from its memory, and the running total a refused payment added stayed
+    added: the next payment of 50 on an invoice of 100 made it paid."""
+    from conformance.mock.shared import SharedState
+
+    client = api_client(create_app(["efactori"], config=MockConfig(state_file=tmp_path / "mock.sqlite")), "efactori")
+    body = {"customer_name": "Dupont", "invoice_lines": [{"name": "Pain", "quantity": 1, "price": 100, "vat": 0}]}
+    made = client.post("/v1/invoices.json", json=body).json()["id"]
+    committing = SharedState._committing
+
+    def refused(self: SharedState, versions: int = 0) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SharedState, "_committing", refused)
+    payment = {"payment_account_id": 3, "date": "2026-03-02", "amount": {"_": 100}}
+    for path, sent in ((f"/v1/invoices/{made}/payments.json", payment), ("/v1/invoices.json", body)):
+        with pytest.raises(sqlite3.OperationalError):  # in process the app's error is raised (over HTTP: a 500)
+            client.post(path, json=sent)
+    monkeypatch.setattr(SharedState, "_committing", committing)
+    assert client.get(f"/v1/invoices/{made + 1}.json").status_code == 404  # the refused create is gone
+    half = {**payment, "amount": {"_": 50}}
+    assert client.post(f"/v1/invoices/{made}/payments.json", json=half).status_code == 201
+    assert client.get(f"/v1/invoices/{made}.json").json().get("status") is None  # 50 of 100 paid, not 150
+    assert client.post(f"/v1/invoices/{made}/payments.json", json=half).status_code == 201
+    assert client.get(f"/v1/invoices/{made}.json").json().get("status") == "paid"
+
+
 def _client(state: Path) -> CheckedClient:
     return CheckedClient(create_app([MINIBILL], config=MockConfig(state_file=state)), "minibill")
 
