@@ -126,19 +126,6 @@ class CounterFile:
             return True
         return (found.st_dev, found.st_ino) != self._file
 
-    def values(self, keys: Iterable[CounterKey]) -> dict[CounterKey, float]:
-        """The value of each of ``keys`` kept here."""
-        found = {}
-        self._lock(True)
-        try:
-            for key in keys:
-                slot = self._slot(key, make=False)
-                if slot is not None:
-                    found[key] = float(_VALUE.unpack_from(self._memory, self._offset(slot) + 16)[0])
-        finally:
-            self._lock(False)
-        return found
-
     def carry(self, taken: dict[CounterKey, float]) -> None:
         """Counters another map of this state took and the SQLite file does not know yet: a number goes on from the
         higher of the two values; a running total is the other map's (it changed there last)."""

@@ -263,7 +263,7 @@ class SharedState:
         apart from the others, versions too, and never saw what they wrote after."""
         old = self._tallied
         assert old is not None
-        taken = old.values(old.dirty)
+        taken = {key: value for key in old.dirty if (value := old.value(key)) is not None}
         old.close()
         self._tallied = None
         self._map(db)
